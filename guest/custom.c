@@ -1,0 +1,259 @@
+/* Encoders written by hand: the commands marked custom in overrides.txt and
+ * the protocol-only ones. Their wire structs are in protocol/sgl_wire.h. */
+#include "encoder.h"
+
+#include <stdlib.h>
+
+#define BEGIN(type, op, extra)                                                   \
+	struct sgl_cmd_##type *c = (struct sgl_cmd_##type *)sgl_enc_begin(      \
+		e, op, sizeof(struct sgl_cmd_##type) + (extra));                \
+	if (!c)                                                                  \
+		return
+
+void sgl_enc_glShaderSource(struct sgl_enc *e, GLuint shader, GLsizei count,
+			    const GLchar *const *string, const GLint *length)
+{
+	uint64_t n = count > 0 ? (uint64_t)count : 0, text = 0;
+	for (uint64_t i = 0; i < n; i++)
+		text += length && length[i] >= 0 ? (uint64_t)length[i] : strlen(string[i]);
+	uint64_t lens = sgl_pad8(n * 4);
+	BEGIN(glShaderSource, SGL_OP_glShaderSource, count < 0 ? 0 : lens + sgl_pad8(text));
+	c->shader = shader;
+	c->count = count;
+	if (count < 0)
+		return;
+	uint8_t *l = (uint8_t *)(c + 1), *t = l + lens;
+	memset(l, 0, lens);
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t len = length && length[i] >= 0 ? (uint32_t)length[i] :
+							  (uint32_t)strlen(string[i]);
+		memcpy(l + 4 * i, &len, 4);
+		memcpy(t, string[i], len);
+		t += len;
+	}
+	sgl_enc_zero_pad(l + lens, text);
+}
+
+static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, const void *cmd, size_t size)
+{
+	/* The reply size is not known ahead: accept what the host sends, as
+	 * long as it is one NUL-terminated string. */
+	const void *reply;
+	size_t rsize;
+	struct sgl_header h;
+	if (e->failed)
+		return NULL;
+	sgl_enc_flush(e);
+	if (e->ops->roundtrip(e->user, cmd, size, &reply, &rsize) < 0 || rsize < sizeof(h)) {
+		e->failed = true;
+		return NULL;
+	}
+	memcpy(&h, reply, sizeof(h));
+	const char *s = (const char *)reply + sizeof(h);
+	size_t n = rsize - sizeof(h);
+	if (h.opcode != op || n == 0 || !memchr(s, 0, n))
+		return NULL;
+	/* GL strings stay valid for the context's life: keep a copy. */
+	return (const GLubyte *)strdup(s);
+}
+
+const GLubyte *sgl_enc_glGetString(struct sgl_enc *e, GLenum name)
+{
+	struct sgl_cmd_glGetString c = { { SGL_OP_glGetString, sizeof(c) }, name, 0 };
+	return get_string(e, SGL_OP_glGetString, &c, sizeof(c));
+}
+
+const GLubyte *sgl_enc_glGetStringi(struct sgl_enc *e, GLenum name, GLuint index)
+{
+	struct sgl_cmd_glGetStringi c = { { SGL_OP_glGetStringi, sizeof(c) }, name, index };
+	return get_string(e, SGL_OP_glGetStringi, &c, sizeof(c));
+}
+
+GLenum sgl_enc_glGetError(struct sgl_enc *e)
+{
+	if (e->error != GL_NO_ERROR) {
+		GLenum r = e->error;
+		e->error = GL_NO_ERROR;
+		return r;
+	}
+	sgl_enc_begin(e, SGL_OP_glGetError, sizeof(struct sgl_header));
+	const uint8_t *r = sgl_enc_reply(e, SGL_OP_glGetError, 8);
+	uint32_t v = GL_NO_ERROR;
+	if (r)
+		memcpy(&v, r, 4);
+	return v;
+}
+
+GLuint sgl_enc_glGenLists(struct sgl_enc *e, GLsizei range)
+{
+	/* A contiguous range: take fresh names past the pool's end. */
+	struct sgl_name_pool *p = &e->names[SGL_OBJ_DISPLAY_LIST];
+	if (range <= 0 || (uint64_t)p->next + (uint64_t)range > UINT32_MAX) {
+		if (range < 0)
+			e->error = GL_INVALID_VALUE;
+		return 0;
+	}
+	GLuint first = p->next + 1;
+	p->next += (uint32_t)range;
+	struct sgl_cmd_glGenLists *c = (struct sgl_cmd_glGenLists *)sgl_enc_begin(
+		e, SGL_OP_glGenLists, sizeof(*c));
+	if (!c)
+		return 0;
+	c->first = first;
+	c->range = range;
+	return first;
+}
+
+void sgl_enc_glDeleteLists(struct sgl_enc *e, GLuint list, GLsizei range)
+{
+	BEGIN(glDeleteLists, SGL_OP_glDeleteLists, 0);
+	c->list = list;
+	c->range = range;
+}
+
+static uint32_t list_at(GLenum type, const void *lists, GLsizei i)
+{
+	const uint8_t *b = lists;
+	switch (type) {
+	case GL_BYTE: return (uint32_t)(int32_t)((const int8_t *)b)[i];
+	case GL_UNSIGNED_BYTE: return b[i];
+	case GL_SHORT: return (uint32_t)(int32_t)((const int16_t *)lists)[i];
+	case GL_UNSIGNED_SHORT: return ((const uint16_t *)lists)[i];
+	case GL_INT: return (uint32_t)((const int32_t *)lists)[i];
+	case GL_UNSIGNED_INT: return ((const uint32_t *)lists)[i];
+	case GL_FLOAT: return (uint32_t)((const float *)lists)[i];
+	case GL_2_BYTES: return (uint32_t)b[2 * i] << 8 | b[2 * i + 1];
+	case GL_3_BYTES: return (uint32_t)b[3 * i] << 16 | (uint32_t)b[3 * i + 1] << 8 | b[3 * i + 2];
+	case GL_4_BYTES:
+		return (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
+		       (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
+	default: return 0;
+	}
+}
+
+
+void sgl_enc_glCallLists(struct sgl_enc *e, GLsizei n, GLenum type, const void *lists)
+{
+	uint64_t count = n > 0 && lists ? (uint64_t)n : 0;
+	BEGIN(glCallLists, SGL_OP_glCallLists, sgl_pad8(count * 4));
+	c->n = n > 0 && !lists ? 0 : n;
+	c->pad_ = 0;
+	uint8_t *out = (uint8_t *)(c + 1);
+	for (uint64_t i = 0; i < count; i++) {
+		uint32_t name = e->list_base + list_at(type, lists, (GLsizei)i);
+		memcpy(out + 4 * i, &name, 4);
+	}
+	sgl_enc_zero_pad(out, count * 4);
+}
+
+static void track_pixel_store(struct sgl_enc *e, GLenum pname, GLint v)
+{
+	struct sgl_pixel_store *ps = NULL;
+	switch (pname) {
+	case GL_UNPACK_ALIGNMENT: case GL_UNPACK_ROW_LENGTH: case GL_UNPACK_IMAGE_HEIGHT:
+	case GL_UNPACK_SKIP_PIXELS: case GL_UNPACK_SKIP_ROWS: case GL_UNPACK_SKIP_IMAGES:
+	case GL_UNPACK_SWAP_BYTES: case GL_UNPACK_LSB_FIRST:
+		ps = &e->unpack;
+		break;
+	default:
+		ps = &e->pack;
+		break;
+	}
+	if (v < 0)
+		return;   /* GL_INVALID_VALUE on the host; state unchanged */
+	switch (pname) {
+	case GL_UNPACK_ALIGNMENT: case GL_PACK_ALIGNMENT:
+		if (v == 1 || v == 2 || v == 4 || v == 8)
+			ps->alignment = v;
+		break;
+	case GL_UNPACK_ROW_LENGTH: case GL_PACK_ROW_LENGTH: ps->row_length = v; break;
+	case GL_UNPACK_IMAGE_HEIGHT: case GL_PACK_IMAGE_HEIGHT: ps->image_height = v; break;
+	case GL_UNPACK_SKIP_PIXELS: case GL_PACK_SKIP_PIXELS: ps->skip_pixels = v; break;
+	case GL_UNPACK_SKIP_ROWS: case GL_PACK_SKIP_ROWS: ps->skip_rows = v; break;
+	case GL_UNPACK_SKIP_IMAGES: case GL_PACK_SKIP_IMAGES: ps->skip_images = v; break;
+	case GL_UNPACK_SWAP_BYTES: case GL_PACK_SWAP_BYTES: ps->swap_bytes = v != 0; break;
+	case GL_UNPACK_LSB_FIRST: case GL_PACK_LSB_FIRST: ps->lsb_first = v != 0; break;
+	default: break;
+	}
+}
+
+void sgl_enc_glPixelStorei(struct sgl_enc *e, GLenum pname, GLint param)
+{
+	track_pixel_store(e, pname, param);
+	BEGIN(glPixelStorei, SGL_OP_glPixelStorei, 0);
+	c->pname = pname;
+	c->param = param;
+}
+
+void sgl_enc_glPixelStoref(struct sgl_enc *e, GLenum pname, GLfloat param)
+{
+	track_pixel_store(e, pname, (GLint)(param + (param >= 0 ? 0.5f : -0.5f)));
+	BEGIN(glPixelStoref, SGL_OP_glPixelStoref, 0);
+	c->pname = pname;
+	c->param = param;
+}
+
+void sgl_enc_sglSwapBuffers(struct sgl_enc *e)
+{
+	sgl_enc_begin(e, SGL_OP_sglSwapBuffers, sizeof(struct sgl_cmd_sglSwapBuffers));
+	sgl_enc_flush(e);
+}
+
+void sgl_enc_sglResizeSurface(struct sgl_enc *e, uint32_t width, uint32_t height)
+{
+	BEGIN(sglResizeSurface, SGL_OP_sglResizeSurface, 0);
+	c->width = width;
+	c->height = height;
+}
+
+void sgl_enc_sglClientArrayData(struct sgl_enc *e, uint32_t array, GLint size, GLenum type,
+				uint32_t flags, GLint first, GLsizei count, const void *data,
+				GLsizei stride)
+{
+	/* elem: bytes of one element; the caller has validated size/type. */
+	uint32_t comps = size == GL_BGRA ? 4 : (uint32_t)size;
+	uint32_t tb = type == GL_DOUBLE ? 8 : type == GL_FLOAT || type == GL_INT ||
+		      type == GL_UNSIGNED_INT || type == GL_FIXED ? 4 :
+		      type == GL_SHORT || type == GL_UNSIGNED_SHORT || type == GL_HALF_FLOAT ? 2 : 1;
+	bool packed = type == GL_INT_2_10_10_10_REV || type == GL_UNSIGNED_INT_2_10_10_10_REV ||
+		      type == GL_UNSIGNED_INT_10F_11F_11F_REV;
+	uint64_t elem = packed ? 4 : tb * comps;
+	uint64_t bytes = count > 0 ? elem * (uint64_t)count : 0;
+	if (bytes > UINT32_MAX)
+		return;
+	BEGIN(sglClientArrayData, SGL_OP_sglClientArrayData, sgl_pad8(bytes));
+	c->array = array;
+	c->size = size;
+	c->type = type;
+	c->normalized = flags;
+	c->first = first;
+	c->count = count > 0 ? count : 0;
+	c->bytes = (uint32_t)bytes;
+	c->pad_ = 0;
+	uint64_t step = stride ? (uint64_t)stride : elem;
+	const uint8_t *src = (const uint8_t *)data + (uint64_t)first * step;
+	uint8_t *dst = (uint8_t *)(c + 1);
+	for (GLsizei i = 0; i < c->count; i++)
+		memcpy(dst + (uint64_t)i * elem, src + (uint64_t)i * step, elem);
+	sgl_enc_zero_pad(dst, bytes);
+}
+
+int sgl_enc_sglBufferReadRange(struct sgl_enc *e, GLenum target, int64_t offset, int64_t size,
+			       void *out)
+{
+	struct sgl_cmd_sglBufferReadRange *c = (struct sgl_cmd_sglBufferReadRange *)sgl_enc_begin(
+		e, SGL_OP_sglBufferReadRange, sizeof(*c));
+	if (!c)
+		return -1;
+	c->offset = offset;
+	c->size = size;
+	c->target = target;
+	c->pad_ = 0;
+	const uint8_t *r = sgl_enc_reply(e, SGL_OP_sglBufferReadRange,
+					 offset < 0 || size < 0 ? 0 : (uint64_t)size);
+	if (!r)
+		return -1;
+	if (size > 0)
+		memcpy(out, r, (size_t)size);
+	return 0;
+}

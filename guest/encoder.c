@@ -1,0 +1,182 @@
+/* Batching and round trips of the guest encoder. */
+#include "encoder.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#define MIN_BATCH 4096
+
+int sgl_enc_init(struct sgl_enc *e, size_t batch_size, const struct sgl_transport_ops *ops,
+		 void *user)
+{
+	memset(e, 0, sizeof(*e));
+	e->cap = batch_size < MIN_BATCH ? MIN_BATCH : (batch_size + 7) & ~(size_t)7;
+	e->buf = aligned_alloc(8, e->cap);
+	if (!e->buf)
+		return -ENOMEM;
+	e->cur = e->buf;
+	e->end = e->buf + e->cap;
+	e->ops = ops;
+	e->user = user;
+	sgl_pixel_store_init(&e->unpack);
+	sgl_pixel_store_init(&e->pack);
+	return 0;
+}
+
+void sgl_enc_finish(struct sgl_enc *e)
+{
+	free(e->buf);
+	for (int i = 0; i < SGL_OBJ_COUNT; i++)
+		free(e->names[i].free), free(e->names[i].live);
+	free(e->element_buffers);
+	memset(e, 0, sizeof(*e));
+}
+
+int sgl_enc_flush(struct sgl_enc *e)
+{
+	size_t n = (size_t)(e->cur - e->buf);
+	e->cur = e->buf;
+	if (!n || e->failed)
+		return e->failed ? -EPIPE : 0;
+	int r = e->ops->submit(e->user, e->buf, n);
+	if (r < 0)
+		e->failed = true;
+	return r;
+}
+
+uint8_t *sgl_enc_begin_slow(struct sgl_enc *e, uint32_t op, uint64_t bytes)
+{
+	if (bytes > UINT32_MAX || e->failed) {
+		if (bytes > UINT32_MAX && e->error == GL_NO_ERROR)
+			e->error = GL_OUT_OF_MEMORY;
+		return NULL;
+	}
+	sgl_enc_flush(e);
+	if (bytes > e->cap) {
+		/* One command larger than the batch: grow the batch for it. */
+		size_t cap = e->cap;
+		while (cap < bytes)
+			cap *= 2;
+		uint8_t *n = aligned_alloc(8, cap);
+		if (!n) {
+			e->error = GL_OUT_OF_MEMORY;
+			return NULL;
+		}
+		free(e->buf);
+		e->buf = e->cur = n;
+		e->cap = cap;
+		e->end = n + cap;
+	}
+	return sgl_enc_begin(e, op, bytes);
+}
+
+const uint8_t *sgl_enc_reply(struct sgl_enc *e, uint32_t op, uint64_t payload)
+{
+	const void *reply = NULL;
+	size_t size = 0;
+	size_t n = (size_t)(e->cur - e->buf);
+
+	e->cur = e->buf;
+	if (e->failed)
+		return NULL;
+	if (e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0) {
+		e->failed = true;
+		return NULL;
+	}
+	struct sgl_header h;
+	if (size < sizeof(h))
+		goto bad;
+	memcpy(&h, reply, sizeof(h));
+	if (h.opcode != op || h.size != size || size != sizeof(h) + sgl_pad8(payload))
+		goto bad;
+	return (const uint8_t *)reply + sizeof(h);
+bad:
+	/* The host answered something else: the stream is out of step. */
+	e->failed = true;
+	return NULL;
+}
+
+int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname)
+{
+	int n = sgl_pname_count(pname);
+	if (n != SGL_PNAME_COUNT_DYNAMIC)
+		return n;
+	GLint v = 0;
+	sgl_enc_glGetIntegerv(e, sgl_pname_count_source(pname), &v);
+	return v < 0 ? 0 : v;
+}
+
+/* ---- Buffer bindings the encoder must know to tell offsets from data. ---- */
+
+static GLuint *element_slot(struct sgl_enc *e, GLuint vao)
+{
+	if (vao >= e->element_cap) {
+		size_t cap = e->element_cap ? e->element_cap : 16;
+		while (cap <= vao)
+			cap *= 2;
+		GLuint *n = realloc(e->element_buffers, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		memset(n + e->element_cap, 0, (cap - e->element_cap) * sizeof(*n));
+		e->element_buffers = n;
+		e->element_cap = cap;
+	}
+	return &e->element_buffers[vao];
+}
+
+static GLuint *binding(struct sgl_enc *e, GLenum target_or_pname)
+{
+	switch (target_or_pname) {
+	case GL_ARRAY_BUFFER:
+	case GL_ARRAY_BUFFER_BINDING:
+		return &e->array_buffer;
+	case GL_PIXEL_PACK_BUFFER:
+	case GL_PIXEL_PACK_BUFFER_BINDING:
+		return &e->pixel_pack_buffer;
+	case GL_PIXEL_UNPACK_BUFFER:
+	case GL_PIXEL_UNPACK_BUFFER_BINDING:
+		return &e->pixel_unpack_buffer;
+	case GL_DRAW_INDIRECT_BUFFER:
+	case GL_DRAW_INDIRECT_BUFFER_BINDING:
+		return &e->draw_indirect_buffer;
+	case GL_ELEMENT_ARRAY_BUFFER:
+	case GL_ELEMENT_ARRAY_BUFFER_BINDING:
+		return element_slot(e, e->vertex_array);
+	default:
+		return NULL;
+	}
+}
+
+bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum pname)
+{
+	GLuint *b = binding(e, pname);
+	return b && *b;
+}
+
+void sgl_enc_track_glBindBuffer(struct sgl_enc *e, GLenum target, GLuint buffer)
+{
+	GLuint *b = binding(e, target);
+	if (b)
+		*b = buffer;
+}
+
+void sgl_enc_track_glBindVertexArray(struct sgl_enc *e, GLuint array)
+{
+	e->vertex_array = array;
+}
+
+void sgl_enc_track_glDeleteBuffers(struct sgl_enc *e, GLsizei n, const GLuint *buffers)
+{
+	/* Deleting a bound buffer unbinds it (GL 4.6 section 6.1.2). */
+	GLuint *slots[5] = { &e->array_buffer, &e->pixel_pack_buffer, &e->pixel_unpack_buffer,
+			     &e->draw_indirect_buffer, element_slot(e, e->vertex_array) };
+	for (GLsizei i = 0; buffers && i < n; i++)
+		for (int k = 0; k < 5; k++)
+			if (slots[k] && buffers[i] && *slots[k] == buffers[i])
+				*slots[k] = 0;
+}
+
+void sgl_enc_track_glListBase(struct sgl_enc *e, GLuint base)
+{
+	e->list_base = base;
+}

@@ -1,0 +1,113 @@
+/*
+ * The guest encoder: GL calls become protocol commands in a batch buffer.
+ *
+ * Asynchronous calls only append to the batch; calls that return data
+ * flush the batch and wait for their reply through the transport's
+ * roundtrip callback. Object names are allocated here, so glGen* and
+ * glCreate* never wait for the host.
+ */
+#ifndef SGL_GUEST_ENCODER_H
+#define SGL_GUEST_ENCODER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "sgl_gl_types.h"
+#include "sgl_protocol.h"
+#include "sgl_encoder_gen.h"
+
+/* How the encoder reaches the host. `submit` sends a batch that produces no
+ * reply; `roundtrip` sends a batch whose last command produces one and
+ * returns that reply (valid until the next call). Both return 0 or <0. */
+struct sgl_transport_ops {
+	int (*submit)(void *user, const void *buf, size_t size);
+	int (*roundtrip)(void *user, const void *buf, size_t size, const void **reply,
+			 size_t *reply_size);
+};
+
+struct sgl_name_pool {
+	uint32_t next;
+	uint32_t *free;
+	size_t nfree, cap;
+	uint8_t *live;        /* bit per name <= next: allocated and not freed */
+	size_t live_bytes;
+};
+
+struct sgl_enc {
+	uint8_t *buf, *cur, *end;
+	size_t cap;
+	const struct sgl_transport_ops *ops;
+	void *user;
+	bool failed;          /* the transport failed: the context is gone */
+	GLenum error;         /* errors the guest raises itself */
+	struct sgl_name_pool names[SGL_OBJ_COUNT];
+	struct sgl_pixel_store unpack, pack;
+	GLuint array_buffer, pixel_pack_buffer, pixel_unpack_buffer, draw_indirect_buffer;
+	GLuint vertex_array;
+	GLuint *element_buffers;     /* per vertex array name, [0] = default VAO */
+	size_t element_cap;
+	uint32_t list_base;
+	uint64_t commands;
+};
+
+/* batch_size: bytes of the batch buffer (it grows for larger commands). */
+int sgl_enc_init(struct sgl_enc *e, size_t batch_size, const struct sgl_transport_ops *ops,
+		 void *user);
+void sgl_enc_finish(struct sgl_enc *e);
+
+/* Sends what is batched. 0 or <0. */
+int sgl_enc_flush(struct sgl_enc *e);
+
+/* Slow path of sgl_enc_begin: flush and make room for `bytes`. */
+uint8_t *sgl_enc_begin_slow(struct sgl_enc *e, uint32_t op, uint64_t bytes);
+
+/* Room for one command of `bytes` (a multiple of 8); writes its header. */
+static inline uint8_t *sgl_enc_begin(struct sgl_enc *e, uint32_t op, uint64_t bytes)
+{
+	if ((uint64_t)(e->end - e->cur) < bytes)
+		return sgl_enc_begin_slow(e, op, bytes);
+	uint8_t *p = e->cur;
+	struct sgl_header h = { op, (uint32_t)bytes };
+	memcpy(p, &h, sizeof(h));
+	e->cur = p + bytes;
+	e->commands++;
+	return p;
+}
+
+static inline void sgl_enc_zero_pad(uint8_t *seg, uint64_t bytes)
+{
+	memset(seg + bytes, 0, sgl_pad8(bytes) - bytes);
+}
+
+/* Flushes, waits for the reply to `op` and checks its size; returns the
+ * reply payload or NULL (and the encoder failed). */
+const uint8_t *sgl_enc_reply(struct sgl_enc *e, uint32_t op, uint64_t payload);
+
+int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname);
+bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum binding);
+
+/* Names. */
+void sgl_enc_gen_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n, GLuint *out);
+uint32_t sgl_enc_new_name(struct sgl_enc *e, enum sgl_object_class cls);
+void sgl_enc_free_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n,
+			const GLuint *names);
+void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t name);
+
+/* Client images <-> tightly packed wire images, honouring pixel store. */
+void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum format,
+		      GLenum type, GLsizei width, GLsizei height, GLsizei depth);
+void sgl_enc_image_out(struct sgl_enc *e, void *dst, const uint8_t *src, GLenum format,
+		       GLenum type, GLsizei width, GLsizei height, GLsizei depth);
+
+/* Protocol-only commands. */
+void sgl_enc_sglSwapBuffers(struct sgl_enc *e);
+void sgl_enc_sglResizeSurface(struct sgl_enc *e, uint32_t width, uint32_t height);
+void sgl_enc_sglClientArrayData(struct sgl_enc *e, uint32_t array, GLint size, GLenum type,
+				uint32_t flags, GLint first, GLsizei count, const void *data,
+				GLsizei stride);
+int sgl_enc_sglBufferReadRange(struct sgl_enc *e, GLenum target, int64_t offset, int64_t size,
+			       void *out);
+
+#endif

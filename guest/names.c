@@ -1,0 +1,71 @@
+/* Object names, allocated by the guest: no round trip for glGen*. Freed
+ * names are reused, as GL implementations do; a live bit per name keeps a
+ * double delete from handing one name out twice. */
+#include "encoder.h"
+
+#include <stdlib.h>
+
+static bool live_set(struct sgl_name_pool *p, uint32_t name, bool on)
+{
+	size_t byte = name / 8;
+	if (byte >= p->live_bytes) {
+		if (!on)
+			return false;
+		size_t n = p->live_bytes ? p->live_bytes : 64;
+		while (n <= byte)
+			n *= 2;
+		uint8_t *l = realloc(p->live, n);
+		if (!l)
+			return false;
+		memset(l + p->live_bytes, 0, n - p->live_bytes);
+		p->live = l;
+		p->live_bytes = n;
+	}
+	uint8_t bit = (uint8_t)(1u << (name % 8));
+	bool was = p->live[byte] & bit;
+	p->live[byte] = on ? (uint8_t)(p->live[byte] | bit) : (uint8_t)(p->live[byte] & ~bit);
+	return was;
+}
+
+uint32_t sgl_enc_new_name(struct sgl_enc *e, enum sgl_object_class cls)
+{
+	struct sgl_name_pool *p = &e->names[cls];
+	uint32_t name;
+	if (p->nfree)
+		name = p->free[--p->nfree];
+	else if (p->next == UINT32_MAX)
+		return 0;
+	else
+		name = ++p->next;
+	live_set(p, name, true);
+	return name;
+}
+
+void sgl_enc_gen_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n, GLuint *out)
+{
+	for (GLsizei i = 0; i < n; i++)
+		out[i] = sgl_enc_new_name(e, cls);
+}
+
+void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t name)
+{
+	struct sgl_name_pool *p = &e->names[cls];
+	if (name == 0 || name > p->next || !live_set(p, name, false))
+		return;
+	if (p->nfree == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		uint32_t *f = realloc(p->free, cap * sizeof(*f));
+		if (!f)
+			return;   /* the name is just not reused */
+		p->free = f;
+		p->cap = cap;
+	}
+	p->free[p->nfree++] = name;
+}
+
+void sgl_enc_free_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n,
+			const GLuint *names)
+{
+	for (GLsizei i = 0; names && i < n; i++)
+		sgl_enc_free_name(e, cls, names[i]);
+}

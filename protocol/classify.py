@@ -1,0 +1,153 @@
+"""Decides how each root command travels: its parameter kinds and wire layout."""
+import re
+
+from registry import SCALAR, ELEM, CLASSES, parse_len
+
+GEN_RE = re.compile(r'gl(Gen|Create)[A-Z]\w*s$')
+DELETE_RE = re.compile(r'glDelete[A-Z]\w*')
+IS_RE = re.compile(r'glIs[A-Z]\w*')
+
+
+class Unsupported(Exception):
+    pass
+
+
+def _apply_param_overrides(cmd, directives):
+    byname = {p.name: p for p in cmd.params}
+    for d in directives:
+        if d[0] in byname:
+            p, what, args = byname[d[0]], d[1], d[2:]
+            if what == 'len':
+                p.len = args[0]
+            elif what == 'string':
+                p.kind = 'string'
+            elif what == 'class':
+                p.cls = args[0].replace('_', ' ')
+            elif what in ('offset', 'ptr_or_offset', 'out_or_offset'):
+                p.kind = {'offset': 'offset', 'ptr_or_offset': 'ptr_or_off',
+                          'out_or_offset': 'out_or_off'}[what]
+                p.binding = args[0]
+                if len(args) > 1:
+                    p.len = args[1]
+                if p.len and p.len.startswith('image('):
+                    p.image = 'pack' if what == 'out_or_offset' else 'unpack'
+            elif what == 'in':
+                p.kind = 'in'
+            else:
+                raise SystemExit(f'overrides: {cmd.name} {d}: unknown directive')
+        elif d[0] == 'custom':
+            cmd.kind = 'custom'
+        elif d[0] == 'unsupported':
+            cmd.kind = 'unsupported'
+            cmd.reason = ' '.join(d[1:]) or 'marked unsupported in overrides'
+        elif d[0] == 'creates':
+            cmd.creates = CLASSES[args_join(d[1:])]
+        elif d[0] == 'track':
+            cmd.track = True
+        elif d[0] == 'pre':
+            cmd.pre = True
+        elif d[0] == 'post':
+            cmd.post = True
+        else:
+            raise SystemExit(f'overrides: {cmd.name} {d}: unknown directive')
+
+
+def args_join(words):
+    return ' '.join(words).replace('_', ' ')
+
+
+def _classify_param(cmd, p, pnames):
+    if p.cls and p.cls not in CLASSES:
+        raise Unsupported(f'object class "{p.cls}" of {p.name}')
+    if not p.ptr:
+        if p.base not in SCALAR:
+            raise Unsupported(f'{p.name} has type {p.ctype}')
+        p.kind = 'scalar'
+        return
+    if p.kind in ('offset',):
+        return
+    if p.ptr > 1:
+        raise Unsupported(f'{p.name} is a pointer to pointers ({p.ctype})')
+    if p.base not in ELEM:
+        raise Unsupported(f'{p.name} points to {p.base}')
+    if p.kind is None and p.base in ('GLchar', 'GLcharARB') and p.const and (
+            p.len is None or p.len == 'COMPSIZE(name)'):
+        p.kind = 'string'
+    if p.kind == 'string':
+        return
+    toks = parse_len(p.len, pnames)
+    if toks is None:
+        raise Unsupported(f'length of {p.name} is {p.len!r}')
+    p.len_c = toks
+    if p.kind in ('ptr_or_off', 'out_or_off', 'in'):
+        return
+    if p.cls:
+        if GEN_RE.match(cmd.name) and not p.const:
+            p.kind = 'gen'
+        elif DELETE_RE.match(cmd.name) and p.const:
+            p.kind = 'del'
+        elif p.const:
+            p.kind = 'names'
+        else:
+            p.kind = 'outnames'
+    else:
+        p.kind = 'in' if p.const else 'out'
+
+
+def classify(cmd, overrides):
+    _apply_param_overrides(cmd, overrides.get(cmd.name, []))
+    if cmd.kind in ('unsupported', 'custom'):
+        return      # custom wire structs are hand-written in sgl_wire.h
+    pnames = {p.name for p in cmd.params}
+    try:
+        for p in cmd.params:
+            _classify_param(cmd, p, pnames)
+        if cmd.ret not in ('void',) and cmd.ret not in SCALAR:
+            raise Unsupported(f'returns {cmd.ret}')
+        if cmd.ret == 'GLsync' and not cmd.creates:
+            raise Unsupported('returns a GLsync')
+        if cmd.ret_cls and not cmd.creates:
+            raise Unsupported(f'returns a new {cmd.ret_cls} name')
+    except Unsupported as e:
+        if cmd.kind == 'custom':
+            raise SystemExit(f'{cmd.name}: custom, but its wire struct cannot be made: {e}')
+        cmd.kind = 'unsupported'
+        cmd.reason = str(e)
+        return
+    cmd.is_query = bool(IS_RE.match(cmd.name)) and cmd.ret == 'GLboolean' and \
+        len(cmd.params) == 1 and cmd.params[0].cls is not None
+    cmd.delete_scalar = bool(DELETE_RE.match(cmd.name)) and len(cmd.params) == 1 and \
+        cmd.params[0].kind == 'scalar' and cmd.params[0].cls is not None
+    bit = 0
+    for p in cmd.params:
+        if p.kind in ('in', 'string', 'ptr_or_off', 'out_or_off', 'names', 'del', 'gen'):
+            p.bit = bit
+            bit += 1
+    if bit > 32:
+        raise SystemExit(f'{cmd.name}: more than 32 pointer parameters')
+    cmd.replies = cmd.ret != 'void' and not cmd.creates or any(
+        p.kind in ('out', 'outnames') for p in cmd.params)
+    cmd.async_reply = any(p.kind == 'out_or_off' for p in cmd.params)
+
+
+def wire_fields(cmd):
+    """Fixed fields after the header: 8-byte ones first, then 4-byte ones."""
+    f8, f4 = [], []
+    for p in cmd.params:
+        if p.kind == 'scalar':
+            ty, size = SCALAR[p.base]
+            (f8 if size == 8 else f4).append((ty, p.name))
+        elif p.kind in ('offset', 'ptr_or_off', 'out_or_off'):
+            f8.append(('uint64_t', p.name))
+        elif p.kind == 'string':
+            f4.append(('uint32_t', p.name + '_len'))
+    if cmd.creates:
+        f4.append(('uint32_t', 'new_name'))
+    if any(p.bit is not None for p in cmd.params):
+        f4.append(('uint32_t', 'nullmask'))
+    if any(p.kind in ('ptr_or_off', 'out_or_off') for p in cmd.params):
+        f4.append(('uint32_t', 'offmask'))
+    fields = f8 + f4
+    if len(f4) % 2:
+        fields.append(('uint32_t', 'pad_'))
+    return fields

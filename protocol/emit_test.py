@@ -1,0 +1,2 @@
+def roundtrip(cmds):
+    return '/* TODO */\n'

@@ -1,0 +1,33 @@
+"""C code for the length of a pointer argument, shared by both emitters.
+
+The guest and the host evaluate the same expression from the same fixed
+arguments, so the host can recompute every payload size itself.
+"""
+from registry import ELEM
+
+
+def count_c(p, arg, pname_count):
+    """Element count (int64_t, negative when invalid) of pointer param p.
+
+    arg(name) gives the C expression of a fixed argument's value;
+    pname_count(expr) gives the call resolving a COMPSIZE(pname) count."""
+    toks = p.len_c
+    if toks[0][0] == 'pname':
+        return pname_count(arg('pname'))
+    if toks[0][0] == 'fn':
+        fn, args = toks[0][1]
+        vals = ', '.join(a if a.isdigit() else f'(int64_t){arg(a)}' for a in args)
+        return f'sgl_{fn}_bytes({vals})'
+    def term(t):
+        return str(t[1]) if t[0] == 'const' else f'(int64_t){arg(t[1])}'
+    expr = term(toks[0])
+    for i in range(1, len(toks), 2):
+        op, t = toks[i][1], toks[i + 1]
+        expr = f'sgl_len_{"mul" if op == "*" else "div"}({expr}, {term(t)})'
+    return expr
+
+
+def elem_size(p):
+    if p.len_c and p.len_c[0][0] == 'fn':
+        return 1       # image()/index() already give bytes
+    return ELEM[p.base]

@@ -1,0 +1,35 @@
+/* Size functions of the wire format, shared by guest and host. */
+#include "sgl_wire.h"
+
+#include <errno.h>
+
+int64_t sgl_image_bytes(int64_t format, int64_t type, int64_t width, int64_t height,
+			int64_t depth)
+{
+	struct sgl_pixel_store tight;
+	struct sgl_image_layout l;
+
+	if (format < 0 || format > UINT32_MAX || type < 0 || type > UINT32_MAX ||
+	    width < 0 || width > INT32_MAX || height < 0 || height > INT32_MAX ||
+	    depth < 0 || depth > INT32_MAX)
+		return -1;
+	sgl_pixel_store_init(&tight);
+	tight.alignment = 1;
+	if (sgl_image_layout((uint32_t)format, (uint32_t)type, (int32_t)width, (int32_t)height,
+			     (int32_t)depth, &tight, &l) < 0)
+		return -1;
+	return l.total_bytes > (uint64_t)SGL_MAX_SEGMENT ? -1 : (int64_t)l.total_bytes;
+}
+
+int64_t sgl_index_bytes(int64_t count, int64_t type)
+{
+	int64_t size;
+
+	switch (type) {
+	case 0x1401: size = 1; break;   /* GL_UNSIGNED_BYTE */
+	case 0x1403: size = 2; break;   /* GL_UNSIGNED_SHORT */
+	case 0x1405: size = 4; break;   /* GL_UNSIGNED_INT */
+	default: return -1;
+	}
+	return sgl_len_mul(count, size);
+}

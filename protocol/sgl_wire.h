@@ -1,0 +1,158 @@
+/*
+ * The wire format shared by guest and host (docs/protocol.md).
+ *
+ * Little-endian. Every command is {u32 opcode, u32 size} then fixed-width
+ * arguments (8-byte ones first, then 4-byte ones), then the variable data of
+ * its pointer arguments in parameter order, each padded to 8 bytes; `size`
+ * counts the whole command and is a multiple of 8. Replies have the same
+ * header, then the return value in 8 bytes (if any), then output data.
+ * The host recomputes every size from the fixed arguments.
+ */
+#ifndef SGL_WIRE_H
+#define SGL_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sgl_sizes.h"
+
+struct sgl_header {
+	uint32_t opcode;
+	uint32_t size;
+};
+
+/* Largest variable segment either side accepts (the host also applies its
+ * per-context memory limit). */
+#define SGL_MAX_SEGMENT ((int64_t)1 << 40)
+
+static inline uint64_t sgl_pad8(uint64_t n)
+{
+	return (n + 7) & ~(uint64_t)7;
+}
+
+/* Length arithmetic: a negative operand means "invalid" and stays so. */
+static inline int64_t sgl_len_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r) || r > SGL_MAX_SEGMENT)
+		return -1;
+	return r;
+}
+
+static inline int64_t sgl_len_div(int64_t a, int64_t b)
+{
+	return a < 0 || b <= 0 ? -1 : a / b;
+}
+
+static inline int64_t sgl_seg_bytes(int64_t count, int64_t elem_size)
+{
+	return sgl_len_mul(count, elem_size);
+}
+
+/* Bytes of a tightly packed client image, or -1 when the arguments are
+ * invalid (GL raises an error then and reads nothing). */
+int64_t sgl_image_bytes(int64_t format, int64_t type, int64_t width, int64_t height,
+			int64_t depth);
+/* Bytes of `count` indices of `type`, or -1. */
+int64_t sgl_index_bytes(int64_t count, int64_t type);
+
+/* ---- Hand-written commands (protocol/protocol_commands.txt, custom in
+ * overrides.txt). Variable data follows each struct, 8-byte padded. ---- */
+
+/* sglSwapBuffers: the guest presents its window-system framebuffer. */
+struct sgl_cmd_sglSwapBuffers {
+	struct sgl_header hdr;
+};
+
+/* sglResizeSurface: new size of the window-system framebuffer. */
+struct sgl_cmd_sglResizeSurface {
+	struct sgl_header hdr;
+	uint32_t width;
+	uint32_t height;
+};
+
+/* sglClientArrayData: client-side vertex array data for the next draw.
+ * `array` is a generic attribute index, or one of SGL_ARRAY_* for the fixed
+ * function arrays. The data is `count` elements of `size` x `type`,
+ * tightly packed (stride 0), starting at element `first`. */
+enum sgl_client_array {
+	SGL_ARRAY_VERTEX = 0x10000,
+	SGL_ARRAY_NORMAL,
+	SGL_ARRAY_COLOR,
+	SGL_ARRAY_SECONDARY_COLOR,
+	SGL_ARRAY_FOG_COORD,
+	SGL_ARRAY_TEXCOORD, /* + texture unit, up to 32 units */
+};
+struct sgl_cmd_sglClientArrayData {
+	struct sgl_header hdr;
+	uint32_t array;
+	int32_t size;
+	uint32_t type;
+	uint32_t normalized;  /* or integer (1 << 1) for glVertexAttribIPointer */
+	int32_t first;
+	int32_t count;
+	uint32_t bytes;
+	uint32_t pad_;
+};
+
+/* sglBufferReadRange: reply with `size` bytes of the buffer bound to
+ * `target`, from `offset` (read maps and glGetBufferSubData on GLES). */
+struct sgl_cmd_sglBufferReadRange {
+	struct sgl_header hdr;
+	int64_t offset;
+	int64_t size;
+	uint32_t target;
+	uint32_t pad_;
+};
+
+/* glShaderSource: `count` strings; an array of `count` u32 byte lengths,
+ * then the concatenated bytes. */
+struct sgl_cmd_glShaderSource {
+	struct sgl_header hdr;
+	uint32_t shader;
+	int32_t count;
+};
+
+/* glGetString / glGetStringi: reply is the string with its NUL. */
+struct sgl_cmd_glGetString {
+	struct sgl_header hdr;
+	uint32_t name;
+	uint32_t pad_;
+};
+struct sgl_cmd_glGetStringi {
+	struct sgl_header hdr;
+	uint32_t name;
+	uint32_t index;
+};
+
+/* glGenLists: the guest picks `first`..`first + range - 1`. */
+struct sgl_cmd_glGenLists {
+	struct sgl_header hdr;
+	uint32_t first;
+	int32_t range;
+};
+struct sgl_cmd_glDeleteLists {
+	struct sgl_header hdr;
+	uint32_t list;
+	int32_t range;
+};
+/* glCallLists: the guest resolves glListBase + lists[i] itself and sends
+ * `n` absolute u32 list names. */
+struct sgl_cmd_glCallLists {
+	struct sgl_header hdr;
+	int32_t n;
+	uint32_t pad_;
+};
+
+struct sgl_cmd_glPixelStorei {
+	struct sgl_header hdr;
+	uint32_t pname;
+	int32_t param;
+};
+struct sgl_cmd_glPixelStoref {
+	struct sgl_header hdr;
+	uint32_t pname;
+	float param;
+};
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * The window-system framebuffer of a guest context is a host FBO. Guest
+ * framebuffer 0 maps to it (decoder/names.c); a swap exchanges the back and
+ * front color renderbuffers, so presenting costs no copy on the GPU.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contexts/context.h"
+
+static GLenum color_format(const struct sglhost_context *ctx)
+{
+	(void)ctx;
+	return GL_RGBA8;
+}
+
+static void storage(struct sglhost_context *ctx)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	struct sgl_surface *s = &ctx->surface;
+	GLint old = 0;
+
+	gl->GetIntegerv(GL_RENDERBUFFER_BINDING, &old);
+	GLuint rbs[2] = { s->back_rb, s->front_rb };
+	for (int i = 0; i < 2; i++) {
+		gl->BindRenderbuffer(GL_RENDERBUFFER, rbs[i]);
+		gl->RenderbufferStorage(GL_RENDERBUFFER, color_format(ctx), (GLsizei)s->width,
+					(GLsizei)s->height);
+	}
+	gl->BindRenderbuffer(GL_RENDERBUFFER, s->depth_rb);
+	gl->RenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH24_STENCIL8, (GLsizei)s->width,
+				(GLsizei)s->height);
+	gl->BindRenderbuffer(GL_RENDERBUFFER, (GLuint)old);
+}
+
+/* Attaches back/depth to fbo and front to front_fbo; restores bindings. */
+static void attach(struct sglhost_context *ctx)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	struct sgl_surface *s = &ctx->surface;
+	GLint draw = 0, read = 0;
+
+	gl->GetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
+	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
+	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
+	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, s->back_rb);
+	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, s->depth_rb);
+	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_STENCIL_ATTACHMENT, GL_RENDERBUFFER,
+				    s->depth_rb);
+	gl->BindFramebuffer(GL_FRAMEBUFFER, s->front_fbo);
+	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER,
+				    s->front_rb);
+	gl->BindFramebuffer(GL_DRAW_FRAMEBUFFER, (GLuint)draw);
+	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)read);
+}
+
+int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t height)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	struct sgl_surface *s = &ctx->surface;
+	GLuint fbos[2], rbs[3];
+
+	gl->GenFramebuffers(2, fbos);
+	gl->GenRenderbuffers(3, rbs);
+	s->fbo = fbos[0];
+	s->front_fbo = fbos[1];
+	s->back_rb = rbs[0];
+	s->front_rb = rbs[1];
+	s->depth_rb = rbs[2];
+	s->width = width;
+	s->height = height;
+	storage(ctx);
+	attach(ctx);
+	if (gl->GetError() != GL_NO_ERROR)
+		return -ENOMEM;
+	/* What a window system does on the first make-current. */
+	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
+	gl->Viewport(0, 0, (GLsizei)width, (GLsizei)height);
+	gl->Scissor(0, 0, (GLsizei)width, (GLsizei)height);
+	ctx->dec.default_fbo = s->fbo;
+	return 0;
+}
+
+void sgl_surface_finish(struct sglhost_context *ctx)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	struct sgl_surface *s = &ctx->surface;
+	GLuint fbos[2] = { s->fbo, s->front_fbo };
+	GLuint rbs[3] = { s->back_rb, s->front_rb, s->depth_rb };
+
+	gl->DeleteFramebuffers(2, fbos);
+	gl->DeleteRenderbuffers(3, rbs);
+	memset(s, 0, sizeof(*s));
+}
+
+int sgl_surface_resize(struct sglhost_context *ctx, uint32_t width, uint32_t height)
+{
+	if (width == 0 || height == 0 || width > ctx->host->max_width ||
+	    height > ctx->host->max_height)
+		return -EINVAL;
+	ctx->surface.width = width;
+	ctx->surface.height = height;
+	storage(ctx);
+	return 0;
+}
+
+void sgl_surface_swap(struct sglhost_context *ctx)
+{
+	struct sgl_surface *s = &ctx->surface;
+	GLuint t = s->back_rb;
+
+	/* Flush so the front image is complete before anyone reads it. */
+	ctx->host->gl.Flush();
+	s->back_rb = s->front_rb;
+	s->front_rb = t;
+	attach(ctx);
+	s->swapped = true;
+	if (ctx->present)
+		ctx->present(ctx->present_user, ctx, s->width, s->height);
+}
+
+/* Saves what a readback must not disturb in the guest's state. */
+struct read_state {
+	GLint read_fb, pack_buffer;
+};
+
+int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format format, void *dst,
+		     size_t stride)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	struct sgl_surface *s = &ctx->surface;
+	struct read_state st = { 0, 0 };
+	size_t row = (size_t)s->width * 4;
+	uint8_t *tmp = malloc(row * s->height);
+
+	if (!tmp)
+		return -ENOMEM;
+	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &st.read_fb);
+	gl->GetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &st.pack_buffer);
+	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, s->swapped ? s->front_fbo : s->fbo);
+	if (st.pack_buffer)
+		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+	sgl_dec_pixels_tight(&ctx->dec, true);
+	gl->ReadPixels(0, 0, (GLsizei)s->width, (GLsizei)s->height, GL_RGBA, GL_UNSIGNED_BYTE, tmp);
+	sgl_dec_pixels_restore(&ctx->dec, true);
+	if (st.pack_buffer)
+		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, (GLuint)st.pack_buffer);
+	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)st.read_fb);
+
+	/* GL rows go bottom-up; callers get the top row first. */
+	for (uint32_t y = 0; y < s->height; y++) {
+		const uint8_t *src = tmp + (size_t)(s->height - 1 - y) * row;
+		uint8_t *out = (uint8_t *)dst + (size_t)y * stride;
+		if (format == SGLHOST_PIXEL_RGBA8888) {
+			memcpy(out, src, row);
+			continue;
+		}
+		for (uint32_t x = 0; x < s->width; x++) {
+			out[4 * x + 0] = src[4 * x + 2];
+			out[4 * x + 1] = src[4 * x + 1];
+			out[4 * x + 2] = src[4 * x + 0];
+			out[4 * x + 3] = src[4 * x + 3];
+		}
+	}
+	free(tmp);
+	return 0;
+}

@@ -1,0 +1,145 @@
+/*
+ * Client memory the guest cannot hand us as a pointer: client-side vertex
+ * arrays (streamed into a host buffer, then bound by offset) and reads of
+ * buffer contents (for read maps and glGetBufferSubData).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sgl_decoder_hooks.h"
+
+static int type_bytes(GLenum type)
+{
+	switch (type) {
+	case GL_BYTE: case GL_UNSIGNED_BYTE: return 1;
+	case GL_SHORT: case GL_UNSIGNED_SHORT: case GL_HALF_FLOAT: return 2;
+	case GL_INT: case GL_UNSIGNED_INT: case GL_FLOAT: case GL_FIXED:
+	case GL_INT_2_10_10_10_REV: case GL_UNSIGNED_INT_2_10_10_10_REV:
+	case GL_UNSIGNED_INT_10F_11F_11F_REV: return 4;
+	case GL_DOUBLE: return 8;
+	default: return 0;
+	}
+}
+
+static int64_t element_bytes(GLint size, GLenum type)
+{
+	int t = type_bytes(type);
+	bool packed = type == GL_INT_2_10_10_10_REV || type == GL_UNSIGNED_INT_2_10_10_10_REV ||
+		      type == GL_UNSIGNED_INT_10F_11F_11F_REV;
+	if (size == GL_BGRA)
+		size = 4;
+	if (!t || size < 1 || size > 4)
+		return -1;
+	return packed ? t : (int64_t)t * size;
+}
+
+/* Copies `bytes` into the stream buffer so that element `first` lands on
+ * the data; returns the offset that element 0 then has, or -1. */
+static int64_t stream(struct sgl_dec *d, const uint8_t *data, uint64_t bytes, uint64_t first_off)
+{
+	const struct sgl_gl_table *gl = d->gl;
+	uint64_t at = sgl_pad8(d->stream_used);
+	if (at < first_off)
+		at = sgl_pad8(first_off);
+	if (!d->stream_buffer)
+		gl->GenBuffers(1, &d->stream_buffer);
+	gl->BindBuffer(GL_ARRAY_BUFFER, d->stream_buffer);
+	if (at + bytes > d->stream_size) {
+		/* Orphan and start over: the driver keeps the old storage alive
+		 * for draws already queued. */
+		uint64_t n = d->stream_size ? d->stream_size : (1u << 20);
+		at = sgl_pad8(first_off);
+		while (n < at + bytes)
+			n *= 2;
+		uint64_t extra = n > d->stream_size ? n - d->stream_size : 0;
+		if (d->budget && extra > d->budget->limit - d->budget->used)
+			return -1;
+		if (d->budget)
+			d->budget->used += extra;
+		gl->BufferData(GL_ARRAY_BUFFER, (GLsizeiptr)n, NULL, GL_STREAM_DRAW);
+		d->stream_size = n > d->stream_size ? n : d->stream_size;
+	}
+	gl->BufferSubData(GL_ARRAY_BUFFER, (GLintptr)at, (GLsizeiptr)bytes, data);
+	d->stream_used = at + bytes;
+	return (int64_t)(at - first_off);
+}
+
+static void set_pointer(struct sgl_dec *d, const struct sgl_cmd_sglClientArrayData *c,
+			const void *off)
+{
+	const struct sgl_gl_table *gl = d->gl;
+	GLenum type = c->type;
+
+	switch (c->array) {
+	case SGL_ARRAY_VERTEX: gl->VertexPointer(c->size, type, 0, off); return;
+	case SGL_ARRAY_NORMAL: gl->NormalPointer(type, 0, off); return;
+	case SGL_ARRAY_COLOR: gl->ColorPointer(c->size, type, 0, off); return;
+	case SGL_ARRAY_SECONDARY_COLOR: gl->SecondaryColorPointer(c->size, type, 0, off); return;
+	case SGL_ARRAY_FOG_COORD: gl->FogCoordPointer(type, 0, off); return;
+	default: break;
+	}
+	if (c->array >= SGL_ARRAY_TEXCOORD && c->array < SGL_ARRAY_TEXCOORD + 32) {
+		GLint old = GL_TEXTURE0;
+		gl->GetIntegerv(GL_CLIENT_ACTIVE_TEXTURE, &old);
+		gl->ClientActiveTexture(GL_TEXTURE0 + (c->array - SGL_ARRAY_TEXCOORD));
+		gl->TexCoordPointer(c->size, type, 0, off);
+		gl->ClientActiveTexture((GLenum)old);
+	} else if (c->normalized & 2) {
+		gl->VertexAttribIPointer(c->array, c->size, type, 0, off);
+	} else {
+		gl->VertexAttribPointer(c->array, c->size, type, c->normalized & 1, 0, off);
+	}
+}
+
+int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_sglClientArrayData c;
+	if (size < sizeof(c))
+		return sgl_dec_short(d, SGL_OP_sglClientArrayData, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	if (sizeof(c) + sgl_pad8(c.bytes) != size)
+		return sgl_dec_size_mismatch(d, SGL_OP_sglClientArrayData, size,
+					     sizeof(c) + sgl_pad8(c.bytes));
+	int64_t elem = element_bytes(c.size, c.type);
+	bool fixed = c.array >= SGL_ARRAY_VERTEX;
+	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && d->gles) ||
+	    (!fixed && c.array >= 256) || (c.array >= SGL_ARRAY_TEXCOORD + 32)) {
+		sgl_dec_gl_error(d, GL_INVALID_VALUE);
+		return 0;
+	}
+	if ((uint64_t)elem * (uint64_t)c.count != c.bytes)
+		return sgl_dec_fail(d, "sglClientArrayData: %u bytes for %d elements of %lld bytes",
+				    c.bytes, c.count, (long long)elem);
+	GLint old = 0;
+	d->gl->GetIntegerv(GL_ARRAY_BUFFER_BINDING, &old);
+	int64_t base = stream(d, p + sizeof(c), c.bytes, (uint64_t)elem * (uint64_t)c.first);
+	if (base >= 0)
+		set_pointer(d, &c, (const void *)(uintptr_t)base);
+	else
+		sgl_dec_gl_error(d, GL_OUT_OF_MEMORY);
+	d->gl->BindBuffer(GL_ARRAY_BUFFER, (GLuint)old);
+	return 0;
+}
+
+int sgl_hand_sglBufferReadRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_sglBufferReadRange c;
+	if (size != sizeof(c))
+		return sgl_dec_size_mismatch(d, SGL_OP_sglBufferReadRange, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	bool bad = c.offset < 0 || c.size < 0 || c.size > SGL_MAX_SEGMENT;
+	uint8_t *r = sgl_dec_reply_begin(d, SGL_OP_sglBufferReadRange, bad ? 0 : (uint64_t)c.size);
+	if (!r)
+		return -EPROTO;
+	if (bad) {
+		sgl_dec_gl_error(d, GL_INVALID_VALUE);
+	} else if (c.size > 0) {
+		void *m = d->gl->MapBufferRange(c.target, (GLintptr)c.offset, (GLsizeiptr)c.size,
+						GL_MAP_READ_BIT);
+		if (m) {
+			memcpy(r, m, (size_t)c.size);
+			d->gl->UnmapBuffer(c.target);
+		}
+	}
+	return sgl_dec_reply_end(d);
+}

@@ -1,0 +1,143 @@
+/*
+ * The validating decoder: runs a guest command buffer against one context.
+ *
+ * The generated table (sgl_decoder_gen.c) holds one handler per opcode.
+ * Before a handler calls GL it has checked that the command's size equals
+ * the size recomputed from its fixed arguments, mapped every object name,
+ * and turned every pointer into either a pointer inside the validated
+ * payload or a checked buffer offset. Helpers below are what the generated
+ * and hand-written handlers share.
+ *
+ * Handler results: 0 = done (maybe with a GL error recorded), <0 = the
+ * command was malformed: the context is lost, d->reason says why.
+ */
+#ifndef SGL_DECODER_H
+#define SGL_DECODER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <epoxy/gl.h>
+
+#include "sglhost.h"
+#include "sgl_protocol.h"
+#include "sgl_gl_table.h"
+#include "contexts/namemap.h"
+#include "util/log.h"
+
+struct sgl_dec;
+struct sglhost_context;
+
+typedef int (*sgl_handler)(struct sgl_dec *d, const uint8_t *p, uint32_t size);
+extern const sgl_handler sgl_dec_table[SGL_OP_COUNT];
+
+/* Pixel-store parameters the decoder tracks (pack and unpack each). */
+enum sgl_pixel_param {
+	SGL_PS_ALIGNMENT,
+	SGL_PS_ROW_LENGTH,
+	SGL_PS_IMAGE_HEIGHT,
+	SGL_PS_SKIP_PIXELS,
+	SGL_PS_SKIP_ROWS,
+	SGL_PS_SKIP_IMAGES,
+	SGL_PS_COUNT,
+};
+
+struct sgl_dec {
+	const struct sgl_gl_table *gl;
+	/* Name map of each object class: the context's own or its share group's. */
+	struct sgl_namemap *maps[SGL_OBJ_COUNT];
+	/* Host FBO standing for the guest's framebuffer 0. */
+	GLuint default_fbo;
+	struct sgl_mem_budget *budget;
+	const struct sgl_log *log;
+	struct sglhost_context *ctx;   /* NULL when decoding without a context (tests) */
+	bool gles;
+	int major, minor;
+
+	/* The submit in progress. */
+	sglhost_reply_fn reply;
+	void *reply_user;
+	uint32_t opcode;
+
+	/* Reply being built; scratch arena reset for every command. */
+	uint8_t *reply_buf;
+	uint64_t reply_cap;
+	uint64_t reply_size;
+	uint8_t *scratch;
+	uint64_t scratch_cap;
+	uint64_t scratch_used;
+
+	/* A GL error the decoder raised itself, returned by the next glGetError. */
+	GLenum error;
+	int32_t pixel[2][SGL_PS_COUNT];   /* [0] unpack, [1] pack, as the guest set them */
+
+	/* Client arrays: a host buffer their data is streamed into. */
+	GLuint stream_buffer;
+	uint64_t stream_size;
+	uint64_t stream_used;
+
+	bool lost;
+	char reason[256];
+	uint64_t commands;
+	uint64_t bytes;
+};
+
+void sgl_dec_init(struct sgl_dec *d, const struct sgl_gl_table *gl, struct sgl_mem_budget *budget,
+		  const struct sgl_log *log);
+void sgl_dec_finish(struct sgl_dec *d);
+
+/* Runs `len` bytes of commands (8-byte aligned). 0, or <0 with d->lost set. */
+int sgl_dec_run(struct sgl_dec *d, const uint8_t *buf, size_t len, sglhost_reply_fn reply,
+		void *user);
+
+/* Marks the context lost with a reason; returns -EPROTO. */
+int sgl_dec_fail(struct sgl_dec *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sgl_dec_short(struct sgl_dec *d, uint32_t op, uint32_t size, size_t need);
+int sgl_dec_size_mismatch(struct sgl_dec *d, uint32_t op, uint32_t size, uint64_t expect);
+int sgl_dec_missing(struct sgl_dec *d, uint32_t op);
+int sgl_dec_unsupported(struct sgl_dec *d, const uint8_t *p, uint32_t size);
+
+/* Records a GL error of the decoder's own (the first one wins, as in GL). */
+void sgl_dec_gl_error(struct sgl_dec *d, GLenum error);
+
+/* Object names. The map functions return 0 (mapped), 1 (unknown: a GL
+ * error is recorded, the command is skipped) or <0 (context lost). */
+int sgl_dec_map(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest, GLuint *host);
+uint64_t sgl_dec_lookup(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest);
+int sgl_dec_map_sync(struct sgl_dec *d, uint64_t guest, GLsync *host);
+int sgl_dec_map_array(struct sgl_dec *d, enum sgl_object_class cls, const uint8_t *in,
+		      uint32_t n, GLuint *out);
+int sgl_dec_map_array_del(struct sgl_dec *d, enum sgl_object_class cls, const uint8_t *in,
+			  uint32_t n, GLuint *out);
+int sgl_dec_check_new_names(struct sgl_dec *d, enum sgl_object_class cls, const uint8_t *in,
+			    uint32_t n, GLuint *out);
+int sgl_dec_insert_names(struct sgl_dec *d, enum sgl_object_class cls, const uint8_t *in,
+			 uint32_t n, const GLuint *host);
+void sgl_dec_unmap_array(struct sgl_dec *d, enum sgl_object_class cls, const uint8_t *in,
+			 uint32_t n);
+void sgl_dec_unmap(struct sgl_dec *d, enum sgl_object_class cls, uint64_t guest);
+int sgl_dec_created(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest, uint64_t host);
+void sgl_dec_reverse_array(struct sgl_dec *d, enum sgl_object_class cls, GLuint *names,
+			   uint32_t n);
+GLuint sgl_dec_reverse(struct sgl_dec *d, enum sgl_object_class cls, GLuint host);
+
+/* 0 when the buffer binding `pname` is non-zero; else 1 with
+ * GL_INVALID_OPERATION recorded (an offset without a buffer would be a guest
+ * pointer). */
+int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname);
+int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
+
+/* Memory for one command, charged to the context budget; NULL (and the
+ * context lost) when over budget. */
+void *sgl_dec_scratch(struct sgl_dec *d, uint64_t bytes);
+
+/* Replies: begin returns zeroed payload memory of `bytes`; end sends it. */
+uint8_t *sgl_dec_reply_begin(struct sgl_dec *d, uint32_t op, uint64_t bytes);
+int sgl_dec_reply_end(struct sgl_dec *d);
+
+/* Client-memory images travel tightly packed: around such a call the
+ * pack/unpack state is set to tight and then restored to the guest's. */
+void sgl_dec_pixels_tight(struct sgl_dec *d, bool pack);
+void sgl_dec_pixels_restore(struct sgl_dec *d, bool pack);
+
+#endif

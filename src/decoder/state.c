@@ -1,0 +1,230 @@
+/*
+ * State the decoder tracks or rewrites: pixel store, the GL error it raises
+ * itself, buffer-binding checks for offsets, names returned by glGet*, and
+ * the default framebuffer (a host FBO) behind GL_BACK.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sgl_decoder_hooks.h"
+
+static const GLenum pixel_pnames[2][SGL_PS_COUNT] = {
+	{ GL_UNPACK_ALIGNMENT, GL_UNPACK_ROW_LENGTH, GL_UNPACK_IMAGE_HEIGHT,
+	  GL_UNPACK_SKIP_PIXELS, GL_UNPACK_SKIP_ROWS, GL_UNPACK_SKIP_IMAGES },
+	{ GL_PACK_ALIGNMENT, GL_PACK_ROW_LENGTH, GL_PACK_IMAGE_HEIGHT,
+	  GL_PACK_SKIP_PIXELS, GL_PACK_SKIP_ROWS, GL_PACK_SKIP_IMAGES },
+};
+
+static int pixel_param(GLenum pname, int *dir)
+{
+	for (int k = 0; k < 2; k++)
+		for (int i = 0; i < SGL_PS_COUNT; i++)
+			if (pixel_pnames[k][i] == pname) {
+				*dir = k;
+				return i;
+			}
+	return -1;
+}
+
+static void pixel_store(struct sgl_dec *d, GLenum pname, int32_t value)
+{
+	int dir;
+	int i = pixel_param(pname, &dir);
+	d->gl->PixelStorei(pname, value);
+	/* Track only what GL accepted (valid values leave no error behind;
+	 * GL ignores the call otherwise), so restores never raise errors. */
+	if (i >= 0 && value >= 0 && (i != SGL_PS_ALIGNMENT || value == 1 || value == 2 ||
+				     value == 4 || value == 8))
+		d->pixel[dir][i] = value;
+}
+
+int sgl_hand_glPixelStorei(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_glPixelStorei c;
+	if (size != sizeof(c))
+		return sgl_dec_size_mismatch(d, SGL_OP_glPixelStorei, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	pixel_store(d, c.pname, c.param);
+	return 0;
+}
+
+int sgl_hand_glPixelStoref(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_glPixelStoref c;
+	if (size != sizeof(c))
+		return sgl_dec_size_mismatch(d, SGL_OP_glPixelStoref, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	/* GL rounds float pixel-store values to the nearest integer. */
+	float f = c.param;
+	int32_t v = f >= 2147483647.0f ? INT32_MAX : f <= -2147483648.0f ? INT32_MIN :
+		    (int32_t)(f + (f >= 0 ? 0.5f : -0.5f));
+	pixel_store(d, c.pname, v);
+	return 0;
+}
+
+/* Which tight-packing parameters this context's API has: GLES 2.0 only
+ * has the alignment; GLES 3 lacks nothing we touch. */
+static int pixel_params_available(const struct sgl_dec *d)
+{
+	return d->gles && d->major < 3 ? 1 : SGL_PS_COUNT;
+}
+
+void sgl_dec_pixels_tight(struct sgl_dec *d, bool pack)
+{
+	int n = pixel_params_available(d);
+	for (int i = 0; i < n; i++) {
+		int32_t tight = i == SGL_PS_ALIGNMENT ? 1 : 0;
+		if (d->pixel[pack][i] != tight)
+			d->gl->PixelStorei(pixel_pnames[pack][i], tight);
+	}
+}
+
+void sgl_dec_pixels_restore(struct sgl_dec *d, bool pack)
+{
+	int n = pixel_params_available(d);
+	for (int i = 0; i < n; i++) {
+		int32_t tight = i == SGL_PS_ALIGNMENT ? 1 : 0;
+		if (d->pixel[pack][i] != tight)
+			d->gl->PixelStorei(pixel_pnames[pack][i], d->pixel[pack][i]);
+	}
+}
+
+int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname)
+{
+	GLint bound = 0;
+	d->gl->GetIntegerv(pname, &bound);
+	if (bound)
+		return 0;
+	sgl_log_debug(d->log, "%s: a buffer offset with no buffer bound",
+		      sgl_opcode_name(d->opcode));
+	sgl_dec_gl_error(d, GL_INVALID_OPERATION);
+	return 1;
+}
+
+int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname)
+{
+	int n = sgl_pname_count(pname);
+	if (n != SGL_PNAME_COUNT_DYNAMIC)
+		return n;
+	GLint v = 0;
+	d->gl->GetIntegerv(sgl_pname_count_source(pname), &v);
+	return v < 0 ? 0 : v;
+}
+
+/* glGetError: the decoder's own error first, as if GL had raised it. */
+int sgl_hand_glGetError(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	(void)p;
+	if (size != sizeof(struct sgl_header))
+		return sgl_dec_size_mismatch(d, SGL_OP_glGetError, size, sizeof(struct sgl_header));
+	uint8_t *r = sgl_dec_reply_begin(d, SGL_OP_glGetError, 8);
+	if (!r)
+		return -EPROTO;
+	uint32_t e = d->error;
+	d->error = GL_NO_ERROR;
+	if (e == GL_NO_ERROR)
+		e = d->gl->GetError();
+	memcpy(r, &e, sizeof(e));
+	return sgl_dec_reply_end(d);
+}
+
+/* ---- Names returned by glGet*: host names back to guest names. ---- */
+
+static GLuint reverse_binding(struct sgl_dec *d, GLenum pname, GLuint host)
+{
+	enum sgl_object_class cls = sgl_pname_object_class(pname);
+	if (cls == SGL_OBJ_NONE)
+		return host;
+	return sgl_dec_reverse(d, cls, host);
+}
+
+void sgl_post_glGetIntegerv(struct sgl_dec *d, GLenum pname, GLint *data)
+{
+	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
+		data[0] = (GLint)reverse_binding(d, pname, (GLuint)data[0]);
+}
+
+void sgl_post_glGetInteger64v(struct sgl_dec *d, GLenum pname, GLint64 *data)
+{
+	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
+		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
+}
+
+void sgl_post_glGetFloatv(struct sgl_dec *d, GLenum pname, GLfloat *data)
+{
+	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
+		data[0] = (GLfloat)reverse_binding(d, pname, (GLuint)data[0]);
+}
+
+void sgl_post_glGetDoublev(struct sgl_dec *d, GLenum pname, GLdouble *data)
+{
+	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
+		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
+}
+
+void sgl_post_glGetBooleanv(struct sgl_dec *d, GLenum pname, GLboolean *data)
+{
+	(void)d;
+	(void)pname;
+	(void)data;   /* a name as a boolean says only "bound or not": still true */
+}
+
+/* ---- The default framebuffer is our FBO: GL_BACK means attachment 0. ---- */
+
+static GLenum window_buffer(struct sgl_dec *d, GLenum binding, GLenum buf)
+{
+	GLint fb = 0;
+	d->gl->GetIntegerv(binding, &fb);
+	if ((GLuint)fb != d->default_fbo || !d->default_fbo)
+		return buf;
+	switch (buf) {
+	case GL_BACK:
+	case GL_BACK_LEFT:
+	case GL_FRONT:
+	case GL_FRONT_LEFT:
+	case GL_LEFT:
+	case GL_FRONT_AND_BACK:
+		return GL_COLOR_ATTACHMENT0;
+	default:
+		return buf;
+	}
+}
+
+int sgl_pre_glDrawBuffer(struct sgl_dec *d, GLenum *buf)
+{
+	*buf = window_buffer(d, GL_DRAW_FRAMEBUFFER_BINDING, *buf);
+	return 0;
+}
+
+int sgl_pre_glReadBuffer(struct sgl_dec *d, GLenum *src)
+{
+	*src = window_buffer(d, GL_READ_FRAMEBUFFER_BINDING, *src);
+	return 0;
+}
+
+int sgl_pre_glDrawBuffers(struct sgl_dec *d, GLsizei *n, const GLenum **bufs)
+{
+	if (!*bufs || *n <= 0)
+		return 0;
+	GLenum *copy = sgl_dec_scratch(d, (uint64_t)*n * sizeof(GLenum));
+	if (!copy)
+		return -EPROTO;
+	for (GLsizei i = 0; i < *n; i++)
+		copy[i] = window_buffer(d, GL_DRAW_FRAMEBUFFER_BINDING, (*bufs)[i]);
+	*bufs = copy;
+	return 0;
+}
+
+/* A guest must not park the decoding thread: waits are capped at 100 ms;
+ * GL_TIMEOUT_EXPIRED tells the guest to wait again. */
+int sgl_pre_glClientWaitSync(struct sgl_dec *d, GLsync *sync, GLbitfield *flags,
+			     GLuint64 *timeout)
+{
+	(void)d;
+	(void)sync;
+	(void)flags;
+	const GLuint64 cap = 100 * 1000 * 1000ull;
+	if (*timeout > cap)
+		*timeout = cap;
+	return 0;
+}
