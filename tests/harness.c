@@ -1,0 +1,111 @@
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void log_fn(void *user, enum sglhost_log_level level, const char *file, int line,
+		   const char *msg)
+{
+	struct harness *h = user;
+	size_t n = strlen(h->log);
+	(void)level;
+	if (n < sizeof(h->log) - 1)
+		snprintf(h->log + n, sizeof(h->log) - n, "%s:%d: %s\n", file, line, msg);
+}
+
+static int submit(void *user, const void *buf, size_t size)
+{
+	struct harness *h = user;
+	h->last_rc = sglhost_context_submit(h->ctx, buf, size, NULL, NULL);
+	return h->last_rc;
+}
+
+static int collect(void *user, const void *data, size_t size)
+{
+	struct harness *h = user;
+	if (size > h->reply_cap) {
+		uint8_t *n = realloc(h->reply, size);
+		if (!n)
+			return -1;
+		h->reply = n;
+		h->reply_cap = size;
+	}
+	memcpy(h->reply, data, size);
+	h->reply_size = size;
+	return 0;
+}
+
+static int roundtrip(void *user, const void *buf, size_t size, const void **reply,
+		     size_t *reply_size)
+{
+	struct harness *h = user;
+	h->reply_size = 0;
+	h->last_rc = sglhost_context_submit(h->ctx, buf, size, collect, h);
+	if (h->last_rc < 0 || !h->reply_size)
+		return -1;
+	*reply = h->reply;
+	*reply_size = h->reply_size;
+	return 0;
+}
+
+static const struct sgl_transport_ops ops = { submit, roundtrip };
+
+bool harness_host(struct harness *h)
+{
+	struct sglhost_config cfg;
+	memset(h, 0, sizeof(*h));
+	sglhost_config_init(&cfg);
+	cfg.platform = SGLHOST_PLATFORM_SURFACELESS;
+	cfg.log = log_fn;
+	cfg.log_user = h;
+	cfg.log_level = SGLHOST_LOG_DEBUG;
+	h->host = sglhost_create(&cfg);
+	return h->host != NULL;
+}
+
+bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt)
+{
+	struct sglhost_context_config cc;
+	sglhost_context_config_init(&cc);
+	cc.api = api;
+	cc.width = w;
+	cc.height = hgt;
+	h->ctx = sglhost_context_create(h->host, &cc);
+	if (!h->ctx)
+		return false;
+	return sgl_enc_init(&h->enc, 64 * 1024, &ops, h) == 0;
+}
+
+void harness_finish(struct harness *h)
+{
+	if (h->ctx)
+		sgl_enc_finish(&h->enc);
+	sglhost_context_destroy(h->ctx);
+	sglhost_destroy(h->host);
+	free(h->reply);
+	memset(h, 0, sizeof(*h));
+}
+
+uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y)
+{
+	uint32_t w, hh;
+	sgl_enc_flush(&h->enc);
+	sglhost_context_get_size(h->ctx, &w, &hh);
+	uint32_t *px = calloc((size_t)w * hh, 4);
+	uint32_t v = 0xdeadbeef;
+	if (px && sglhost_context_read_pixels(h->ctx, SGLHOST_PIXEL_RGBA8888, px, (size_t)w * 4, w,
+					      hh) == 0)
+		memcpy(&v, (uint8_t *)px + ((size_t)y * w + x) * 4, 4);
+	free(px);
+	return v;
+}
+
+bool harness_lost(struct harness *h, char *reason, size_t size)
+{
+	struct sglhost_context_status st = { .version = SGLHOST_STATUS_VERSION };
+	sglhost_context_get_status(h->ctx, &st);
+	if (reason)
+		snprintf(reason, size, "%s", st.reason);
+	return st.lost;
+}

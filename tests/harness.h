@@ -1,0 +1,33 @@
+/* In-process transport for tests: the guest encoder submits straight into a
+ * host context through the public API. */
+#ifndef SGL_TEST_HARNESS_H
+#define SGL_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sglhost.h"
+#include "encoder.h"
+
+struct harness {
+	struct sglhost *host;
+	struct sglhost_context *ctx;
+	struct sgl_enc enc;
+	uint8_t *reply;
+	size_t reply_size, reply_cap;
+	int last_rc;
+	char log[4096];
+};
+
+/* Creates a surfaceless host (returns false if EGL is unavailable). */
+bool harness_host(struct harness *h);
+/* A context of `api` sized w x h, and an encoder feeding it. */
+bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt);
+void harness_finish(struct harness *h);
+/* Reads pixel (x, y) (y from the top) of the framebuffer as RGBA. */
+uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y);
+bool harness_lost(struct harness *h, char *reason, size_t size);
+
+#define RGBA(r, g, b, a) ((uint32_t)(r) | (uint32_t)(g) << 8 | (uint32_t)(b) << 16 | (uint32_t)(a) << 24)
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * End to end: a scene encoded by the guest encoder (clear, shaders, VBO,
+ * texture upload with a non-trivial pixel store, indexed draw, readback)
+ * runs through the public API on surfaceless llvmpipe; pixels are checked at
+ * known places. Once per API: GL core, GL compat, GLES.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define W 64
+#define H 48
+
+static const char *vs_gl =
+	"#version 330 core\n"
+	"layout(location = 0) in vec2 pos;\n"
+	"out vec2 uv;\n"
+	"void main() { uv = pos * 0.5 + 0.5; gl_Position = vec4(pos, 0.0, 1.0); }\n";
+static const char *fs_gl =
+	"#version 330 core\n"
+	"in vec2 uv; uniform sampler2D tex; uniform vec4 tint; out vec4 color;\n"
+	"void main() { color = texture(tex, uv) * tint; }\n";
+static const char *vs_es =
+	"#version 300 es\n"
+	"layout(location = 0) in vec2 pos;\n"
+	"out vec2 uv;\n"
+	"void main() { uv = pos * 0.5 + 0.5; gl_Position = vec4(pos, 0.0, 1.0); }\n";
+static const char *fs_es =
+	"#version 300 es\nprecision mediump float;\n"
+	"in vec2 uv; uniform sampler2D tex; uniform vec4 tint; out vec4 color;\n"
+	"void main() { color = texture(tex, uv) * tint; }\n";
+
+static GLuint shader(struct sgl_enc *e, GLenum type, const char *src)
+{
+	GLuint s = sgl_enc_glCreateShader(e, type);
+	sgl_enc_glShaderSource(e, s, 1, &src, NULL);
+	sgl_enc_glCompileShader(e, s);
+	GLint ok = 0;
+	sgl_enc_glGetShaderiv(e, s, GL_COMPILE_STATUS, &ok);
+	if (!ok) {
+		char log[1024] = "";
+		sgl_enc_glGetShaderInfoLog(e, s, sizeof(log), NULL, log);
+		fail_msg("shader: %s", log);
+	}
+	return s;
+}
+
+static void scene(struct harness *h, bool es)
+{
+	struct sgl_enc *e = &h->enc;
+
+	sgl_enc_glClearColor(e, 0.0f, 0.0f, 1.0f, 1.0f);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+
+	GLuint prog = sgl_enc_glCreateProgram(e);
+	GLuint vs = shader(e, GL_VERTEX_SHADER, es ? vs_es : vs_gl);
+	GLuint fs = shader(e, GL_FRAGMENT_SHADER, es ? fs_es : fs_gl);
+	sgl_enc_glAttachShader(e, prog, vs);
+	sgl_enc_glAttachShader(e, prog, fs);
+	sgl_enc_glLinkProgram(e, prog);
+	GLint linked = 0;
+	sgl_enc_glGetProgramiv(e, prog, GL_LINK_STATUS, &linked);
+	assert_int_equal(linked, 1);
+	sgl_enc_glUseProgram(e, prog);
+	GLint tint = sgl_enc_glGetUniformLocation(e, prog, "tint");
+	assert_true(tint >= 0);
+	sgl_enc_glUniform4f(e, tint, 1.0f, 1.0f, 1.0f, 1.0f);
+
+	/* A quad over the left half of the window. */
+	static const float quad[] = { -1, -1, 0, -1, 0, 1, -1, 1 };
+	static const uint16_t idx[] = { 0, 1, 2, 0, 2, 3 };
+	GLuint vao, bufs[2];
+	sgl_enc_glGenVertexArrays(e, 1, &vao);
+	sgl_enc_glBindVertexArray(e, vao);
+	sgl_enc_glGenBuffers(e, 2, bufs);
+	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, bufs[0]);
+	sgl_enc_glBufferData(e, GL_ARRAY_BUFFER, sizeof(quad), quad, GL_STATIC_DRAW);
+	sgl_enc_glBindBuffer(e, GL_ELEMENT_ARRAY_BUFFER, bufs[1]);
+	sgl_enc_glBufferData(e, GL_ELEMENT_ARRAY_BUFFER, sizeof(idx), idx, GL_STATIC_DRAW);
+	sgl_enc_glVertexAttribPointer(e, 0, 2, GL_FLOAT, GL_FALSE, 0, NULL);
+	sgl_enc_glEnableVertexAttribArray(e, 0);
+
+	/* Texture: the 4x4 green block sits at (2, 1) inside an 8x6 red image:
+	 * only a guest that honours ROW_LENGTH / SKIP_* uploads pure green. */
+	uint8_t img[6][8][4];
+	for (int y = 0; y < 6; y++)
+		for (int x = 0; x < 8; x++) {
+			bool in = x >= 2 && x < 6 && y >= 1 && y < 5;
+			uint8_t px[4] = { in ? 0 : 255, in ? 255 : 0, 0, 255 };
+			memcpy(img[y][x], px, 4);
+		}
+	GLuint tex;
+	sgl_enc_glGenTextures(e, 1, &tex);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, tex);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_ROW_LENGTH, 8);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_SKIP_PIXELS, 2);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_SKIP_ROWS, 1);
+	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA8, 4, 4, 0, GL_RGBA, GL_UNSIGNED_BYTE, img);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_ROW_LENGTH, 0);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_SKIP_PIXELS, 0);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_SKIP_ROWS, 0);
+	sgl_enc_glTexParameteri(e, GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+	sgl_enc_glTexParameteri(e, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+
+	sgl_enc_glDrawElements(e, GL_TRIANGLES, 6, GL_UNSIGNED_SHORT, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+}
+
+static void check_frame(struct harness *h)
+{
+	assert_false(harness_lost(h, NULL, 0));
+	/* Left half green (texture), right half blue (clear). */
+	assert_int_equal(harness_pixel(h, W / 4, H / 2), RGBA(0, 255, 0, 255));
+	assert_int_equal(harness_pixel(h, 3, 3), RGBA(0, 255, 0, 255));
+	assert_int_equal(harness_pixel(h, 3 * W / 4, H / 2), RGBA(0, 0, 255, 255));
+	assert_int_equal(harness_pixel(h, W - 1, 0), RGBA(0, 0, 255, 255));
+}
+
+static void check_queries(struct harness *h, bool es)
+{
+	struct sgl_enc *e = &h->enc;
+	GLint vp[4] = { -1, -1, -1, -1 };
+	sgl_enc_glGetIntegerv(e, GL_VIEWPORT, vp);
+	assert_int_equal(vp[2], W);
+	assert_int_equal(vp[3], H);
+	const char *r = (const char *)sgl_enc_glGetString(e, GL_RENDERER);
+	assert_non_null(r);
+
+	/* glReadPixels through the protocol across the green/blue edge. GL:
+	 * RGB with a pack alignment of 4, so 9-byte rows padded to 12 (the
+	 * padding is not written). GLES only reads RGBA. */
+	uint8_t rows[2][12];
+	memset(rows, 0xcc, sizeof(rows));
+	sgl_enc_glPixelStorei(e, GL_PACK_ALIGNMENT, 4);
+	sgl_enc_glReadPixels(e, W / 2 - 1, 0, es ? 3 : 3, 2, es ? GL_RGBA : GL_RGB,
+			     GL_UNSIGNED_BYTE, rows);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	int bpp = es ? 4 : 3;
+	for (int y = 0; y < 2; y++) {
+		static const uint8_t green[3] = { 0, 255, 0 }, blue[3] = { 0, 0, 255 };
+		assert_memory_equal(&rows[y][0], green, 3);
+		assert_memory_equal(&rows[y][bpp], blue, 3);
+		assert_memory_equal(&rows[y][2 * bpp], blue, 3);
+	}
+	if (!es)
+		assert_int_equal(rows[0][9], 0xcc);
+	free((void *)r);
+}
+
+static void run(enum sglhost_api api)
+{
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, api, W, H));
+	scene(&h, api == SGLHOST_API_GLES);
+	check_queries(&h, api == SGLHOST_API_GLES);
+	sgl_enc_sglSwapBuffers(&h.enc);
+	check_frame(&h);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
+static void test_core(void **state) { (void)state; run(SGLHOST_API_GL_CORE); }
+static void test_compat(void **state) { (void)state; run(SGLHOST_API_GL_COMPAT); }
+static void test_gles(void **state) { (void)state; run(SGLHOST_API_GLES); }
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_core),
+		cmocka_unit_test(test_compat),
+		cmocka_unit_test(test_gles),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
