@@ -160,6 +160,7 @@ def main():
     write(out, 'sgl_decoder_gen.c', dec)
     write(out, 'sgl_decoder_hooks.h', hooks)
     write(out, 'test_roundtrip.c', emit_test.roundtrip(gl))
+    write(out, 'sgl_gl_noop.c', emit_test.noop_table(gl))
     uns = sorted((c.name, c.reason) for c in gl.values() if c.kind == 'unsupported')
     write(out, 'unsupported.txt', ''.join(f'{n}\t{r}\n' for n, r in uns))
     kinds = {}
