@@ -214,10 +214,24 @@ static void test_max_name(void **state)
 	assert_int_equal(budget.used, 0);
 }
 
+/* White-box: the slot accounting that keeps probes short and finite. */
+static void check_hash(const struct sgl_namemap *map)
+{
+	uint32_t occupied = 0, live = 0;
+	for (uint32_t i = 0; i < map->rev_cap; i++) {
+		occupied += map->rev_keys[i] || map->rev_vals[i];
+		live += map->rev_keys[i] != 0;
+	}
+	assert_int_equal(occupied, map->rev_used);
+	assert_int_equal(live, map->count);
+	assert_true((uint64_t)map->rev_used * 10 <= (uint64_t)map->rev_cap * 7);
+}
+
 /* Every guest in [1, n) with a reference value must map both ways; nothing
  * else may be mapped. */
 static void check_against(const struct sgl_namemap *map, const uint64_t *ref, uint32_t n)
 {
+	check_hash(map);
 	uint32_t live = 0;
 	for (uint32_t g = 0; g < n; g++) {
 		assert_int_equal(sgl_namemap_lookup(map, g), ref[g]);
@@ -412,6 +426,7 @@ static void test_tombstone_churn(void **state)
 	}
 	assert_int_equal(map.count, 8);
 	assert_true(map.rev_cap <= 64);
+	check_hash(&map);
 	for (uint32_t g = 1; g <= 8; g++)
 		assert_int_equal(sgl_namemap_reverse(&map, sgl_namemap_lookup(&map, g)), g);
 

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Every test: set up what is missing, build, run the suite; then the suite
+# again under AddressSanitizer + UndefinedBehaviorSanitizer, and a bounded
+# libFuzzer run on the submit entry point (FUZZ_SECONDS, default 60).
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh --tests
+export EGL_PLATFORM=surfaceless
+
+echo "== build and test"
+[ -f build/build.ninja ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+meson test -C build --print-errorlogs
+
+echo "== build and test with -Db_sanitize=address,undefined"
+[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined \
+	-Db_lundef=false >/dev/null
+ninja -C build-asan >/dev/null
+# Mesa's own allocations at exit are not ours to chase.
+ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C build-asan --print-errorlogs
+
+if [ -x scripts/fuzz.sh ] || [ -f scripts/fuzz.sh ]; then
+	echo "== fuzz sglhost_context_submit for ${FUZZ_SECONDS:-60} s"
+	sh scripts/fuzz.sh
+fi
+echo "== all tests passed"
