@@ -29,6 +29,8 @@ void sgl_enc_finish(struct sgl_enc *e)
 	for (int i = 0; i < SGL_OBJ_COUNT; i++)
 		free(e->names[i].free), free(e->names[i].live);
 	free(e->element_buffers);
+	for (int i = 0; i < SGL_MAX_MAPS; i++)
+		free(e->maps[i].shadow);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -35,6 +35,15 @@ struct sgl_name_pool {
 	size_t live_bytes;
 };
 
+/* A buffer mapped by the application: the guest's shadow of its bytes. */
+struct sgl_map {
+	GLenum target;        /* 0: slot free */
+	uint8_t *shadow;
+	int64_t offset, length;
+	GLbitfield access;
+};
+#define SGL_MAX_MAPS 16
+
 struct sgl_enc {
 	uint8_t *buf, *cur, *end;
 	size_t cap;
@@ -49,6 +58,7 @@ struct sgl_enc {
 	GLuint *element_buffers;     /* per vertex array name, [0] = default VAO */
 	size_t element_cap;
 	uint32_t list_base;
+	struct sgl_map maps[SGL_MAX_MAPS];
 	uint64_t commands;
 };
 

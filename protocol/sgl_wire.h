@@ -155,4 +155,34 @@ struct sgl_cmd_glPixelStoref {
 	float param;
 };
 
+/* glMapBufferRange: replies with `length` bytes when access has
+ * GL_MAP_READ_BIT, with nothing otherwise. */
+struct sgl_cmd_glMapBufferRange {
+	struct sgl_header hdr;
+	int64_t offset;
+	int64_t length;
+	uint32_t target;
+	uint32_t access;
+};
+struct sgl_cmd_glMapBuffer {
+	struct sgl_header hdr;
+	uint32_t target;
+	uint32_t access;
+};
+/* glUnmapBuffer: `length` bytes written at `offset` follow when has_data. */
+struct sgl_cmd_glUnmapBuffer {
+	struct sgl_header hdr;
+	int64_t offset;
+	int64_t length;
+	uint32_t target;
+	uint32_t has_data;
+};
+struct sgl_cmd_glFlushMappedBufferRange {
+	struct sgl_header hdr;
+	int64_t offset;
+	int64_t length;
+	uint32_t target;
+	uint32_t pad_;
+};
+
 #endif

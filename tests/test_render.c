@@ -52,6 +52,29 @@ static GLuint shader(struct sgl_enc *e, GLenum type, const char *src)
 	return s;
 }
 
+/* Buffer maps: a read map sees the data, a write map's bytes land. */
+static void check_maps(struct sgl_enc *e, const float *quad, size_t size)
+{
+	const float *r = sgl_enc_glMapBufferRange(e, GL_ARRAY_BUFFER, 0, (GLsizeiptr)size,
+						  GL_MAP_READ_BIT);
+	assert_non_null(r);
+	assert_memory_equal(r, quad, size);
+	assert_true(sgl_enc_glUnmapBuffer(e, GL_ARRAY_BUFFER));
+
+	float *w = sgl_enc_glMapBufferRange(e, GL_ARRAY_BUFFER, 8, 8, GL_MAP_WRITE_BIT);
+	assert_non_null(w);
+	w[0] = 42.0f;
+	w[1] = -7.0f;
+	assert_true(sgl_enc_glUnmapBuffer(e, GL_ARRAY_BUFFER));
+	r = sgl_enc_glMapBufferRange(e, GL_ARRAY_BUFFER, 0, 16, GL_MAP_READ_BIT);
+	assert_non_null(r);
+	assert_true(r[0] == quad[0] && r[1] == quad[1] && r[2] == 42.0f && r[3] == -7.0f);
+	sgl_enc_glUnmapBuffer(e, GL_ARRAY_BUFFER);
+	/* Put the quad back for the draw. */
+	sgl_enc_glBufferSubData(e, GL_ARRAY_BUFFER, 0, (GLsizeiptr)size, quad);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+}
+
 static void scene(struct harness *h, bool es)
 {
 	struct sgl_enc *e = &h->enc;
@@ -84,6 +107,7 @@ static void scene(struct harness *h, bool es)
 	sgl_enc_glBufferData(e, GL_ARRAY_BUFFER, sizeof(quad), quad, GL_STATIC_DRAW);
 	sgl_enc_glBindBuffer(e, GL_ELEMENT_ARRAY_BUFFER, bufs[1]);
 	sgl_enc_glBufferData(e, GL_ELEMENT_ARRAY_BUFFER, sizeof(idx), idx, GL_STATIC_DRAW);
+	check_maps(e, quad, sizeof(quad));
 	sgl_enc_glVertexAttribPointer(e, 0, 2, GL_FLOAT, GL_FALSE, 0, NULL);
 	sgl_enc_glEnableVertexAttribArray(e, 0);
 

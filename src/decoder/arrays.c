@@ -1,7 +1,6 @@
 /*
- * Client memory the guest cannot hand us as a pointer: client-side vertex
- * arrays (streamed into a host buffer, then bound by offset) and reads of
- * buffer contents (for read maps and glGetBufferSubData).
+ * Client-side vertex arrays: the guest cannot hand us a pointer, so their
+ * data is streamed into a host buffer and bound by offset.
  */
 #include <errno.h>
 #include <string.h>
@@ -119,27 +118,4 @@ int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t si
 		sgl_dec_gl_error(d, GL_OUT_OF_MEMORY);
 	d->gl->BindBuffer(GL_ARRAY_BUFFER, (GLuint)old);
 	return 0;
-}
-
-int sgl_hand_sglBufferReadRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	struct sgl_cmd_sglBufferReadRange c;
-	if (size != sizeof(c))
-		return sgl_dec_size_mismatch(d, SGL_OP_sglBufferReadRange, size, sizeof(c));
-	memcpy(&c, p, sizeof(c));
-	bool bad = c.offset < 0 || c.size < 0 || c.size > SGL_MAX_SEGMENT;
-	uint8_t *r = sgl_dec_reply_begin(d, SGL_OP_sglBufferReadRange, bad ? 0 : (uint64_t)c.size);
-	if (!r)
-		return -EPROTO;
-	if (bad) {
-		sgl_dec_gl_error(d, GL_INVALID_VALUE);
-	} else if (c.size > 0) {
-		void *m = d->gl->MapBufferRange(c.target, (GLintptr)c.offset, (GLsizeiptr)c.size,
-						GL_MAP_READ_BIT);
-		if (m) {
-			memcpy(r, m, (size_t)c.size);
-			d->gl->UnmapBuffer(c.target);
-		}
-	}
-	return sgl_dec_reply_end(d);
 }
