@@ -185,4 +185,27 @@ struct sgl_cmd_glFlushMappedBufferRange {
 	uint32_t pad_;
 };
 
+/* glGetTexImage / glGetCompressedTexImage: with a pack buffer bound
+ * (offmask 1) GL writes at `offset`; otherwise the reply holds the level
+ * tightly packed (or the compressed image), sized by the host from the
+ * real level, never from the guest. */
+struct sgl_cmd_glGetTexImage {
+	struct sgl_header hdr;
+	uint64_t offset;
+	uint32_t target;
+	int32_t level;
+	uint32_t format;
+	uint32_t type;
+	uint32_t offmask;
+	uint32_t pad_;
+};
+struct sgl_cmd_glGetCompressedTexImage {
+	struct sgl_header hdr;
+	uint64_t offset;
+	uint32_t target;
+	int32_t level;
+	uint32_t offmask;
+	uint32_t pad_;
+};
+
 #endif

@@ -133,6 +133,20 @@ static void scene(struct harness *h, bool es)
 	sgl_enc_glTexParameteri(e, GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
 	sgl_enc_glTexParameteri(e, GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 
+	if (!es) {
+		/* Read the level back, 3 bytes a pixel with a pack alignment of 4
+		 * (12-byte rows: no padding needed) and a skip of one row. */
+		uint8_t back[5][4][3];
+		memset(back, 0xcc, sizeof(back));
+		sgl_enc_glPixelStorei(e, GL_PACK_SKIP_ROWS, 1);
+		sgl_enc_glGetTexImage(e, GL_TEXTURE_2D, 0, GL_RGB, GL_UNSIGNED_BYTE, back);
+		sgl_enc_glPixelStorei(e, GL_PACK_SKIP_ROWS, 0);
+		assert_int_equal(back[0][0][0], 0xcc);
+		for (int y = 1; y < 5; y++)
+			for (int x = 0; x < 4; x++)
+				assert_true(back[y][x][0] == 0 && back[y][x][1] == 255 &&
+					    back[y][x][2] == 0);
+	}
 	sgl_enc_glDrawElements(e, GL_TRIANGLES, 6, GL_UNSIGNED_SHORT, NULL);
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
 }

@@ -1,0 +1,93 @@
+/* Texture readbacks sized by the texture level (see src/decoder/teximage.c). */
+#include "encoder.h"
+
+#include <stdlib.h>
+
+static const uint8_t *readback(struct sgl_enc *e, uint32_t op, uint64_t expect)
+{
+	const void *reply;
+	size_t size;
+	struct sgl_header h;
+	size_t n = (size_t)(e->cur - e->buf);
+	e->cur = e->buf;
+	if (e->failed || e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0 ||
+	    size < sizeof(h)) {
+		e->failed = true;
+		return NULL;
+	}
+	memcpy(&h, reply, sizeof(h));
+	/* The level may have changed since the guest asked: take what came,
+	 * if it fits what the application's memory was sized for. */
+	if (h.opcode != op || h.size != size || size - sizeof(h) < expect)
+		return NULL;
+	return (const uint8_t *)reply + sizeof(h);
+}
+
+static GLenum face_target(GLenum target)
+{
+	return target == GL_TEXTURE_CUBE_MAP ? GL_TEXTURE_CUBE_MAP_POSITIVE_X : target;
+}
+
+void sgl_enc_glGetTexImage(struct sgl_enc *e, GLenum target, GLint level, GLenum format,
+			   GLenum type, void *pixels)
+{
+	bool off = sgl_enc_buffer_bound(e, GL_PIXEL_PACK_BUFFER_BINDING);
+	GLint w = 0, h = 0, d = 0;
+	if (!off) {
+		GLenum q = face_target(target);
+		sgl_enc_glGetTexLevelParameteriv(e, q, level, GL_TEXTURE_WIDTH, &w);
+		sgl_enc_glGetTexLevelParameteriv(e, q, level, GL_TEXTURE_HEIGHT, &h);
+		sgl_enc_glGetTexLevelParameteriv(e, q, level, GL_TEXTURE_DEPTH, &d);
+		if (target == GL_TEXTURE_CUBE_MAP)
+			d = 6;
+	}
+	struct sgl_cmd_glGetTexImage *c = (struct sgl_cmd_glGetTexImage *)sgl_enc_begin(
+		e, SGL_OP_glGetTexImage, sizeof(*c));
+	if (!c)
+		return;
+	*c = (struct sgl_cmd_glGetTexImage){ c->hdr, off ? (uint64_t)(uintptr_t)pixels : 0,
+					     target, level, format, type, off, 0 };
+	if (off)
+		return;
+	int64_t n = sgl_image_bytes(format, type, w, h, d);
+	const uint8_t *r = readback(e, SGL_OP_glGetTexImage, n > 0 ? (uint64_t)n : 0);
+	if (r && n > 0 && pixels)
+		sgl_enc_image_out(e, pixels, r, format, type, w, h, d);
+}
+
+void sgl_enc_glGetCompressedTexImage(struct sgl_enc *e, GLenum target, GLint level, void *img)
+{
+	bool off = sgl_enc_buffer_bound(e, GL_PIXEL_PACK_BUFFER_BINDING);
+	GLint want = 0;
+	if (!off) {
+		sgl_enc_glGetTexLevelParameteriv(e, face_target(target), level,
+						 GL_TEXTURE_COMPRESSED_IMAGE_SIZE, &want);
+		if (target == GL_TEXTURE_CUBE_MAP)
+			want = want > INT32_MAX / 6 ? 0 : want * 6;
+	}
+	struct sgl_cmd_glGetCompressedTexImage *c =
+		(struct sgl_cmd_glGetCompressedTexImage *)sgl_enc_begin(
+			e, SGL_OP_glGetCompressedTexImage, sizeof(*c));
+	if (!c)
+		return;
+	*c = (struct sgl_cmd_glGetCompressedTexImage){
+		c->hdr, off ? (uint64_t)(uintptr_t)img : 0, target, level, off, 0
+	};
+	if (off)
+		return;
+	const void *reply;
+	size_t size;
+	size_t n = (size_t)(e->cur - e->buf);
+	e->cur = e->buf;
+	if (e->failed || e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0 ||
+	    size < sizeof(struct sgl_header)) {
+		e->failed = true;
+		return;
+	}
+	/* The application sized `img` from GL_TEXTURE_COMPRESSED_IMAGE_SIZE:
+	 * never write more than that (the reply is padded to 8 bytes). */
+	size_t got = size - sizeof(struct sgl_header);
+	if (img && want > 0)
+		memcpy(img, (const uint8_t *)reply + sizeof(struct sgl_header),
+		       got < (size_t)want ? got : (size_t)want);
+}
