@@ -171,6 +171,28 @@ static void check_queries(struct harness *h, bool es)
 	const char *r = (const char *)sgl_enc_glGetString(e, GL_RENDERER);
 	assert_non_null(r);
 
+	/* Extensions: only forwardable ones, the same through every query. */
+	GLint next = 0;
+	sgl_enc_glGetIntegerv(e, GL_NUM_EXTENSIONS, &next);
+	assert_true(next > 50);
+	for (GLint i = 0; i < next; i++) {
+		const char *x = (const char *)sgl_enc_glGetStringi(e, GL_EXTENSIONS, (GLuint)i);
+		assert_non_null(x);
+		assert_true(strncmp(x, "GL_", 3) == 0);
+		free((void *)x);
+	}
+	assert_null(sgl_enc_glGetStringi(e, GL_EXTENSIONS, (GLuint)next));
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	if (es) {
+		const char *all = (const char *)sgl_enc_glGetString(e, GL_EXTENSIONS);
+		assert_non_null(all);
+		int words = 1;
+		for (const char *c = all; *c; c++)
+			words += *c == ' ';
+		assert_int_equal(words, next);
+		free((void *)all);
+	}
+
 	/* glReadPixels through the protocol across the green/blue edge. GL:
 	 * RGB with a pack alignment of 4, so 9-byte rows padded to 12 (the
 	 * padding is not written). GLES only reads RGBA. */

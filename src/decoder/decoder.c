@@ -29,6 +29,12 @@ void sgl_dec_finish(struct sgl_dec *d)
 	budget_release(d, d->reply_cap + d->scratch_cap);
 	free(d->reply_buf);
 	free(d->scratch);
+	free(d->ext_joined);
+	if (d->ext_names && d->ext_count)
+		free(d->ext_names[0]);   /* the NUL-separated copy */
+	free(d->ext_names);
+	d->ext_joined = NULL;
+	d->ext_names = NULL;
 	d->reply_buf = d->scratch = NULL;
 	d->reply_cap = d->scratch_cap = 0;
 }

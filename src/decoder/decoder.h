@@ -76,6 +76,11 @@ struct sgl_dec {
 	uint64_t stream_size;
 	uint64_t stream_used;
 
+	/* The extensions this context advertises (see strings.c). */
+	char *ext_joined;         /* "GL_a GL_b ...", NULL until first asked */
+	char **ext_names;
+	uint32_t ext_count;
+
 	bool lost;
 	char reason[256];
 	uint64_t commands;
@@ -134,6 +139,9 @@ void *sgl_dec_scratch(struct sgl_dec *d, uint64_t bytes);
 /* Replies: begin returns zeroed payload memory of `bytes`; end sends it. */
 uint8_t *sgl_dec_reply_begin(struct sgl_dec *d, uint32_t op, uint64_t bytes);
 int sgl_dec_reply_end(struct sgl_dec *d);
+
+/* Number of extensions the context advertises (host's, filtered). */
+uint32_t sgl_dec_extension_count(struct sgl_dec *d);
 
 /* Client-memory images travel tightly packed: around such a call the
  * pack/unpack state is set to tight and then restored to the guest's. */

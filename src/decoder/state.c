@@ -140,12 +140,16 @@ static GLuint reverse_binding(struct sgl_dec *d, GLenum pname, GLuint host)
 
 void sgl_post_glGetIntegerv(struct sgl_dec *d, GLenum pname, GLint *data)
 {
+	if (data && pname == GL_NUM_EXTENSIONS)
+		data[0] = (GLint)sgl_dec_extension_count(d);
 	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
 		data[0] = (GLint)reverse_binding(d, pname, (GLuint)data[0]);
 }
 
 void sgl_post_glGetInteger64v(struct sgl_dec *d, GLenum pname, GLint64 *data)
 {
+	if (data && pname == GL_NUM_EXTENSIONS)
+		data[0] = sgl_dec_extension_count(d);
 	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
 		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
 }
