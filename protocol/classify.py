@@ -33,6 +33,8 @@ def _apply_param_overrides(cmd, directives):
                     p.image = 'pack' if what == 'out_or_offset' else 'unpack'
             elif what == 'in':
                 p.kind = 'in'
+            elif what == 'nullable':
+                p.nullable = True
             else:
                 raise SystemExit(f'overrides: {cmd.name} {d}: unknown directive')
         elif d[0] == 'custom':
@@ -44,6 +46,14 @@ def _apply_param_overrides(cmd, directives):
             cmd.creates = CLASSES[args_join(d[1:])]
         elif d[0] == 'track':
             cmd.track = True
+        elif d[0] == 'arrays_dirty':
+            cmd.arrays_dirty = True
+        elif d[0] == 'arrays_guard':
+            cmd.arrays_guard = True
+        elif d[0] == 'wrap':
+            cmd.wrap = True
+        elif d[0] == 'prepare':
+            cmd.prepare = True
         elif d[0] == 'pre':
             cmd.pre = True
         elif d[0] == 'post':

@@ -6,9 +6,10 @@ from lenexpr import count_c, elem_size
 IN_SEGS = ('in', 'string', 'names', 'del', 'gen', 'ptr_or_off')
 
 
-def proto(c):
+def proto(c, raw=False):
     params = ', '.join(f'{p.ctype} {p.name}' for p in c.params)
-    return f'{c.ret} sgl_enc_{c.name}(struct sgl_enc *e{", " if params else ""}{params})'
+    name = f'sgl_enc_raw_{c.name}' if raw else f'sgl_enc_{c.name}'
+    return f'{c.ret} {name}(struct sgl_enc *e{", " if params else ""}{params})'
 
 
 def _ret0(c):
@@ -32,7 +33,9 @@ def _seg_bytes(c, p):
 
 
 def encoder_body(c):
-    L = [proto(c), '{']
+    L = [proto(c, raw=c.wrap), '{']
+    if c.prepare:
+        L.append(f'\tsgl_enc_prepare_{c.name}(e, {", ".join(p.name for p in c.params)});')
     L.append(f'\tuint64_t size_ = sizeof(struct sgl_cmd_{c.name});')
     fields = wire_fields(c)
     names = {n for _, n in fields}
@@ -171,6 +174,11 @@ def encoder(cmds):
         if c.kind == 'unsupported':
             continue
         h.append(proto(c) + ';')
+        params = ', '.join(f'{p.ctype} {p.name}' for p in c.params)
+        if c.wrap:
+            h.append(proto(c, raw=True) + ';')
+        if c.prepare:
+            h.append(f'void sgl_enc_prepare_{c.name}(struct sgl_enc *e, {params});')
         if c.track:
             params = ', '.join(f'{p.ctype} {p.name}' for p in c.params)
             h.append(f'void sgl_enc_track_{c.name}(struct sgl_enc *e, {params});')

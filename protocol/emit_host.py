@@ -90,15 +90,19 @@ def handler(c):
         present = f'(c.nullmask & (1u << {p.bit}))'
         if p.kind == 'ptr_or_off':
             present = f'{present} && !(c.offmask & (1u << {p.bit}))'
-        L.append(f'\tif ({present}) {{')
         if p.kind == 'string':
+            L.append(f'\tif ({present}) {{')
             L.append(f'\t\tb_{p.name} = c.{p.name}_len;')
         else:
-            L.append(f'\t\tb_{p.name} = sgl_seg_bytes({_seg_count(p)}, {elem_size(p)});')
-            L.append(f'\t\tif (b_{p.name} < 0) {{')
-            L.append('\t\t\tbad_ = true;')
-            L.append(f'\t\t\tb_{p.name} = 0;')
-            L.append('\t\t}')
+            # The length is known whether or not the data came: an absent
+            # required array is replaced by zeros of that length.
+            L.append(f'\tint64_t n_{p.name} = sgl_seg_bytes({_seg_count(p)}, {elem_size(p)});')
+            L.append(f'\tif (n_{p.name} < 0) {{')
+            L.append('\t\tbad_ = true;')
+            L.append(f'\t\tn_{p.name} = 0;')
+            L.append('\t}')
+            L.append(f'\tif ({present}) {{')
+            L.append(f'\t\tb_{p.name} = n_{p.name};')
         L.append(f'\t\to_{p.name} = o_;')
         L.append(f'\t\to_ += sgl_pad8((uint64_t)b_{p.name});')
         L.append('\t}')
@@ -125,11 +129,15 @@ def handler(c):
         if p.image:
             L.append(f'\tif (!(c.offmask & (1u << {p.bit})))')
             L.append(f'\t\tsgl_dec_pixels_tight(d, {"true" if p.image == "pack" else "false"});')
+    if c.arrays_guard:
+        L.append('\tsgl_dec_guard_arrays(d);')
     call = f'd->gl->{c.short}({", ".join("a_" + p.name for p in c.params)})'
     if c.ret != 'void':
         L.append(f'\t{c.ret} ret_ = {call};')
     else:
         L.append(f'\t{call};')
+    if c.arrays_dirty:
+        L.append('\td->arrays_dirty = true;')
     for p in c.params:
         if p.image:
             L.append(f'\tif (!(c.offmask & (1u << {p.bit})))')
@@ -193,20 +201,29 @@ def _locals(c):
                 L.append('\t\tgoto done_;')
             else:
                 L.append(f'\t{t} a_{p.name} = ({t})c.{p.name};')
-        elif p.kind in ('in', 'string'):
+        elif p.kind == 'string':
+            # An absent string reads as "": GL has no NULL string inputs.
+            L.append(f'\t{t} a_{p.name} = b_{p.name} >= 0 ? ({t})(p_ + o_{p.name}) : "";')
+        elif p.kind == 'in':
             L.append(f'\t{t} a_{p.name} = b_{p.name} >= 0 ? ({t})(p_ + o_{p.name}) : NULL;')
+            if not p.nullable:
+                L += _absent(p)
         elif p.kind == 'ptr_or_off':
             L.append(f'\t{t} a_{p.name} = b_{p.name} >= 0 ? ({t})(p_ + o_{p.name}) : NULL;')
+            if not p.nullable:
+                L += _absent(p, f' && !(c.offmask & (1u << {p.bit}))')
             L.append(f'\tif (c.offmask & (1u << {p.bit})) {{')
             L.append(f'\t\tif ((rc_ = sgl_dec_check_binding(d, {p.binding})))')
             L.append('\t\t\tgoto done_;')
             L.append(f'\t\ta_{p.name} = ({t})(uintptr_t)c.{p.name};')
             L.append('\t}')
         elif p.kind == 'offset':
-            L.append(f'\tif (c.{p.name} && (rc_ = sgl_dec_check_binding(d, {p.binding})))')
+            L.append(f'\tif ((rc_ = sgl_dec_check_binding(d, {p.binding})))')
             L.append('\t\tgoto done_;')
             L.append(f'\t{t} a_{p.name} = ({t})(uintptr_t)c.{p.name};')
         elif p.kind in ('names', 'del', 'gen'):
+            if not p.nullable:
+                L += _absent(p)
             L.append(f'\tGLuint *a_{p.name} = NULL;')
             L.append(f'\tif (b_{p.name} >= 0) {{')
             L.append(f'\t\ta_{p.name} = sgl_dec_scratch(d, (uint64_t)b_{p.name});')
@@ -228,6 +245,14 @@ def _locals(c):
             L.append(f'\t\ta_{p.name} = ({t})(uintptr_t)c.{p.name};')
             L.append('\t}')
     return L
+
+
+def _absent(p, cond=''):
+    """An absent input GL would read: the command does not run."""
+    return [f'\tif (b_{p.name} < 0{cond}) {{',
+            '\t\tsgl_dec_gl_error(d, GL_INVALID_VALUE);',
+            '\t\tgoto done_;',
+            '\t}']
 
 
 def _after(c):

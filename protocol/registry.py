@@ -60,6 +60,7 @@ class Param:
         self.len_c = None       # parsed length: list of ('const'|'param'|'pname'|'fn', value) and ops
         self.image = None       # 'unpack' | 'pack' when the segment is a client image
         self.bit = None         # bit in the command's nullmask / offmask
+        self.nullable = False   # NULL means something to GL (glBufferData data)
 
 
 class Command:
@@ -71,6 +72,8 @@ class Command:
         self.opcode = None
         self.creates = None     # namespace of a name created by the return value
         self.pre = self.post = self.track = False
+        self.wrap = self.prepare = False
+        self.arrays_dirty = self.arrays_guard = False   # guest side: hand-written wrapper / pre-draw hook
         self.is_query = False   # glIs*: unknown names answer GL_FALSE
         self.delete_scalar = False
         self.replies = False

@@ -94,6 +94,7 @@ struct sglhost_context *sgl_context_create(struct sglhost *host,
 	sgl_dec_init(&ctx->dec, &host->gl, &ctx->budget, &host->log);
 	ctx->dec.ctx = ctx;
 	ctx->dec.gles = cfg->api == SGLHOST_API_GLES;
+	ctx->dec.ctx_compat = cfg->api == SGLHOST_API_GL_COMPAT;
 	ctx->dec.major = ctx->major;
 	ctx->dec.minor = ctx->minor;
 	wire_maps(ctx);
@@ -129,6 +130,8 @@ void sgl_context_destroy(struct sglhost_context *ctx)
 		sgl_surface_finish(ctx);
 		if (ctx->dec.stream_buffer)
 			host->gl.DeleteBuffers(1, &ctx->dec.stream_buffer);
+		if (ctx->dec.null_buffer)
+			host->gl.DeleteBuffers(1, &ctx->dec.null_buffer);
 	}
 	unwire_maps(ctx);
 	sgl_dec_finish(&ctx->dec);

@@ -119,3 +119,117 @@ int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t si
 	d->gl->BindBuffer(GL_ARRAY_BUFFER, (GLuint)old);
 	return 0;
 }
+
+/* ---- Draw-time guard: no enabled array without a buffer. ---- */
+
+#define NULL_BUFFER_SIZE 4096
+
+static void bind_null_buffer(struct sgl_dec *d)
+{
+	const struct sgl_gl_table *gl = d->gl;
+	if (!d->null_buffer) {
+		static const uint8_t zeros[NULL_BUFFER_SIZE];
+		gl->GenBuffers(1, &d->null_buffer);
+		gl->BindBuffer(GL_ARRAY_BUFFER, d->null_buffer);
+		gl->BufferData(GL_ARRAY_BUFFER, sizeof(zeros), zeros, GL_STATIC_DRAW);
+	} else {
+		gl->BindBuffer(GL_ARRAY_BUFFER, d->null_buffer);
+	}
+}
+
+/* The fixed-function arrays of the compatibility profile. */
+static const struct {
+	GLenum array, binding;
+} fixed_arrays[] = {
+	{ GL_VERTEX_ARRAY, GL_VERTEX_ARRAY_BUFFER_BINDING },
+	{ GL_NORMAL_ARRAY, GL_NORMAL_ARRAY_BUFFER_BINDING },
+	{ GL_COLOR_ARRAY, GL_COLOR_ARRAY_BUFFER_BINDING },
+	{ GL_SECONDARY_COLOR_ARRAY, GL_SECONDARY_COLOR_ARRAY_BUFFER_BINDING },
+	{ GL_FOG_COORD_ARRAY, GL_FOG_COORD_ARRAY_BUFFER_BINDING },
+	{ GL_EDGE_FLAG_ARRAY, GL_EDGE_FLAG_ARRAY_BUFFER_BINDING },
+	{ GL_INDEX_ARRAY, GL_INDEX_ARRAY_BUFFER_BINDING },
+};
+
+static void point_fixed_at_null(struct sgl_dec *d, GLenum array)
+{
+	const struct sgl_gl_table *gl = d->gl;
+	switch (array) {
+	case GL_VERTEX_ARRAY: gl->VertexPointer(4, GL_FLOAT, 0, NULL); break;
+	case GL_NORMAL_ARRAY: gl->NormalPointer(GL_FLOAT, 0, NULL); break;
+	case GL_COLOR_ARRAY: gl->ColorPointer(4, GL_FLOAT, 0, NULL); break;
+	case GL_SECONDARY_COLOR_ARRAY: gl->SecondaryColorPointer(3, GL_FLOAT, 0, NULL); break;
+	case GL_FOG_COORD_ARRAY: gl->FogCoordPointer(GL_FLOAT, 0, NULL); break;
+	case GL_EDGE_FLAG_ARRAY: gl->EdgeFlagPointer(0, NULL); break;
+	case GL_INDEX_ARRAY: gl->IndexPointer(GL_FLOAT, 0, NULL); break;
+	case GL_TEXTURE_COORD_ARRAY: gl->TexCoordPointer(4, GL_FLOAT, 0, NULL); break;
+	default: break;
+	}
+}
+
+/* Compatibility-profile arrays: fixed-function ones and texture coords per
+ * client texture unit. Returns how many were re-pointed. */
+static int guard_fixed(struct sgl_dec *d)
+{
+	const struct sgl_gl_table *gl = d->gl;
+	int fixed = 0;
+	GLint b = 0, units = 0, active = GL_TEXTURE0;
+
+	for (size_t i = 0; i < sizeof(fixed_arrays) / sizeof(fixed_arrays[0]); i++) {
+		if (!gl->IsEnabled(fixed_arrays[i].array))
+			continue;
+		gl->GetIntegerv(fixed_arrays[i].binding, &b);
+		if (!b) {
+			bind_null_buffer(d);
+			point_fixed_at_null(d, fixed_arrays[i].array);
+			fixed++;
+		}
+	}
+	gl->GetIntegerv(GL_MAX_TEXTURE_COORDS, &units);
+	gl->GetIntegerv(GL_CLIENT_ACTIVE_TEXTURE, &active);
+	for (GLint u = 0; u < units && u < 32; u++) {
+		gl->ClientActiveTexture(GL_TEXTURE0 + (GLenum)u);
+		if (!gl->IsEnabled(GL_TEXTURE_COORD_ARRAY))
+			continue;
+		gl->GetIntegerv(GL_TEXTURE_COORD_ARRAY_BUFFER_BINDING, &b);
+		if (!b) {
+			bind_null_buffer(d);
+			point_fixed_at_null(d, GL_TEXTURE_COORD_ARRAY);
+			fixed++;
+		}
+	}
+	gl->ClientActiveTexture((GLenum)active);
+	return fixed;
+}
+
+void sgl_dec_guard_arrays_slow(struct sgl_dec *d)
+{
+	const struct sgl_gl_table *gl = d->gl;
+	GLint old = 0, en = 0, b = 0;
+	int fixed = 0;
+
+	d->arrays_dirty = false;
+	if (!d->max_attribs) {
+		gl->GetIntegerv(GL_MAX_VERTEX_ATTRIBS, &d->max_attribs);
+		if (d->max_attribs > 64)
+			d->max_attribs = 64;
+	}
+	gl->GetIntegerv(GL_ARRAY_BUFFER_BINDING, &old);
+	for (GLint i = 0; i < d->max_attribs; i++) {
+		gl->GetVertexAttribiv((GLuint)i, GL_VERTEX_ATTRIB_ARRAY_ENABLED, &en);
+		if (!en)
+			continue;
+		gl->GetVertexAttribiv((GLuint)i, GL_VERTEX_ATTRIB_ARRAY_BUFFER_BINDING, &b);
+		if (b)
+			continue;
+		bind_null_buffer(d);
+		gl->VertexAttribPointer((GLuint)i, 4, GL_FLOAT, GL_FALSE, 0, NULL);
+		fixed++;
+	}
+	if (d->ctx_compat)
+		fixed += guard_fixed(d);
+	if (fixed) {
+		gl->BindBuffer(GL_ARRAY_BUFFER, (GLuint)old);
+		sgl_log_debug(d->log, "%s: %d enabled vertex arrays had no buffer; "
+			      "they now read zeros", sgl_opcode_name(d->opcode), fixed);
+	}
+}

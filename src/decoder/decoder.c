@@ -14,6 +14,7 @@ void sgl_dec_init(struct sgl_dec *d, const struct sgl_gl_table *gl, struct sgl_m
 	d->gl = gl;
 	d->budget = budget;
 	d->log = log;
+	d->arrays_dirty = true;
 	d->pixel[0][SGL_PS_ALIGNMENT] = 4;
 	d->pixel[1][SGL_PS_ALIGNMENT] = 4;
 }

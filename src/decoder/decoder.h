@@ -52,6 +52,7 @@ struct sgl_dec {
 	const struct sgl_log *log;
 	struct sglhost_context *ctx;   /* NULL when decoding without a context (tests) */
 	bool gles;
+	bool ctx_compat;    /* GL compatibility profile: fixed-function arrays too */
 	int major, minor;
 
 	/* The submit in progress. */
@@ -70,6 +71,12 @@ struct sgl_dec {
 	/* A GL error the decoder raised itself, returned by the next glGetError. */
 	GLenum error;
 	int32_t pixel[2][SGL_PS_COUNT];   /* [0] unpack, [1] pack, as the guest set them */
+
+	/* Vertex arrays: set when array state changed since the last draw
+	 * (see sgl_dec_guard_arrays); a zero buffer for arrays with none. */
+	bool arrays_dirty;
+	GLuint null_buffer;
+	GLint max_attribs;
 
 	/* Client arrays: a host buffer their data is streamed into. */
 	GLuint stream_buffer;
@@ -107,7 +114,19 @@ void sgl_dec_gl_error(struct sgl_dec *d, GLenum error);
 
 /* Object names. The map functions return 0 (mapped), 1 (unknown: a GL
  * error is recorded, the command is skipped) or <0 (context lost). */
-int sgl_dec_map(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest, GLuint *host);
+int sgl_dec_map_slow(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest,
+		     GLuint *host);
+/* The mapped case inline: it is on the path of every Bind* and Use*. */
+static inline int sgl_dec_map(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest,
+			      GLuint *host)
+{
+	uint64_t h = guest ? sgl_namemap_lookup(d->maps[cls], guest) : 0;
+	if (__builtin_expect(h != 0, 1)) {
+		*host = (GLuint)h;
+		return 0;
+	}
+	return sgl_dec_map_slow(d, cls, guest, host);
+}
 uint64_t sgl_dec_lookup(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest);
 int sgl_dec_map_sync(struct sgl_dec *d, uint64_t guest, GLsync *host);
 int sgl_dec_map_array(struct sgl_dec *d, enum sgl_object_class cls, const uint8_t *in,
@@ -136,9 +155,23 @@ int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
  * context lost) when over budget. */
 void *sgl_dec_scratch(struct sgl_dec *d, uint64_t bytes);
 
+
 /* Replies: begin returns zeroed payload memory of `bytes`; end sends it. */
 uint8_t *sgl_dec_reply_begin(struct sgl_dec *d, uint32_t op, uint64_t bytes);
 int sgl_dec_reply_end(struct sgl_dec *d);
+
+/*
+ * Before a draw: no enabled vertex array may lack a buffer, or the driver
+ * would read host memory at its offset as a client pointer (the default
+ * state; or the buffer was deleted). Checked only when array state may have
+ * changed since the last draw.
+ */
+void sgl_dec_guard_arrays_slow(struct sgl_dec *d);
+static inline void sgl_dec_guard_arrays(struct sgl_dec *d)
+{
+	if (__builtin_expect(d->arrays_dirty, 0))
+		sgl_dec_guard_arrays_slow(d);
+}
 
 /* Number of extensions the context advertises (host's, filtered). */
 uint32_t sgl_dec_extension_count(struct sgl_dec *d);

@@ -7,6 +7,7 @@
 #include "decoder/decoder.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *class_name(enum sgl_object_class cls)
@@ -37,7 +38,7 @@ uint64_t sgl_dec_lookup(struct sgl_dec *d, enum sgl_object_class cls, uint32_t g
 	return sgl_namemap_lookup(d->maps[cls], guest);
 }
 
-int sgl_dec_map(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest, GLuint *host)
+int sgl_dec_map_slow(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest, GLuint *host)
 {
 	uint64_t h = sgl_dec_lookup(d, cls, guest);
 	if (!h && guest) {
@@ -83,9 +84,26 @@ int sgl_dec_map_array_del(struct sgl_dec *d, enum sgl_object_class cls, const ui
 	return 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* All checks happen before GL or the maps are touched, so a rejected
+ * command leaves nothing half done in a share group. */
 int sgl_dec_check_new_names(struct sgl_dec *d, enum sgl_object_class cls, const uint8_t *in,
 			    uint32_t n, GLuint *out)
 {
+	uint32_t *sorted = sgl_dec_scratch(d, (uint64_t)n * 4);
+	if (n && !sorted)
+		return -EPROTO;
+	memcpy(sorted, in, (size_t)n * 4);
+	qsort(sorted, n, 4, cmp_u32);
+	for (uint32_t i = 1; i < n; i++)
+		if (sorted[i] == sorted[i - 1])
+			return sgl_dec_fail(d, "%s: %s name %u appears twice",
+					    sgl_opcode_name(d->opcode), class_name(cls), sorted[i]);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t g = load_u32(in, i);
 		if (g == 0 || g > d->maps[cls]->max_name)

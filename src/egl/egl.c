@@ -36,6 +36,10 @@ struct sgl_egl {
 	int drm_fd;
 	struct gbm_device *gbm;
 	char *name;
+	/* Contexts get robust buffer access when the display offers it: an
+	 * out-of-bounds vertex fetch a guest provokes then reads zeros instead
+	 * of host memory (ARB_robust_buffer_access_behavior). */
+	bool robust;
 };
 
 struct gl_version {
@@ -208,6 +212,10 @@ static int check_display(struct sgl_egl *egl)
 		sgl_log_error(&egl->log, "%s lacks EGL_KHR_no_config_context", egl->name);
 		return -ENODEV;
 	}
+	egl->robust = has_display_ext(egl->display, "EGL_EXT_create_context_robustness");
+	if (!egl->robust)
+		sgl_log_warn(&egl->log, "%s lacks EGL_EXT_create_context_robustness: "
+			     "contexts have no robust buffer access", egl->name);
 	return 0;
 }
 
@@ -622,7 +630,7 @@ static bool version_valid(enum sglhost_api api, int major, int minor)
 static EGLContext try_create(struct sgl_egl *egl, enum sglhost_api api, struct gl_version v,
 			     EGLContext share)
 {
-	EGLint attribs[7];
+	EGLint attribs[9];
 	int n = 0;
 
 	attribs[n++] = EGL_CONTEXT_MAJOR_VERSION_KHR;
@@ -635,6 +643,10 @@ static EGLContext try_create(struct sgl_egl *egl, enum sglhost_api api, struct g
 		attribs[n++] = api == SGLHOST_API_GL_CORE
 				       ? EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT_KHR
 				       : EGL_CONTEXT_OPENGL_COMPATIBILITY_PROFILE_BIT_KHR;
+	}
+	if (egl->robust) {
+		attribs[n++] = EGL_CONTEXT_OPENGL_ROBUST_ACCESS_EXT;
+		attribs[n++] = EGL_TRUE;
 	}
 	attribs[n] = EGL_NONE;
 	return eglCreateContext(egl->display, EGL_NO_CONFIG_KHR, share, attribs);
