@@ -44,6 +44,22 @@ struct sgl_map {
 };
 #define SGL_MAX_MAPS 16
 
+/* A vertex array as the guest knows it: with `client` set its data lives in
+ * application memory and travels at draw time. Slots: generic attributes
+ * 0..31, then the fixed-function arrays, then texture coordinates per unit. */
+struct sgl_array_state {
+	bool enabled, client;
+	GLint size;
+	GLenum type;
+	uint32_t flags;       /* 1: normalized, 2: integer */
+	GLsizei stride;
+	const void *pointer;
+};
+#define SGL_GENERIC_ARRAYS 32
+#define SGL_FIXED_ARRAYS 5    /* vertex, normal, color, secondary color, fog */
+#define SGL_TEXCOORD_ARRAYS 8
+#define SGL_ARRAY_SLOTS (SGL_GENERIC_ARRAYS + SGL_FIXED_ARRAYS + SGL_TEXCOORD_ARRAYS)
+
 struct sgl_enc {
 	uint8_t *buf, *cur, *end;
 	size_t cap;
@@ -59,6 +75,8 @@ struct sgl_enc {
 	size_t element_cap;
 	uint32_t list_base;
 	struct sgl_map maps[SGL_MAX_MAPS];
+	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
+	GLenum client_active_texture;
 	uint64_t commands;
 };
 

@@ -145,7 +145,9 @@ def test_fn(c):
         if p.kind in ('out', 'outnames', 'out_or_off', 'gen'):
             L.append(f'\tstatic uint8_t out_{p.name}[4096];')
             L.append(f'\tmemset(out_{p.name}, 0, sizeof(out_{p.name}));')
-    call = f'sgl_enc_{c.name}(&enc{", " if args else ""}{args})'
+    # Wrapped commands (client arrays) are tested on their wire path.
+    fn = f'sgl_enc_raw_{c.name}' if c.wrap else f'sgl_enc_{c.name}'
+    call = f'{fn}(&enc{", " if args else ""}{args})'
     if c.ret != 'void':
         L.append(f'\t{c.ret} ret = {call};')
     else:

@@ -98,7 +98,8 @@ static void test_pointer_without_buffer(void **state)
 	if (!h)
 		skip();
 	struct sgl_enc *e = &h->enc;
-	sgl_enc_glVertexAttribPointer(e, 0, 4, GL_FLOAT, GL_FALSE, 0, (const void *)0x1000);
+	/* The raw encoder: the guest library would keep this pointer itself. */
+	sgl_enc_raw_glVertexAttribPointer(e, 0, 4, GL_FLOAT, GL_FALSE, 0, (const void *)0x1000);
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
 	sgl_enc_glEnableVertexAttribArray(e, 0);
 	sgl_enc_glDrawArrays(e, GL_TRIANGLES, 0, 3);
@@ -109,6 +110,33 @@ static const char *vs = "#version 330 core\nlayout(location = 0) in vec2 p;\n"
 			"void main() { gl_Position = vec4(p, 0.0, 1.0); }\n";
 static const char *fs = "#version 330 core\nout vec4 c;\n"
 			"void main() { c = vec4(1.0, 1.0, 0.0, 1.0); }\n";
+
+/* Client arrays from application memory: the guest sends the range a draw
+ * reads (compat, fixed-function and generic, DrawArrays and DrawElements). */
+static void test_client_arrays_from_guest(void **state)
+{
+	(void)state;
+	struct harness *h = setup(SGLHOST_API_GL_COMPAT);
+	if (!h)
+		skip();
+	struct sgl_enc *e = &h->enc;
+	static const float quad[4][2] = { { -1, -1 }, { 0, -1 }, { 0, 1 }, { -1, 1 } };
+	static const uint8_t color[4][4] = { { 0, 255, 255, 255 }, { 0, 255, 255, 255 },
+					     { 0, 255, 255, 255 }, { 0, 255, 255, 255 } };
+	static const uint16_t idx[6] = { 0, 1, 2, 0, 2, 3 };
+	sgl_enc_glClearColor(e, 0, 0, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_glEnableClientState(e, GL_VERTEX_ARRAY);
+	sgl_enc_glEnableClientState(e, GL_COLOR_ARRAY);
+	sgl_enc_glVertexPointer(e, 2, GL_FLOAT, 0, quad);
+	sgl_enc_glColorPointer(e, 4, GL_UNSIGNED_BYTE, 0, color);
+	sgl_enc_glDrawElements(e, GL_TRIANGLES, 6, GL_UNSIGNED_SHORT, idx);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(h, W / 4, H / 2), RGBA(0, 255, 255, 255));
+	assert_int_equal(harness_pixel(h, 3 * W / 4, H / 2), RGBA(0, 0, 0, 255));
+	done(h);
+}
 
 /* Client-array data streamed by the host draws what the guest sent. */
 static void test_client_array_data(void **state)
@@ -154,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_function_arrays),
 		cmocka_unit_test(test_pointer_without_buffer),
 		cmocka_unit_test(test_client_array_data),
+		cmocka_unit_test(test_client_arrays_from_guest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,286 @@
+/*
+ * Client-side vertex arrays. A pointer given while no GL_ARRAY_BUFFER is
+ * bound points into application memory the host cannot see: the guest
+ * records it, and before each draw sends the range the draw reads of every
+ * enabled client array (sglClientArrayData); the host streams it into a
+ * buffer of its own. Only the default vertex array object is tracked.
+ */
+#include "encoder.h"
+
+#include <stdlib.h>
+
+#define FIXED_BASE SGL_GENERIC_ARRAYS
+#define TEXCOORD_BASE (SGL_GENERIC_ARRAYS + SGL_FIXED_ARRAYS)
+
+static int fixed_slot(struct sgl_enc *e, GLenum cap)
+{
+	switch (cap) {
+	case GL_VERTEX_ARRAY: return FIXED_BASE + 0;
+	case GL_NORMAL_ARRAY: return FIXED_BASE + 1;
+	case GL_COLOR_ARRAY: return FIXED_BASE + 2;
+	case GL_SECONDARY_COLOR_ARRAY: return FIXED_BASE + 3;
+	case GL_FOG_COORD_ARRAY: return FIXED_BASE + 4;
+	case GL_TEXTURE_COORD_ARRAY: {
+		unsigned unit = e->client_active_texture ? e->client_active_texture - GL_TEXTURE0 : 0;
+		return unit < SGL_TEXCOORD_ARRAYS ? TEXCOORD_BASE + (int)unit : -1;
+	}
+	default: return -1;
+	}
+}
+
+/* The array id sglClientArrayData uses for a slot. */
+static uint32_t wire_array(int slot)
+{
+	if (slot < FIXED_BASE)
+		return (uint32_t)slot;
+	if (slot < TEXCOORD_BASE)
+		return SGL_ARRAY_VERTEX + (uint32_t)(slot - FIXED_BASE);
+	return SGL_ARRAY_TEXCOORD + (uint32_t)(slot - TEXCOORD_BASE);
+}
+
+/* Records a client pointer; false when the pointer is a buffer offset and
+ * goes to the host as it is. */
+static bool record(struct sgl_enc *e, int slot, GLint size, GLenum type, uint32_t flags,
+		   GLsizei stride, const void *pointer)
+{
+	if (slot < 0)
+		return false;
+	struct sgl_array_state *a = &e->arrays[slot];
+	a->client = !e->array_buffer && e->vertex_array == 0 && pointer;
+	if (!a->client)
+		return false;
+	a->size = size;
+	a->type = type;
+	a->flags = flags;
+	a->stride = stride;
+	a->pointer = pointer;
+	return true;
+}
+
+void sgl_enc_glVertexAttribPointer(struct sgl_enc *e, GLuint index, GLint size, GLenum type,
+				   GLboolean normalized, GLsizei stride, const void *pointer)
+{
+	if (!record(e, index < SGL_GENERIC_ARRAYS ? (int)index : -1, size, type,
+		    normalized ? 1 : 0, stride, pointer))
+		sgl_enc_raw_glVertexAttribPointer(e, index, size, type, normalized, stride, pointer);
+}
+
+void sgl_enc_glVertexAttribIPointer(struct sgl_enc *e, GLuint index, GLint size, GLenum type,
+				    GLsizei stride, const void *pointer)
+{
+	if (!record(e, index < SGL_GENERIC_ARRAYS ? (int)index : -1, size, type, 2, stride,
+		    pointer))
+		sgl_enc_raw_glVertexAttribIPointer(e, index, size, type, stride, pointer);
+}
+
+void sgl_enc_glVertexPointer(struct sgl_enc *e, GLint size, GLenum type, GLsizei stride,
+			     const void *pointer)
+{
+	if (!record(e, fixed_slot(e, GL_VERTEX_ARRAY), size, type, 0, stride, pointer))
+		sgl_enc_raw_glVertexPointer(e, size, type, stride, pointer);
+}
+
+void sgl_enc_glNormalPointer(struct sgl_enc *e, GLenum type, GLsizei stride, const void *pointer)
+{
+	if (!record(e, fixed_slot(e, GL_NORMAL_ARRAY), 3, type, 1, stride, pointer))
+		sgl_enc_raw_glNormalPointer(e, type, stride, pointer);
+}
+
+void sgl_enc_glColorPointer(struct sgl_enc *e, GLint size, GLenum type, GLsizei stride,
+			    const void *pointer)
+{
+	if (!record(e, fixed_slot(e, GL_COLOR_ARRAY), size, type, 1, stride, pointer))
+		sgl_enc_raw_glColorPointer(e, size, type, stride, pointer);
+}
+
+void sgl_enc_glSecondaryColorPointer(struct sgl_enc *e, GLint size, GLenum type,
+				     GLsizei stride, const void *pointer)
+{
+	if (!record(e, fixed_slot(e, GL_SECONDARY_COLOR_ARRAY), size, type, 1, stride, pointer))
+		sgl_enc_raw_glSecondaryColorPointer(e, size, type, stride, pointer);
+}
+
+void sgl_enc_glFogCoordPointer(struct sgl_enc *e, GLenum type, GLsizei stride,
+			       const void *pointer)
+{
+	if (!record(e, fixed_slot(e, GL_FOG_COORD_ARRAY), 1, type, 0, stride, pointer))
+		sgl_enc_raw_glFogCoordPointer(e, type, stride, pointer);
+}
+
+void sgl_enc_glTexCoordPointer(struct sgl_enc *e, GLint size, GLenum type, GLsizei stride,
+			       const void *pointer)
+{
+	if (!record(e, fixed_slot(e, GL_TEXTURE_COORD_ARRAY), size, type, 0, stride, pointer))
+		sgl_enc_raw_glTexCoordPointer(e, size, type, stride, pointer);
+}
+
+static void enable(struct sgl_enc *e, int slot, bool on)
+{
+	if (slot >= 0)
+		e->arrays[slot].enabled = on;
+}
+
+void sgl_enc_track_glEnableVertexAttribArray(struct sgl_enc *e, GLuint index)
+{
+	if (e->vertex_array == 0)
+		enable(e, index < SGL_GENERIC_ARRAYS ? (int)index : -1, true);
+}
+
+void sgl_enc_track_glDisableVertexAttribArray(struct sgl_enc *e, GLuint index)
+{
+	if (e->vertex_array == 0)
+		enable(e, index < SGL_GENERIC_ARRAYS ? (int)index : -1, false);
+}
+
+void sgl_enc_track_glEnableClientState(struct sgl_enc *e, GLenum array)
+{
+	enable(e, fixed_slot(e, array), true);
+}
+
+void sgl_enc_track_glDisableClientState(struct sgl_enc *e, GLenum array)
+{
+	enable(e, fixed_slot(e, array), false);
+}
+
+void sgl_enc_track_glClientActiveTexture(struct sgl_enc *e, GLenum texture)
+{
+	e->client_active_texture = texture;
+}
+
+/* Sends vertices [first, first + count) of every enabled client array. */
+static void send_arrays(struct sgl_enc *e, int64_t first, int64_t count)
+{
+	if (e->vertex_array != 0 || first < 0 || count <= 0 || first + count > INT32_MAX)
+		return;
+	for (int i = 0; i < SGL_ARRAY_SLOTS; i++) {
+		const struct sgl_array_state *a = &e->arrays[i];
+		if (a->enabled && a->client)
+			sgl_enc_sglClientArrayData(e, wire_array(i), a->size, a->type, a->flags,
+						   (GLint)first, (GLsizei)count, a->pointer,
+						   a->stride);
+	}
+}
+
+static bool any_client_array(const struct sgl_enc *e)
+{
+	if (e->vertex_array != 0)
+		return false;
+	for (int i = 0; i < SGL_ARRAY_SLOTS; i++)
+		if (e->arrays[i].enabled && e->arrays[i].client)
+			return true;
+	return false;
+}
+
+void sgl_enc_prepare_glDrawArrays(struct sgl_enc *e, GLenum mode, GLint first, GLsizei count)
+{
+	(void)mode;
+	if (any_client_array(e))
+		send_arrays(e, first, count);
+}
+
+void sgl_enc_prepare_glDrawArraysInstanced(struct sgl_enc *e, GLenum mode, GLint first,
+					   GLsizei count, GLsizei instancecount)
+{
+	(void)instancecount;
+	sgl_enc_prepare_glDrawArrays(e, mode, first, count);
+}
+
+/* The lowest and highest index a draw reads; the indices may sit in an
+ * element buffer on the host, then they are fetched (a round trip). */
+static bool index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
+			int64_t *lo, int64_t *hi)
+{
+	int size = type == GL_UNSIGNED_BYTE ? 1 : type == GL_UNSIGNED_SHORT ? 2 :
+		   type == GL_UNSIGNED_INT ? 4 : 0;
+	if (!size || count <= 0)
+		return false;
+	const uint8_t *p = indices;
+	uint8_t *fetched = NULL;
+	if (sgl_enc_buffer_bound(e, GL_ELEMENT_ARRAY_BUFFER_BINDING)) {
+		fetched = malloc((size_t)count * (size_t)size);
+		if (!fetched || sgl_enc_sglBufferReadRange(e, GL_ELEMENT_ARRAY_BUFFER,
+							   (int64_t)(uintptr_t)indices,
+							   (int64_t)count * size, fetched) < 0) {
+			free(fetched);
+			return false;
+		}
+		p = fetched;
+	}
+	if (!p)
+		return false;
+	uint32_t mn = UINT32_MAX, mx = 0;
+	for (GLsizei i = 0; i < count; i++) {
+		uint32_t v = size == 1 ? p[i] : size == 2 ? ((const uint16_t *)(const void *)p)[i] :
+			     ((const uint32_t *)(const void *)p)[i];
+		mn = v < mn ? v : mn;
+		mx = v > mx ? v : mx;
+	}
+	free(fetched);
+	*lo = mn;
+	*hi = mx;
+	return true;
+}
+
+static void prepare_elements(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
+			     GLint basevertex)
+{
+	int64_t lo, hi;
+	if (any_client_array(e) && index_range(e, count, type, indices, &lo, &hi))
+		send_arrays(e, lo + basevertex, hi - lo + 1);
+}
+
+void sgl_enc_prepare_glDrawElements(struct sgl_enc *e, GLenum mode, GLsizei count, GLenum type,
+				    const void *indices)
+{
+	(void)mode;
+	prepare_elements(e, count, type, indices, 0);
+}
+
+void sgl_enc_prepare_glDrawElementsInstanced(struct sgl_enc *e, GLenum mode, GLsizei count,
+					     GLenum type, const void *indices, GLsizei instancecount)
+{
+	(void)mode;
+	(void)instancecount;
+	prepare_elements(e, count, type, indices, 0);
+}
+
+void sgl_enc_prepare_glDrawElementsBaseVertex(struct sgl_enc *e, GLenum mode, GLsizei count,
+					      GLenum type, const void *indices, GLint basevertex)
+{
+	(void)mode;
+	prepare_elements(e, count, type, indices, basevertex);
+}
+
+void sgl_enc_prepare_glDrawElementsInstancedBaseVertex(struct sgl_enc *e, GLenum mode,
+						       GLsizei count, GLenum type,
+						       const void *indices, GLsizei instancecount,
+						       GLint basevertex)
+{
+	(void)mode;
+	(void)instancecount;
+	prepare_elements(e, count, type, indices, basevertex);
+}
+
+void sgl_enc_prepare_glDrawRangeElements(struct sgl_enc *e, GLenum mode, GLuint start,
+					 GLuint end, GLsizei count, GLenum type,
+					 const void *indices)
+{
+	(void)mode;
+	if (any_client_array(e) && end >= start)
+		send_arrays(e, start, (int64_t)end - start + 1);
+	(void)count;
+	(void)type;
+	(void)indices;
+}
+
+void sgl_enc_prepare_glDrawRangeElementsBaseVertex(struct sgl_enc *e, GLenum mode, GLuint start,
+						   GLuint end, GLsizei count, GLenum type,
+						   const void *indices, GLint basevertex)
+{
+	(void)mode;
+	(void)count;
+	(void)type;
+	(void)indices;
+	if (any_client_array(e) && end >= start)
+		send_arrays(e, (int64_t)start + basevertex, (int64_t)end - start + 1);
+}
