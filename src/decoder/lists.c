@@ -26,6 +26,16 @@ int sgl_hand_glGenLists(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 		return sgl_dec_fail(d, "glGenLists: bad guest range %u+%d", c.first, c.range);
 	if (!d->gl->GenLists)
 		return sgl_dec_missing(d, SGL_OP_glGenLists);
+	/* Every name is checked before the driver is asked: a rejected range
+	 * leaves the share group as it was. */
+	const struct sgl_namemap *map = d->maps[SGL_OBJ_DISPLAY_LIST];
+	if ((uint64_t)c.first + (uint64_t)c.range - 1 > map->max_name)
+		return sgl_dec_fail(d, "glGenLists: range %u+%d passes the name limit %u", c.first,
+				    c.range, map->max_name);
+	for (int32_t i = 0; i < c.range; i++)
+		if (sgl_namemap_lookup(map, c.first + (uint32_t)i))
+			return sgl_dec_fail(d, "glGenLists: display list name %u is already in use",
+					    c.first + (uint32_t)i);
 	GLuint base = d->gl->GenLists(c.range);
 	if (!base)
 		return 0;

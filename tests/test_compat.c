@@ -1,0 +1,209 @@
+/*
+ * GL compatibility profile through the protocol: immediate mode and display
+ * lists (glGenLists, glNewList(GL_COMPILE), glCallList, glListBase +
+ * glCallLists, glDeleteLists / glIsList). Pixels are checked at known
+ * places after a swap.
+ *
+ * The window is split in four quadrants:
+ *   top left:     red quad, immediate mode
+ *   bottom left:  green triangle, list base + 0, glCallList
+ *   top right:    blue triangle, list base + 1, glCallLists via glListBase
+ *   bottom right: yellow triangle, list base + 2, glCallLists via glListBase
+ * Each triangle covers its quadrant's centre but not the quadrant's top
+ * corners.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define W 64
+#define H 48
+
+#define BLACK RGBA(0, 0, 0, 255)
+#define RED RGBA(255, 0, 0, 255)
+#define GREEN RGBA(0, 255, 0, 255)
+#define BLUE RGBA(0, 0, 255, 255)
+#define YELLOW RGBA(255, 255, 0, 255)
+
+/* Quadrant centres in pixels, y from the top. */
+#define LEFT_X (W / 4)
+#define RIGHT_X (3 * W / 4)
+#define TOP_Y (H / 4)
+#define BOTTOM_Y (3 * H / 4)
+
+static void immediate_quad(struct sgl_enc *e)
+{
+	sgl_enc_glBegin(e, GL_QUADS);
+	sgl_enc_glColor3f(e, 1, 0, 0);
+	sgl_enc_glVertex2f(e, -1, 0);
+	sgl_enc_glVertex2f(e, 0, 0);
+	sgl_enc_glVertex2f(e, 0, 1);
+	sgl_enc_glVertex2f(e, -1, 1);
+	sgl_enc_glEnd(e);
+}
+
+/* A triangle around the quadrant centre (cx, cy) in NDC, apex up. */
+static void triangle(struct sgl_enc *e, float cx, float cy, float r, float g, float b)
+{
+	sgl_enc_glBegin(e, GL_TRIANGLES);
+	sgl_enc_glColor3f(e, r, g, b);
+	sgl_enc_glVertex2f(e, cx - 0.45f, cy - 0.45f);
+	sgl_enc_glVertex2f(e, cx + 0.45f, cy - 0.45f);
+	sgl_enc_glVertex2f(e, cx, cy + 0.45f);
+	sgl_enc_glEnd(e);
+}
+
+static void clear_black(struct sgl_enc *e)
+{
+	sgl_enc_glClearColor(e, 0, 0, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+}
+
+static void test_immediate_and_lists(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+
+	sgl_enc_glViewport(e, 0, 0, W, H);
+	sgl_enc_glMatrixMode(e, GL_PROJECTION);
+	sgl_enc_glLoadIdentity(e);
+	sgl_enc_glMatrixMode(e, GL_MODELVIEW);
+	sgl_enc_glLoadIdentity(e);
+	sgl_enc_glDisable(e, GL_DEPTH_TEST);
+
+	/* Frame 1: the quad, and the lists compiled but not run. */
+	clear_black(e);
+	immediate_quad(e);
+	GLuint base = sgl_enc_glGenLists(e, 3);
+	assert_int_not_equal(base, 0);
+	sgl_enc_glNewList(e, base + 0, GL_COMPILE);
+	triangle(e, -0.5f, -0.5f, 0, 1, 0);
+	sgl_enc_glEndList(e);
+	sgl_enc_glNewList(e, base + 1, GL_COMPILE);
+	triangle(e, 0.5f, 0.5f, 0, 0, 1);
+	sgl_enc_glEndList(e);
+	sgl_enc_glNewList(e, base + 2, GL_COMPILE);
+	triangle(e, 0.5f, -0.5f, 1, 1, 0);
+	sgl_enc_glEndList(e);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	for (GLuint i = 0; i < 3; i++)
+		assert_true(sgl_enc_glIsList(e, base + i));
+	sgl_enc_sglSwapBuffers(e);
+
+	assert_int_equal(harness_pixel(&h, LEFT_X, TOP_Y), RED);
+	assert_int_equal(harness_pixel(&h, 0, 0), RED);
+	/* GL_COMPILE drew nothing. */
+	assert_int_equal(harness_pixel(&h, LEFT_X, BOTTOM_Y), BLACK);
+	assert_int_equal(harness_pixel(&h, RIGHT_X, TOP_Y), BLACK);
+	assert_int_equal(harness_pixel(&h, RIGHT_X, BOTTOM_Y), BLACK);
+
+	/* Frame 2: the quad again, then the lists. */
+	clear_black(e);
+	immediate_quad(e);
+	sgl_enc_glCallList(e, base + 0);
+	/* Relative names through the list base, two of them as bytes. */
+	static const GLubyte rel[2] = { 1, 2 };
+	sgl_enc_glListBase(e, base);
+	sgl_enc_glCallLists(e, 2, GL_UNSIGNED_BYTE, rel);
+	GLint lb = -1;
+	sgl_enc_glGetIntegerv(e, GL_LIST_BASE, &lb);
+	assert_int_equal(lb, (GLint)base);
+	sgl_enc_glListBase(e, 0);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_sglSwapBuffers(e);
+
+	assert_int_equal(harness_pixel(&h, LEFT_X, TOP_Y), RED);
+	assert_int_equal(harness_pixel(&h, LEFT_X, BOTTOM_Y), GREEN);
+	assert_int_equal(harness_pixel(&h, RIGHT_X, TOP_Y), BLUE);
+	assert_int_equal(harness_pixel(&h, RIGHT_X, BOTTOM_Y), YELLOW);
+	/* Triangles, not quads: the top corners of their quadrants stay black. */
+	assert_int_equal(harness_pixel(&h, 2, H / 2 + 2), BLACK);
+	assert_int_equal(harness_pixel(&h, W / 2 + 2, 2), BLACK);
+	assert_int_equal(harness_pixel(&h, W - 3, 2), BLACK);
+	assert_int_equal(harness_pixel(&h, W - 3, H / 2 + 2), BLACK);
+
+	/* Frame 3: glCallLists with absolute GL_INT names and base 0, in a
+	 * different order; the quad is not drawn this time. */
+	clear_black(e);
+	GLint names[2] = { (GLint)base + 2, (GLint)base };
+	sgl_enc_glCallLists(e, 2, GL_INT, names);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(&h, LEFT_X, TOP_Y), BLACK);
+	assert_int_equal(harness_pixel(&h, LEFT_X, BOTTOM_Y), GREEN);
+	assert_int_equal(harness_pixel(&h, RIGHT_X, TOP_Y), BLACK);
+	assert_int_equal(harness_pixel(&h, RIGHT_X, BOTTOM_Y), YELLOW);
+
+	/* Deleting the range: the names are no lists any more, and calling
+	 * them draws nothing and raises no error. */
+	sgl_enc_glDeleteLists(e, base, 3);
+	for (GLuint i = 0; i < 3; i++)
+		assert_false(sgl_enc_glIsList(e, base + i));
+	clear_black(e);
+	sgl_enc_glCallList(e, base + 1);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(&h, RIGHT_X, TOP_Y), BLACK);
+
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
+/* glNewList(GL_COMPILE_AND_EXECUTE) draws while compiling; a list that
+ * calls another list runs both. */
+static void test_compile_and_execute(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+
+	GLuint base = sgl_enc_glGenLists(e, 2);
+	assert_int_not_equal(base, 0);
+	clear_black(e);
+	sgl_enc_glNewList(e, base, GL_COMPILE_AND_EXECUTE);
+	triangle(e, -0.5f, -0.5f, 0, 1, 0);
+	sgl_enc_glEndList(e);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(&h, LEFT_X, BOTTOM_Y), GREEN);
+
+	sgl_enc_glNewList(e, base + 1, GL_COMPILE);
+	sgl_enc_glCallList(e, base);
+	triangle(e, 0.5f, 0.5f, 0, 0, 1);
+	sgl_enc_glEndList(e);
+	clear_black(e);
+	sgl_enc_glCallList(e, base + 1);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(&h, LEFT_X, BOTTOM_Y), GREEN);
+	assert_int_equal(harness_pixel(&h, RIGHT_X, TOP_Y), BLUE);
+	assert_int_equal(harness_pixel(&h, LEFT_X, TOP_Y), BLACK);
+
+	sgl_enc_glDeleteLists(e, base, 2);
+	assert_false(sgl_enc_glIsList(e, base));
+	assert_false(sgl_enc_glIsList(e, base + 1));
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_immediate_and_lists),
+		cmocka_unit_test(test_compile_and_execute),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
