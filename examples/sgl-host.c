@@ -1,112 +1,112 @@
 /*
- * sgl-host: the standalone libsglhost program.
+ * sgl-host: the standalone libsglhost server.
  *
- * For now it renders a built-in scene through the whole path in one process:
- * the guest encoder turns GL calls into protocol commands, the public API
- * decodes and runs them in a headless EGL context, and the last frame is
- * read back and written to a PNG. (Serving guests over transports comes
- * with the transports.)
+ * By default it serves guests over shared memory (/dev/shm/sgl); other
+ * transports with --listen. --demo renders a built-in scene in-process
+ * instead and writes a PNG. See --help and docs/sgl-host.md.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "sglhost.h"
-#include "encoder.h"
-#include "png.h"
-#include "scene.h"
+#include "sgl-host.h"
 
-struct app {
-	struct sglhost *host;
-	struct sglhost_context *ctx;
-	struct sgl_enc enc;
-	uint8_t *reply;
-	size_t reply_size, reply_cap;
-	unsigned presents;
-	enum sglhost_log_level verbosity;
-};
+static enum sglhost_log_level log_level = SGLHOST_LOG_WARN;
 
-static void log_fn(void *user, enum sglhost_log_level level, const char *file, int line,
-		   const char *msg)
+void host_log(void *user, enum sglhost_log_level level, const char *file, int line,
+	      const char *msg)
 {
 	static const char *const names[] = { "", "error", "warning", "info", "debug" };
 	(void)user;
 	fprintf(stderr, "sgl-host: %s: %s (%s:%d)\n", names[level], msg, file, line);
 }
 
-static int submit(void *user, const void *buf, size_t size)
+void session_log(void *user, enum sglhost_log_level level, const char *msg)
 {
-	struct app *a = user;
-	return sglhost_context_submit(a->ctx, buf, size, NULL, NULL);
-}
-
-static int collect(void *user, const void *data, size_t size)
-{
-	struct app *a = user;
-	if (size > a->reply_cap) {
-		uint8_t *n = realloc(a->reply, size);
-		if (!n)
-			return -ENOMEM;
-		a->reply = n;
-		a->reply_cap = size;
-	}
-	memcpy(a->reply, data, size);
-	a->reply_size = size;
-	return 0;
-}
-
-static int roundtrip(void *user, const void *buf, size_t size, const void **reply,
-		     size_t *reply_size)
-{
-	struct app *a = user;
-	a->reply_size = 0;
-	int r = sglhost_context_submit(a->ctx, buf, size, collect, a);
-	if (r < 0 || !a->reply_size)
-		return r < 0 ? r : -EPROTO;
-	*reply = a->reply;
-	*reply_size = a->reply_size;
-	return 0;
-}
-
-static const struct sgl_transport_ops in_process = { submit, roundtrip };
-
-static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint32_t h)
-{
-	struct app *a = user;
-	(void)ctx;
-	(void)w;
-	(void)h;
-	a->presents++;
+	static const char *const names[] = { "", "error", "warning", "info", "debug" };
+	(void)user;
+	if (level <= log_level)
+		fprintf(stderr, "sgl-host: %s: %s\n", names[level], msg);
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: sgl-host [OPTION]...\n"
-		"Render a built-in scene through libsglhost (guest encoder -> decoder ->\n"
-		"headless EGL) and write the last frame to a PNG.\n\n"
-		"  -o, --output=FILE        PNG to write (default: sgl-host.png)\n"
-		"  -f, --frames=N           frames to render (default: 120)\n"
-		"  -s, --size=WxH           framebuffer size (default: 640x480)\n"
-		"  -a, --api=API            gl (compatibility), core or gles (default: core)\n"
-		"  -P, --platform=NAME      auto, surfaceless, render-node or device (default: auto)\n"
+		"Serve OpenGL to guests (applications on this machine or in virtual machines)\n"
+		"through libsglhost.\n\n"
+		"Transports:\n"
+		"  -l, --listen=ADDR        shm, tcp:HOST:PORT, unix:PATH or vsock:CID:PORT;\n"
+		"                           may be given up to 4 times (default: shm)\n"
+		"  -p, --port=PORT          same as --listen=tcp:127.0.0.1:PORT\n"
+		"  -n, --network            with --port: listen on all interfaces (needs a token)\n"
+		"  -S, --shm-path=PATH      shared-memory file (default: /dev/shm/sgl)\n"
+		"  -c, --clients=N          shared-memory client slots (default: 16)\n"
+		"  -x, --remove-stale       remove a stale shared-memory file first\n"
+		"      --token=HEX          pre-shared token (64 hex digits) clients must send\n"
+		"      --token-file=FILE    read the token from FILE\n"
+		"Rendering:\n"
+		"  -g, --gl-version=M.m     highest GL version reported to guests (default: the driver's)\n"
+		"  -r, --max-resolution=WxH largest guest framebuffer (default: 16384x16384)\n"
+		"  -m, --memory=MiB         host memory limit per guest context (default: 256)\n"
+		"  -P, --platform=NAME      auto, render-node, device or surfaceless (default: auto)\n"
 		"  -d, --render-node=PATH   render node for the render-node platform\n"
-		"  -l, --log-level=LEVEL    error, warning, info or debug (default: warning)\n"
+		"  -D, --device=N           EGL device index for the device platform\n"
+		"Other:\n"
+		"  -L, --log-level=LEVEL    error, warning, info or debug (default: warning)\n"
+		"  -v, --print-vm-args      print QEMU and libvirt arguments for the transports\n"
+		"      --exit-after=SECONDS stop by itself (for tests)\n"
+		"      --demo               render a built-in scene to a PNG and exit\n"
+		"      --output=FILE        --demo: PNG to write (default: sgl-host.png)\n"
+		"      --frames=N           --demo: frames to render (default: 120)\n"
+		"      --size=WxH           --demo: framebuffer size (default: 640x480)\n"
+		"      --api=API            --demo: gl, core or gles (default: core)\n"
 		"  -h, --help               show this help\n");
 }
 
-struct options {
-	const char *output;
-	int frames;
-	uint32_t width, height;
-	enum sglhost_api api;
-	enum sglhost_platform platform;
-	const char *render_node;
-	enum sglhost_log_level log_level;
-};
+static void print_vm_args(const struct server_options *o)
+{
+	printf("# QEMU, shared memory through ivshmem (guest maps BAR2; see docs/vm.md):\n"
+	       "-object memory-backend-file,id=sglmem,share=on,mem-path=%s,size=64M \\\n"
+	       "-device ivshmem-plain,memdev=sglmem\n\n"
+	       "# libvirt:\n"
+	       "<shmem name='sgl'>\n  <model type='ivshmem-plain'/>\n  <size unit='M'>64</size>\n"
+	       "</shmem>\n\n"
+	       "# TCP from a user-mode network guest: sgl-host -p 3000, then in the guest\n"
+	       "#   SGL_TRANSPORT=tcp:10.0.2.2:3000\n", o->shm_path);
+}
+
+static int parse_size(const char *s, uint32_t *w, uint32_t *h)
+{
+	return sscanf(s, "%ux%u", w, h) == 2 && *w && *h ? 0 : -1;
+}
+
+static int parse_token(const char *hex, uint8_t token[32])
+{
+	if (strlen(hex) < 64)
+		return -1;
+	for (int i = 0; i < 32; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return -1;
+		token[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+static int read_token_file(const char *path, uint8_t token[32])
+{
+	char buf[128] = "";
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return parse_token(buf, token);
+}
 
 static int parse_enum(const char *s, const char *const *names, int n)
 {
@@ -116,156 +116,146 @@ static int parse_enum(const char *s, const char *const *names, int n)
 	return -1;
 }
 
+enum { OPT_TOKEN = 256, OPT_TOKEN_FILE, OPT_EXIT_AFTER, OPT_DEMO, OPT_OUTPUT, OPT_FRAMES,
+       OPT_SIZE, OPT_API };
+
+struct options {
+	struct server_options server;
+	struct demo_options demo;
+	struct sglhost_config host;
+	bool demo_mode, print_vm;
+	char tcp_listen[64];
+};
+
 static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "frames", required_argument, NULL, 'f' },
-		{ "size", required_argument, NULL, 's' },
-		{ "api", required_argument, NULL, 'a' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "network", no_argument, NULL, 'n' },
+		{ "shm-path", required_argument, NULL, 'S' },
+		{ "clients", required_argument, NULL, 'c' },
+		{ "remove-stale", no_argument, NULL, 'x' },
+		{ "token", required_argument, NULL, OPT_TOKEN },
+		{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
+		{ "gl-version", required_argument, NULL, 'g' },
+		{ "max-resolution", required_argument, NULL, 'r' },
+		{ "memory", required_argument, NULL, 'm' },
 		{ "platform", required_argument, NULL, 'P' },
 		{ "render-node", required_argument, NULL, 'd' },
-		{ "log-level", required_argument, NULL, 'l' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "print-vm-args", no_argument, NULL, 'v' },
+		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
+		{ "demo", no_argument, NULL, OPT_DEMO },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "frames", required_argument, NULL, OPT_FRAMES },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "api", required_argument, NULL, OPT_API },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const apis[] = { "gl", "core", "gles" };
 	static const char *const platforms[] = { "auto", "render-node", "device", "surfaceless" };
 	static const char *const levels[] = { "silent", "error", "warning", "info", "debug" };
-	int c, v;
+	int c, v, port = 0;
+	bool network = false;
+	struct server_options *s = &o->server;
 
-	*o = (struct options){ "sgl-host.png", 120, 640, 480, SGLHOST_API_GL_CORE,
-			       SGLHOST_PLATFORM_AUTO, NULL, SGLHOST_LOG_WARN };
-	while ((c = getopt_long(argc, argv, "o:f:s:a:P:d:l:h", longopts, NULL)) != -1) {
+	s->shm_path = "/dev/shm/sgl";
+	s->shm_slots = 16;
+	s->log_level = SGLHOST_LOG_WARN;
+	o->demo = (struct demo_options){ "sgl-host.png", 120, 640, 480, SGLHOST_API_GL_CORE };
+	sglhost_config_init(&o->host);
+	o->host.log = host_log;
+	while ((c = getopt_long(argc, argv, "l:p:nS:c:xg:r:m:P:d:D:L:vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': o->output = optarg; break;
-		case 'f': o->frames = atoi(optarg); break;
-		case 's':
-			if (sscanf(optarg, "%ux%u", &o->width, &o->height) != 2)
+		case 'l':
+			if (s->nlisten == 4)
+				return -1;
+			s->listen[s->nlisten++] = optarg;
+			break;
+		case 'p': port = atoi(optarg); break;
+		case 'n': network = true; break;
+		case 'S': s->shm_path = optarg; break;
+		case 'c': s->shm_slots = (uint32_t)atoi(optarg); break;
+		case 'x': s->remove_stale = true; break;
+		case OPT_TOKEN:
+			if (parse_token(optarg, s->token) < 0)
+				return -1;
+			s->has_token = true;
+			break;
+		case OPT_TOKEN_FILE:
+			if (read_token_file(optarg, s->token) < 0)
+				return -1;
+			s->has_token = true;
+			break;
+		case 'g':
+			if (sscanf(optarg, "%d.%d", &s->gl_major, &s->gl_minor) != 2)
 				return -1;
 			break;
-		case 'a':
-			if ((v = parse_enum(optarg, apis, 3)) < 0)
+		case 'r':
+			if (parse_size(optarg, &s->max_width, &s->max_height) < 0)
 				return -1;
-			o->api = (enum sglhost_api)(v + 1);
+			o->host.max_surface_width = s->max_width;
+			o->host.max_surface_height = s->max_height;
 			break;
+		case 'm': o->host.max_context_memory = (uint64_t)atoll(optarg) << 20; break;
 		case 'P':
 			if ((v = parse_enum(optarg, platforms, 4)) < 0)
 				return -1;
-			o->platform = (enum sglhost_platform)v;
+			o->host.platform = (enum sglhost_platform)v;
 			break;
-		case 'd': o->render_node = optarg; break;
-		case 'l':
+		case 'd': o->host.render_node = optarg; break;
+		case 'D': o->host.egl_device_index = atoi(optarg); break;
+		case 'L':
 			if ((v = parse_enum(optarg, levels, 5)) < 0)
 				return -1;
-			o->log_level = (enum sglhost_log_level)v;
+			s->log_level = log_level = (enum sglhost_log_level)v;
+			break;
+		case 'v': o->print_vm = true; break;
+		case OPT_EXIT_AFTER: s->exit_after = atof(optarg); break;
+		case OPT_DEMO: o->demo_mode = true; break;
+		case OPT_OUTPUT: o->demo.output = optarg; break;
+		case OPT_FRAMES: o->demo.frames = atoi(optarg); break;
+		case OPT_SIZE:
+			if (parse_size(optarg, &o->demo.width, &o->demo.height) < 0)
+				return -1;
+			break;
+		case OPT_API:
+			if ((v = parse_enum(optarg, apis, 3)) < 0)
+				return -1;
+			o->demo.api = (enum sglhost_api)(v + 1);
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
 	}
-	return optind == argc && o->frames > 0 ? 0 : -1;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int run(struct app *a, const struct options *o)
-{
-	char err[1024] = "";
-	struct scene s;
-	bool gles = o->api == SGLHOST_API_GLES;
-
-	if (!scene_init(&s, &a->enc, gles, (int)o->width, (int)o->height, err, sizeof(err))) {
-		fprintf(stderr, "sgl-host: shaders failed: %s\n", err);
-		return 1;
+	if (port) {
+		snprintf(o->tcp_listen, sizeof(o->tcp_listen), "tcp:%s:%d",
+			 network ? "0.0.0.0" : "127.0.0.1", port);
+		if (s->nlisten == 4)
+			return -1;
+		s->listen[s->nlisten++] = o->tcp_listen;
 	}
-	const char *version = (const char *)sgl_enc_glGetString(&a->enc, GL_VERSION);
-	const char *renderer = (const char *)sgl_enc_glGetString(&a->enc, GL_RENDERER);
-	printf("sgl-host: EGL display: %s\n", sglhost_platform_name(a->host));
-	printf("sgl-host: host GL: %s, %s\n", version ? version : "?", renderer ? renderer : "?");
-	free((void *)version);
-	free((void *)renderer);
-
-	double t0 = now();
-	for (int i = 0; i < o->frames; i++)
-		scene_draw(&s, &a->enc, (float)i / 60.0f);
-	sgl_enc_glFinish(&a->enc);
-	GLenum glerr = sgl_enc_glGetError(&a->enc);
-	double dt = now() - t0;
-
-	struct sglhost_context_status st = { .version = SGLHOST_STATUS_VERSION };
-	sglhost_context_get_status(a->ctx, &st);
-	if (st.lost || a->enc.failed) {
-		fprintf(stderr, "sgl-host: context lost: %s\n", st.reason);
-		return 1;
-	}
-	printf("sgl-host: %d frames (%u presented) of %ux%u in %.3f s: %.1f FPS; GL error 0x%x\n",
-	       o->frames, a->presents, o->width, o->height, dt, o->frames / dt, glerr);
-	printf("sgl-host: %llu commands, %llu bytes decoded\n", (unsigned long long)st.commands,
-	       (unsigned long long)st.bytes);
-
-	size_t stride = (size_t)o->width * 4;
-	uint8_t *px = malloc(stride * o->height);
-	if (!px)
-		return 1;
-	int r = sglhost_context_read_pixels(a->ctx, SGLHOST_PIXEL_RGBA8888, px, stride, o->width,
-					    o->height);
-	if (!r)
-		r = png_write_rgba(o->output, px, o->width, o->height, stride);
-	free(px);
-	if (r) {
-		fprintf(stderr, "sgl-host: cannot write %s: %s\n", o->output, strerror(-r));
-		return 1;
-	}
-	printf("sgl-host: last frame written to %s\n", o->output);
-	return glerr == GL_NO_ERROR ? 0 : 1;
+	if (!s->nlisten)
+		s->listen[s->nlisten++] = "shm";
+	o->host.log_level = s->log_level;
+	return optind == argc && o->demo.frames > 0 ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-	struct options o;
-	struct app a = { 0 };
-	struct sglhost_config cfg;
-	struct sglhost_context_config cc;
-	int r = 1;
-
+	struct options o = { 0 };
 	if (parse(argc, argv, &o) < 0) {
 		usage(stderr);
 		return 2;
 	}
-	sglhost_config_init(&cfg);
-	cfg.platform = o.platform;
-	cfg.render_node = o.render_node;
-	cfg.log = log_fn;
-	cfg.log_level = o.log_level;
-	a.host = sglhost_create(&cfg);
-	if (!a.host) {
-		fprintf(stderr, "sgl-host: no EGL display: %s\n", strerror(errno));
-		return 1;
+	if (o.print_vm) {
+		print_vm_args(&o.server);
+		return 0;
 	}
-	sglhost_context_config_init(&cc);
-	cc.api = o.api;
-	cc.width = o.width;
-	cc.height = o.height;
-	cc.present = on_present;
-	cc.present_user = &a;
-	a.ctx = sglhost_context_create(a.host, &cc);
-	if (!a.ctx) {
-		fprintf(stderr, "sgl-host: cannot create a context: %s\n", strerror(errno));
-		goto out;
-	}
-	if (sgl_enc_init(&a.enc, 64 * 1024, &in_process, &a) < 0)
-		goto out;
-	r = run(&a, &o);
-	sgl_enc_finish(&a.enc);
-out:
-	sglhost_context_destroy(a.ctx);
-	sglhost_destroy(a.host);
-	free(a.reply);
-	return r;
+	if (o.demo_mode)
+		return demo_main(&o.demo, &o.host);
+	return server_main(&o.server, &o.host);
 }

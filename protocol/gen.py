@@ -26,6 +26,7 @@ from classify import classify, wire_fields  # noqa: E402
 import emit_guest  # noqa: E402
 import emit_host  # noqa: E402
 import emit_test  # noqa: E402
+import emit_entry  # noqa: E402
 
 
 def write(outdir, name, text):
@@ -186,6 +187,7 @@ def main():
     write(out, 'sgl_decoder_hooks.h', hooks)
     write(out, 'test_roundtrip.c', emit_test.roundtrip(gl))
     write(out, 'sgl_gl_noop.c', emit_test.noop_table(gl))
+    write(out, 'sgl_entry.c', emit_entry.entry_c(gl))
     ext_c, n_ext = extensions_c(reg, exts, gl, aliases)
     write(out, 'sgl_extensions.c', ext_c)
     uns = sorted((c.name, c.reason) for c in gl.values() if c.kind == 'unsupported')

@@ -4,7 +4,8 @@
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
-       libdrm-dev khronos-api libegl-mesa0 libgl1-mesa-dri"
+       libdrm-dev khronos-api libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
+       libxext-dev libglvnd-dev"
 tests="libcmocka-dev clang libclang-rt-14-dev"
 
 pkgs=$build

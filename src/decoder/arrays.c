@@ -204,7 +204,9 @@ static int guard_fixed(struct sgl_dec *d)
 void sgl_dec_guard_arrays_slow(struct sgl_dec *d)
 {
 	const struct sgl_gl_table *gl = d->gl;
-	GLint old = 0, en = 0, b = 0;
+	/* glGetVertexAttribiv may write 4 values (GL_CURRENT_VERTEX_ATTRIB
+	 * does; gl.xml sizes the array 4): give it room for them. */
+	GLint old = 0, en[4] = { 0 }, b[4] = { 0 };
 	int fixed = 0;
 
 	d->arrays_dirty = false;
@@ -215,11 +217,11 @@ void sgl_dec_guard_arrays_slow(struct sgl_dec *d)
 	}
 	gl->GetIntegerv(GL_ARRAY_BUFFER_BINDING, &old);
 	for (GLint i = 0; i < d->max_attribs; i++) {
-		gl->GetVertexAttribiv((GLuint)i, GL_VERTEX_ATTRIB_ARRAY_ENABLED, &en);
-		if (!en)
+		gl->GetVertexAttribiv((GLuint)i, GL_VERTEX_ATTRIB_ARRAY_ENABLED, en);
+		if (!en[0])
 			continue;
-		gl->GetVertexAttribiv((GLuint)i, GL_VERTEX_ATTRIB_ARRAY_BUFFER_BINDING, &b);
-		if (b)
+		gl->GetVertexAttribiv((GLuint)i, GL_VERTEX_ATTRIB_ARRAY_BUFFER_BINDING, b);
+		if (b[0])
 			continue;
 		bind_null_buffer(d);
 		gl->VertexAttribPointer((GLuint)i, 4, GL_FLOAT, GL_FALSE, 0, NULL);

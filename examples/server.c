@@ -1,0 +1,197 @@
+/*
+ * sgl-host serving guests: a thread per listener accepts clients, a thread
+ * per client runs its session (src/transport/session.c) until it leaves or
+ * dies; then everything the client created is destroyed.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sgl-host.h"
+#include "transport/listener.h"
+#include "transport/session.h"
+
+struct server {
+	const struct server_options *opt;
+	struct sglhost *host;
+	struct sgl_session_config session;
+	struct sgl_listener *listeners[4];
+	pthread_t accept_threads[4];
+	int nlisteners;
+	pthread_mutex_t lock;
+	unsigned clients;           /* sessions running */
+	unsigned long served;
+};
+
+struct client {
+	struct server *srv;
+	const struct sgl_session_config *session;
+	struct sgl_channel *ch;
+};
+
+static void *client_thread(void *arg)
+{
+	struct client *c = arg;
+	struct server *srv = c->srv;
+	sgl_session_run(c->session, c->ch);
+	c->ch->ops->destroy(c->ch);
+	pthread_mutex_lock(&srv->lock);
+	srv->clients--;
+	pthread_mutex_unlock(&srv->lock);
+	free(c);
+	return NULL;
+}
+
+struct accept_arg {
+	struct server *srv;
+	struct sgl_listener *l;
+	/* The session settings of this listener's clients (token policy). */
+	struct sgl_session_config session;
+};
+
+static void *accept_loop(void *arg)
+{
+	struct accept_arg *a = arg;
+	for (;;) {
+		int err = 0;
+		struct sgl_channel *ch = a->l->ops->accept(a->l, &err);
+		if (!ch) {
+			if (err == -ECANCELED)
+				break;
+			fprintf(stderr, "sgl-host: %s: accept: %s\n", a->l->desc, strerror(-err));
+			usleep(100 * 1000);
+			continue;
+		}
+		struct client *c = calloc(1, sizeof(*c));
+		pthread_t t;
+		pthread_attr_t attr;
+		if (!c) {
+			ch->ops->destroy(ch);
+			continue;
+		}
+		c->srv = a->srv;
+		c->session = &a->session;
+		c->ch = ch;
+		pthread_mutex_lock(&a->srv->lock);
+		a->srv->clients++;
+		a->srv->served++;
+		pthread_mutex_unlock(&a->srv->lock);
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		if (pthread_create(&t, &attr, client_thread, c)) {
+			ch->ops->destroy(ch);
+			free(c);
+		}
+		pthread_attr_destroy(&attr);
+	}
+	return NULL;
+}
+
+static struct sgl_listener *open_listener(const struct server_options *o, const char *spec)
+{
+	char err[256] = "";
+	struct sgl_listener *l;
+	if (!strcmp(spec, "shm")) {
+		struct sgl_shm_config sc = { o->shm_path, o->shm_slots, 1u << 20, o->remove_stale };
+		l = sgl_shm_listen(&sc, err, sizeof(err));
+	} else {
+		l = sgl_stream_listen(spec, err, sizeof(err));
+	}
+	if (!l)
+		fprintf(stderr, "sgl-host: cannot listen on %s: %s\n", spec, err);
+	else if (l->needs_token && !o->has_token) {
+		fprintf(stderr, "sgl-host: %s is reachable beyond this machine's own users: "
+			"give a token (--token or --token-file)\n", l->desc);
+		l->ops->destroy(l);
+		l = NULL;
+	}
+	return l;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void wait_for_clients(struct server *srv, double seconds)
+{
+	double end = now() + seconds;
+	for (;;) {
+		pthread_mutex_lock(&srv->lock);
+		unsigned n = srv->clients;
+		pthread_mutex_unlock(&srv->lock);
+		if (!n || now() > end)
+			return;
+		usleep(10 * 1000);
+	}
+}
+
+int server_main(const struct server_options *o, const struct sglhost_config *cfg)
+{
+	struct server srv = { .opt = o };
+	struct accept_arg args[4];
+	struct sigaction sa = { .sa_handler = on_signal };
+	int rc = 1;
+
+	pthread_mutex_init(&srv.lock, NULL);
+	srv.host = sglhost_create(cfg);
+	if (!srv.host) {
+		fprintf(stderr, "sgl-host: no EGL display: %s\n", strerror(errno));
+		return 1;
+	}
+	srv.session = (struct sgl_session_config){
+		.host = srv.host, .token = o->has_token ? o->token : NULL,
+		.width_limit = o->max_width, .height_limit = o->max_height,
+		.log = session_log, .log_user = (void *)o,
+		.max_major = o->gl_major, .max_minor = o->gl_minor,
+	};
+	for (int i = 0; i < o->nlisten; i++) {
+		struct sgl_listener *l = open_listener(o, o->listen[i]);
+		if (!l)
+			goto out;
+		srv.listeners[srv.nlisteners++] = l;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < srv.nlisteners; i++) {
+		struct accept_arg *a = &args[i];
+		*a = (struct accept_arg){ &srv, srv.listeners[i], srv.session };
+		a->session.needs_token = srv.listeners[i]->needs_token;
+		pthread_create(&srv.accept_threads[i], NULL, accept_loop, a);
+		printf("sgl-host: listening on %s (%s)\n", srv.listeners[i]->desc,
+		       sglhost_platform_name(srv.host));
+	}
+	fflush(stdout);
+	double start = now();
+	while (!stop && (o->exit_after <= 0 || now() - start < o->exit_after))
+		usleep(50 * 1000);
+	rc = 0;
+out:
+	for (int i = 0; i < srv.nlisteners; i++)
+		srv.listeners[i]->ops->shutdown(srv.listeners[i]);
+	for (int i = 0; i < srv.nlisteners && rc == 0; i++)
+		pthread_join(srv.accept_threads[i], NULL);
+	/* Sessions still running read from channels the listeners own. */
+	wait_for_clients(&srv, 2.0);
+	for (int i = 0; i < srv.nlisteners; i++)
+		srv.listeners[i]->ops->destroy(srv.listeners[i]);
+	printf("sgl-host: served %lu clients\n", srv.served);
+	sglhost_destroy(srv.host);
+	return rc;
+}

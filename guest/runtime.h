@@ -1,0 +1,43 @@
+/*
+ * What the window-system libraries (GLX, EGL, the drop-in libGL) build on:
+ * the process's session with sgl-host, guest contexts, the current context
+ * of each thread, swaps that bring the frame back.
+ */
+#ifndef SGL_GUEST_RUNTIME_H
+#define SGL_GUEST_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "encoder.h"
+#include "entry.h"
+#include "session.h"
+
+struct sgl_context {
+	struct sgl_enc enc;
+	struct sgl_session_link link;
+	uint32_t id;
+	uint32_t api;              /* enum sglhost_api values: 1 compat, 2 core, 3 GLES */
+	int major, minor;
+	uint32_t width, height;    /* the host framebuffer's size */
+	void *user;                /* the window-system library's data */
+};
+
+/* The process's session, opened on first use ($SGL_TRANSPORT); NULL, with a
+ * message on stderr once, when sgl-host cannot be reached. */
+struct sgl_session *sgl_runtime_session(void);
+
+struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
+				    struct sgl_context *share, uint32_t width, uint32_t height);
+void sgl_context_free(struct sgl_context *c);
+
+/* Makes `c` (or no context, NULL) current on this thread. */
+void sgl_context_make_current(struct sgl_context *c);
+struct sgl_context *sgl_context_current(void);
+
+/* Sizes the host framebuffer to the drawable (no-op when unchanged). */
+void sgl_context_resize(struct sgl_context *c, uint32_t width, uint32_t height);
+/* Presents; the frame comes back in `f` (0x0 when there is none). */
+int sgl_context_swap(struct sgl_context *c, struct sgl_frame *f);
+
+#endif

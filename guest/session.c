@@ -1,0 +1,262 @@
+/* Guest session: messages to and from sgl-host over one channel. */
+#include "session.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "channel.h"
+#include "sgl_session.h"
+#include "shm.h"
+#include "stream.h"
+
+struct sgl_session {
+	struct sgl_channel *ch;
+	/* One thread talks at a time: contexts on several threads share the
+	 * connection. */
+	pthread_mutex_t lock;
+	uint8_t *in;            /* the last message received */
+	size_t in_cap;
+	uint32_t next_id;
+	uint32_t max_width, max_height;
+};
+
+static int write_msg(struct sgl_session *s, uint32_t kind, uint32_t context, uint32_t flags,
+		     const void *payload, size_t len)
+{
+	static const uint8_t zeros[8];
+	size_t total = sizeof(struct sgl_msg_header) + len;
+	size_t padded = (total + 7) & ~(size_t)7;
+	if (padded > SGL_SESSION_MAX_MESSAGE)
+		return -E2BIG;
+	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
+	int r = s->ch->ops->write(s->ch, &h, sizeof(h));
+	if (!r && len)
+		r = s->ch->ops->write(s->ch, payload, len);
+	if (!r && padded > total)
+		r = s->ch->ops->write(s->ch, zeros, padded - total);
+	return r;
+}
+
+/* Reads one message; its payload lands in s->in. */
+static int read_msg(struct sgl_session *s, struct sgl_msg_header *h)
+{
+	int r = sgl_guest_channel_read_all(s->ch, h, sizeof(*h));
+	if (r)
+		return r;
+	if (h->size < sizeof(*h) || (h->size & 7) || h->size > SGL_SESSION_MAX_MESSAGE + 64)
+		return -EPROTO;
+	size_t n = h->size - sizeof(*h);
+	if (n > s->in_cap) {
+		uint8_t *b = aligned_alloc(8, (n + 7) & ~(size_t)7);
+		if (!b)
+			return -ENOMEM;
+		free(s->in);
+		s->in = b;
+		s->in_cap = n;
+	}
+	return n ? sgl_guest_channel_read_all(s->ch, s->in, n) : 0;
+}
+
+static struct sgl_channel *connect_to(const char *t, char *err, size_t err_size)
+{
+	if (!strcmp(t, "shm"))
+		return sgl_shm_connect("/dev/shm/sgl", err, err_size);
+	if (!strncmp(t, "shm:", 4))
+		return sgl_shm_connect(t + 4, err, err_size);
+	return sgl_stream_connect(t, err, err_size);
+}
+
+static void token_from_env(uint8_t token[32])
+{
+	const char *hex = getenv("SGL_TOKEN");
+	memset(token, 0, 32);
+	for (int i = 0; hex && i < 32 && hex[2 * i] && hex[2 * i + 1]; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			break;
+		token[i] = (uint8_t)v;
+	}
+}
+
+struct sgl_session *sgl_session_open(const char *transport, const char *name, char *err,
+				     size_t err_size)
+{
+	struct sgl_session *s = calloc(1, sizeof(*s));
+	struct sgl_msg_hello hello = { SGL_SESSION_MAGIC, SGL_SESSION_VERSION, { 0 }, { 0 } };
+	struct sgl_msg_header h;
+
+	if (!transport)
+		transport = getenv("SGL_TRANSPORT");
+	if (!transport || !*transport)
+		transport = "shm";
+	if (!s) {
+		snprintf(err, err_size, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	s->ch = connect_to(transport, err, err_size);
+	if (!s->ch)
+		goto fail;
+	token_from_env(hello.token);
+	snprintf(hello.name, sizeof(hello.name), "%s", name ? name : "");
+	if (write_msg(s, SGL_MSG_HELLO, 0, 0, &hello, sizeof(hello)) || read_msg(s, &h)) {
+		snprintf(err, err_size, "%s: no answer from sgl-host", transport);
+		goto fail;
+	}
+	if (h.kind != SGL_MSG_WELCOME || h.size - sizeof(h) < sizeof(struct sgl_msg_welcome)) {
+		snprintf(err, err_size, "%s: sgl-host refused: %.*s", transport,
+			 (int)(h.size - sizeof(h)), h.kind == SGL_MSG_BYE ? (char *)s->in : "?");
+		goto fail;
+	}
+	struct sgl_msg_welcome w;
+	memcpy(&w, s->in, sizeof(w));
+	s->max_width = w.max_width;
+	s->max_height = w.max_height;
+	return s;
+fail:
+	sgl_session_close(s);
+	return NULL;
+}
+
+void sgl_session_close(struct sgl_session *s)
+{
+	if (!s)
+		return;
+	if (s->ch)
+		s->ch->ops->destroy(s->ch);
+	pthread_mutex_destroy(&s->lock);
+	free(s->in);
+	free(s);
+}
+
+uint32_t sgl_session_new_context_id(struct sgl_session *s)
+{
+	pthread_mutex_lock(&s->lock);
+	uint32_t id = ++s->next_id;
+	pthread_mutex_unlock(&s->lock);
+	return id;
+}
+
+/* Reads until a message of `kind` for `context` (or LOST/BYE) arrives.
+ * Messages for other contexts of this session cannot be pending: every
+ * wait happens under the lock, right after its request. */
+static int wait_for(struct sgl_session *s, uint32_t kind, uint32_t context,
+		    struct sgl_msg_header *h, struct sgl_session_link *link)
+{
+	for (;;) {
+		int r = read_msg(s, h);
+		if (r)
+			return r;
+		if (h->kind == kind)
+			return 0;
+		if (h->kind == SGL_MSG_LOST && link && h->context == context) {
+			link->lost = true;
+			snprintf(link->reason, sizeof(link->reason), "%.*s",
+				 (int)(h->size - sizeof(*h)), (const char *)s->in);
+			return -EPIPE;
+		}
+		if (h->kind == SGL_MSG_BYE)
+			return -ECONNRESET;
+		/* A LOST for a batch that wanted no answer: noted above when it
+		 * is ours; others are dropped. */
+	}
+}
+
+int sgl_session_create_context(struct sgl_session *s, uint32_t id, uint32_t api, int major,
+			       int minor, uint32_t share, uint32_t width, uint32_t height,
+			       int *got_major, int *got_minor)
+{
+	struct sgl_msg_create_context m = { api, major, minor, share, width, height };
+	struct sgl_msg_context_created r;
+	struct sgl_msg_header h;
+	pthread_mutex_lock(&s->lock);
+	int err = write_msg(s, SGL_MSG_CREATE_CONTEXT, id, 0, &m, sizeof(m));
+	if (!err)
+		err = wait_for(s, SGL_MSG_CONTEXT_CREATED, id, &h, NULL);
+	if (!err && h.size - sizeof(h) >= sizeof(r)) {
+		memcpy(&r, s->in, sizeof(r));
+		err = r.status;
+		if (got_major)
+			*got_major = r.major;
+		if (got_minor)
+			*got_minor = r.minor;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+void sgl_session_destroy_context(struct sgl_session *s, uint32_t id)
+{
+	pthread_mutex_lock(&s->lock);
+	write_msg(s, SGL_MSG_DESTROY_CONTEXT, id, 0, NULL, 0);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int link_submit(void *user, const void *buf, size_t size)
+{
+	struct sgl_session_link *l = user;
+	if (l->lost)
+		return -EPIPE;
+	pthread_mutex_lock(&l->session->lock);
+	int r = write_msg(l->session, SGL_MSG_COMMANDS, l->context, 0, buf, size);
+	pthread_mutex_unlock(&l->session->lock);
+	return r;
+}
+
+static int link_roundtrip(void *user, const void *buf, size_t size, const void **reply,
+			  size_t *reply_size)
+{
+	struct sgl_session_link *l = user;
+	struct sgl_session *s = l->session;
+	struct sgl_msg_header h;
+	if (l->lost)
+		return -EPIPE;
+	pthread_mutex_lock(&s->lock);
+	int r = write_msg(s, SGL_MSG_COMMANDS, l->context, SGL_MSG_F_WANTS_REPLY, buf, size);
+	if (!r)
+		r = wait_for(s, SGL_MSG_REPLY, l->context, &h, l);
+	pthread_mutex_unlock(&s->lock);
+	if (r)
+		return r;
+	/* Valid until the next message: the encoder copies out at once. */
+	*reply = s->in;
+	*reply_size = h.size - sizeof(h);
+	return 0;
+}
+
+const struct sgl_transport_ops sgl_session_transport = { link_submit, link_roundtrip };
+
+int sgl_session_swap(struct sgl_enc *e, struct sgl_frame *frame)
+{
+	struct sgl_session_link *l = e->user;
+	struct sgl_session *s = l->session;
+	struct sgl_msg_header h;
+	size_t n = (size_t)(e->cur - e->buf);
+
+	sgl_enc_begin(e, SGL_OP_sglSwapBuffers, sizeof(struct sgl_cmd_sglSwapBuffers));
+	n = (size_t)(e->cur - e->buf);
+	e->cur = e->buf;
+	if (l->lost || e->failed)
+		return -EPIPE;
+	pthread_mutex_lock(&s->lock);
+	int r = write_msg(s, SGL_MSG_COMMANDS, l->context, SGL_MSG_F_WANTS_FRAME, e->buf, n);
+	if (!r)
+		r = wait_for(s, SGL_MSG_FRAME, l->context, &h, l);
+	pthread_mutex_unlock(&s->lock);
+	if (r) {
+		e->failed = true;
+		return r;
+	}
+	struct sgl_msg_frame f;
+	if (h.size - sizeof(h) < sizeof(f))
+		return -EPROTO;
+	memcpy(&f, s->in, sizeof(f));
+	uint64_t need = (uint64_t)f.stride * f.height;
+	if (f.stride < (uint64_t)f.width * 4 || sizeof(f) + need > h.size - sizeof(h))
+		return -EPROTO;
+	*frame = (struct sgl_frame){ f.width, f.height, f.stride, s->in + sizeof(f) };
+	return 0;
+}

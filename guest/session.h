@@ -1,0 +1,52 @@
+/*
+ * The guest side of a session with sgl-host (protocol/sgl_session.h): one
+ * connection per process, shared by every context of the process.
+ */
+#ifndef SGL_GUEST_SESSION_H
+#define SGL_GUEST_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "encoder.h"
+
+struct sgl_session;
+
+/* A frame the host sent back after a swap: BGRA8888, top row first. */
+struct sgl_frame {
+	uint32_t width, height, stride;
+	const uint8_t *pixels;   /* valid until the next call on the session */
+};
+
+/*
+ * Connects to `transport` ("shm", "shm:PATH", "tcp:HOST:PORT",
+ * "unix:PATH", "vsock:CID:PORT"; NULL: $SGL_TRANSPORT, else "shm") and says
+ * hello (token from $SGL_TOKEN: 64 hex digits). NULL and a message in
+ * `err` on failure.
+ */
+struct sgl_session *sgl_session_open(const char *transport, const char *name, char *err,
+				     size_t err_size);
+void sgl_session_close(struct sgl_session *s);
+
+/* Creates context `id` on the host; 0 or -errno. Fills the version. */
+int sgl_session_create_context(struct sgl_session *s, uint32_t id, uint32_t api, int major,
+			       int minor, uint32_t share, uint32_t width, uint32_t height,
+			       int *got_major, int *got_minor);
+void sgl_session_destroy_context(struct sgl_session *s, uint32_t id);
+uint32_t sgl_session_new_context_id(struct sgl_session *s);
+
+/* The encoder transport of context `id` (see sgl_transport_ops). */
+struct sgl_session_link {
+	struct sgl_session *session;
+	uint32_t context;
+	bool lost;
+	char reason[256];
+};
+extern const struct sgl_transport_ops sgl_session_transport;
+
+/* Sends what `e` has batched with a swap in it and waits for the frame.
+ * 0, or -errno (the context is lost, or the session broke). */
+int sgl_session_swap(struct sgl_enc *e, struct sgl_frame *frame);
+
+#endif

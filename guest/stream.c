@@ -1,0 +1,380 @@
+/*
+ * The guest end of the stream transport: TCP, unix sockets and AF_VSOCK
+ * through one code path. The channel is the host's (src/transport/stream.c)
+ * seen from the other side: a blocking socket, so a write blocks while the
+ * host is slow to read (backpressure).
+ */
+#include "stream.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <linux/vm_sockets.h>
+
+#include "channel.h"
+
+/* Newer than the kernel headers of some distributions. */
+#ifndef VMADDR_CID_LOCAL
+#define VMADDR_CID_LOCAL 1
+#endif
+
+union sockaddr_any {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_un un;
+	struct sockaddr_vm vm;
+	struct sockaddr_storage ss;
+};
+
+struct stream_channel {
+	struct sgl_channel base;
+	int fd;
+	atomic_bool down;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Errors and addresses */
+
+/* Writes a message for the caller and sets errno to `code` (positive).
+ * NULL, for `return fail(...)`. */
+__attribute__((format(printf, 4, 5)))
+static void *fail(int code, char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && err_size) {
+		va_start(ap, fmt);
+		vsnprintf(err, err_size, fmt, ap);
+		va_end(ap);
+	}
+	errno = code;
+	return NULL;
+}
+
+/* A decimal number in [min, max]: digits only (strtoul alone would take
+ * signs and spaces). */
+static bool parse_number(const char *s, unsigned long min, unsigned long max,
+			 unsigned long *out)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return false;
+	errno = 0;
+	unsigned long v = strtoul(s, NULL, 10);
+	if (errno == ERANGE || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Splits "HOST:PORT" at the last colon, since IPv6 literals have colons of
+ * their own, and strips the brackets of "[::1]". */
+static bool split_host_port(const char *s, char *host, size_t host_size, const char **port)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon)
+		return false;
+	size_t len = (size_t)(colon - s);
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		s++;
+		len -= 2;
+	}
+	if (len >= host_size)
+		return false;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	*port = colon + 1;
+	return true;
+}
+
+/* A vsock CID to connect to: a number, "host" (the hypervisor's host, as
+ * seen from a VM) or "local" (this machine, through vsock_loopback). */
+static bool parse_cid(const char *s, unsigned *cid)
+{
+	unsigned long v;
+
+	if (!strcmp(s, "host")) {
+		*cid = VMADDR_CID_HOST;
+		return true;
+	}
+	if (!strcmp(s, "local")) {
+		*cid = VMADDR_CID_LOCAL;
+		return true;
+	}
+	if (!parse_number(s, 0, VMADDR_CID_ANY - 1, &v))
+		return false;
+	*cid = (unsigned)v;
+	return true;
+}
+
+/* "127.0.0.1:3000", "[::1]:3000". */
+static void format_inet(const union sockaddr_any *a, char *out, size_t size)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (a->sa.sa_family == AF_INET) {
+		inet_ntop(AF_INET, &a->in.sin_addr, ip, sizeof(ip));
+		snprintf(out, size, "%s:%u", ip, ntohs(a->in.sin_port));
+	} else {
+		inet_ntop(AF_INET6, &a->in6.sin6_addr, ip, sizeof(ip));
+		snprintf(out, size, "[%s]:%u", ip, ntohs(a->in6.sin6_port));
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Channel */
+
+static struct stream_channel *channel_of(struct sgl_channel *ch)
+{
+	return (struct stream_channel *)((char *)ch - offsetof(struct stream_channel, base));
+}
+
+static ssize_t channel_read(struct sgl_channel *ch, void *buf, size_t n)
+{
+	struct stream_channel *c = channel_of(ch);
+
+	for (;;) {
+		if (atomic_load(&c->down))
+			return -EPIPE;
+		ssize_t r = recv(c->fd, buf, n, 0);
+		/* shutdown() makes a blocked recv return 0: that is not the
+		 * host's end of stream. */
+		if (r == 0 && atomic_load(&c->down))
+			return -EPIPE;
+		if (r >= 0)
+			return r;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+static int channel_write(struct sgl_channel *ch, const void *buf, size_t n)
+{
+	struct stream_channel *c = channel_of(ch);
+	const char *p = buf;
+
+	while (n > 0) {
+		if (atomic_load(&c->down))
+			return -EPIPE;
+		/* MSG_NOSIGNAL: a vanished host is an error code, not a
+		 * SIGPIPE that kills the application. */
+		ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL);
+		if (r < 0 && errno == EINTR)
+			continue;
+		/* A reset peer is as gone as a closed one: one code for
+		 * callers. */
+		if (r < 0)
+			return errno == ECONNRESET ? -EPIPE : -errno;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static void channel_shutdown(struct sgl_channel *ch)
+{
+	struct stream_channel *c = channel_of(ch);
+
+	atomic_store(&c->down, true);
+	/* Wakes a recv or send blocked in another thread; the fd stays open
+	 * (and its number unused by others) until destroy. */
+	shutdown(c->fd, SHUT_RDWR);
+}
+
+static void channel_destroy(struct sgl_channel *ch)
+{
+	struct stream_channel *c = channel_of(ch);
+
+	close(c->fd);
+	free(c);
+}
+
+static const struct sgl_channel_ops channel_ops = {
+	.read = channel_read,
+	.write = channel_write,
+	.shutdown = channel_shutdown,
+	.destroy = channel_destroy,
+};
+
+/* ---------------------------------------------------------------------- */
+/* Connecting */
+
+/* The end of a connect that a signal interrupted: it goes on in the
+ * background, so wait for it rather than start another. */
+static int wait_connected(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int e = 0;
+	socklen_t len = sizeof(e);
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		return -errno;
+	return -e;
+}
+
+/* A connected blocking socket, or -errno. A TCP connect that EINTR cut
+ * short carries on (the retry says EALREADY), a unix or vsock one is
+ * abandoned (the retry starts again): the loop covers both. */
+static int open_connected(const union sockaddr_any *a, socklen_t len)
+{
+	int fd = socket(a->sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (connect(fd, &a->sa, len) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EISCONN)
+			break;
+		r = errno == EALREADY || errno == EINPROGRESS ? wait_connected(fd) : -errno;
+		break;
+	}
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Takes ownership of `fd`: a channel, or NULL (and fd closed). */
+static struct sgl_channel *channel_new(int fd, const char *peer)
+{
+	struct stream_channel *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	c->base.ops = &channel_ops;
+	c->fd = fd;
+	atomic_init(&c->down, false);
+	snprintf(c->base.peer, sizeof(c->base.peer), "%s", peer);
+	return &c->base;
+}
+
+static struct sgl_channel *connect_tcp(const char *address, char *err, size_t err_size)
+{
+	char host[256], name[64], peer[80];
+	const char *port;
+	unsigned long num;
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_NUMERICSERV,
+	};
+	struct addrinfo *res = NULL;
+	union sockaddr_any a;
+	int fd = -EADDRNOTAVAIL, one = 1;
+
+	if (!split_host_port(address + 4, host, sizeof(host), &port))
+		return fail(EINVAL, err, err_size, "%s: expected tcp:HOST:PORT", address);
+	if (!parse_number(port, 1, 65535, &num))
+		return fail(EINVAL, err, err_size, "%s: bad port '%s' (1-65535)", address, port);
+	int r = getaddrinfo(*host ? host : "127.0.0.1", port, &hints, &res);
+	if (r == EAI_SYSTEM)
+		return fail(errno, err, err_size, "%s: cannot resolve '%s': %s", address, host,
+			    strerror(errno));
+	if (r)
+		return fail(EADDRNOTAVAIL, err, err_size, "%s: cannot resolve '%s': %s", address,
+			    host, gai_strerror(r));
+	/* A name may have several addresses (::1 and 127.0.0.1): the first
+	 * that answers wins. */
+	for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+		if (ai->ai_addrlen > sizeof(a))
+			continue;
+		memset(&a, 0, sizeof(a));
+		memcpy(&a, ai->ai_addr, ai->ai_addrlen);
+		fd = open_connected(&a, ai->ai_addrlen);
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
+	/* Batches end in a small message that waits for a reply: do not let
+	 * Nagle hold it back. Only a latency loss if this fails. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	format_inet(&a, name, sizeof(name));
+	snprintf(peer, sizeof(peer), "tcp %s", name);
+	struct sgl_channel *ch = channel_new(fd, peer);
+	return ch ? ch : fail(ENOMEM, err, err_size, "%s: out of memory", address);
+}
+
+static struct sgl_channel *connect_unix(const char *address, char *err, size_t err_size)
+{
+	const char *path = address + 5;
+	union sockaddr_any a;
+
+	memset(&a, 0, sizeof(a));
+	if (!*path)
+		return fail(EINVAL, err, err_size, "%s: expected unix:PATH", address);
+	if (strlen(path) >= sizeof(a.un.sun_path))
+		return fail(ENAMETOOLONG, err, err_size, "%s: path longer than %zu bytes", address,
+			    sizeof(a.un.sun_path) - 1);
+	a.un.sun_family = AF_UNIX;
+	memcpy(a.un.sun_path, path, strlen(path) + 1);
+	int fd = open_connected(&a, sizeof(a.un));
+	if (fd < 0)
+		return fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
+	struct sgl_channel *ch = channel_new(fd, "unix");
+	return ch ? ch : fail(ENOMEM, err, err_size, "%s: out of memory", address);
+}
+
+static struct sgl_channel *connect_vsock(const char *address, char *err, size_t err_size)
+{
+	char cid_str[16], peer[48];
+	const char *port;
+	unsigned cid;
+	unsigned long num;
+	union sockaddr_any a;
+
+	if (!split_host_port(address + 6, cid_str, sizeof(cid_str), &port))
+		return fail(EINVAL, err, err_size, "%s: expected vsock:CID:PORT", address);
+	if (!parse_cid(cid_str, &cid))
+		return fail(EINVAL, err, err_size,
+			    "%s: bad CID '%s' (a number, \"host\" or \"local\")", address, cid_str);
+	if (!parse_number(port, 1, VMADDR_PORT_ANY - 1, &num))
+		return fail(EINVAL, err, err_size, "%s: bad port '%s'", address, port);
+	memset(&a, 0, sizeof(a));
+	a.vm.svm_family = AF_VSOCK;
+	a.vm.svm_cid = cid;
+	a.vm.svm_port = (unsigned)num;
+	int fd = open_connected(&a, sizeof(a.vm));
+	if (fd == -EAFNOSUPPORT)
+		return fail(EAFNOSUPPORT, err, err_size, "%s: this kernel has no vsock", address);
+	if (fd < 0)
+		return fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
+	snprintf(peer, sizeof(peer), "vsock %u:%u", cid, a.vm.svm_port);
+	struct sgl_channel *ch = channel_new(fd, peer);
+	return ch ? ch : fail(ENOMEM, err, err_size, "%s: out of memory", address);
+}
+
+struct sgl_channel *sgl_stream_connect(const char *address, char *err, size_t err_size)
+{
+	if (!address)
+		return fail(EINVAL, err, err_size, "no address");
+	if (!strncmp(address, "tcp:", 4))
+		return connect_tcp(address, err, err_size);
+	if (!strncmp(address, "unix:", 5))
+		return connect_unix(address, err, err_size);
+	if (!strncmp(address, "vsock:", 6))
+		return connect_vsock(address, err, err_size);
+	return fail(EINVAL, err, err_size,
+		    "%s: unknown address (tcp:HOST:PORT, unix:PATH or vsock:CID:PORT)", address);
+}

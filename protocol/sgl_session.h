@@ -1,0 +1,79 @@
+/*
+ * The session protocol: what a guest and sgl-host say to each other over
+ * any transport (stream socket, shared-memory rings). docs/session.md.
+ *
+ * Every message is a header and a payload. Transports move whole messages;
+ * the stream transport prefixes nothing more (`size` is the frame length).
+ * Little-endian, 8-byte aligned.
+ */
+#ifndef SGL_SESSION_H
+#define SGL_SESSION_H
+
+#include <stdint.h>
+
+#define SGL_SESSION_MAGIC 0x314c4753u   /* "SGL1" */
+#define SGL_SESSION_VERSION 1
+/* Largest message either side accepts. */
+#define SGL_SESSION_MAX_MESSAGE (64u << 20)
+
+enum sgl_msg_kind {
+	/* guest -> host */
+	SGL_MSG_HELLO = 1,           /* struct sgl_msg_hello */
+	SGL_MSG_CREATE_CONTEXT = 2,  /* struct sgl_msg_create_context */
+	SGL_MSG_DESTROY_CONTEXT = 3, /* no payload */
+	SGL_MSG_COMMANDS = 4,        /* protocol commands (sgl_wire.h) for `context` */
+	/* host -> guest */
+	SGL_MSG_WELCOME = 64,        /* struct sgl_msg_welcome */
+	SGL_MSG_CONTEXT_CREATED = 65,/* struct sgl_msg_context_created */
+	SGL_MSG_REPLY = 66,          /* one command reply (sgl_wire.h) */
+	SGL_MSG_FRAME = 67,          /* struct sgl_msg_frame + pixels, after a swap */
+	SGL_MSG_LOST = 68,           /* the context is lost: a NUL-terminated reason */
+	SGL_MSG_BYE = 69,            /* the host refuses or ends the session: reason */
+};
+
+struct sgl_msg_header {
+	uint32_t size;        /* header + payload, a multiple of 8 */
+	uint32_t kind;        /* enum sgl_msg_kind */
+	uint32_t context;     /* guest-chosen context id; 0 when none */
+	uint32_t flags;       /* SGL_MSG_F_* */
+};
+
+/* COMMANDS: the batch ends with a command that replies; wait for it. */
+#define SGL_MSG_F_WANTS_REPLY 1u
+/* COMMANDS: send the frame back after the swap in this batch. */
+#define SGL_MSG_F_WANTS_FRAME 2u
+
+struct sgl_msg_hello {
+	uint32_t magic;       /* SGL_SESSION_MAGIC */
+	uint32_t version;     /* SGL_SESSION_VERSION */
+	uint8_t token[32];    /* pre-shared token, zeros when none */
+	char name[64];        /* program name, for logs */
+};
+
+struct sgl_msg_welcome {
+	uint32_t version;
+	uint32_t max_width;
+	uint32_t max_height;
+	uint32_t pad_;
+};
+
+struct sgl_msg_create_context {
+	uint32_t api;         /* enum sglhost_api */
+	int32_t major, minor; /* 0, 0: the highest */
+	uint32_t share;       /* context id to share objects with, 0: none */
+	uint32_t width, height;
+};
+
+struct sgl_msg_context_created {
+	int32_t status;       /* 0 or -errno */
+	int32_t major, minor;
+	uint32_t pad_;
+};
+
+struct sgl_msg_frame {
+	uint32_t width, height;
+	uint32_t stride;      /* bytes per row of the pixels that follow, top row first */
+	uint32_t format;      /* enum sglhost_pixel_format */
+};
+
+#endif

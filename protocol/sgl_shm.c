@@ -1,0 +1,328 @@
+/*
+ * The shared-memory ring engine, the same on both sides (sgl_shm.h).
+ *
+ * Data moves with acquire/release on the counters:
+ *
+ *   producer: copy bytes in; store-release head
+ *   consumer: load-acquire head; copy bytes out; store-release tail
+ *
+ * The release of head makes the bytes written before it visible to the
+ * consumer whose acquire load reads that head (C11 5.1.2.4: the store
+ * "synchronizes with" the load, so the copy in "happens before" the copy
+ * out). The same pairing on tail makes the consumer's copy out finish
+ * before the producer overwrites those bytes.
+ *
+ * Sleeping without lost wake-ups, the waiter (w) and the waker (k):
+ *
+ *   w: sleeping = 1; seen = futex;     k: counter = new (release)
+ *      fence(seq_cst)                     fence(seq_cst)
+ *      counter or state changed? stop     if (sleeping) futex++; wake(futex)
+ *      futex_wait(futex, seen)
+ *
+ * C11 7.17.3: "if there are memory_order_seq_cst fences X and Y such that
+ * A is sequenced before X, Y is sequenced before B, and X precedes Y in S,
+ * then B observes either the effects of A or a later modification". One
+ * fence precedes the other in S, so either k sees sleeping == 1, or w sees
+ * the new counter. If k bumps the futex word after w read `seen`, the kernel
+ * refuses to sleep; futex(2): "If the futex value does not match val, then
+ * the call fails immediately with the error EAGAIN. [...] The purpose of the
+ * comparison with the expected value is to prevent lost wake-ups." A side
+ * that changes its own state (shutdown) bumps the word too, so its own
+ * waiter cannot miss that either.
+ *
+ * Nothing here trusts the peer: its counter is read once per round into a
+ * local, checked (head - tail never exceeds the ring), and the bytes are
+ * copied out before anyone looks at them. A peer that lies about sleeping
+ * costs us a system call, one that never wakes us costs SGL_SHM_WAIT_MS.
+ */
+#include "sgl_shm.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__) || defined(__arm__)
+#define cpu_relax() __asm__ __volatile__("yield" ::: "memory")
+#else
+#define cpu_relax() ((void)0)
+#endif
+
+const char *sgl_shm_info_check(const struct sgl_shm_info *info)
+{
+	if (info->magic != SGL_SHM_MAGIC)
+		return "not an sgl shared-memory file (bad magic)";
+	if (info->version != SGL_SHM_VERSION)
+		return "unsupported layout version";
+	if (info->slot_count == 0 || info->slot_count > SGL_SHM_MAX_SLOTS)
+		return "bad slot count";
+	if (!sgl_shm_ring_size_ok(info->ring_size))
+		return "bad ring size";
+	if (info->slots_offset != SGL_SHM_SLOTS_OFFSET ||
+	    info->slot_stride != sgl_shm_slot_stride(info->ring_size) ||
+	    info->file_size != sgl_shm_file_size(info->slot_count, info->ring_size))
+		return "inconsistent geometry";
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Futex. The mapping is MAP_SHARED and the peer another process, so no
+ * FUTEX_PRIVATE_FLAG; futex(2): it "tells the kernel that the futex is
+ * process-private and not shared with another process".
+ */
+
+int sgl_shm_futex_wait(_Atomic uint32_t *word, uint32_t seen, int ms)
+{
+	/* futex(2): "For FUTEX_WAIT, timeout is interpreted as a relative
+	 * value." */
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	if (syscall(SYS_futex, word, FUTEX_WAIT, seen, &ts, NULL, 0) == 0)
+		return 0;
+	return -errno;
+}
+
+static void futex_wake_all(_Atomic uint32_t *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+void sgl_shm_kick(_Atomic uint32_t *word)
+{
+	atomic_fetch_add_explicit(word, 1, memory_order_seq_cst);
+	futex_wake_all(word);
+}
+
+/* The waker's half: `counter` was just stored with release. */
+static void wake_if_sleeping(_Atomic uint32_t *sleeping, _Atomic uint32_t *word)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(sleeping, memory_order_relaxed))
+		sgl_shm_kick(word);
+}
+
+/* ------------------------------------------------------------------------
+ * The waiter's half. The caller loops:
+ *
+ *   waiter_init; for (;;) { check state and counter; waiter_wait; }
+ *
+ * and waiter_wait escalates, all bounded:
+ *
+ * 1. SGL_SHM_PAUSE_SPINS rounds with a pause instruction: a peer on
+ *    another core answering within a microsecond costs no system call.
+ * 2. sched_yield() rounds until SGL_SHM_SPIN_NS since the first: a peer
+ *    that shares our core gets it. Pausing alone, two threads on one core
+ *    took 24 us per round trip on a 2-core VM (each spun out its budget
+ *    while the other could not run); yielding, 3 us. On two cores: 0.6 us
+ *    either way.
+ * 3. Armed: `sleeping` set, futex word read, fence; the caller's next
+ *    check is the re-check before sleeping; then FUTEX_WAIT for at most
+ *    SGL_SHM_WAIT_MS at a time, re-armed after each.
+ */
+
+struct waiter {
+	_Atomic uint32_t *sleeping, *word;
+	uint64_t spin_start;     /* when the yielding rounds began */
+	uint64_t next_slow;      /* when the owner's slow check is due */
+	uint32_t seen;           /* the futex word when armed */
+	unsigned spins;
+	bool armed;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void waiter_init(struct waiter *w, _Atomic uint32_t *sleeping, _Atomic uint32_t *word)
+{
+	*w = (struct waiter){ .sleeping = sleeping, .word = word };
+}
+
+/* Whether the owner's slow check is due: only while sleeping, so the fast
+ * path reads no clock. */
+static bool waiter_slow(struct waiter *w)
+{
+	if (!w->armed)
+		return false;
+	uint64_t now = now_ns();
+	if (now < w->next_slow)
+		return false;
+	w->next_slow = now + SGL_SHM_WAIT_MS * 1000000ull;
+	return true;
+}
+
+static void waiter_arm(struct waiter *w)
+{
+	atomic_store_explicit(w->sleeping, 1, memory_order_relaxed);
+	w->seen = atomic_load_explicit(w->word, memory_order_acquire);
+	atomic_thread_fence(memory_order_seq_cst);
+}
+
+static void waiter_wait(struct waiter *w)
+{
+	if (w->spins < SGL_SHM_PAUSE_SPINS) {
+		w->spins++;
+		cpu_relax();
+		return;
+	}
+	if (!w->armed) {
+		uint64_t now = now_ns();
+		if (!w->spin_start)
+			w->spin_start = now;
+		if (now - w->spin_start < SGL_SHM_SPIN_NS) {
+			sched_yield();
+			return;
+		}
+		w->armed = true;
+		w->next_slow = now + SGL_SHM_WAIT_MS * 1000000ull;
+		waiter_arm(w);
+		return;
+	}
+	sgl_shm_futex_wait(w->word, w->seen, SGL_SHM_WAIT_MS);
+	waiter_arm(w);
+}
+
+static void waiter_done(struct waiter *w)
+{
+	if (w->armed)
+		atomic_store_explicit(w->sleeping, 0, memory_order_relaxed);
+}
+
+/* ------------------------------------------------------------------------
+ * Copies. The ring's bytes are only ever copied whole into private memory
+ * (memcpy), never parsed in place.
+ */
+
+static void copy_out(const struct sgl_shm_end *e, void *dst, size_t n)
+{
+	size_t off = (size_t)(e->pos & (e->size - 1));
+	size_t first = n < e->size - off ? n : e->size - off;
+	memcpy(dst, e->data + off, first);
+	memcpy((uint8_t *)dst + first, e->data, n - first);
+}
+
+static void copy_in(const struct sgl_shm_end *e, const void *src, size_t n)
+{
+	size_t off = (size_t)(e->pos & (e->size - 1));
+	size_t first = n < e->size - off ? n : e->size - off;
+	memcpy(e->data + off, src, first);
+	memcpy(e->data, (const uint8_t *)src + first, n - first);
+}
+
+void sgl_shm_end_init(struct sgl_shm_end *e, struct sgl_shm_ring *ring, uint8_t *data,
+		      uint32_t size)
+{
+	*e = (struct sgl_shm_end){ .ring = ring, .data = data, .size = size };
+}
+
+void sgl_shm_ring_reset(struct sgl_shm_ring *ring)
+{
+	atomic_store_explicit(&ring->head, 0, memory_order_relaxed);
+	atomic_store_explicit(&ring->head_futex, 0, memory_order_relaxed);
+	atomic_store_explicit(&ring->writer_sleeping, 0, memory_order_relaxed);
+	atomic_store_explicit(&ring->tail, 0, memory_order_relaxed);
+	atomic_store_explicit(&ring->tail_futex, 0, memory_order_relaxed);
+	atomic_store_explicit(&ring->reader_sleeping, 0, memory_order_relaxed);
+}
+
+/* Takes up to `n` of the `avail` bytes there, then frees their space. */
+static size_t take(struct sgl_shm_end *e, void *buf, size_t n, uint64_t avail)
+{
+	size_t k = n < avail ? n : (size_t)avail;
+	copy_out(e, buf, k);
+	e->pos += k;
+	atomic_store_explicit(&e->ring->tail, e->pos, memory_order_release);
+	wake_if_sleeping(&e->ring->writer_sleeping, &e->ring->tail_futex);
+	return k;
+}
+
+ssize_t sgl_shm_read(struct sgl_shm_end *e, void *buf, size_t n, const struct sgl_shm_peer *p)
+{
+	struct waiter w;
+	ssize_t ret;
+
+	if (n == 0)
+		return 0;
+	if (n > SSIZE_MAX)
+		n = SSIZE_MAX;
+	waiter_init(&w, &e->ring->reader_sleeping, &e->ring->head_futex);
+	for (;;) {
+		/* The peer's state first: bytes it wrote before it left are
+		 * then visible in the head read after it. */
+		int state = p->check(p->user, waiter_slow(&w));
+		if (state < 0) {
+			ret = state;
+			break;
+		}
+		uint64_t head = atomic_load_explicit(&e->ring->head, memory_order_acquire);
+		uint64_t avail = head - e->pos;
+		if (avail > e->size) {
+			ret = -EPROTO;
+			break;
+		}
+		if (avail) {
+			ret = (ssize_t)take(e, buf, n, avail);
+			break;
+		}
+		if (state == SGL_SHM_GONE) {
+			ret = 0;
+			break;
+		}
+		waiter_wait(&w);
+	}
+	waiter_done(&w);
+	return ret;
+}
+
+/* Puts as much of `n` bytes as fits into the `space` there, publishes it. */
+static size_t put(struct sgl_shm_end *e, const void *buf, size_t n, uint64_t space)
+{
+	size_t k = n < space ? n : (size_t)space;
+	copy_in(e, buf, k);
+	e->pos += k;
+	atomic_store_explicit(&e->ring->head, e->pos, memory_order_release);
+	wake_if_sleeping(&e->ring->reader_sleeping, &e->ring->head_futex);
+	return k;
+}
+
+int sgl_shm_write(struct sgl_shm_end *e, const void *buf, size_t n, const struct sgl_shm_peer *p)
+{
+	const uint8_t *src = buf;
+	struct waiter w;
+	int ret = 0;
+
+	waiter_init(&w, &e->ring->writer_sleeping, &e->ring->tail_futex);
+	while (n) {
+		int state = p->check(p->user, waiter_slow(&w));
+		if (state) {
+			ret = state < 0 ? state : -EPIPE;
+			break;
+		}
+		uint64_t tail = atomic_load_explicit(&e->ring->tail, memory_order_acquire);
+		uint64_t used = e->pos - tail;
+		if (used > e->size) {
+			ret = -EPROTO;
+			break;
+		}
+		if (used == e->size) {
+			waiter_wait(&w);
+			continue;
+		}
+		size_t k = put(e, src, n, e->size - used);
+		src += k;
+		n -= k;
+		/* Progress: spin again before the next sleep. */
+		waiter_done(&w);
+		waiter_init(&w, &e->ring->writer_sleeping, &e->ring->tail_futex);
+	}
+	waiter_done(&w);
+	return ret;
+}

@@ -1,0 +1,74 @@
+/*
+ * A small GL program run through the guest library and sgl-host over the
+ * transport in $SGL_TRANSPORT (tests/integration.sh starts the server). It
+ * uses the plain gl* entry points, checks the frame that comes back after
+ * the swap, and a readback through glReadPixels.
+ * Exit: 0 ok, 1 wrong result, 2 no server.
+ */
+#include <GL/gl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+#define W 96
+#define H 64
+
+static uint32_t frame_pixel(const struct sgl_frame *f, uint32_t x, uint32_t y)
+{
+	uint32_t v;
+	memcpy(&v, f->pixels + (size_t)y * f->stride + (size_t)x * 4, 4);
+	return v & 0xffffff;   /* 0x00RRGGBB */
+}
+
+static int check(const char *what, uint32_t got, uint32_t want)
+{
+	if (got == want)
+		return 0;
+	fprintf(stderr, "guest_program: %s: 0x%06x, want 0x%06x\n", what, got, want);
+	return 1;
+}
+
+int main(void)
+{
+	const char *t = getenv("SGL_TRANSPORT");
+	struct sgl_context *c = sgl_context_new(1 /* GL compatibility */, 0, 0, NULL, W, H);
+	if (!c)
+		return 2;
+	sgl_context_make_current(c);
+	printf("guest_program: %s over %s, GL %d.%d\n", glGetString(GL_RENDERER), t ? t : "shm",
+	       c->major, c->minor);
+
+	int bad = 0;
+	for (int frame = 0; frame < 3; frame++) {
+		glViewport(0, 0, W, H);
+		glClearColor(1.0f, 0.0f, 0.0f, 1.0f);
+		glClear(GL_COLOR_BUFFER_BIT);
+		glColor3f(0.0f, 1.0f, 0.0f);
+		glBegin(GL_QUADS);   /* the left half */
+		glVertex2f(-1, -1);
+		glVertex2f(0, -1);
+		glVertex2f(0, 1);
+		glVertex2f(-1, 1);
+		glEnd();
+		if (frame == 2) {
+			uint8_t px[4] = { 0 };
+			glReadPixels(W / 4, H / 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
+			bad |= check("glReadPixels", (uint32_t)px[0] << 16 | px[1] << 8 | px[2],
+				     0x00ff00);
+		}
+		struct sgl_frame f;
+		if (sgl_context_swap(c, &f) || f.width != W || f.height != H) {
+			fprintf(stderr, "guest_program: no frame (%s)\n", c->link.reason);
+			return 1;
+		}
+		bad |= check("left", frame_pixel(&f, W / 4, H / 2), 0x00ff00);
+		bad |= check("right", frame_pixel(&f, 3 * W / 4, H / 2), 0xff0000);
+	}
+	bad |= glGetError() != GL_NO_ERROR;
+	sgl_context_make_current(NULL);
+	sgl_context_free(c);
+	printf("guest_program: %s\n", bad ? "FAILED" : "ok");
+	return bad;
+}
