@@ -92,8 +92,6 @@ static int run(struct app *a, const struct demo_options *o)
 	const char *renderer = (const char *)sgl_enc_glGetString(&a->enc, GL_RENDERER);
 	printf("sgl-host: EGL display: %s\n", sglhost_platform_name(a->host));
 	printf("sgl-host: host GL: %s, %s\n", version ? version : "?", renderer ? renderer : "?");
-	free((void *)version);
-	free((void *)renderer);
 
 	double t0 = now();
 	for (int i = 0; i < o->frames; i++)

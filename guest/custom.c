@@ -34,8 +34,38 @@ void sgl_enc_glShaderSource(struct sgl_enc *e, GLuint shader, GLsizei count,
 	sgl_enc_zero_pad(l + lens, text);
 }
 
-static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, const void *cmd, size_t size)
+static const GLubyte *cached(struct sgl_enc *e, uint32_t name, uint32_t index)
 {
+	for (size_t i = 0; i < e->nstrings; i++)
+		if (e->strings[i].name == name && e->strings[i].index == index)
+			return (const GLubyte *)e->strings[i].text;
+	return NULL;
+}
+
+static const GLubyte *keep_string(struct sgl_enc *e, uint32_t name, uint32_t index,
+				  const char *s)
+{
+	if (e->nstrings == e->strings_cap) {
+		size_t cap = e->strings_cap ? 2 * e->strings_cap : 16;
+		struct sgl_gl_string *n = realloc(e->strings, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		e->strings = n;
+		e->strings_cap = cap;
+	}
+	char *copy = strdup(s);
+	if (!copy)
+		return NULL;
+	e->strings[e->nstrings++] = (struct sgl_gl_string){ name, index, copy };
+	return (const GLubyte *)copy;
+}
+
+static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, const void *cmd, size_t size,
+				 uint32_t name, uint32_t index)
+{
+	const GLubyte *c = cached(e, name, index);
+	if (c)
+		return c;
 	/* The reply size is not known ahead: accept what the host sends, as
 	 * long as it is one NUL-terminated string. */
 	const void *reply;
@@ -54,19 +84,19 @@ static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, const void *cmd
 	if (h.opcode != op || n == 0 || !memchr(s, 0, n))
 		return NULL;
 	/* GL strings stay valid for the context's life: keep a copy. */
-	return (const GLubyte *)strdup(s);
+	return keep_string(e, name, index, s);
 }
 
 const GLubyte *sgl_enc_glGetString(struct sgl_enc *e, GLenum name)
 {
 	struct sgl_cmd_glGetString c = { { SGL_OP_glGetString, sizeof(c) }, name, 0 };
-	return get_string(e, SGL_OP_glGetString, &c, sizeof(c));
+	return get_string(e, SGL_OP_glGetString, &c, sizeof(c), name, UINT32_MAX);
 }
 
 const GLubyte *sgl_enc_glGetStringi(struct sgl_enc *e, GLenum name, GLuint index)
 {
 	struct sgl_cmd_glGetStringi c = { { SGL_OP_glGetStringi, sizeof(c) }, name, index };
-	return get_string(e, SGL_OP_glGetStringi, &c, sizeof(c));
+	return get_string(e, SGL_OP_glGetStringi, &c, sizeof(c), name, index);
 }
 
 GLenum sgl_enc_glGetError(struct sgl_enc *e)

@@ -31,6 +31,9 @@ void sgl_enc_finish(struct sgl_enc *e)
 	free(e->element_buffers);
 	for (int i = 0; i < SGL_MAX_MAPS; i++)
 		free(e->maps[i].shadow);
+	for (size_t i = 0; i < e->nstrings; i++)
+		free(e->strings[i].text);
+	free(e->strings);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -76,6 +76,12 @@ struct sgl_enc {
 	uint32_t list_base;
 	struct sgl_map maps[SGL_MAX_MAPS];
 	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
+	/* GL strings live as long as the context: fetched once, kept here. */
+	struct sgl_gl_string {
+		uint32_t name, index;
+		char *text;
+	} *strings;
+	size_t nstrings, strings_cap;
 	GLenum client_active_texture;
 	uint64_t commands;
 };

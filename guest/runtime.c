@@ -1,10 +1,13 @@
 #include "runtime.h"
 
+#include "png.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define BATCH_SIZE (256 * 1024)
 
@@ -97,7 +100,91 @@ void sgl_context_resize(struct sgl_context *c, uint32_t width, uint32_t height)
 	sgl_enc_sglResizeSurface(&c->enc, width, height);
 }
 
-int sgl_context_swap(struct sgl_context *c, struct sgl_frame *f)
+/*
+ * SGL_DUMP_FRAME=FILE.png: the last frame presented is written there when
+ * the process exits (for scripts that show what an application drew).
+ */
+static pthread_mutex_t dump_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t *dump_pixels;
+static uint32_t dump_width, dump_height;
+
+static void write_dump(void)
 {
-	return sgl_session_swap(&c->enc, f);
+	const char *path = getenv("SGL_DUMP_FRAME");
+	pthread_mutex_lock(&dump_lock);
+	size_t n = (size_t)dump_width * dump_height;
+	uint8_t *rgba = path && dump_pixels ? malloc(n * 4) : NULL;
+	if (rgba) {
+		for (size_t i = 0; i < n; i++) {   /* BGRA -> RGBA, opaque */
+			rgba[4 * i] = dump_pixels[4 * i + 2];
+			rgba[4 * i + 1] = dump_pixels[4 * i + 1];
+			rgba[4 * i + 2] = dump_pixels[4 * i];
+			rgba[4 * i + 3] = 255;
+		}
+		png_write_rgba(path, rgba, dump_width, dump_height, (size_t)dump_width * 4);
+		free(rgba);
+	}
+	pthread_mutex_unlock(&dump_lock);
+}
+
+static void dump_at_exit(void)
+{
+	write_dump();
+	pthread_mutex_lock(&dump_lock);
+	free(dump_pixels);
+	dump_pixels = NULL;
+	pthread_mutex_unlock(&dump_lock);
+}
+
+static void write_dump(void);
+
+/* Also written at most once a second while running: applications that end
+ * by a signal never reach atexit. */
+static void keep_frame(const struct sgl_frame *f)
+{
+	static bool registered;
+	static struct timespec last;
+	struct timespec now;
+	size_t row = (size_t)f->width * 4;
+	pthread_mutex_lock(&dump_lock);
+	if (!registered) {
+		atexit(dump_at_exit);
+		registered = true;
+	}
+	uint8_t *p = realloc(dump_pixels, row * f->height);
+	if (p) {
+		for (uint32_t y = 0; y < f->height; y++)
+			memcpy(p + y * row, f->pixels + (size_t)y * f->stride, row);
+		dump_pixels = p;
+		dump_width = f->width;
+		dump_height = f->height;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	bool due = now.tv_sec > last.tv_sec;
+	if (due)
+		last = now;
+	pthread_mutex_unlock(&dump_lock);
+	if (due)
+		write_dump();
+}
+
+struct present_chain {
+	sgl_present_fn present;
+	void *user;
+};
+
+static void present_and_keep(void *user, const struct sgl_frame *f)
+{
+	struct present_chain *p = user;
+	if (p->present)
+		p->present(p->user, f);
+	keep_frame(f);
+}
+
+int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user)
+{
+	struct present_chain p = { present, user };
+	if (getenv("SGL_DUMP_FRAME"))
+		return sgl_session_swap(&c->enc, present_and_keep, &p);
+	return sgl_session_swap(&c->enc, present, user);
 }

@@ -37,7 +37,8 @@ struct sgl_context *sgl_context_current(void);
 
 /* Sizes the host framebuffer to the drawable (no-op when unchanged). */
 void sgl_context_resize(struct sgl_context *c, uint32_t width, uint32_t height);
-/* Presents; the frame comes back in `f` (0x0 when there is none). */
-int sgl_context_swap(struct sgl_context *c, struct sgl_frame *f);
+/* Presents: the frame that comes back is handed to `present` (see
+ * sgl_present_fn); 0 or -errno. */
+int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user);
 
 #endif

@@ -229,7 +229,7 @@ static int link_roundtrip(void *user, const void *buf, size_t size, const void *
 
 const struct sgl_transport_ops sgl_session_transport = { link_submit, link_roundtrip };
 
-int sgl_session_swap(struct sgl_enc *e, struct sgl_frame *frame)
+int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user)
 {
 	struct sgl_session_link *l = e->user;
 	struct sgl_session *s = l->session;
@@ -245,18 +245,22 @@ int sgl_session_swap(struct sgl_enc *e, struct sgl_frame *frame)
 	int r = write_msg(s, SGL_MSG_COMMANDS, l->context, SGL_MSG_F_WANTS_FRAME, e->buf, n);
 	if (!r)
 		r = wait_for(s, SGL_MSG_FRAME, l->context, &h, l);
-	pthread_mutex_unlock(&s->lock);
-	if (r) {
-		e->failed = true;
-		return r;
-	}
 	struct sgl_msg_frame f;
-	if (h.size - sizeof(h) < sizeof(f))
-		return -EPROTO;
-	memcpy(&f, s->in, sizeof(f));
-	uint64_t need = (uint64_t)f.stride * f.height;
-	if (f.stride < (uint64_t)f.width * 4 || sizeof(f) + need > h.size - sizeof(h))
-		return -EPROTO;
-	*frame = (struct sgl_frame){ f.width, f.height, f.stride, s->in + sizeof(f) };
-	return 0;
+	if (!r && h.size - sizeof(h) < sizeof(f))
+		r = -EPROTO;
+	if (!r) {
+		memcpy(&f, s->in, sizeof(f));
+		uint64_t need = (uint64_t)f.stride * f.height;
+		if (f.width && (f.stride < (uint64_t)f.width * 4 ||
+				sizeof(f) + need > h.size - sizeof(h)))
+			r = -EPROTO;
+	}
+	if (!r && f.width && f.height && present) {
+		struct sgl_frame frame = { f.width, f.height, f.stride, s->in + sizeof(f) };
+		present(user, &frame);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (r)
+		e->failed = true;
+	return r;
 }

@@ -45,8 +45,13 @@ struct sgl_session_link {
 };
 extern const struct sgl_transport_ops sgl_session_transport;
 
-/* Sends what `e` has batched with a swap in it and waits for the frame.
- * 0, or -errno (the context is lost, or the session broke). */
-int sgl_session_swap(struct sgl_enc *e, struct sgl_frame *frame);
+/* Shows a frame; called with the session locked, so the pixels (which live
+ * in the session's receive buffer) cannot change under it. */
+typedef void (*sgl_present_fn)(void *user, const struct sgl_frame *frame);
+
+/* Sends what `e` has batched with a swap in it, waits for the frame and
+ * hands it to `present` (not called for an empty frame). 0, or -errno (the
+ * context is lost, or the session broke). */
+int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user);
 
 #endif

@@ -6,10 +6,12 @@ set -eu
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
        libdrm-dev khronos-api libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
        libxext-dev libglvnd-dev"
-tests="libcmocka-dev clang libclang-rt-14-dev"
+tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
+run="xvfb x11-utils mesa-utils"
 
 pkgs=$build
 [ "${1:-}" = "--tests" ] && pkgs="$pkgs $tests"
+[ "${1:-}" = "--run" ] && pkgs="$pkgs $run"
 
 missing=""
 for p in $pkgs; do

@@ -15,6 +15,21 @@
 #define W 96
 #define H 64
 
+static struct sgl_frame last;
+static uint8_t *last_pixels;
+
+/* Keeps a copy: the frame is valid only during the callback. */
+static void keep(void *user, const struct sgl_frame *f)
+{
+	(void)user;
+	free(last_pixels);
+	last_pixels = malloc((size_t)f->stride * f->height);
+	if (last_pixels)
+		memcpy(last_pixels, f->pixels, (size_t)f->stride * f->height);
+	last = *f;
+	last.pixels = last_pixels;
+}
+
 static uint32_t frame_pixel(const struct sgl_frame *f, uint32_t x, uint32_t y)
 {
 	uint32_t v;
@@ -58,17 +73,19 @@ int main(void)
 			bad |= check("glReadPixels", (uint32_t)px[0] << 16 | px[1] << 8 | px[2],
 				     0x00ff00);
 		}
-		struct sgl_frame f;
-		if (sgl_context_swap(c, &f) || f.width != W || f.height != H) {
+		last.width = 0;
+		if (sgl_context_swap(c, keep, NULL) || last.width != W || last.height != H ||
+		    !last_pixels) {
 			fprintf(stderr, "guest_program: no frame (%s)\n", c->link.reason);
 			return 1;
 		}
-		bad |= check("left", frame_pixel(&f, W / 4, H / 2), 0x00ff00);
-		bad |= check("right", frame_pixel(&f, 3 * W / 4, H / 2), 0xff0000);
+		bad |= check("left", frame_pixel(&last, W / 4, H / 2), 0x00ff00);
+		bad |= check("right", frame_pixel(&last, 3 * W / 4, H / 2), 0xff0000);
 	}
 	bad |= glGetError() != GL_NO_ERROR;
 	sgl_context_make_current(NULL);
 	sgl_context_free(c);
+	free(last_pixels);
 	printf("guest_program: %s\n", bad ? "FAILED" : "ok");
 	return bad;
 }

@@ -1,38 +1,87 @@
 #!/bin/sh
-# Runs tests/guest_program through sgl-host over every local transport and
-# checks what it renders. Usage: integration.sh SGL_HOST GUEST_PROGRAM
+# End to end on this machine: sgl-host serves each local transport (shm,
+# unix, tcp) and GL programs render through the guest libraries:
+#   - tests/guest_program (the guest runtime, no X), checking the frames;
+#   - with GLX_SMOKE: glx_smoke under Xvfb through the drop-in libGL.so.1 and,
+#     with GLVND_DIR, through glvnd and libGLX_sgl.so.0, checking the window.
+# Usage: integration.sh SGL_HOST GUEST_PROGRAM [GLX_SMOKE LIBGL_DIR [GLVND_DIR]]
 # Prints "N passed, N failed".
 set -u
 host=$1
 prog=$2
+glx_smoke=${3:-}
+libgl_dir=${4:-}
+glvnd_dir=${5:-}
 dir=$(mktemp -d)
 passed=0
 failed=0
-trap 'rm -rf "$dir"' EXIT
+xvfb_pid=
+cleanup() {
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
 
-run() {   # name listen-spec client-spec
+result() {   # status name log
+	if [ "$1" -eq 0 ]; then
+		echo "ok - $2"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $2 (exit $1)"
+		sed 's/^/# /' "$3"
+		failed=$((failed + 1))
+	fi
+}
+
+start_xvfb() {
+	command -v Xvfb >/dev/null || return 1
+	n=$((100 + $$ % 150))
+	Xvfb ":$n" -screen 0 1024x768x24 -noreset >"$dir/xvfb.log" 2>&1 &
+	xvfb_pid=$!
+	export DISPLAY=":$n"
+	i=0
+	while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e "/tmp/.X11-unix/X$n" ]
+}
+
+clients() {   # name client-transport
+	SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/prog.log" 2>&1
+	result $? "$1: guest_program" "$dir/prog.log"
+	[ -n "$glx_smoke" ] || return 0
+	LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" GLX_SMOKE_VENDOR=libsglhost \
+		timeout 60 "$glx_smoke" >"$dir/glx.log" 2>&1
+	result $? "$1: glx_smoke through libGL.so.1" "$dir/glx.log"
+	[ -n "$glvnd_dir" ] || return 0
+	LD_LIBRARY_PATH="$glvnd_dir" __GLX_VENDOR_LIBRARY_NAME=sgl SGL_TRANSPORT="$2" \
+		GLX_SMOKE_VENDOR=libsglhost timeout 60 "$glx_smoke" attribs >"$dir/glvnd.log" 2>&1
+	result $? "$1: glx_smoke through glvnd" "$dir/glvnd.log"
+}
+
+serve() {   # name listen-spec client-spec
 	log="$dir/host-$1.log"
-	"$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 30 -L info \
+	"$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 120 -L info \
 		>"$log" 2>&1 &
 	pid=$!
-	# Wait for the listener (at most 10 s).
 	i=0
 	until grep -q "listening on" "$log" 2>/dev/null || [ $i -ge 100 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
-	if SGL_TRANSPORT="$3" timeout 60 "$prog"; then
-		echo "ok - $1"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $1"; sed 's/^/# /' "$log"
-		failed=$((failed + 1))
-	fi
-	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	clients "$1" "$3"
+	[ "$failed" -gt 0 ] && sed "s/^/# host: /" "$log"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	grep -q "context lost\|session ended" "$log" && sed 's/^/# host: /' "$log"
+	return 0
 }
 
-run shm "shm" "shm:$dir/shm"
-run unix "unix:$dir/sock" "unix:$dir/sock"
+if [ -n "$glx_smoke" ] && ! start_xvfb; then
+	echo "not ok - Xvfb (needed for the GLX checks) did not start"
+	failed=$((failed + 1))
+	glx_smoke=
+fi
+serve shm "shm" "shm:$dir/shm"
+serve unix "unix:$dir/sock" "unix:$dir/sock"
 port=$((20000 + $$ % 20000))
-run tcp "tcp:127.0.0.1:$port" "tcp:127.0.0.1:$port"
+serve tcp "tcp:127.0.0.1:$port" "tcp:127.0.0.1:$port"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

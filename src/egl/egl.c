@@ -665,15 +665,22 @@ static bool parse_gl_version(const char *s, int *major, int *minor)
 /* Needs the context current. GL_MAJOR_VERSION exists from GL/GLES 3.0. */
 static bool read_gl_version(int *major, int *minor)
 {
-	const char *s = (const char *)glGetString(GL_VERSION);
+	/* Through EGL, never through a libGL found on the library path: in a
+	 * guest's environment that could be our own guest libGL. */
+	PFNGLGETSTRINGPROC get_string = (PFNGLGETSTRINGPROC)eglGetProcAddress("glGetString");
+	PFNGLGETINTEGERVPROC get_integer =
+		(PFNGLGETINTEGERVPROC)eglGetProcAddress("glGetIntegerv");
+	if (!get_string || !get_integer)
+		return false;
+	const char *s = (const char *)get_string(GL_VERSION);
 	GLint maj = 0, min = 0;
 
 	if (!s || !parse_gl_version(s, major, minor))
 		return false;
 	if (*major < 3)
 		return true;
-	glGetIntegerv(GL_MAJOR_VERSION, &maj);
-	glGetIntegerv(GL_MINOR_VERSION, &min);
+	get_integer(GL_MAJOR_VERSION, &maj);
+	get_integer(GL_MINOR_VERSION, &min);
 	if (maj >= 3) {
 		*major = maj;
 		*minor = min;

@@ -1,6 +1,6 @@
 /* A minimal PNG writer: RGBA8, stored (uncompressed) deflate blocks. */
-#ifndef SGL_EXAMPLE_PNG_H
-#define SGL_EXAMPLE_PNG_H
+#ifndef SGL_GUEST_PNG_H
+#define SGL_GUEST_PNG_H
 
 #include <stddef.h>
 #include <stdint.h>
