@@ -42,10 +42,9 @@
 /* A ring may be waited on for this long before the waiter looks whether its
  * peer is still there (and wakes up anyway, so nothing hangs forever). */
 #define SGL_SHM_WAIT_MS 100
-/* A waiter spins before it sleeps (pause, then yield; sgl_shm.c): a round
- * trip to a peer that answers quickly then costs no futex call. */
-#define SGL_SHM_PAUSE_SPINS 32
-#define SGL_SHM_SPIN_NS 10000
+/* How long a waiter spins (pause) before it sleeps: a round trip to a
+ * peer that answers within it costs no system call. */
+#define SGL_SHM_SPIN_NS 5000
 
 /*
  * Every field that changes while both sides run is atomic. Lock-free atomics
