@@ -139,5 +139,6 @@ void sgl_context_destroy(struct sglhost_context *ctx)
 	/* Destroying the EGL context frees the objects only it referenced. */
 	sgl_egl_context_destroy(host->egl, ctx->egl);
 	free(ctx->align_buf);
+	free(ctx->read_buf);
 	free(ctx);
 }

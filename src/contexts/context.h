@@ -56,6 +56,8 @@ struct sglhost_context {
 	void *present_user;
 	uint8_t *align_buf;     /* submit copies misaligned buffers here */
 	size_t align_cap;
+	uint8_t *read_buf;      /* framebuffer readbacks land here first */
+	size_t read_cap;
 };
 
 /* Whether objects of `cls` belong to the share group (else to the context). */

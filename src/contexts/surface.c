@@ -132,17 +132,25 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	struct sgl_surface *s = &ctx->surface;
 	struct read_state st = { 0, 0 };
 	size_t row = (size_t)s->width * 4;
-	uint8_t *tmp = malloc(row * s->height);
+	/* Desktop GL reads BGRA itself (the X11 layout): no swizzle here. */
+	bool bgra_read = format == SGLHOST_PIXEL_BGRA8888 && !ctx->dec.gles;
+	uint8_t *tmp = ctx->read_buf;
 
-	if (!tmp)
-		return -ENOMEM;
+	if (row * s->height > ctx->read_cap) {
+		tmp = realloc(ctx->read_buf, row * s->height);
+		if (!tmp)
+			return -ENOMEM;
+		ctx->read_buf = tmp;
+		ctx->read_cap = row * s->height;
+	}
 	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &st.read_fb);
 	gl->GetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &st.pack_buffer);
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, s->swapped ? s->front_fbo : s->fbo);
 	if (st.pack_buffer)
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, 0);
 	sgl_dec_pixels_tight(&ctx->dec, true);
-	gl->ReadPixels(0, 0, (GLsizei)s->width, (GLsizei)s->height, GL_RGBA, GL_UNSIGNED_BYTE, tmp);
+	gl->ReadPixels(0, 0, (GLsizei)s->width, (GLsizei)s->height, bgra_read ? GL_BGRA : GL_RGBA,
+		       GL_UNSIGNED_BYTE, tmp);
 	sgl_dec_pixels_restore(&ctx->dec, true);
 	if (st.pack_buffer)
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, (GLuint)st.pack_buffer);
@@ -152,7 +160,7 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	for (uint32_t y = 0; y < s->height; y++) {
 		const uint8_t *src = tmp + (size_t)(s->height - 1 - y) * row;
 		uint8_t *out = (uint8_t *)dst + (size_t)y * stride;
-		if (format == SGLHOST_PIXEL_RGBA8888) {
+		if (format == SGLHOST_PIXEL_RGBA8888 || bgra_read) {
 			memcpy(out, src, row);
 			continue;
 		}
@@ -163,6 +171,5 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 			out[4 * x + 3] = src[4 * x + 3];
 		}
 	}
-	free(tmp);
 	return 0;
 }
