@@ -38,6 +38,13 @@ static uint32_t wire_array(int slot)
 	return SGL_ARRAY_TEXCOORD + (uint32_t)(slot - TEXCOORD_BASE);
 }
 
+static void update_mask(struct sgl_enc *e, int slot)
+{
+	const struct sgl_array_state *a = &e->arrays[slot];
+	uint64_t bit = (uint64_t)1 << slot;
+	e->client_mask = a->enabled && a->client ? e->client_mask | bit : e->client_mask & ~bit;
+}
+
 /* Records a client pointer; false when the pointer is a buffer offset and
  * goes to the host as it is. */
 static bool record(struct sgl_enc *e, int slot, GLint size, GLenum type, uint32_t flags,
@@ -47,6 +54,7 @@ static bool record(struct sgl_enc *e, int slot, GLint size, GLenum type, uint32_
 		return false;
 	struct sgl_array_state *a = &e->arrays[slot];
 	a->client = !e->array_buffer && e->vertex_array == 0 && pointer;
+	update_mask(e, slot);
 	if (!a->client)
 		return false;
 	a->size = size;
@@ -116,8 +124,10 @@ void sgl_enc_glTexCoordPointer(struct sgl_enc *e, GLint size, GLenum type, GLsiz
 
 static void enable(struct sgl_enc *e, int slot, bool on)
 {
-	if (slot >= 0)
-		e->arrays[slot].enabled = on;
+	if (slot < 0)
+		return;
+	e->arrays[slot].enabled = on;
+	update_mask(e, slot);
 }
 
 void sgl_enc_track_glEnableVertexAttribArray(struct sgl_enc *e, GLuint index)
@@ -154,7 +164,7 @@ static void send_arrays(struct sgl_enc *e, int64_t first, int64_t count)
 		return;
 	for (int i = 0; i < SGL_ARRAY_SLOTS; i++) {
 		const struct sgl_array_state *a = &e->arrays[i];
-		if (a->enabled && a->client)
+		if (e->client_mask & ((uint64_t)1 << i))
 			sgl_enc_sglClientArrayData(e, wire_array(i), a->size, a->type, a->flags,
 						   (GLint)first, (GLsizei)count, a->pointer,
 						   a->stride);
@@ -163,12 +173,7 @@ static void send_arrays(struct sgl_enc *e, int64_t first, int64_t count)
 
 static bool any_client_array(const struct sgl_enc *e)
 {
-	if (e->vertex_array != 0)
-		return false;
-	for (int i = 0; i < SGL_ARRAY_SLOTS; i++)
-		if (e->arrays[i].enabled && e->arrays[i].client)
-			return true;
-	return false;
+	return e->client_mask && e->vertex_array == 0;
 }
 
 void sgl_enc_prepare_glDrawArrays(struct sgl_enc *e, GLenum mode, GLint first, GLsizei count)

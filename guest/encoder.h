@@ -59,6 +59,7 @@ struct sgl_array_state {
 #define SGL_FIXED_ARRAYS 5    /* vertex, normal, color, secondary color, fog */
 #define SGL_TEXCOORD_ARRAYS 8
 #define SGL_ARRAY_SLOTS (SGL_GENERIC_ARRAYS + SGL_FIXED_ARRAYS + SGL_TEXCOORD_ARRAYS)
+_Static_assert(SGL_ARRAY_SLOTS <= 64, "client_mask has 64 bits");
 
 struct sgl_enc {
 	uint8_t *buf, *cur, *end;
@@ -76,6 +77,7 @@ struct sgl_enc {
 	uint32_t list_base;
 	struct sgl_map maps[SGL_MAX_MAPS];
 	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
+	uint64_t client_mask;   /* slots both enabled and client: draws check this */
 	/* GL strings live as long as the context: fetched once, kept here. */
 	struct sgl_gl_string {
 		uint32_t name, index;

@@ -67,7 +67,7 @@ static void prune_dead_windows(Display *dpy, GLXDrawable except)
 	pthread_mutex_unlock(&drawables_lock);
 	if (n && l.xids && l.alive) {
 		l.count = n;
-		sgl_glx_trap_errors(dpy, check_windows, &l);
+		sgl_x11_trap_errors(dpy, check_windows, &l);
 		for (size_t i = 0; i < n; i++) {
 			if (!l.alive[i])
 				forget(dpy, l.xids[i]);
@@ -90,6 +90,7 @@ static struct sgl_glx_drawable *get(Display *dpy, GLXDrawable xid,
 		d->xid = xid;
 		d->kind = kind;
 		d->swap_interval = 1;
+		sgl_x11_window_init(&d->win, dpy, xid);
 		d->next = drawables;
 		drawables = d;
 		added = true;
@@ -107,7 +108,7 @@ struct sgl_glx_drawable *sgl_glx_drawable_get(Display *dpy, GLXDrawable xid)
 
 static void drawable_free(struct sgl_glx_drawable *d, bool display_closing)
 {
-	sgl_glx_present_release(d, display_closing);
+	sgl_x11_present_release(&d->win, display_closing);
 	free(d);
 }
 

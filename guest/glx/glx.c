@@ -326,7 +326,8 @@ static void report_lost(GLXContext ctx)
  */
 static void present(void *user, const struct sgl_frame *frame)
 {
-	sgl_glx_present(user, frame);
+	struct sgl_glx_drawable *d = user;
+	sgl_x11_present(&d->win, frame);
 }
 
 void sgl_glXSwapBuffers(Display *dpy, GLXDrawable drawable)

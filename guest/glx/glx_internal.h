@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "runtime.h"
+#include "x11_present.h"
 
 /* One framebuffer configuration per TrueColor visual of depth 24 or 32
  * (16 and 15 where the server has them too): what the host's window
@@ -56,14 +57,8 @@ struct sgl_glx_drawable {
 	int swap_interval;
 	unsigned long event_mask;   /* glXSelectEvent: stored, never delivered */
 
-	/* Presentation (present.c), windows only. */
-	bool checked;               /* visual and formats looked up */
-	bool direct;                /* frame bytes are the window's pixel format */
-	Visual *visual;
-	int depth;
-	GC gc;
-	XImage *shm_image;          /* frame-sized, in shm_info's segment */
-	XShmSegmentInfo shm_info;
+	/* Presentation (guest/x11), windows only. */
+	struct sgl_x11_window win;
 
 	struct sgl_glx_drawable *next;
 };
@@ -79,20 +74,12 @@ struct sgl_glx_display {
 	Display *dpy;
 	int screens;
 	struct sgl_glx_screen_configs *configs;  /* per screen, listed on demand */
-	int shm;                    /* -1 unknown, 0 no, 1 usable */
 	struct sgl_glx_display *next;
 };
 
 struct sgl_glx_display *sgl_glx_display_get(Display *dpy);
-/* Whether MIT-SHM images can be put on `dpy`, checked once. */
-bool sgl_glx_display_shm_usable(Display *dpy);
-/* Attaches a segment to the server; false (and shm is off for the
- * display) when the server refuses it, e.g. another IPC namespace. */
-bool sgl_glx_display_shm_attach(Display *dpy, XShmSegmentInfo *info);
 /* $SGL_DEBUG: say what is not supported or falls back. */
 bool sgl_glx_debug(void);
-/* Runs `fn` with X errors caught; true when none arrived. */
-bool sgl_glx_trap_errors(Display *dpy, void (*fn)(Display *dpy, void *data), void *data);
 
 /* glx_config.c */
 const struct sgl_glx_screen_configs *sgl_glx_configs(Display *dpy, int screen);
@@ -105,10 +92,6 @@ struct sgl_glx_drawable *sgl_glx_drawable_find(Display *dpy, GLXDrawable xid);
 /* The drawable's size: pbuffers from their attributes, else the server's. */
 bool sgl_glx_drawable_size(Display *dpy, GLXDrawable xid, uint32_t *w, uint32_t *h);
 void sgl_glx_drawables_forget_display(Display *dpy);
-
-/* present.c */
-void sgl_glx_present(struct sgl_glx_drawable *d, const struct sgl_frame *f);
-void sgl_glx_present_release(struct sgl_glx_drawable *d, bool display_closing);
 
 /*
  * Every GLX function we implement: X(ret, Name, params, args) for those

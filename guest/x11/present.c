@@ -12,7 +12,58 @@
 #include <sys/shm.h>
 #include <X11/Xutil.h>
 
-#include "glx_internal.h"
+#include "x11_present.h"
+
+void sgl_x11_window_init(struct sgl_x11_window *w, Display *dpy, Window xid)
+{
+	*w = (struct sgl_x11_window){ .dpy = dpy, .xid = xid, .shm = -1 };
+}
+
+static bool debug(void)
+{
+	const char *v = getenv("SGL_DEBUG");
+	return v && *v && strcmp(v, "0");
+}
+
+/* SysV segments are only shared with a server on this machine: a display
+ * name with no host part (":0", "unix:0", a socket path). */
+static bool display_is_local(Display *dpy)
+{
+	const char *name = DisplayString(dpy);
+	if (!name)
+		return false;
+	return name[0] == ':' || name[0] == '/' || !strncmp(name, "unix:", 5);
+}
+
+/* Decided once per window (a few cheap checks, Xlib caches the extension
+ * query); $SGL_GLX_NO_SHM turns MIT-SHM off for both libraries. */
+static bool shm_usable(struct sgl_x11_window *w)
+{
+	if (w->shm < 0) {
+		const char *off = getenv("SGL_GLX_NO_SHM");
+		w->shm = (!off || !*off || !strcmp(off, "0")) && display_is_local(w->dpy) &&
+			 XShmQueryExtension(w->dpy);
+	}
+	return w->shm == 1;
+}
+
+static void attach(Display *dpy, void *data)
+{
+	XShmAttach(dpy, data);
+}
+
+/* Attaches a segment to the server; false, and MIT-SHM off for the window,
+ * when the server refuses it (e.g. it runs in another IPC namespace). */
+static bool shm_attach(struct sgl_x11_window *w, XShmSegmentInfo *info)
+{
+	if (sgl_x11_trap_errors(w->dpy, attach, info))
+		return true;
+	w->shm = 0;
+	if (debug())
+		fprintf(stderr, "sgl: the X server cannot attach our MIT-SHM segments: "
+			"using XPutImage\n");
+	return false;
+}
 
 static int pixmap_bpp(Display *dpy, int depth)
 {
@@ -27,7 +78,7 @@ static int pixmap_bpp(Display *dpy, int depth)
 }
 
 /* Looks up the window's visual once: whether frame bytes can go as they are. */
-static bool check_window(struct sgl_glx_drawable *d)
+static bool check_window(struct sgl_x11_window *d)
 {
 	XWindowAttributes wa;
 	if (!XGetWindowAttributes(d->dpy, d->xid, &wa))
@@ -43,7 +94,7 @@ static bool check_window(struct sgl_glx_drawable *d)
 	return true;
 }
 
-static void shm_image_free(struct sgl_glx_drawable *d, bool display_closing)
+static void shm_image_free(struct sgl_x11_window *d, bool display_closing)
 {
 	if (!d->shm_image)
 		return;
@@ -57,7 +108,7 @@ static void shm_image_free(struct sgl_glx_drawable *d, bool display_closing)
 }
 
 /* A new segment, attached on both sides. */
-static bool segment_attach(struct sgl_glx_drawable *d, size_t size)
+static bool segment_attach(struct sgl_x11_window *d, size_t size)
 {
 	XShmSegmentInfo *si = &d->shm_info;
 	si->shmid = shmget(IPC_PRIVATE, size, IPC_CREAT | 0600);
@@ -65,7 +116,7 @@ static bool segment_attach(struct sgl_glx_drawable *d, size_t size)
 		return false;
 	si->shmaddr = shmat(si->shmid, NULL, 0);
 	si->readOnly = True;
-	bool ok = si->shmaddr != (void *)-1 && sgl_glx_display_shm_attach(d->dpy, si);
+	bool ok = si->shmaddr != (void *)-1 && shm_attach(d, si);
 	/* Marked for removal at once: it goes when both sides have detached,
 	 * even if we crash. */
 	shmctl(si->shmid, IPC_RMID, NULL);
@@ -76,7 +127,7 @@ static bool segment_attach(struct sgl_glx_drawable *d, size_t size)
 
 /* An image sized to the frame; a new one when the window (and so the
  * frame) changes size. */
-static bool shm_image_ensure(struct sgl_glx_drawable *d, uint32_t w, uint32_t h)
+static bool shm_image_ensure(struct sgl_x11_window *d, uint32_t w, uint32_t h)
 {
 	XImage *img = d->shm_image;
 	if (img && (uint32_t)img->width == w && (uint32_t)img->height == h)
@@ -95,9 +146,9 @@ static bool shm_image_ensure(struct sgl_glx_drawable *d, uint32_t w, uint32_t h)
 	return true;
 }
 
-static bool put_shm(struct sgl_glx_drawable *d, const struct sgl_frame *f)
+static bool put_shm(struct sgl_x11_window *d, const struct sgl_frame *f)
 {
-	if (!sgl_glx_display_shm_usable(d->dpy) || !shm_image_ensure(d, f->width, f->height))
+	if (!shm_usable(d) || !shm_image_ensure(d, f->width, f->height))
 		return false;
 	XImage *img = d->shm_image;
 	size_t row = (size_t)f->width * 4;
@@ -112,7 +163,7 @@ static bool put_shm(struct sgl_glx_drawable *d, const struct sgl_frame *f)
 }
 
 /* Xlib copies the image into its request buffer: the frame can go as is. */
-static void put_direct(struct sgl_glx_drawable *d, const struct sgl_frame *f)
+static void put_direct(struct sgl_x11_window *d, const struct sgl_frame *f)
 {
 	XImage *img = XCreateImage(d->dpy, d->visual, (unsigned)d->depth, ZPixmap, 0,
 				   (char *)f->pixels, f->width, f->height, 32, (int)f->stride);
@@ -133,7 +184,7 @@ static unsigned long scale(unsigned int v8, unsigned long mask)
 }
 
 /* Any other visual: pixel by pixel, slow but only for unusual servers. */
-static void put_converted(struct sgl_glx_drawable *d, const struct sgl_frame *f)
+static void put_converted(struct sgl_x11_window *d, const struct sgl_frame *f)
 {
 	Visual *v = d->visual;
 	XImage *img = XCreateImage(d->dpy, v, (unsigned)d->depth, ZPixmap, 0, NULL, f->width,
@@ -157,7 +208,7 @@ static void put_converted(struct sgl_glx_drawable *d, const struct sgl_frame *f)
 	XDestroyImage(img);
 }
 
-void sgl_glx_present(struct sgl_glx_drawable *d, const struct sgl_frame *f)
+void sgl_x11_present(struct sgl_x11_window *d, const struct sgl_frame *f)
 {
 	if (!f->width || !f->height || !f->pixels)
 		return;
@@ -171,7 +222,7 @@ void sgl_glx_present(struct sgl_glx_drawable *d, const struct sgl_frame *f)
 	XFlush(d->dpy);
 }
 
-void sgl_glx_present_release(struct sgl_glx_drawable *d, bool display_closing)
+void sgl_x11_present_release(struct sgl_x11_window *d, bool display_closing)
 {
 	shm_image_free(d, display_closing);
 	if (d->gc)
