@@ -35,13 +35,25 @@ result() {   # status name log
 
 start_xvfb() {
 	command -v Xvfb >/dev/null || return 1
-	n=$((100 + $$ % 150))
-	Xvfb ":$n" -screen 0 1024x768x24 -noreset >"$dir/xvfb.log" 2>&1 &
-	xvfb_pid=$!
-	export DISPLAY=":$n"
-	i=0
-	while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -e "/tmp/.X11-unix/X$n" ]
+	# A display nobody uses: no lock file, no socket; retry if Xvfb dies
+	# (another one took the number meanwhile).
+	for n in $(seq $((100 + $$ % 100)) 299); do
+		[ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+		Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp >"$dir/xvfb.log" 2>&1 &
+		xvfb_pid=$!
+		i=0
+		while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ] &&
+			kill -0 "$xvfb_pid" 2>/dev/null; do
+			sleep 0.1; i=$((i + 1))
+		done
+		if [ -e "/tmp/.X11-unix/X$n" ] && kill -0 "$xvfb_pid" 2>/dev/null; then
+			export DISPLAY=":$n"
+			return 0
+		fi
+		kill "$xvfb_pid" 2>/dev/null
+		xvfb_pid=
+	done
+	return 1
 }
 
 clients() {   # name client-transport
