@@ -3,7 +3,15 @@ import re
 
 from registry import SCALAR, ELEM, CLASSES, parse_len
 
-GEN_RE = re.compile(r'gl(Gen|Create)[A-Z]\w*s$')
+GEN_RE = re.compile(r'gl(Gen|Create)[A-Z]\w*s(EXT|ARB|OES|NV|AMD|APPLE|INTEL)?$')
+# Where 0 stands for "none" (unbind, detach, the default object). Elsewhere
+# GL wants an existing object, and some drivers crash on 0 (Mesa 22.3 on
+# glInvalidateTexSubImage(0, ...)): the decoder answers GL_INVALID_VALUE.
+ZERO_OK_RE = re.compile(r'gl(Bind|Use|Framebuffer|NamedFramebuffer|VertexArray|TransformFeedback|'
+                        r'TextureBuffer|TexBuffer|ActiveShaderProgram|Delete|Is|CallList|'
+                        r'MultiTexBuffer)')
+ZERO_CHECKED = {'texture', 'buffer', 'renderbuffer', 'sampler', 'query', 'program', 'shader',
+                'program pipeline'}
 DELETE_RE = re.compile(r'glDelete[A-Z]\w*')
 IS_RE = re.compile(r'glIs[A-Z]\w*')
 
@@ -56,6 +64,8 @@ def _apply_param_overrides(cmd, directives):
             cmd.prepare = True
         elif d[0] == 'pre':
             cmd.pre = True
+        elif d[0] == 'redirect':
+            cmd.pre = cmd.redirect = True   # the pre hook makes another call instead
         elif d[0] == 'post':
             cmd.post = True
         else:
@@ -124,6 +134,9 @@ def classify(cmd, overrides):
         cmd.kind = 'unsupported'
         cmd.reason = str(e)
         return
+    for p in cmd.params:
+        p.zero_ok = not (p.kind == 'scalar' and p.cls in ZERO_CHECKED and
+                         not ZERO_OK_RE.match(cmd.name))
     cmd.is_query = bool(IS_RE.match(cmd.name)) and cmd.ret == 'GLboolean' and \
         len(cmd.params) == 1 and cmd.params[0].cls is not None
     cmd.delete_scalar = bool(DELETE_RE.match(cmd.name)) and len(cmd.params) == 1 and \

@@ -196,6 +196,11 @@ def _locals(c):
                 L.append(f'\tif (!a_{p.name})')
                 L.append('\t\tgoto done_;')
             elif p.cls:
+                if not p.zero_ok and not c.delete_scalar:
+                    L.append(f'\tif (c.{p.name} == 0) {{')
+                    L.append('\t\tsgl_dec_gl_error(d, GL_INVALID_VALUE);')
+                    L.append('\t\tgoto done_;')
+                    L.append('\t}')
                 L.append(f'\tGLuint a_{p.name};')
                 L.append(f'\tif ((rc_ = sgl_dec_map(d, {CLASSES[p.cls]}, c.{p.name}, &a_{p.name})))')
                 L.append('\t\tgoto done_;')

@@ -61,6 +61,7 @@ class Param:
         self.image = None       # 'unpack' | 'pack' when the segment is a client image
         self.bit = None         # bit in the command's nullmask / offmask
         self.nullable = False   # NULL means something to GL (glBufferData data)
+        self.zero_ok = True     # object name 0 is meaningful here
 
 
 class Command:
@@ -73,7 +74,8 @@ class Command:
         self.creates = None     # namespace of a name created by the return value
         self.pre = self.post = self.track = False
         self.wrap = self.prepare = False
-        self.arrays_dirty = self.arrays_guard = False   # guest side: hand-written wrapper / pre-draw hook
+        self.arrays_dirty = self.arrays_guard = False
+        self.redirect = False   # guest side: hand-written wrapper / pre-draw hook
         self.is_query = False   # glIs*: unknown names answer GL_FALSE
         self.delete_scalar = False
         self.replies = False

@@ -1,0 +1,199 @@
+#!/bin/sh
+# A bounded libFuzzer run on sglhost_context_submit() (fuzz/README.md).
+#
+# Builds build-fuzz/ with clang, ASan, UBSan and libFuzzer coverage over the
+# whole library, turns the round-trip test's batches into a seed corpus, and
+# fuzzes for FUZZ_SECONDS. Exits 0 when no crash was found, 1 when one was
+# (the reproducer is kept under build-fuzz/fuzz-artifacts/), 2 when it could
+# not run.
+#
+# Environment:
+#   FUZZ_SECONDS  fuzzing time in seconds (default 60)
+#   FUZZ_TIMEOUT  seconds one input may run before it counts as a timeout (10)
+#   FUZZ_STRICT   1: fail on timeouts and out-of-memory inputs as well
+#   FUZZ_CORPUS   corpus kept between runs (default build-fuzz/fuzz-corpus)
+#   FUZZ_BUILD    build directory (default build-fuzz)
+set -eu
+cd "$(dirname "$0")/.."
+
+seconds=${FUZZ_SECONDS:-60}
+timeout_s=${FUZZ_TIMEOUT:-10}
+strict=${FUZZ_STRICT:-0}
+build=${FUZZ_BUILD:-build-fuzz}
+corpus=${FUZZ_CORPUS:-$build/fuzz-corpus}
+
+say() { echo "fuzz: $*"; }
+die() { echo "fuzz: $*" >&2; exit 2; }
+
+for v in "$seconds" "$timeout_s"; do
+	case $v in '' | *[!0-9]*) die "FUZZ_SECONDS and FUZZ_TIMEOUT must be numbers" ;; esac
+done
+
+# ---- What the build needs beyond the plain one: clang, its libFuzzer and
+# sanitizer runtimes (libclang-rt-N-dev on Debian), cmocka for the tests
+# that write the seeds.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+apt_install() {
+	command -v apt-get >/dev/null 2>&1 || die "missing: $*; install them (no apt-get here)"
+	sudo=""
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null 2>&1 || die "missing: $*; install them as root"
+		sudo="sudo"
+	fi
+	say "installing $*"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if ! command -v clang >/dev/null 2>&1; then
+	apt_install clang
+fi
+clang_major=$(clang -dumpversion | cut -d. -f1)
+if command -v dpkg-query >/dev/null 2>&1; then
+	missing=""
+	for p in "libclang-rt-$clang_major-dev" libcmocka-dev; do
+		installed "$p" || missing="$missing $p"
+	done
+	# shellcheck disable=SC2086
+	[ -z "$missing" ] || apt_install $missing
+fi
+
+# ---- Build. Everything is instrumented (-fsanitize=fuzzer-no-link gives
+# the fuzzer coverage of the decoder; ASan/UBSan catch the bugs); only the
+# fuzzer and the seed writer are built.
+opts="-Dfuzzer=true -Dtests=true -Db_sanitize=address,undefined -Db_lundef=false"
+cflags="-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+blog=${TMPDIR:-/tmp}/sglfuzz-build.$$.log
+built() {
+	[ "$1" -eq 0 ] && { rm -f "$blog"; return 0; }
+	tail -n 40 "$blog" >&2
+	rm -f "$blog"
+	die "$2 failed"
+}
+if [ -f "$build/build.ninja" ]; then
+	if ! grep -A1 '^rule c_COMPILER$' "$build/build.ninja" | grep -q 'command = .*clang'; then
+		die "$build/ was configured with another compiler than clang; remove it"
+	fi
+	# shellcheck disable=SC2086
+	meson configure "$build" $opts "-Dc_args=$cflags" >"$blog" 2>&1 && r=0 || r=$?
+	built "$r" "meson configure $build"
+else
+	# shellcheck disable=SC2086
+	CC=clang meson setup "$build" $opts "-Dc_args=$cflags" >"$blog" 2>&1 && r=0 || r=$?
+	built "$r" "meson setup $build"
+fi
+ninja -C "$build" fuzz/fuzz_submit tests/test_roundtrip >"$blog" 2>&1 && r=0 || r=$?
+built "$r" "building $build"
+fuzzer=$build/fuzz/fuzz_submit
+
+# ---- Seeds: every batch the round-trip test encodes (one per generated
+# command), prefixed with the fuzzer's context selector 0 (GL compat: the
+# profile where the most commands reach the driver).
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sglfuzz.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+mkdir "$tmp/raw" "$tmp/seeds"
+write_seeds() {
+	SGL_WRITE_SEEDS=$tmp/raw ASAN_OPTIONS=detect_leaks=0 EGL_PLATFORM=surfaceless \
+		"$1" >"$2" 2>&1
+}
+if ! write_seeds "$build/tests/test_roundtrip" "$build/roundtrip-seeds.log"; then
+	n=$(find "$tmp/raw" -type f | wc -l)
+	say "warning: $build/tests/test_roundtrip failed after $n seeds (a sanitizer report" \
+		"in the test? see $build/roundtrip-seeds.log)"
+	# The batches do not depend on the build: an uninstrumented test
+	# binary writes the same ones.
+	if [ -x build/tests/test_roundtrip ]; then
+		say "writing the seeds with build/tests/test_roundtrip instead"
+		write_seeds build/tests/test_roundtrip "$build/roundtrip-seeds-plain.log" ||
+			say "warning: build/tests/test_roundtrip failed too; fuzzing anyway"
+	fi
+fi
+for f in "$tmp/raw"/*; do
+	[ -f "$f" ] || continue
+	{ printf '\000'; cat "$f"; } >"$tmp/seeds/${f##*/}"
+done
+nseeds=$(find "$tmp/seeds" -type f | wc -l)
+[ "$nseeds" -gt 0 ] || die "test_roundtrip wrote no seeds"
+
+mkdir -p "$corpus"
+before=$(find "$corpus" -type f | wc -l)
+artifacts=$build/fuzz-artifacts/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$artifacts"
+log=$artifacts/fuzz.log
+: >"$log"
+
+# ---- Fuzz. libFuzzer first runs every corpus input and seed (so a change
+# that makes an old input crash is caught), then mutates until FUZZ_SECONDS
+# have passed. Some valid GL runs long (a draw of a billion points on
+# llvmpipe) or allocates much: libFuzzer stops on such an input as a
+# timeout/OOM; it is recorded, and fuzzing resumes for the time left (not
+# with FUZZ_STRICT=1). Crashes, sanitizer reports and leaks fail the run.
+# `timeout` is a backstop only: libFuzzer stops by itself.
+say "$nseeds seeds, $before inputs in $corpus; fuzzing for $seconds s ($fuzzer)"
+start=$(date +%s)
+rounds=0
+slow=0
+fail=0
+while :; do
+	left=$((start + seconds - $(date +%s)))
+	[ "$left" -gt 0 ] || left=1
+	rounds=$((rounds + 1))
+	echo "==== round $rounds: -max_total_time=$left" >>"$log"
+	set +e
+	EGL_PLATFORM=surfaceless timeout -k 10 $((left + 2 * timeout_s + 300)) \
+		"$fuzzer" -max_total_time="$left" -timeout="$timeout_s" -rss_limit_mb=4096 \
+		-artifact_prefix="$artifacts/" -print_final_stats=1 \
+		"$corpus" "$tmp/seeds" >"$tmp/round.log" 2>&1
+	rc=$?
+	set -e
+	cat "$tmp/round.log" >>"$log"
+	if [ "$rc" -eq 0 ]; then
+		break
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		say "warning: libFuzzer did not stop by itself and was killed (a very large corpus?)"
+		break
+	elif grep -q -e '^==[0-9]*== ERROR: libFuzzer: timeout' \
+		-e '^==[0-9]*== ERROR: libFuzzer: out-of-memory' "$tmp/round.log"; then
+		slow=$((slow + 1))
+		what=$(grep -o -m 1 -e 'ERROR: libFuzzer: [a-z-]*' "$tmp/round.log")
+		say "round $rounds stopped on ${what#ERROR: libFuzzer: } (expensive GL, see fuzz/README.md)"
+		[ "$strict" != 1 ] || { fail=1; break; }
+		# Resuming replays the corpus first: only worth it with time left.
+		[ $((start + seconds - $(date +%s))) -ge 20 ] || break
+	else
+		fail=1
+		break
+	fi
+done
+
+after=$(find "$corpus" -type f | wc -l)
+execs=$(grep -h 'stat::number_of_executed_units' "$log" | awk '{n += $2} END {print n + 0}')
+elapsed=$(($(date +%s) - start))
+say "$execs inputs run in $elapsed s ($((execs / (elapsed > 0 ? elapsed : 1))) per second)," \
+	"$rounds round(s); corpus $before -> $after inputs"
+grep -h -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE) ' "$log" | tail -n 1 | sed 's/^/fuzz: last: /'
+if [ "$slow" -gt 0 ]; then
+	say "expensive inputs (timeout-*/oom-*, when libFuzzer wrote them):"
+	find "$artifacts" -type f \( -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \) |
+		sed 's/^/fuzz:   /'
+fi
+
+if [ "$fail" -ne 0 ]; then
+	echo "fuzz: FAILED (libFuzzer exit status $rc); the end of $log:" >&2
+	grep -v -e '^Mesa .* implementation error' -e '^Please report at' "$tmp/round.log" |
+		tail -n 80 >&2
+	art=$(find "$artifacts" -type f -name 'leak-*' | head -n 1)
+	if [ -n "$art" ]; then
+		# Leak stacks from the fast unwinder end at the first driver frame
+		# (Debian's Mesa has no frame pointers): replay with the slow one.
+		echo "fuzz: $art replayed with the slow unwinder:" >&2
+		ASAN_OPTIONS=fast_unwind_on_malloc=0 EGL_PLATFORM=surfaceless \
+			timeout -k 5 120 "$fuzzer" "$art" 2>&1 |
+			sed -n '/ERROR: LeakSanitizer/,/^SUMMARY/p' | head -n 60 >&2 || :
+	fi
+	echo "fuzz: reproducers in $artifacts/; replay one with: $fuzzer FILE" >&2
+	exit 1
+fi
+say "no crash found; log: $log"
