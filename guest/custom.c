@@ -287,3 +287,14 @@ int sgl_enc_sglBufferReadRange(struct sgl_enc *e, GLenum target, int64_t offset,
 		memcpy(out, r, (size_t)size);
 	return 0;
 }
+
+void sgl_enc_glFinish(struct sgl_enc *e)
+{
+	if (sgl_enc_begin(e, SGL_OP_glFinish, sizeof(struct sgl_header)))
+		sgl_enc_reply(e, SGL_OP_glFinish, 0);
+}
+
+void sgl_enc_track_glFlush(struct sgl_enc *e)
+{
+	sgl_enc_flush(e);
+}

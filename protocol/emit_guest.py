@@ -35,7 +35,8 @@ def _seg_bytes(c, p):
 def encoder_body(c):
     L = [proto(c, raw=c.wrap), '{']
     if c.prepare:
-        L.append(f'\tsgl_enc_prepare_{c.name}(e, {", ".join(p.name for p in c.params)});')
+        args = ', '.join(p.name for p in c.params)
+        L.append(f'\tsgl_enc_prepare_{c.name}(e{", " if args else ""}{args});')
     L.append(f'\tuint64_t size_ = sizeof(struct sgl_cmd_{c.name});')
     fields = wire_fields(c)
     names = {n for _, n in fields}
@@ -104,7 +105,8 @@ def encoder_body(c):
         if p.kind == 'scalar' and c.delete_scalar and p.cls:
             L.append(f'\tsgl_enc_free_name(e, {_cls(p)}, (uint32_t){_field_value(c, p)});')
     if c.track:
-        L.append(f'\tsgl_enc_track_{c.name}(e, {", ".join(p.name for p in c.params)});')
+        args = ', '.join(p.name for p in c.params)
+        L.append(f'\tsgl_enc_track_{c.name}(e{", " if args else ""}{args});')
     L += _reply(c)
     if c.creates:
         cast = '(GLsync)(uintptr_t)' if c.ret == 'GLsync' else f'({c.ret})'
@@ -178,10 +180,10 @@ def encoder(cmds):
         if c.wrap:
             h.append(proto(c, raw=True) + ';')
         if c.prepare:
-            h.append(f'void sgl_enc_prepare_{c.name}(struct sgl_enc *e, {params});')
+            h.append(f'void sgl_enc_prepare_{c.name}(struct sgl_enc *e{", " if params else ""}{params});')
         if c.track:
             params = ', '.join(f'{p.ctype} {p.name}' for p in c.params)
-            h.append(f'void sgl_enc_track_{c.name}(struct sgl_enc *e, {params});')
+            h.append(f'void sgl_enc_track_{c.name}(struct sgl_enc *e{", " if params else ""}{params});')
         if c.kind == 'gen':
             cbody.append(encoder_body(c))
             cbody.append('')

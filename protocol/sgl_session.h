@@ -13,8 +13,9 @@
 
 #define SGL_SESSION_MAGIC 0x314c4753u   /* "SGL1" */
 #define SGL_SESSION_VERSION 1
-/* Largest message either side accepts. */
-#define SGL_SESSION_MAX_MESSAGE (64u << 20)
+/* Largest message either side accepts: room for a 64 MiB upload (a 4096x4096
+ * RGBA texture) and its command. */
+#define SGL_SESSION_MAX_MESSAGE (256u << 20)
 
 enum sgl_msg_kind {
 	/* guest -> host */

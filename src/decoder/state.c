@@ -257,3 +257,15 @@ int sgl_pre_glDrawRangeElementsBaseVertex(struct sgl_dec *d, GLenum *mode, GLuin
 		d->gl->DrawElementsBaseVertex(*mode, *count, *type, *indices, *basevertex);
 	return 1;
 }
+
+/* glFinish: done when GL is; the empty reply tells the guest so. */
+int sgl_hand_glFinish(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	(void)p;
+	if (size != sizeof(struct sgl_header))
+		return sgl_dec_size_mismatch(d, SGL_OP_glFinish, size, sizeof(struct sgl_header));
+	d->gl->Finish();
+	if (!sgl_dec_reply_begin(d, SGL_OP_glFinish, 0))
+		return -EPROTO;
+	return sgl_dec_reply_end(d);
+}

@@ -1,0 +1,186 @@
+#!/bin/sh
+# Real applications through sgl-host next to native, in the same run:
+# glxgears (FPS) and glmark2 (score, 14 scenes at 800x600) with the scripts
+# of ../shared/conformance (gears_fps.sh, glmark_subset.sh), once with
+# -P native (the system's Mesa) and once through the drop-in libGL and an
+# sgl-host this script starts on a shared-memory file. Prints both figures,
+# the ratio and the target of the performance issue (glxgears >= 0.8x native,
+# glmark2 >= 0.75x), and glmark2's scenes side by side.
+#
+# Usage: bench_apps.sh [SGL_HOST [LIBGL_DIR]]
+#   defaults: build/examples/sgl-host and build/guest/glx
+# Environment (defaults keep a run near two minutes):
+#   SGL_BENCH_GEARS_RUNS (1), SGL_BENCH_GEARS_SECS (11: two FPS reports, the
+#   first dropped as warm-up), SGL_BENCH_GLMARK_RUNS (1),
+#   SGL_BENCH_GLMARK_SECS (3 per scene), SGL_BENCH_SIZE (800x600),
+#   SGL_CONFORMANCE_DIR (../shared/conformance from the repository),
+#   SGL_BENCH_KEEP=DIR keeps the logs there.
+# Installs what it needs when missing (Debian 12: mesa-utils, glmark2-x11,
+# xvfb, time, python3; as root or through sudo).
+# Exit: 0 when every figure was measured (whatever it is), 1 otherwise.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+host=$(readlink -f "${1:-$root/build/examples/sgl-host}")
+libgl_dir=$(readlink -f "${2:-$root/build/guest/glx}")
+conf=${SGL_CONFORMANCE_DIR:-$root/../shared/conformance}
+gears_runs=${SGL_BENCH_GEARS_RUNS:-1}
+gears_secs=${SGL_BENCH_GEARS_SECS:-11}
+glmark_runs=${SGL_BENCH_GLMARK_RUNS:-1}
+glmark_secs=${SGL_BENCH_GLMARK_SECS:-3}
+size=${SGL_BENCH_SIZE:-800x600}
+
+for f in "$host" "$libgl_dir/libGL.so.1" "$conf/gears_fps.sh" "$conf/glmark_subset.sh"; do
+	[ -e "$f" ] || { echo "bench_apps: missing $f"; exit 1; }
+done
+
+# ---- Packages ----
+missing=
+need() {   # program package
+	command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+need glxgears mesa-utils
+need glmark2 glmark2-x11   # Debian 12's package of the GLX (X11) glmark2
+need Xvfb xvfb
+need /usr/bin/time time    # glmark_subset.sh runs it by that path
+need python3 python3
+if [ -n "$missing" ]; then
+	echo "bench_apps: installing$missing"
+	sudo=
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	# shellcheck disable=SC2086 # one word per package
+	{ $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends $missing; } \
+		>/dev/null 2>&1 || { echo "bench_apps: could not install$missing"; exit 1; }
+fi
+
+# ---- Xvfb and sgl-host, ours to stop ----
+dir=$(mktemp -d)
+shm=$dir/shm   # on tmpfs, as sgl-host's default /dev/shm/sgl
+[ -d /dev/shm ] && shm=/dev/shm/sgl-bench-apps-$$
+xvfb_pid=
+host_pid=
+cleanup() {
+	for pid in $host_pid $xvfb_pid; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	if [ -n "${SGL_BENCH_KEEP:-}" ]; then
+		mkdir -p "$SGL_BENCH_KEEP" && cp -r "$dir"/. "$SGL_BENCH_KEEP"/
+	fi
+	rm -rf "$dir" "$shm"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# One X server for both pipelines: the same screen, the same costs.
+n=$((120 + $$ % 70))
+while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
+Xvfb ":$n" -screen 0 1280x1024x24 -noreset -nolisten tcp >"$dir/xvfb.log" 2>&1 &
+xvfb_pid=$!
+export DISPLAY=":$n"
+i=0
+while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -e "/tmp/.X11-unix/X$n" ] || { echo "bench_apps: Xvfb did not start"; exit 1; }
+
+"$host" --shm-path "$shm" -x -L info >"$dir/host.log" 2>&1 &
+host_pid=$!
+i=0
+until grep -q "listening on" "$dir/host.log" 2>/dev/null || [ $i -ge 200 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+grep -q "listening on" "$dir/host.log" ||
+	{ echo "bench_apps: sgl-host did not start:"; cat "$dir/host.log"; exit 1; }
+printf 'LD_LIBRARY_PATH=%s\nSGL_TRANSPORT=shm:%s\n' "$libgl_dir" "$shm" >"$dir/sgl.env"
+echo "bench_apps: DISPLAY $DISPLAY; $(grep "listening on" "$dir/host.log")"
+
+# ---- Runs: native and ours alternate ----
+connects() { grep -c "connected" "$dir/host.log"; }
+run() {   # label script args...
+	label=$1
+	shift
+	c0=$(connects)
+	echo "bench_apps: $label" >&2
+	bash "$@" >"$dir/$label.out" 2>"$dir/$label.err"
+	echo "$(($(connects) - c0))" >"$dir/$label.clients"
+}
+run gears-native "$conf/gears_fps.sh" -P native -n "$gears_runs" -t "$gears_secs" -s "$size" \
+	"$dir/gears-native"
+run gears-sgl "$conf/gears_fps.sh" -P none -e "$dir/sgl.env" -n "$gears_runs" \
+	-t "$gears_secs" -s "$size" "$dir/gears-sgl"
+run glmark-native "$conf/glmark_subset.sh" -P native -n "$glmark_runs" -d "$glmark_secs" \
+	-s "$size" "$dir/glmark-native"
+run glmark-sgl "$conf/glmark_subset.sh" -P none -e "$dir/sgl.env" -n "$glmark_runs" \
+	-d "$glmark_secs" -s "$size" "$dir/glmark-sgl"
+
+# glmark2 2023.01 rejects every config that has a component its visual
+# config did not ask for (the default asks for stencil 0): when ours offers
+# none it takes, glmark2 is measured again on both pipelines asking for
+# stencil 8, so there is still a fair ratio.
+glmark_note=
+if grep -q "Failed to find suitable GLX FB config" "$dir/glmark-sgl/run1.log" 2>/dev/null &&
+	! grep -q "^score=[0-9]" "$dir/glmark-sgl.out"; then
+	glmark_note="--visual-config stencil=8"
+	printf '#!/bin/sh\nexec "$@" --visual-config stencil=8\n' >"$dir/stencil8.sh"
+	chmod +x "$dir/stencil8.sh"
+	run glmark-s8-native "$conf/glmark_subset.sh" -P native -w "$dir/stencil8.sh" \
+		-n "$glmark_runs" -d "$glmark_secs" -s "$size" "$dir/glmark-s8-native"
+	run glmark-s8-sgl "$conf/glmark_subset.sh" -P none -e "$dir/sgl.env" \
+		-w "$dir/stencil8.sh" -n "$glmark_runs" -d "$glmark_secs" -s "$size" \
+		"$dir/glmark-s8-sgl"
+fi
+
+# ---- Figures ----
+gears() { sed -n 's/^glxgears median_fps=\([0-9.]*\).*/\1/p' "$dir/$1.out"; }
+score() { sed -n 's/^score=\([0-9.]*\) .*/\1/p' "$dir/$1.out"; }
+status=0
+# line NAME UNIT NATIVE OURS TARGET LABEL [NOTE]: LABEL-native and LABEL-sgl
+# are the runs' names.
+line() {
+	if [ -z "$3" ] || [ -z "$4" ] || [ "$4" = NA ] || [ "$3" = NA ]; then
+		printf '%-9s FAILED: no figure (native "%s", sgl-host "%s")\n' "$1" "$3" "$4"
+		for l in "$6-native" "$6-sgl"; do
+			{ cat "$dir/$l.out"; grep -h "^Error" "$dir/$l"/*.log; } 2>/dev/null |
+				grep -iv "^run\|^renderer\|FPS=" | tail -4 | sed "s/^/  $l: /"
+		done
+		status=1
+		return
+	fi
+	awk -v n="$1" -v u="$2" -v a="$3" -v b="$4" -v t="$5" -v c="$(cat "$dir/$6-sgl.clients")" \
+		-v note="${7:-}" \
+		'BEGIN { r = b / a;
+		printf "%-9s native %7.1f %s   sgl-host (shm) %7.1f %s   ratio %.2fx   " \
+		       "target >= %.2fx  %s%s%s\n", n, a, u, b, u, r, t,
+		       (r >= t ? "PASS" : "BELOW TARGET"),
+		       (note != "" ? "  (both with " note ")" : ""),
+		       (c > 0 ? "" : "  (WARNING: sgl-host saw no client: not our libGL?)") }'
+}
+scenes() {   # NATIVE_DIR SGL_DIR
+	[ -f "$1/summary.tsv" ] && [ -f "$2/summary.tsv" ] || return 0
+	echo "glmark2 scenes (FPS): native, sgl-host, ratio"
+	awk -F'\t' 'NR == FNR { if (FNR > 1) nat[$1] = $2; next }
+		FNR > 1 && $1 != "score" && ($1 in nat) {
+		name = $1
+		if (length(name) > 44) {   # scene ... last option
+			k = split(name, part, ":")
+			name = part[1] " .. " part[k]
+		}
+		printf "  %-44s %6s %6s  %5.2fx\n", name, nat[$1], $2, (nat[$1] > 0 ? $2 / nat[$1] : 0) }' \
+		"$1/summary.tsv" "$2/summary.tsv"
+}
+echo "bench_apps: $size, glxgears $gears_runs x ${gears_secs} s," \
+	"glmark2 $glmark_runs x 14 scenes x ${glmark_secs} s (medians)"
+line glxgears FPS "$(gears gears-native)" "$(gears gears-sgl)" 0.8 gears
+line glmark2 score "$(score glmark-native)" "$(score glmark-sgl)" 0.75 glmark
+if [ -n "$glmark_note" ]; then
+	line glmark2 score "$(score glmark-s8-native)" "$(score glmark-s8-sgl)" 0.75 glmark-s8 \
+		"$glmark_note"
+	scenes "$dir/glmark-s8-native" "$dir/glmark-s8-sgl"
+else
+	scenes "$dir/glmark-native" "$dir/glmark-sgl"
+fi
+if grep -q "context lost\|session ended" "$dir/host.log"; then
+	echo "bench_apps: sgl-host reported:"
+	grep "context lost\|session ended" "$dir/host.log" | sed 's/^/  /'
+fi
+exit $status
