@@ -4,6 +4,9 @@
 #   - tests/guest_program (the guest runtime, no X), checking the frames;
 #   - with GLX_SMOKE: glx_smoke under Xvfb through the drop-in libGL.so.1 and,
 #     with GLVND_DIR, through glvnd and libGLX_sgl.so.0, checking the window.
+#   - with $EGL_SMOKE and $EGL_VENDOR_JSON in the environment: egl_smoke
+#     through glvnd's libEGL/libGLESv2 and libEGL_sgl.so.0, in pbuffer mode
+#     without X and on the default X11 display, and in window mode under Xvfb.
 # Usage: integration.sh SGL_HOST GUEST_PROGRAM [GLX_SMOKE LIBGL_DIR [GLVND_DIR]]
 # Prints "N passed, N failed".
 set -u
@@ -39,7 +42,10 @@ start_xvfb() {
 	# (another one took the number meanwhile).
 	for n in $(seq $((100 + $$ % 100)) 299); do
 		[ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-		Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp >"$dir/xvfb.log" 2>&1 &
+		# Not with meson's LD_LIBRARY_PATH: Xvfb links libGL.so.1 and
+		# would load our drop-in one (under ASan it then cannot start).
+		env -u LD_LIBRARY_PATH Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp \
+			>"$dir/xvfb.log" 2>&1 &
 		xvfb_pid=$!
 		i=0
 		while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ] &&
@@ -69,6 +75,26 @@ clients() {   # name client-transport
 	result $? "$1: glx_smoke through glvnd" "$dir/glvnd.log"
 }
 
+# An exit of 77 ("cannot run here") is a failure too: everything it needs
+# is set up here.
+egl_smoke=${EGL_SMOKE:-}
+egl_json=${EGL_VENDOR_JSON:-}
+egl_clients() {   # name client-transport
+	[ -n "$egl_smoke" ] || return 0
+	env -u DISPLAY -u EGL_PLATFORM __EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" \
+		SGL_TRANSPORT="$2" EGL_SMOKE_VENDOR=libsglhost \
+		timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
+	result $? "$1: egl_smoke pbuffer without X through glvnd" "$dir/egl.log"
+	[ -n "$egl_window" ] || return 0
+	env -u EGL_PLATFORM __EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" SGL_TRANSPORT="$2" \
+		EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
+	result $? "$1: egl_smoke pbuffer on the X11 default display through glvnd" \
+		"$dir/egl.log"
+	__EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" SGL_TRANSPORT="$2" \
+		EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_smoke" window >"$dir/egl.log" 2>&1
+	result $? "$1: egl_smoke window through glvnd" "$dir/egl.log"
+}
+
 serve() {   # name listen-spec client-spec
 	log="$dir/host-$1.log"
 	"$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 120 -L info \
@@ -79,6 +105,7 @@ serve() {   # name listen-spec client-spec
 		sleep 0.1; i=$((i + 1))
 	done
 	clients "$1" "$3"
+	egl_clients "$1" "$3"
 	[ "$failed" -gt 0 ] && sed "s/^/# host: /" "$log"
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
@@ -90,6 +117,12 @@ if [ -n "$glx_smoke" ] && ! start_xvfb; then
 	echo "not ok - Xvfb (needed for the GLX checks) did not start"
 	failed=$((failed + 1))
 	glx_smoke=
+fi
+egl_window=$egl_smoke
+if [ -n "$egl_smoke" ] && [ -z "$xvfb_pid" ] && ! start_xvfb; then
+	echo "not ok - Xvfb (needed for the EGL window checks) did not start"
+	failed=$((failed + 1))
+	egl_window=
 fi
 serve shm "shm" "shm:$dir/shm"
 serve unix "unix:$dir/sock" "unix:$dir/sock"

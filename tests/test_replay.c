@@ -49,7 +49,7 @@ static int replay(struct sglhost *host, const char *path)
 	struct sglhost_context *ctx = sglhost_context_create(host, &cc);
 	int bad = !ctx;
 	if (ctx) {
-		uint8_t *cmds = aligned_alloc(8, n + 8);
+		uint8_t *cmds = aligned_alloc(8, (n + 15) & ~(size_t)7);   /* C11: a multiple of 8 */
 		memcpy(cmds, buf + 1, n - 1);
 		int r = sglhost_context_submit(ctx, cmds, n - 1, sink, NULL);
 		struct sglhost_context_status st = { .version = SGLHOST_STATUS_VERSION };
