@@ -5,6 +5,7 @@
  * host is slow to read (backpressure).
  */
 #include "stream.h"
+#include "sgl_socket.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -145,43 +146,13 @@ static struct stream_channel *channel_of(struct sgl_channel *ch)
 static ssize_t channel_read(struct sgl_channel *ch, void *buf, size_t n)
 {
 	struct stream_channel *c = channel_of(ch);
-
-	for (;;) {
-		if (atomic_load(&c->down))
-			return -EPIPE;
-		ssize_t r = recv(c->fd, buf, n, 0);
-		/* shutdown() makes a blocked recv return 0: that is not the
-		 * host's end of stream. */
-		if (r == 0 && atomic_load(&c->down))
-			return -EPIPE;
-		if (r >= 0)
-			return r;
-		if (errno != EINTR)
-			return -errno;
-	}
+	return sgl_socket_read(c->fd, &c->down, buf, n);
 }
 
 static int channel_write(struct sgl_channel *ch, const void *buf, size_t n)
 {
 	struct stream_channel *c = channel_of(ch);
-	const char *p = buf;
-
-	while (n > 0) {
-		if (atomic_load(&c->down))
-			return -EPIPE;
-		/* MSG_NOSIGNAL: a vanished host is an error code, not a
-		 * SIGPIPE that kills the application. */
-		ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL);
-		if (r < 0 && errno == EINTR)
-			continue;
-		/* A reset peer is as gone as a closed one: one code for
-		 * callers. */
-		if (r < 0)
-			return errno == ECONNRESET ? -EPIPE : -errno;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
+	return sgl_socket_write(c->fd, &c->down, buf, n);
 }
 
 static void channel_shutdown(struct sgl_channel *ch)
