@@ -298,3 +298,65 @@ void sgl_enc_track_glFlush(struct sgl_enc *e)
 {
 	sgl_enc_flush(e);
 }
+
+/* glGetUniform*v: the host sends how many values the uniform has first
+ * (src/decoder/uniforms.c); exactly that many are copied. */
+static void get_uniform(struct sgl_enc *e, uint32_t op, GLuint program, GLint location,
+			void *params, size_t esize)
+{
+	struct sgl_cmd_glGetUniform *c = (struct sgl_cmd_glGetUniform *)sgl_enc_begin(
+		e, op, sizeof(*c));
+	if (!c)
+		return;
+	c->program = program;
+	c->location = location;
+	const void *reply;
+	size_t size;
+	size_t n = (size_t)(e->cur - e->buf);
+	e->cur = e->buf;
+	if (e->failed || e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0 ||
+	    size < sizeof(struct sgl_header) + 8) {
+		e->failed = true;
+		return;
+	}
+	const uint8_t *r = (const uint8_t *)reply + sizeof(struct sgl_header);
+	uint32_t count;
+	memcpy(&count, r, 4);
+	if (count > 16 || 8 + count * esize > size - sizeof(struct sgl_header))
+		return;
+	if (params)
+		memcpy(params, r + 8, count * esize);
+}
+
+void sgl_enc_glGetUniformfv(struct sgl_enc *e, GLuint program, GLint location, GLfloat *params)
+{
+	get_uniform(e, SGL_OP_glGetUniformfv, program, location, params, 4);
+}
+
+void sgl_enc_glGetUniformiv(struct sgl_enc *e, GLuint program, GLint location, GLint *params)
+{
+	get_uniform(e, SGL_OP_glGetUniformiv, program, location, params, 4);
+}
+
+void sgl_enc_glGetUniformuiv(struct sgl_enc *e, GLuint program, GLint location, GLuint *params)
+{
+	get_uniform(e, SGL_OP_glGetUniformuiv, program, location, params, 4);
+}
+
+void sgl_enc_glGetUniformdv(struct sgl_enc *e, GLuint program, GLint location,
+			    GLdouble *params)
+{
+	get_uniform(e, SGL_OP_glGetUniformdv, program, location, params, 8);
+}
+
+void sgl_enc_glGetUniformi64vARB(struct sgl_enc *e, GLuint program, GLint location,
+				 GLint64 *params)
+{
+	get_uniform(e, SGL_OP_glGetUniformi64vARB, program, location, params, 8);
+}
+
+void sgl_enc_glGetUniformui64vARB(struct sgl_enc *e, GLuint program, GLint location,
+				  GLuint64 *params)
+{
+	get_uniform(e, SGL_OP_glGetUniformui64vARB, program, location, params, 8);
+}

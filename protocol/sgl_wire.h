@@ -208,4 +208,12 @@ struct sgl_cmd_glGetCompressedTexImage {
 	uint32_t pad_;
 };
 
+/* glGetUniform{f,i,ui,d}v: the reply is a u32 count, a u32 pad, then
+ * `count` values of the command's type (4 or 8 bytes each). */
+struct sgl_cmd_glGetUniform {
+	struct sgl_header hdr;
+	uint32_t program;
+	int32_t location;
+};
+
 #endif

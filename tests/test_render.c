@@ -96,6 +96,17 @@ static void scene(struct harness *h, bool es)
 	assert_true(tint >= 0);
 	sgl_enc_glUniform4f(e, tint, 1.0f, 1.0f, 1.0f, 1.0f);
 
+	/* glGetUniform*v write as many values as the uniform has: 4 for the
+	 * vec4, 1 for the sampler; the rest of the buffer stays untouched. */
+	GLfloat got[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+	sgl_enc_glGetUniformfv(e, prog, tint, got);
+	assert_true(got[0] == 1.0f && got[3] == 1.0f && got[4] == -1.0f);
+	GLint unit[2] = { -1, -1 };
+	sgl_enc_glGetUniformiv(e, prog, sgl_enc_glGetUniformLocation(e, prog, "tex"), unit);
+	assert_true(unit[0] == 0 && unit[1] == -1);
+	sgl_enc_glGetUniformfv(e, prog, 12345, got);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+
 	/* A quad over the left half of the window. */
 	static const float quad[] = { -1, -1, 0, -1, 0, 1, -1, 1 };
 	static const uint16_t idx[] = { 0, 1, 2, 0, 2, 3 };
