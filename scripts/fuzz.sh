@@ -11,6 +11,9 @@
 #   FUZZ_SECONDS  fuzzing time in seconds (default 60)
 #   FUZZ_TIMEOUT  seconds one input may run before it counts as a timeout (10)
 #   FUZZ_STRICT   1: fail on timeouts and out-of-memory inputs as well
+#   FUZZ_LEAKS    1: also detect leaks (off by default: LeakSanitizer's
+#                 stop-the-world fails now and then in a process full of
+#                 llvmpipe threads, which would make CI fail at random)
 #   FUZZ_CORPUS   corpus kept between runs (default build-fuzz/fuzz-corpus)
 #   FUZZ_BUILD    build directory (default build-fuzz)
 set -eu
@@ -19,6 +22,7 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 timeout_s=${FUZZ_TIMEOUT:-10}
 strict=${FUZZ_STRICT:-0}
+leaks=${FUZZ_LEAKS:-0}
 build=${FUZZ_BUILD:-build-fuzz}
 corpus=${FUZZ_CORPUS:-$build/fuzz-corpus}
 
@@ -144,6 +148,7 @@ while :; do
 	set +e
 	EGL_PLATFORM=surfaceless timeout -k 10 $((left + 2 * timeout_s + 300)) \
 		"$fuzzer" -max_total_time="$left" -timeout="$timeout_s" -rss_limit_mb=4096 \
+		-detect_leaks="$leaks" \
 		-artifact_prefix="$artifacts/" -print_final_stats=1 \
 		"$corpus" "$tmp/seeds" >"$tmp/round.log" 2>&1
 	rc=$?
