@@ -122,12 +122,14 @@ struct sgl_shm_ring {
 	_Atomic uint64_t head;            /* bytes written */
 	_Atomic uint32_t head_futex;      /* bumped to wake a consumer */
 	_Atomic uint32_t writer_sleeping; /* the producer waits for space */
-	uint8_t pad0[48];
+	_Atomic uint32_t writer_cpu;      /* 16: the CPU the producer last ran on + 1 */
+	uint8_t pad0[44];
 	/* 64: the consumer's line */
 	_Atomic uint64_t tail;            /* bytes read */
 	_Atomic uint32_t tail_futex;      /* bumped to wake a producer */
 	_Atomic uint32_t reader_sleeping; /* the consumer waits for data */
-	uint8_t pad1[48];
+	_Atomic uint32_t reader_cpu;      /* 80: the CPU the consumer last ran on + 1 */
+	uint8_t pad1[44];
 };
 
 struct sgl_shm_slot {
