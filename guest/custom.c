@@ -60,28 +60,22 @@ static const GLubyte *keep_string(struct sgl_enc *e, uint32_t name, uint32_t ind
 	return (const GLubyte *)copy;
 }
 
-static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, const void *cmd, size_t size,
-				 uint32_t name, uint32_t index)
+static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, uint32_t name,
+				 uint32_t index)
 {
-	const GLubyte *c = cached(e, name, index);
-	if (c)
-		return c;
-	/* The reply size is not known ahead: accept what the host sends, as
-	 * long as it is one NUL-terminated string. */
-	const void *reply;
-	size_t rsize;
-	struct sgl_header h;
-	if (e->failed)
+	const GLubyte *cached_s = cached(e, name, index);
+	if (cached_s)
+		return cached_s;
+	struct sgl_cmd_glGetStringi *c = (struct sgl_cmd_glGetStringi *)sgl_enc_begin(
+		e, op, op == SGL_OP_glGetString ? sizeof(struct sgl_cmd_glGetString) : sizeof(*c));
+	if (!c)
 		return NULL;
-	sgl_enc_flush(e);
-	if (e->ops->roundtrip(e->user, cmd, size, &reply, &rsize) < 0 || rsize < sizeof(h)) {
-		e->failed = true;
-		return NULL;
-	}
-	memcpy(&h, reply, sizeof(h));
-	const char *s = (const char *)reply + sizeof(h);
-	size_t n = rsize - sizeof(h);
-	if (h.opcode != op || n == 0 || !memchr(s, 0, n))
+	c->name = name;
+	c->index = op == SGL_OP_glGetString ? 0 : index;   /* glGetString's pad_ */
+	/* One NUL-terminated string of the host's length. */
+	size_t n;
+	const char *s = (const char *)sgl_enc_reply_any(e, op, &n);
+	if (!s || n == 0 || !memchr(s, 0, n))
 		return NULL;
 	/* GL strings stay valid for the context's life: keep a copy. */
 	return keep_string(e, name, index, s);
@@ -89,14 +83,12 @@ static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, const void *cmd
 
 const GLubyte *sgl_enc_glGetString(struct sgl_enc *e, GLenum name)
 {
-	struct sgl_cmd_glGetString c = { { SGL_OP_glGetString, sizeof(c) }, name, 0 };
-	return get_string(e, SGL_OP_glGetString, &c, sizeof(c), name, UINT32_MAX);
+	return get_string(e, SGL_OP_glGetString, name, UINT32_MAX);
 }
 
 const GLubyte *sgl_enc_glGetStringi(struct sgl_enc *e, GLenum name, GLuint index)
 {
-	struct sgl_cmd_glGetStringi c = { { SGL_OP_glGetStringi, sizeof(c) }, name, index };
-	return get_string(e, SGL_OP_glGetStringi, &c, sizeof(c), name, index);
+	return get_string(e, SGL_OP_glGetStringi, name, index);
 }
 
 GLenum sgl_enc_glGetError(struct sgl_enc *e)
@@ -310,19 +302,13 @@ static void get_uniform(struct sgl_enc *e, uint32_t op, GLuint program, GLint lo
 		return;
 	c->program = program;
 	c->location = location;
-	const void *reply;
 	size_t size;
-	size_t n = (size_t)(e->cur - e->buf);
-	e->cur = e->buf;
-	if (e->failed || e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0 ||
-	    size < sizeof(struct sgl_header) + 8) {
-		e->failed = true;
-		return;
-	}
-	const uint8_t *r = (const uint8_t *)reply + sizeof(struct sgl_header);
+	const uint8_t *r = sgl_enc_reply_any(e, op, &size);
 	uint32_t count;
+	if (!r || size < 8)
+		return;
 	memcpy(&count, r, 4);
-	if (count > 16 || 8 + count * esize > size - sizeof(struct sgl_header))
+	if (count > 16 || 8 + count * esize > size)
 		return;
 	if (params)
 		memcpy(params, r + 8, count * esize);

@@ -75,30 +75,39 @@ uint8_t *sgl_enc_begin_slow(struct sgl_enc *e, uint32_t op, uint64_t bytes)
 	return sgl_enc_begin(e, op, bytes);
 }
 
-const uint8_t *sgl_enc_reply(struct sgl_enc *e, uint32_t op, uint64_t payload)
+const uint8_t *sgl_enc_reply_any(struct sgl_enc *e, uint32_t op, size_t *payload)
 {
 	const void *reply = NULL;
 	size_t size = 0;
 	size_t n = (size_t)(e->cur - e->buf);
+	struct sgl_header h;
 
 	e->cur = e->buf;
 	if (e->failed)
 		return NULL;
-	if (e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0) {
+	if (e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0 || size < sizeof(h)) {
 		e->failed = true;
 		return NULL;
 	}
-	struct sgl_header h;
-	if (size < sizeof(h))
-		goto bad;
 	memcpy(&h, reply, sizeof(h));
-	if (h.opcode != op || h.size != size || size != sizeof(h) + sgl_pad8(payload))
-		goto bad;
+	if (h.opcode != op || h.size != size) {
+		/* The host answered something else: the stream is out of step. */
+		e->failed = true;
+		return NULL;
+	}
+	*payload = size - sizeof(h);
 	return (const uint8_t *)reply + sizeof(h);
-bad:
-	/* The host answered something else: the stream is out of step. */
-	e->failed = true;
-	return NULL;
+}
+
+const uint8_t *sgl_enc_reply(struct sgl_enc *e, uint32_t op, uint64_t payload)
+{
+	size_t got;
+	const uint8_t *r = sgl_enc_reply_any(e, op, &got);
+	if (r && got != sgl_pad8(payload)) {
+		e->failed = true;
+		return NULL;
+	}
+	return r;
 }
 
 int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname)

@@ -121,6 +121,10 @@ static inline void sgl_enc_zero_pad(uint8_t *seg, uint64_t bytes)
  * reply payload or NULL (and the encoder failed). */
 const uint8_t *sgl_enc_reply(struct sgl_enc *e, uint32_t op, uint64_t payload);
 
+/* The same for replies whose size only the host knows (strings, texture
+ * levels, uniforms): the payload and its size, or NULL. */
+const uint8_t *sgl_enc_reply_any(struct sgl_enc *e, uint32_t op, size_t *payload);
+
 int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname);
 bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum binding);
 

@@ -234,10 +234,9 @@ int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user)
 	struct sgl_session_link *l = e->user;
 	struct sgl_session *s = l->session;
 	struct sgl_msg_header h;
-	size_t n = (size_t)(e->cur - e->buf);
 
 	sgl_enc_begin(e, SGL_OP_sglSwapBuffers, sizeof(struct sgl_cmd_sglSwapBuffers));
-	n = (size_t)(e->cur - e->buf);
+	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (l->lost || e->failed)
 		return -EPIPE;

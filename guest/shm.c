@@ -87,26 +87,14 @@ static ssize_t guest_read(struct sgl_channel *ch, void *buf, size_t n)
 {
 	struct shm_guest *g = (struct shm_guest *)ch;
 
-	int broken = atomic_load_explicit(&g->broken, memory_order_relaxed);
-	if (broken)
-		return broken;
-	ssize_t r = sgl_shm_read(&g->rx, buf, n, &g->peer);
-	if (r == -EPROTO)
-		g->broken = -EPROTO;
-	return r;
+	return sgl_shm_read(&g->rx, buf, n, &g->peer);
 }
 
 static int guest_write(struct sgl_channel *ch, const void *buf, size_t n)
 {
 	struct shm_guest *g = (struct shm_guest *)ch;
 
-	int broken = atomic_load_explicit(&g->broken, memory_order_relaxed);
-	if (broken)
-		return broken;
-	int r = sgl_shm_write(&g->tx, buf, n, &g->peer);
-	if (r == -EPROTO)
-		g->broken = -EPROTO;
-	return r;
+	return sgl_shm_write(&g->tx, buf, n, &g->peer);
 }
 
 /* Our blocked read and write sleep on these words: bumped after `shut` is
@@ -229,8 +217,9 @@ static void connect_slot(struct shm_guest *g, uint32_t ring_size, uint64_t gen)
 	sgl_shm_ring_reset(&s->cmd);
 	sgl_shm_ring_reset(&s->reply);
 	atomic_store_explicit(&s->guest_pid, (uint32_t)getpid(), memory_order_relaxed);
-	sgl_shm_end_init(&g->tx, &s->cmd, base + sgl_shm_cmd_data(), ring_size);
-	sgl_shm_end_init(&g->rx, &s->reply, base + sgl_shm_reply_data(ring_size), ring_size);
+	sgl_shm_end_init(&g->tx, &s->cmd, base + sgl_shm_cmd_data(), ring_size, &g->broken);
+	sgl_shm_end_init(&g->rx, &s->reply, base + sgl_shm_reply_data(ring_size), ring_size,
+			 &g->broken);
 	g->claim = SGL_SHM_CLAIM(SGL_SHM_CONNECTED, gen);
 	atomic_store_explicit(&s->claim, g->claim, memory_order_release);
 	sgl_shm_kick(&g->hdr->doorbell);

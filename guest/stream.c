@@ -50,57 +50,6 @@ struct stream_channel {
 /* ---------------------------------------------------------------------- */
 /* Errors and addresses */
 
-/* Writes a message for the caller and sets errno to `code` (positive).
- * NULL, for `return fail(...)`. */
-__attribute__((format(printf, 4, 5)))
-static void *fail(int code, char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_size) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
-		va_end(ap);
-	}
-	errno = code;
-	return NULL;
-}
-
-/* A decimal number in [min, max]: digits only (strtoul alone would take
- * signs and spaces). */
-static bool parse_number(const char *s, unsigned long min, unsigned long max,
-			 unsigned long *out)
-{
-	if (!*s || strspn(s, "0123456789") != strlen(s))
-		return false;
-	errno = 0;
-	unsigned long v = strtoul(s, NULL, 10);
-	if (errno == ERANGE || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* Splits "HOST:PORT" at the last colon, since IPv6 literals have colons of
- * their own, and strips the brackets of "[::1]". */
-static bool split_host_port(const char *s, char *host, size_t host_size, const char **port)
-{
-	const char *colon = strrchr(s, ':');
-	if (!colon)
-		return false;
-	size_t len = (size_t)(colon - s);
-	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
-		s++;
-		len -= 2;
-	}
-	if (len >= host_size)
-		return false;
-	memcpy(host, s, len);
-	host[len] = '\0';
-	*port = colon + 1;
-	return true;
-}
-
 /* A vsock CID to connect to: a number, "host" (the hypervisor's host, as
  * seen from a VM) or "local" (this machine, through vsock_loopback). */
 static bool parse_cid(const char *s, unsigned *cid)
@@ -115,7 +64,7 @@ static bool parse_cid(const char *s, unsigned *cid)
 		*cid = VMADDR_CID_LOCAL;
 		return true;
 	}
-	if (!parse_number(s, 0, VMADDR_CID_ANY - 1, &v))
+	if (!sgl_addr_number(s, 0, VMADDR_CID_ANY - 1, &v))
 		return false;
 	*cid = (unsigned)v;
 	return true;
@@ -255,16 +204,16 @@ static struct sgl_channel *connect_tcp(const char *address, char *err, size_t er
 	union sockaddr_any a;
 	int fd = -EADDRNOTAVAIL, one = 1;
 
-	if (!split_host_port(address + 4, host, sizeof(host), &port))
-		return fail(EINVAL, err, err_size, "%s: expected tcp:HOST:PORT", address);
-	if (!parse_number(port, 1, 65535, &num))
-		return fail(EINVAL, err, err_size, "%s: bad port '%s' (1-65535)", address, port);
+	if (!sgl_addr_split(address + 4, host, sizeof(host), &port))
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: expected tcp:HOST:PORT", address);
+	if (!sgl_addr_number(port, 1, 65535, &num))
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: bad port '%s' (1-65535)", address, port);
 	int r = getaddrinfo(*host ? host : "127.0.0.1", port, &hints, &res);
 	if (r == EAI_SYSTEM)
-		return fail(errno, err, err_size, "%s: cannot resolve '%s': %s", address, host,
+		return sgl_addr_fail(errno, err, err_size, "%s: cannot resolve '%s': %s", address, host,
 			    strerror(errno));
 	if (r)
-		return fail(EADDRNOTAVAIL, err, err_size, "%s: cannot resolve '%s': %s", address,
+		return sgl_addr_fail(EADDRNOTAVAIL, err, err_size, "%s: cannot resolve '%s': %s", address,
 			    host, gai_strerror(r));
 	/* A name may have several addresses (::1 and 127.0.0.1): the first
 	 * that answers wins. */
@@ -277,14 +226,14 @@ static struct sgl_channel *connect_tcp(const char *address, char *err, size_t er
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		return fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
+		return sgl_addr_fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
 	/* Batches end in a small message that waits for a reply: do not let
 	 * Nagle hold it back. Only a latency loss if this fails. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	format_inet(&a, name, sizeof(name));
 	snprintf(peer, sizeof(peer), "tcp %s", name);
 	struct sgl_channel *ch = channel_new(fd, peer);
-	return ch ? ch : fail(ENOMEM, err, err_size, "%s: out of memory", address);
+	return ch ? ch : sgl_addr_fail(ENOMEM, err, err_size, "%s: out of memory", address);
 }
 
 static struct sgl_channel *connect_unix(const char *address, char *err, size_t err_size)
@@ -294,17 +243,17 @@ static struct sgl_channel *connect_unix(const char *address, char *err, size_t e
 
 	memset(&a, 0, sizeof(a));
 	if (!*path)
-		return fail(EINVAL, err, err_size, "%s: expected unix:PATH", address);
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: expected unix:PATH", address);
 	if (strlen(path) >= sizeof(a.un.sun_path))
-		return fail(ENAMETOOLONG, err, err_size, "%s: path longer than %zu bytes", address,
+		return sgl_addr_fail(ENAMETOOLONG, err, err_size, "%s: path longer than %zu bytes", address,
 			    sizeof(a.un.sun_path) - 1);
 	a.un.sun_family = AF_UNIX;
 	memcpy(a.un.sun_path, path, strlen(path) + 1);
 	int fd = open_connected(&a, sizeof(a.un));
 	if (fd < 0)
-		return fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
+		return sgl_addr_fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
 	struct sgl_channel *ch = channel_new(fd, "unix");
-	return ch ? ch : fail(ENOMEM, err, err_size, "%s: out of memory", address);
+	return ch ? ch : sgl_addr_fail(ENOMEM, err, err_size, "%s: out of memory", address);
 }
 
 static struct sgl_channel *connect_vsock(const char *address, char *err, size_t err_size)
@@ -315,37 +264,37 @@ static struct sgl_channel *connect_vsock(const char *address, char *err, size_t 
 	unsigned long num;
 	union sockaddr_any a;
 
-	if (!split_host_port(address + 6, cid_str, sizeof(cid_str), &port))
-		return fail(EINVAL, err, err_size, "%s: expected vsock:CID:PORT", address);
+	if (!sgl_addr_split(address + 6, cid_str, sizeof(cid_str), &port))
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: expected vsock:CID:PORT", address);
 	if (!parse_cid(cid_str, &cid))
-		return fail(EINVAL, err, err_size,
+		return sgl_addr_fail(EINVAL, err, err_size,
 			    "%s: bad CID '%s' (a number, \"host\" or \"local\")", address, cid_str);
-	if (!parse_number(port, 1, VMADDR_PORT_ANY - 1, &num))
-		return fail(EINVAL, err, err_size, "%s: bad port '%s'", address, port);
+	if (!sgl_addr_number(port, 1, VMADDR_PORT_ANY - 1, &num))
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: bad port '%s'", address, port);
 	memset(&a, 0, sizeof(a));
 	a.vm.svm_family = AF_VSOCK;
 	a.vm.svm_cid = cid;
 	a.vm.svm_port = (unsigned)num;
 	int fd = open_connected(&a, sizeof(a.vm));
 	if (fd == -EAFNOSUPPORT)
-		return fail(EAFNOSUPPORT, err, err_size, "%s: this kernel has no vsock", address);
+		return sgl_addr_fail(EAFNOSUPPORT, err, err_size, "%s: this kernel has no vsock", address);
 	if (fd < 0)
-		return fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
+		return sgl_addr_fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
 	snprintf(peer, sizeof(peer), "vsock %u:%u", cid, a.vm.svm_port);
 	struct sgl_channel *ch = channel_new(fd, peer);
-	return ch ? ch : fail(ENOMEM, err, err_size, "%s: out of memory", address);
+	return ch ? ch : sgl_addr_fail(ENOMEM, err, err_size, "%s: out of memory", address);
 }
 
 struct sgl_channel *sgl_stream_connect(const char *address, char *err, size_t err_size)
 {
 	if (!address)
-		return fail(EINVAL, err, err_size, "no address");
+		return sgl_addr_fail(EINVAL, err, err_size, "no address");
 	if (!strncmp(address, "tcp:", 4))
 		return connect_tcp(address, err, err_size);
 	if (!strncmp(address, "unix:", 5))
 		return connect_unix(address, err, err_size);
 	if (!strncmp(address, "vsock:", 6))
 		return connect_vsock(address, err, err_size);
-	return fail(EINVAL, err, err_size,
+	return sgl_addr_fail(EINVAL, err, err_size,
 		    "%s: unknown address (tcp:HOST:PORT, unix:PATH or vsock:CID:PORT)", address);
 }

@@ -3,26 +3,6 @@
 
 #include <stdlib.h>
 
-static const uint8_t *readback(struct sgl_enc *e, uint32_t op, uint64_t expect)
-{
-	const void *reply;
-	size_t size;
-	struct sgl_header h;
-	size_t n = (size_t)(e->cur - e->buf);
-	e->cur = e->buf;
-	if (e->failed || e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0 ||
-	    size < sizeof(h)) {
-		e->failed = true;
-		return NULL;
-	}
-	memcpy(&h, reply, sizeof(h));
-	/* The level may have changed since the guest asked: take what came,
-	 * if it fits what the application's memory was sized for. */
-	if (h.opcode != op || h.size != size || size - sizeof(h) < expect)
-		return NULL;
-	return (const uint8_t *)reply + sizeof(h);
-}
-
 static GLenum face_target(GLenum target)
 {
 	return target == GL_TEXTURE_CUBE_MAP ? GL_TEXTURE_CUBE_MAP_POSITIVE_X : target;
@@ -50,8 +30,11 @@ void sgl_enc_glGetTexImage(struct sgl_enc *e, GLenum target, GLint level, GLenum
 	if (off)
 		return;
 	int64_t n = sgl_image_bytes(format, type, w, h, d);
-	const uint8_t *r = readback(e, SGL_OP_glGetTexImage, n > 0 ? (uint64_t)n : 0);
-	if (r && n > 0 && pixels)
+	size_t got;
+	const uint8_t *r = sgl_enc_reply_any(e, SGL_OP_glGetTexImage, &got);
+	/* The level may have changed since the guest asked: use the reply
+	 * only if it covers what the application's memory was sized for. */
+	if (r && n > 0 && got >= (uint64_t)n && pixels)
 		sgl_enc_image_out(e, pixels, r, format, type, w, h, d);
 }
 
@@ -75,19 +58,10 @@ void sgl_enc_glGetCompressedTexImage(struct sgl_enc *e, GLenum target, GLint lev
 	};
 	if (off)
 		return;
-	const void *reply;
-	size_t size;
-	size_t n = (size_t)(e->cur - e->buf);
-	e->cur = e->buf;
-	if (e->failed || e->ops->roundtrip(e->user, e->buf, n, &reply, &size) < 0 ||
-	    size < sizeof(struct sgl_header)) {
-		e->failed = true;
-		return;
-	}
+	size_t got;
+	const uint8_t *r = sgl_enc_reply_any(e, SGL_OP_glGetCompressedTexImage, &got);
 	/* The application sized `img` from GL_TEXTURE_COMPRESSED_IMAGE_SIZE:
 	 * never write more than that (the reply is padded to 8 bytes). */
-	size_t got = size - sizeof(struct sgl_header);
-	if (img && want > 0)
-		memcpy(img, (const uint8_t *)reply + sizeof(struct sgl_header),
-		       got < (size_t)want ? got : (size_t)want);
+	if (r && img && want > 0)
+		memcpy(img, r, got < (size_t)want ? got : (size_t)want);
 }

@@ -148,9 +148,6 @@ def classify(cmd, overrides):
             bit += 1
     if bit > 32:
         raise SystemExit(f'{cmd.name}: more than 32 pointer parameters')
-    cmd.replies = cmd.ret != 'void' and not cmd.creates or any(
-        p.kind in ('out', 'outnames') for p in cmd.params)
-    cmd.async_reply = any(p.kind == 'out_or_off' for p in cmd.params)
 
 
 def wire_fields(cmd):

@@ -62,10 +62,6 @@ def _seg_count(p):
     return count_c(p, lambda a: f'c.{a}', lambda pn: f'sgl_dec_pname_count(d, {pn})')
 
 
-def _local_type(p):
-    return p.ctype
-
-
 def handler(c):
     op = f'SGL_OP_{c.name}'
     fields = {n for _, n in wire_fields(c)}
@@ -120,6 +116,8 @@ def handler(c):
     L.append('\t\tgoto done_;')
     L.append('\t}')
     L += _locals(c)
+    if c.arrays_guard:
+        L.append('\tsgl_dec_guard_arrays(d);')
     if c.pre:
         args = ', '.join(f'&a_{p.name}' for p in c.params)
         L.append(f'\trc_ = sgl_pre_{c.name}(d{", " if args else ""}{args});')
@@ -129,8 +127,6 @@ def handler(c):
         if p.image:
             L.append(f'\tif (!(c.offmask & (1u << {p.bit})))')
             L.append(f'\t\tsgl_dec_pixels_tight(d, {"true" if p.image == "pack" else "false"});')
-    if c.arrays_guard:
-        L.append('\tsgl_dec_guard_arrays(d);')
     call = f'd->gl->{c.short}({", ".join("a_" + p.name for p in c.params)})'
     if c.ret != 'void':
         L.append(f'\t{c.ret} ret_ = {call};')

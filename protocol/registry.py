@@ -78,7 +78,6 @@ class Command:
         self.redirect = False   # guest side: hand-written wrapper / pre-draw hook
         self.is_query = False   # glIs*: unknown names answer GL_FALSE
         self.delete_scalar = False
-        self.replies = False
 
     @property
     def short(self):

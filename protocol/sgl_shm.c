@@ -241,9 +241,9 @@ static void copy_in(const struct sgl_shm_end *e, const void *src, size_t n)
 }
 
 void sgl_shm_end_init(struct sgl_shm_end *e, struct sgl_shm_ring *ring, uint8_t *data,
-		      uint32_t size)
+		      uint32_t size, _Atomic int *broken)
 {
-	*e = (struct sgl_shm_end){ .ring = ring, .data = data, .size = size };
+	*e = (struct sgl_shm_end){ .ring = ring, .data = data, .size = size, .broken = broken };
 }
 
 void sgl_shm_ring_reset(struct sgl_shm_ring *ring)
@@ -267,7 +267,7 @@ static size_t take(struct sgl_shm_end *e, void *buf, size_t n, uint64_t avail)
 	return k;
 }
 
-ssize_t sgl_shm_read(struct sgl_shm_end *e, void *buf, size_t n, const struct sgl_shm_peer *p)
+static ssize_t ring_read(struct sgl_shm_end *e, void *buf, size_t n, const struct sgl_shm_peer *p)
 {
 	struct waiter w;
 	ssize_t ret;
@@ -317,7 +317,8 @@ static size_t put(struct sgl_shm_end *e, const void *buf, size_t n, uint64_t spa
 	return k;
 }
 
-int sgl_shm_write(struct sgl_shm_end *e, const void *buf, size_t n, const struct sgl_shm_peer *p)
+static int ring_write(struct sgl_shm_end *e, const void *buf, size_t n,
+		      const struct sgl_shm_peer *p)
 {
 	const uint8_t *src = buf;
 	struct waiter w;
@@ -350,4 +351,28 @@ int sgl_shm_write(struct sgl_shm_end *e, const void *buf, size_t n, const struct
 	}
 	waiter_done(&w);
 	return ret;
+}
+
+/* An impossible counter breaks both directions of a channel for good: the
+ * ends of one channel share the latch (sgl_shm_end_init). */
+ssize_t sgl_shm_read(struct sgl_shm_end *e, void *buf, size_t n, const struct sgl_shm_peer *p)
+{
+	int broken = atomic_load_explicit(e->broken, memory_order_relaxed);
+	if (broken)
+		return broken;
+	ssize_t r = ring_read(e, buf, n, p);
+	if (r == -EPROTO)
+		atomic_store_explicit(e->broken, -EPROTO, memory_order_relaxed);
+	return r;
+}
+
+int sgl_shm_write(struct sgl_shm_end *e, const void *buf, size_t n, const struct sgl_shm_peer *p)
+{
+	int broken = atomic_load_explicit(e->broken, memory_order_relaxed);
+	if (broken)
+		return broken;
+	int r = ring_write(e, buf, n, p);
+	if (r == -EPROTO)
+		atomic_store_explicit(e->broken, -EPROTO, memory_order_relaxed);
+	return r;
 }

@@ -210,6 +210,8 @@ struct sgl_shm_end {
 	uint8_t *data;
 	uint32_t size;
 	uint64_t pos;
+	/* -EPROTO once a counter was impossible; shared by a channel's ends. */
+	_Atomic int *broken;
 };
 
 /* What a blocked side asks its owner on every round (cheap) and, about
@@ -224,7 +226,7 @@ struct sgl_shm_peer {
 };
 
 void sgl_shm_end_init(struct sgl_shm_end *e, struct sgl_shm_ring *ring, uint8_t *data,
-		      uint32_t size);
+		      uint32_t size, _Atomic int *broken);
 /* Channel read/write semantics (transport/channel.h): -EPROTO when the
  * peer's counter is impossible (the channel is then broken for good). */
 ssize_t sgl_shm_read(struct sgl_shm_end *e, void *buf, size_t n, const struct sgl_shm_peer *p);

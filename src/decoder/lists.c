@@ -18,7 +18,9 @@ int sgl_hand_glGenLists(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 		return sgl_dec_size_mismatch(d, SGL_OP_glGenLists, size, sizeof(c));
 	memcpy(&c, p, sizeof(c));
 	if (c.range <= 0) {
-		sgl_dec_gl_error(d, c.range < 0 ? GL_INVALID_VALUE : GL_NO_ERROR);
+		/* GL: 0 gives 0 and no error. */
+		if (c.range < 0)
+			sgl_dec_gl_error(d, GL_INVALID_VALUE);
 		return 0;
 	}
 	if (c.range > MAX_LIST_RANGE || c.first == 0 ||

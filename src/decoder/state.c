@@ -166,13 +166,6 @@ void sgl_post_glGetDoublev(struct sgl_dec *d, GLenum pname, GLdouble *data)
 		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
 }
 
-void sgl_post_glGetBooleanv(struct sgl_dec *d, GLenum pname, GLboolean *data)
-{
-	(void)d;
-	(void)pname;
-	(void)data;   /* a name as a boolean says only "bound or not": still true */
-}
-
 /* ---- The default framebuffer is our FBO: GL_BACK means attachment 0. ---- */
 
 static GLenum window_buffer(struct sgl_dec *d, GLenum binding, GLenum buf)
@@ -241,7 +234,6 @@ int sgl_pre_glDrawRangeElements(struct sgl_dec *d, GLenum *mode, GLuint *start, 
 {
 	(void)start;
 	(void)end;
-	sgl_dec_guard_arrays(d);
 	d->gl->DrawElements(*mode, *count, *type, *indices);
 	return 1;
 }
@@ -252,7 +244,6 @@ int sgl_pre_glDrawRangeElementsBaseVertex(struct sgl_dec *d, GLenum *mode, GLuin
 {
 	(void)start;
 	(void)end;
-	sgl_dec_guard_arrays(d);
 	if (d->gl->DrawElementsBaseVertex)
 		d->gl->DrawElementsBaseVertex(*mode, *count, *type, *indices, *basevertex);
 	return 1;

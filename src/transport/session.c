@@ -33,7 +33,6 @@ struct session {
 	uint8_t *frame;          /* pixels of the last present */
 	size_t frame_cap;
 	bool want_frame;
-	bool replied;
 	int send_error;
 	char name[64];
 };
@@ -178,7 +177,6 @@ static void destroy_context(struct session *s, uint32_t id)
 static int reply_sink(void *user, const void *data, size_t size)
 {
 	struct session *s = user;
-	s->replied = true;
 	return send_msg(s, SGL_MSG_REPLY, 0, data, size, NULL, 0) ? -EPIPE : 0;
 }
 
@@ -214,7 +212,6 @@ static int commands(struct session *s, const struct sgl_msg_header *h, const uin
 		send_text(s, SGL_MSG_LOST, h->context, "no such context");
 		return 0;
 	}
-	s->replied = false;
 	s->want_frame = h->flags & SGL_MSG_F_WANTS_FRAME;
 	int r = sglhost_context_submit(c->ctx, p, h->size - sizeof(*h), reply_sink, s);
 	if (s->want_frame && r == 0) {

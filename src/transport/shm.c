@@ -145,26 +145,14 @@ static ssize_t channel_read(struct sgl_channel *base, void *buf, size_t n)
 {
 	struct shm_channel *c = (struct shm_channel *)base;
 
-	int broken = atomic_load_explicit(&c->broken, memory_order_relaxed);
-	if (broken)
-		return broken;
-	ssize_t r = sgl_shm_read(&c->rx, buf, n, &c->peer);
-	if (r == -EPROTO)
-		c->broken = -EPROTO;
-	return r;
+	return sgl_shm_read(&c->rx, buf, n, &c->peer);
 }
 
 static int channel_write(struct sgl_channel *base, const void *buf, size_t n)
 {
 	struct shm_channel *c = (struct shm_channel *)base;
 
-	int broken = atomic_load_explicit(&c->broken, memory_order_relaxed);
-	if (broken)
-		return broken;
-	int r = sgl_shm_write(&c->tx, buf, n, &c->peer);
-	if (r == -EPROTO)
-		c->broken = -EPROTO;
-	return r;
+	return sgl_shm_write(&c->tx, buf, n, &c->peer);
 }
 
 /* Our own blocked read and write sleep on these words; bumping them after
@@ -232,8 +220,9 @@ static struct shm_channel *channel_new(struct shm_listener *l, uint32_t i, uint6
 	uint32_t pid = atomic_load_explicit(&s->guest_pid, memory_order_relaxed);
 	c->pid = pid > 0 && pid <= INT32_MAX ? (pid_t)pid : 0;
 	uint8_t *base = (uint8_t *)s;
-	sgl_shm_end_init(&c->rx, &s->cmd, base + sgl_shm_cmd_data(), l->ring_size);
-	sgl_shm_end_init(&c->tx, &s->reply, base + sgl_shm_reply_data(l->ring_size), l->ring_size);
+	sgl_shm_end_init(&c->rx, &s->cmd, base + sgl_shm_cmd_data(), l->ring_size, &c->broken);
+	sgl_shm_end_init(&c->tx, &s->reply, base + sgl_shm_reply_data(l->ring_size),
+			 l->ring_size, &c->broken);
 	c->peer = (struct sgl_shm_peer){ .check = channel_check, .user = c };
 	snprintf(c->base.peer, sizeof(c->base.peer), "shm slot %u (pid %u)", i, pid);
 	atomic_fetch_add_explicit(&l->refs, 1, memory_order_relaxed);

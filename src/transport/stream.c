@@ -64,57 +64,6 @@ struct stream_channel {
 /* ---------------------------------------------------------------------- */
 /* Errors and addresses */
 
-/* Writes a message for the caller and sets errno to `code` (positive).
- * NULL, for `return fail(...)`. */
-__attribute__((format(printf, 4, 5)))
-static void *fail(int code, char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_size) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
-		va_end(ap);
-	}
-	errno = code;
-	return NULL;
-}
-
-/* A decimal number in [min, max]: digits only (strtoul alone would take
- * signs and spaces). */
-static bool parse_number(const char *s, unsigned long min, unsigned long max,
-			 unsigned long *out)
-{
-	if (!*s || strspn(s, "0123456789") != strlen(s))
-		return false;
-	errno = 0;
-	unsigned long v = strtoul(s, NULL, 10);
-	if (errno == ERANGE || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* Splits "HOST:PORT" at the last colon, since IPv6 literals have colons of
- * their own, and strips the brackets of "[::1]". */
-static bool split_host_port(const char *s, char *host, size_t host_size, const char **port)
-{
-	const char *colon = strrchr(s, ':');
-	if (!colon)
-		return false;
-	size_t len = (size_t)(colon - s);
-	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
-		s++;
-		len -= 2;
-	}
-	if (len >= host_size)
-		return false;
-	memcpy(host, s, len);
-	host[len] = '\0';
-	*port = colon + 1;
-	return true;
-}
-
 /* A vsock CID: a number, or "any" (listen on every CID of this machine). */
 static bool parse_cid(const char *s, unsigned *cid)
 {
@@ -124,7 +73,7 @@ static bool parse_cid(const char *s, unsigned *cid)
 		*cid = VMADDR_CID_ANY;
 		return true;
 	}
-	if (!parse_number(s, 0, VMADDR_CID_ANY - 1, &v))
+	if (!sgl_addr_number(s, 0, VMADDR_CID_ANY - 1, &v))
 		return false;
 	*cid = (unsigned)v;
 	return true;
@@ -434,17 +383,17 @@ static struct sgl_listener *listen_tcp(const char *address, char *err, size_t er
 	int fd = -EADDRNOTAVAIL;
 	char name[64];
 
-	if (!split_host_port(address + 4, host, sizeof(host), &port))
-		return fail(EINVAL, err, err_size, "%s: expected tcp:HOST:PORT", address);
-	if (!parse_number(port, 0, 65535, &num))
-		return fail(EINVAL, err, err_size, "%s: bad port '%s' (0-65535)", address, port);
+	if (!sgl_addr_split(address + 4, host, sizeof(host), &port))
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: expected tcp:HOST:PORT", address);
+	if (!sgl_addr_number(port, 0, 65535, &num))
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: bad port '%s' (0-65535)", address, port);
 	/* An empty host means the safe default, not every interface. */
 	int r = getaddrinfo(*host ? host : "127.0.0.1", port, &hints, &res);
 	if (r == EAI_SYSTEM)
-		return fail(errno, err, err_size, "%s: cannot resolve '%s': %s", address, host,
+		return sgl_addr_fail(errno, err, err_size, "%s: cannot resolve '%s': %s", address, host,
 			    strerror(errno));
 	if (r)
-		return fail(EADDRNOTAVAIL, err, err_size, "%s: cannot resolve '%s': %s", address,
+		return sgl_addr_fail(EADDRNOTAVAIL, err, err_size, "%s: cannot resolve '%s': %s", address,
 			    host, gai_strerror(r));
 	for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
 		if (ai->ai_addrlen > sizeof(a))
@@ -455,11 +404,11 @@ static struct sgl_listener *listen_tcp(const char *address, char *err, size_t er
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		return fail(-fd, err, err_size, "%s: %s: %s", address, step, strerror(-fd));
+		return sgl_addr_fail(-fd, err, err_size, "%s: %s: %s", address, step, strerror(-fd));
 
 	struct stream_listener *l = listener_new(fd);
 	if (!l)
-		return fail(errno, err, err_size, "%s: %s", address, strerror(errno));
+		return sgl_addr_fail(errno, err, err_size, "%s: %s", address, strerror(errno));
 	bound_address(fd, &a);
 	format_inet(&a, name, sizeof(name));
 	snprintf(l->base.desc, sizeof(l->base.desc), "tcp %s", name);
@@ -508,9 +457,9 @@ static struct sgl_listener *listen_unix(const char *address, char *err, size_t e
 
 	memset(&a, 0, sizeof(a));
 	if (!*path)
-		return fail(EINVAL, err, err_size, "%s: expected unix:PATH", address);
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: expected unix:PATH", address);
 	if (strlen(path) >= sizeof(a.un.sun_path))
-		return fail(ENAMETOOLONG, err, err_size, "%s: path longer than %zu bytes", address,
+		return sgl_addr_fail(ENAMETOOLONG, err, err_size, "%s: path longer than %zu bytes", address,
 			    sizeof(a.un.sun_path) - 1);
 	a.un.sun_family = AF_UNIX;
 	memcpy(a.un.sun_path, path, strlen(path) + 1);
@@ -518,16 +467,16 @@ static struct sgl_listener *listen_unix(const char *address, char *err, size_t e
 
 	int r = remove_stale(&a, len);
 	if (r == -EADDRINUSE)
-		return fail(EADDRINUSE, err, err_size, "%s: a server is already listening there",
+		return sgl_addr_fail(EADDRINUSE, err, err_size, "%s: a server is already listening there",
 			    address);
 	if (r == -ENOTSOCK)
-		return fail(EEXIST, err, err_size, "%s: exists and is not a socket", address);
+		return sgl_addr_fail(EEXIST, err, err_size, "%s: exists and is not a socket", address);
 	if (r < 0)
-		return fail(-r, err, err_size, "%s: removing the stale socket: %s", address,
+		return sgl_addr_fail(-r, err, err_size, "%s: removing the stale socket: %s", address,
 			    strerror(-r));
 	int fd = open_listening(&a, len, &step);
 	if (fd < 0)
-		return fail(-fd, err, err_size, "%s: %s: %s", address, step, strerror(-fd));
+		return sgl_addr_fail(-fd, err, err_size, "%s: %s: %s", address, step, strerror(-fd));
 	/* Before anything can fail: a file that is ours must go with us. */
 	if (stat(path, &st) < 0)
 		memset(&st, 0, sizeof(st));
@@ -539,7 +488,7 @@ static struct sgl_listener *listen_unix(const char *address, char *err, size_t e
 		if (l)
 			listener_destroy(&l->base);
 		unlink(path);
-		return fail(e, err, err_size, "%s: %s", address, strerror(e));
+		return sgl_addr_fail(e, err, err_size, "%s: %s", address, strerror(e));
 	}
 	l->path = copy;
 	l->dev = st.st_dev;
@@ -562,13 +511,13 @@ static struct sgl_listener *listen_vsock(const char *address, char *err, size_t 
 	union sockaddr_any a;
 	const char *step;
 
-	if (!split_host_port(address + 6, cid_str, sizeof(cid_str), &port))
-		return fail(EINVAL, err, err_size, "%s: expected vsock:CID:PORT", address);
+	if (!sgl_addr_split(address + 6, cid_str, sizeof(cid_str), &port))
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: expected vsock:CID:PORT", address);
 	if (!parse_cid(cid_str, &cid))
-		return fail(EINVAL, err, err_size, "%s: bad CID '%s' (a number or \"any\")",
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: bad CID '%s' (a number or \"any\")",
 			    address, cid_str);
-	if (!parse_number(port, 0, VMADDR_PORT_ANY - 1, &num))
-		return fail(EINVAL, err, err_size, "%s: bad port '%s'", address, port);
+	if (!sgl_addr_number(port, 0, VMADDR_PORT_ANY - 1, &num))
+		return sgl_addr_fail(EINVAL, err, err_size, "%s: bad port '%s'", address, port);
 	memset(&a, 0, sizeof(a));
 	a.vm.svm_family = AF_VSOCK;
 	a.vm.svm_cid = cid;
@@ -577,12 +526,12 @@ static struct sgl_listener *listen_vsock(const char *address, char *err, size_t 
 
 	int fd = open_listening(&a, sizeof(a.vm), &step);
 	if (fd == -EAFNOSUPPORT)
-		return fail(EAFNOSUPPORT, err, err_size, "%s: this kernel has no vsock", address);
+		return sgl_addr_fail(EAFNOSUPPORT, err, err_size, "%s: this kernel has no vsock", address);
 	if (fd < 0)
-		return fail(-fd, err, err_size, "%s: %s: %s", address, step, strerror(-fd));
+		return sgl_addr_fail(-fd, err, err_size, "%s: %s: %s", address, step, strerror(-fd));
 	struct stream_listener *l = listener_new(fd);
 	if (!l)
-		return fail(errno, err, err_size, "%s: %s", address, strerror(errno));
+		return sgl_addr_fail(errno, err, err_size, "%s: %s", address, strerror(errno));
 	bound_address(fd, &a);
 	l->port = a.vm.svm_port;
 	if (cid == VMADDR_CID_ANY)
@@ -597,13 +546,13 @@ static struct sgl_listener *listen_vsock(const char *address, char *err, size_t 
 struct sgl_listener *sgl_stream_listen(const char *address, char *err, size_t err_size)
 {
 	if (!address)
-		return fail(EINVAL, err, err_size, "no address");
+		return sgl_addr_fail(EINVAL, err, err_size, "no address");
 	if (!strncmp(address, "tcp:", 4))
 		return listen_tcp(address, err, err_size);
 	if (!strncmp(address, "unix:", 5))
 		return listen_unix(address, err, err_size);
 	if (!strncmp(address, "vsock:", 6))
 		return listen_vsock(address, err, err_size);
-	return fail(EINVAL, err, err_size,
+	return sgl_addr_fail(EINVAL, err, err_size,
 		    "%s: unknown address (tcp:HOST:PORT, unix:PATH or vsock:CID:PORT)", address);
 }
