@@ -109,7 +109,10 @@ static int grow(struct sgl_dec *d, uint8_t **buf, uint64_t *cap, uint64_t need)
 void *sgl_dec_scratch(struct sgl_dec *d, uint64_t bytes)
 {
 	uint64_t at = sgl_pad8(d->scratch_used);
-	if (bytes > SGL_MAX_SEGMENT || grow(d, &d->scratch, &d->scratch_cap, at + bytes) < 0)
+	/* At least one byte, so that a zero-length array still points into
+	 * memory we own (not NULL + 0). */
+	if (bytes > SGL_MAX_SEGMENT ||
+	    grow(d, &d->scratch, &d->scratch_cap, at + (bytes ? bytes : 1)) < 0)
 		return NULL;
 	d->scratch_used = at + bytes;
 	return d->scratch + at;
