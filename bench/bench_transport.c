@@ -295,7 +295,8 @@ static int bctx_swap(struct bctx *b, sgl_present_fn present, void *user)
 	if (r)
 		return r;
 	if (b->l.frame_w && present) {
-		struct sgl_frame f = { b->l.frame_w, b->l.frame_h, b->l.frame_w * 4, b->l.frame };
+		struct sgl_frame f = { b->l.frame_w, b->l.frame_h, b->l.frame_w * 4, b->l.frame,
+					-1, 0 };
 		present(user, &f);
 	}
 	return 0;

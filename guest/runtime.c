@@ -53,7 +53,7 @@ struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
 		free(c);
 		return NULL;
 	}
-	c->link = (struct sgl_session_link){ s, c->id, false, "" };
+	c->link = (struct sgl_session_link){ s, c->id, false, "", SGL_FRAME_VIEW_INIT, false };
 	if (sgl_enc_init(&c->enc, BATCH_SIZE, &sgl_session_transport, &c->link) < 0) {
 		sgl_session_destroy_context(s, c->id);
 		free(c);
@@ -70,6 +70,7 @@ void sgl_context_free(struct sgl_context *c)
 		sgl_context_make_current(NULL);
 	sgl_enc_flush(&c->enc);
 	sgl_session_destroy_context(c->link.session, c->id);
+	sgl_session_link_finish(&c->link);
 	sgl_enc_finish(&c->enc);
 	free(c);
 }

@@ -21,6 +21,7 @@ struct sgl_session {
 	size_t in_cap;
 	uint32_t next_id;
 	uint32_t max_width, max_height;
+	bool local;             /* the host runs on this machine (shm, unix) */
 };
 
 static int write_msg(struct sgl_session *s, uint32_t kind, uint32_t context, uint32_t flags,
@@ -100,6 +101,9 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 	s->ch = connect_to(transport, err, err_size);
 	if (!s->ch)
 		goto fail;
+	const char *off = getenv("SGL_NO_SHARED_FRAMES");
+	s->local = (!strcmp(transport, "shm") || !strncmp(transport, "shm:", 4) ||
+		    !strncmp(transport, "unix:", 5)) && (!off || !*off || !strcmp(off, "0"));
 	token_from_env(hello.token);
 	snprintf(hello.name, sizeof(hello.name), "%s", name ? name : "");
 	if (write_msg(s, SGL_MSG_HELLO, 0, 0, &hello, sizeof(hello)) || read_msg(s, &h)) {
@@ -229,35 +233,64 @@ static int link_roundtrip(void *user, const void *buf, size_t size, const void *
 
 const struct sgl_transport_ops sgl_session_transport = { link_submit, link_roundtrip };
 
+void sgl_session_link_finish(struct sgl_session_link *l)
+{
+	sgl_frame_view_release(&l->frames);
+}
+
+/* The frame in the message `h` (s->in): 0 with `out` filled (width 0 for
+ * an empty frame), or -errno. */
+static int frame_from_msg(struct sgl_session *s, struct sgl_session_link *l,
+			  const struct sgl_msg_header *h, struct sgl_frame *out)
+{
+	size_t len = h->size - sizeof(*h);
+	if (h->flags & SGL_MSG_F_FRAME_SHARED) {
+		struct sgl_msg_frame_shared m;
+		if (len < sizeof(m))
+			return -EPROTO;
+		memcpy(&m, s->in, sizeof(m));
+		if (m.frame.width && m.frame.height && sgl_frame_view_get(&l->frames, &m, out)) {
+			/* Not attachable here (another user or IPC namespace): this
+			 * frame is lost, the next ones come in messages. */
+			l->no_shared_frames = true;
+			*out = (struct sgl_frame){ 0, 0, 0, NULL, -1, 0 };
+		}
+		return 0;
+	}
+	struct sgl_msg_frame f;
+	if (len < sizeof(f))
+		return -EPROTO;
+	memcpy(&f, s->in, sizeof(f));
+	uint64_t need = (uint64_t)f.stride * f.height;
+	if (f.width && (f.stride < (uint64_t)f.width * 4 || sizeof(f) + need > len))
+		return -EPROTO;
+	*out = (struct sgl_frame){ f.width, f.height, f.stride, s->in + sizeof(f), -1, 0 };
+	return 0;
+}
+
 int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user)
 {
 	struct sgl_session_link *l = e->user;
 	struct sgl_session *s = l->session;
 	struct sgl_msg_header h;
+	struct sgl_frame frame;
 
 	sgl_enc_begin(e, SGL_OP_sglSwapBuffers, sizeof(struct sgl_cmd_sglSwapBuffers));
 	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (l->lost || e->failed)
 		return -EPIPE;
+	uint32_t flags = SGL_MSG_F_WANTS_FRAME;
+	if (s->local && !l->no_shared_frames)
+		flags |= SGL_MSG_F_FRAME_SYSV;
 	pthread_mutex_lock(&s->lock);
-	int r = write_msg(s, SGL_MSG_COMMANDS, l->context, SGL_MSG_F_WANTS_FRAME, e->buf, n);
+	int r = write_msg(s, SGL_MSG_COMMANDS, l->context, flags, e->buf, n);
 	if (!r)
 		r = wait_for(s, SGL_MSG_FRAME, l->context, &h, l);
-	struct sgl_msg_frame f;
-	if (!r && h.size - sizeof(h) < sizeof(f))
-		r = -EPROTO;
-	if (!r) {
-		memcpy(&f, s->in, sizeof(f));
-		uint64_t need = (uint64_t)f.stride * f.height;
-		if (f.width && (f.stride < (uint64_t)f.width * 4 ||
-				sizeof(f) + need > h.size - sizeof(h)))
-			r = -EPROTO;
-	}
-	if (!r && f.width && f.height && present) {
-		struct sgl_frame frame = { f.width, f.height, f.stride, s->in + sizeof(f) };
+	if (!r)
+		r = frame_from_msg(s, l, &h, &frame);
+	if (!r && frame.width && frame.height && present)
 		present(user, &frame);
-	}
 	pthread_mutex_unlock(&s->lock);
 	if (r)
 		e->failed = true;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "encoder.h"
+#include "frames.h"
 
 struct sgl_session;
 
@@ -17,6 +18,10 @@ struct sgl_session;
 struct sgl_frame {
 	uint32_t width, height, stride;
 	const uint8_t *pixels;   /* valid until the next call on the session */
+	/* A SysV segment on this machine holding `pixels` at `shm_offset`
+	 * (MIT-SHM can show it as it is); -1 when the pixels are ours. */
+	int shmid;
+	uint32_t shm_offset;
 };
 
 /*
@@ -42,7 +47,12 @@ struct sgl_session_link {
 	uint32_t context;
 	bool lost;
 	char reason[256];
+	struct sgl_frame_view frames;   /* frames in a host segment */
+	bool no_shared_frames;          /* they failed once: frames in messages */
 };
+
+/* Lets go of what the link holds (before the context is destroyed). */
+void sgl_session_link_finish(struct sgl_session_link *l);
 extern const struct sgl_transport_ops sgl_session_transport;
 
 /* Shows a frame; called with the session locked, so the pixels (which live

@@ -43,6 +43,13 @@ struct sgl_msg_header {
 #define SGL_MSG_F_WANTS_REPLY 1u
 /* COMMANDS: send the frame back after the swap in this batch. */
 #define SGL_MSG_F_WANTS_FRAME 2u
+/* COMMANDS with WANTS_FRAME: the guest runs on the host's machine and can
+ * attach a System V shared-memory segment; the host may send the pixels
+ * there instead of in the message (FRAME with SGL_MSG_F_FRAME_SHARED). */
+#define SGL_MSG_F_FRAME_SYSV 4u
+/* FRAME: the payload is struct sgl_msg_frame_shared; the pixels are in the
+ * segment, not in the message. */
+#define SGL_MSG_F_FRAME_SHARED 8u
 
 struct sgl_msg_hello {
 	uint32_t magic;       /* SGL_SESSION_MAGIC */
@@ -75,6 +82,29 @@ struct sgl_msg_frame {
 	uint32_t width, height;
 	uint32_t stride;      /* bytes per row of the pixels that follow, top row first */
 	uint32_t format;      /* enum sglhost_pixel_format */
+};
+
+/*
+ * A frame left in a System V segment the host created for one context
+ * (readable by the host's user only). The segment starts with struct
+ * sgl_frame_segment; the pixels are at `offset`. The host writes them
+ * only while handling that context's next swap, so they stay put until
+ * the guest sends one. The guest checks `nonce` in the segment before
+ * trusting it is the host's (another IPC namespace has other segments).
+ */
+struct sgl_msg_frame_shared {
+	struct sgl_msg_frame frame;
+	int32_t shmid;
+	uint32_t offset;      /* of the first pixel row, a multiple of 4096 */
+	uint64_t size;        /* of the segment */
+	uint64_t nonce;
+};
+
+#define SGL_FRAME_SEGMENT_MAGIC 0x46524d53474c5347ull   /* "GSLGSMRF" */
+
+struct sgl_frame_segment {
+	uint64_t magic;
+	uint64_t nonce;
 };
 
 #endif

@@ -79,6 +79,14 @@ int main(void)
 			fprintf(stderr, "guest_program: no frame (%s)\n", c->link.reason);
 			return 1;
 		}
+		/* $GUEST_PROGRAM_FRAMES: how the frame must have come (shared: in
+		 * the host's SysV segment, message: in the session message). */
+		const char *how = getenv("GUEST_PROGRAM_FRAMES");
+		if (how && !strcmp(how, "shared") != (last.shmid >= 0)) {
+			fprintf(stderr, "guest_program: frame came %s, wanted %s\n",
+				last.shmid >= 0 ? "shared" : "in a message", how);
+			bad = 1;
+		}
 		bad |= check("left", frame_pixel(&last, W / 4, H / 2), 0x00ff00);
 		bad |= check("right", frame_pixel(&last, 3 * W / 4, H / 2), 0xff0000);
 	}

@@ -63,8 +63,17 @@ start_xvfb() {
 }
 
 clients() {   # name client-transport
-	SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/prog.log" 2>&1
-	result $? "$1: guest_program" "$dir/prog.log"
+	# Frames come in the host's SysV segment on this machine (shm, unix),
+	# in the session messages otherwise, or when that is turned off.
+	frames=message
+	case "$2" in shm*|unix:*) frames=shared ;; esac
+	GUEST_PROGRAM_FRAMES=$frames SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/prog.log" 2>&1
+	result $? "$1: guest_program (frames $frames)" "$dir/prog.log"
+	if [ "$frames" = shared ]; then
+		GUEST_PROGRAM_FRAMES=message SGL_NO_SHARED_FRAMES=1 SGL_TRANSPORT="$2" \
+			timeout 60 "$prog" >"$dir/prog.log" 2>&1
+		result $? "$1: guest_program (SGL_NO_SHARED_FRAMES=1)" "$dir/prog.log"
+	fi
 	[ -n "$glx_smoke" ] || return 0
 	LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" GLX_SMOKE_VENDOR=libsglhost \
 		timeout 60 "$glx_smoke" >"$dir/glx.log" 2>&1

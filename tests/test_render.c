@@ -236,6 +236,64 @@ static void run(enum sglhost_api api)
 	harness_finish(&h);
 }
 
+/* sglhost_context_read_pixels: top row first, RGBA and BGRA, a padded
+ * stride left alone past each row, and the guest's pack state untouched. */
+static void readback_layout(enum sglhost_api api)
+{
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, api, W, H));
+	struct sgl_enc *e = &h.enc;
+	sgl_enc_glClearColor(e, 1, 0, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_glEnable(e, GL_SCISSOR_TEST);
+	sgl_enc_glScissor(e, 0, H / 2, W, H / 2);     /* GL's top half */
+	sgl_enc_glClearColor(e, 0, 1, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_glDisable(e, GL_SCISSOR_TEST);
+	sgl_enc_glPixelStorei(e, GL_PACK_ROW_LENGTH, 7);
+	sgl_enc_glPixelStorei(e, GL_PACK_ALIGNMENT, 2);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(sgl_enc_flush(e), 0);
+
+	size_t stride = W * 4 + 16;
+	uint8_t *px = malloc(stride * H);
+	assert_non_null(px);
+	for (int bgra = 0; bgra < 2; bgra++) {
+		memset(px, 0xcc, stride * H);
+		assert_int_equal(sglhost_context_read_pixels(h.ctx, bgra ? SGLHOST_PIXEL_BGRA8888 :
+							     SGLHOST_PIXEL_RGBA8888, px, stride, W, H), 0);
+		static const uint8_t green[4] = { 0, 255, 0, 255 };
+		static const uint8_t red_rgba[4] = { 255, 0, 0, 255 }, red_bgra[4] = { 0, 0, 255, 255 };
+		for (uint32_t y = 0; y < H; y++) {
+			const uint8_t *want = y < H / 2 ? green : bgra ? red_bgra : red_rgba;
+			assert_memory_equal(px + y * stride, want, 4);
+			assert_memory_equal(px + y * stride + (W - 1) * 4, want, 4);
+			assert_int_equal(px[y * stride + W * 4], 0xcc);
+			assert_int_equal(px[y * stride + stride - 1], 0xcc);
+		}
+	}
+	free(px);
+	GLint v = 0;
+	sgl_enc_glGetIntegerv(e, GL_PACK_ROW_LENGTH, &v);
+	assert_int_equal(v, 7);
+	sgl_enc_glGetIntegerv(e, GL_PACK_ALIGNMENT, &v);
+	assert_int_equal(v, 2);
+	if (api != SGLHOST_API_GLES) {
+		v = -1;
+		sgl_enc_glGetIntegerv(e, 0x8758 /* GL_PACK_INVERT_MESA */, &v);
+		assert_int_equal(v, 0);
+	}
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
+static void test_readback_core(void **state) { (void)state; readback_layout(SGLHOST_API_GL_CORE); }
+static void test_readback_compat(void **state) { (void)state; readback_layout(SGLHOST_API_GL_COMPAT); }
+static void test_readback_gles(void **state) { (void)state; readback_layout(SGLHOST_API_GLES); }
+
 static void test_core(void **state) { (void)state; run(SGLHOST_API_GL_CORE); }
 static void test_compat(void **state) { (void)state; run(SGLHOST_API_GL_COMPAT); }
 static void test_gles(void **state) { (void)state; run(SGLHOST_API_GLES); }
@@ -246,6 +304,9 @@ int main(void)
 		cmocka_unit_test(test_core),
 		cmocka_unit_test(test_compat),
 		cmocka_unit_test(test_gles),
+		cmocka_unit_test(test_readback_core),
+		cmocka_unit_test(test_readback_compat),
+		cmocka_unit_test(test_readback_gles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

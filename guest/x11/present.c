@@ -146,6 +146,66 @@ static bool shm_image_ensure(struct sgl_x11_window *d, uint32_t w, uint32_t h)
 	return true;
 }
 
+static void host_image_free(struct sgl_x11_window *d, bool display_closing)
+{
+	if (!d->host_image)
+		return;
+	if (!display_closing)
+		XShmDetach(d->dpy, &d->host_info);
+	d->host_image->data = NULL;
+	XDestroyImage(d->host_image);
+	d->host_image = NULL;
+}
+
+/* The frame is already in a segment the server can attach (the host's):
+ * one XShmPutImage, no copy. The host writes the segment again only when
+ * this context swaps next, after the caller's round trip. */
+static bool put_host_segment(struct sgl_x11_window *d, const struct sgl_frame *f)
+{
+	if (f->shmid < 0 || d->host_failed || f->stride != f->width * 4)
+		return false;
+	XImage *img = d->host_image;
+	if (img && (d->host_info.shmid != f->shmid ||
+		    d->host_info.shmaddr != (char *)f->pixels - f->shm_offset ||
+		    (uint32_t)img->width != f->width || (uint32_t)img->height != f->height)) {
+		bool same_segment = d->host_info.shmid == f->shmid &&
+				    d->host_info.shmaddr == (char *)f->pixels - f->shm_offset;
+		if (same_segment) {
+			/* Only the size changed: a new image on the same attachment. */
+			img->data = NULL;
+			XDestroyImage(img);
+			d->host_image = NULL;
+		} else {
+			host_image_free(d, false);
+		}
+	}
+	if (!d->host_image) {
+		XShmSegmentInfo info = { 0, f->shmid, (char *)f->pixels - f->shm_offset, True };
+		bool attached = d->host_info.shmid == f->shmid && d->host_info.shmaddr == info.shmaddr;
+		img = XShmCreateImage(d->dpy, d->visual, (unsigned)d->depth, ZPixmap, NULL,
+				      &d->host_info, f->width, f->height);
+		if (!img || img->bytes_per_line != (int)f->stride) {
+			if (img)
+				XDestroyImage(img);
+			return false;
+		}
+		if (!attached) {
+			d->host_info = info;
+			if (!sgl_x11_trap_errors(d->dpy, attach, &d->host_info)) {
+				d->host_failed = true;
+				d->host_info = (XShmSegmentInfo){ 0 };
+				XDestroyImage(img);
+				return false;
+			}
+		}
+		d->host_image = img;
+	}
+	d->host_image->data = (char *)f->pixels;
+	XShmPutImage(d->dpy, d->xid, d->gc, d->host_image, 0, 0, 0, 0, f->width, f->height,
+		     False);
+	return true;
+}
+
 static bool put_shm(struct sgl_x11_window *d, const struct sgl_frame *f)
 {
 	if (!shm_usable(d) || !shm_image_ensure(d, f->width, f->height))
@@ -216,6 +276,8 @@ void sgl_x11_present(struct sgl_x11_window *d, const struct sgl_frame *f)
 		return;
 	if (!d->direct) {
 		put_converted(d, f);
+	} else if (shm_usable(d) && put_host_segment(d, f)) {
+		/* shown from the host's segment */
 	} else if (!put_shm(d, f)) {
 		put_direct(d, f);
 	}
@@ -225,6 +287,7 @@ void sgl_x11_present(struct sgl_x11_window *d, const struct sgl_frame *f)
 void sgl_x11_present_release(struct sgl_x11_window *d, bool display_closing)
 {
 	shm_image_free(d, display_closing);
+	host_image_free(d, display_closing);
 	if (d->gc)
 		XFreeGC(d->dpy, d->gc);
 	d->gc = NULL;

@@ -25,6 +25,11 @@ struct sgl_x11_window {
 	int shm;                    /* MIT-SHM: -1 not yet known, 0 off, 1 usable */
 	XImage *shm_image;          /* frame-sized, in shm_info's segment */
 	XShmSegmentInfo shm_info;
+	/* The host's frame segment (frames on this machine), attached to the
+	 * server too: shown with no copy here. */
+	XImage *host_image;
+	XShmSegmentInfo host_info;
+	bool host_failed;           /* the server cannot attach it: copy */
 };
 
 /* A window with nothing looked up or allocated yet. */

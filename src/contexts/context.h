@@ -39,6 +39,7 @@ struct sgl_surface {
 	GLuint depth_rb;
 	uint32_t width, height;
 	bool swapped;
+	bool pack_invert;       /* GL_MESA_pack_invert: reads come top-down */
 };
 
 struct sglhost_context {

@@ -9,6 +9,31 @@
 
 #include "contexts/context.h"
 
+#ifndef GL_PACK_INVERT_MESA
+#define GL_PACK_INVERT_MESA 0x8758
+#endif
+
+/* Whether the driver can read rows top-down itself (GL_MESA_pack_invert). */
+static bool has_pack_invert(struct sglhost_context *ctx)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	if (ctx->dec.gles)
+		return false;
+	if (ctx->major >= 3 && gl->GetStringi) {
+		GLint n = 0;
+		gl->GetIntegerv(GL_NUM_EXTENSIONS, &n);
+		for (GLint i = 0; i < n; i++) {
+			const char *e = (const char *)gl->GetStringi(GL_EXTENSIONS, (GLuint)i);
+			if (e && !strcmp(e, "GL_MESA_pack_invert"))
+				return true;
+		}
+		return false;
+	}
+	const char *all = (const char *)gl->GetString(GL_EXTENSIONS);
+	const char *hit = all ? strstr(all, "GL_MESA_pack_invert") : NULL;
+	return hit && (hit[19] == ' ' || hit[19] == '\0');
+}
+
 static GLenum color_format(const struct sglhost_context *ctx)
 {
 	(void)ctx;
@@ -79,6 +104,7 @@ int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t heigh
 	gl->Viewport(0, 0, (GLsizei)width, (GLsizei)height);
 	gl->Scissor(0, 0, (GLsizei)width, (GLsizei)height);
 	ctx->dec.default_fbo = s->fbo;
+	s->pack_invert = has_pack_invert(ctx);
 	return 0;
 }
 
@@ -125,6 +151,24 @@ struct read_state {
 	GLint read_fb, pack_buffer;
 };
 
+/* Straight into `dst`, top row first, when the driver inverts rows and
+ * the stride is whole pixels: no staging copy. */
+static void read_inverted(struct sglhost_context *ctx, GLenum format, void *dst, size_t stride)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	struct sgl_surface *s = &ctx->surface;
+	GLint invert = 0;
+
+	gl->GetIntegerv(GL_PACK_INVERT_MESA, &invert);
+	gl->PixelStorei(GL_PACK_INVERT_MESA, 1);
+	if (stride != (size_t)s->width * 4)
+		gl->PixelStorei(GL_PACK_ROW_LENGTH, (GLint)(stride / 4));
+	gl->ReadPixels(0, 0, (GLsizei)s->width, (GLsizei)s->height, format, GL_UNSIGNED_BYTE, dst);
+	if (stride != (size_t)s->width * 4)
+		gl->PixelStorei(GL_PACK_ROW_LENGTH, 0);
+	gl->PixelStorei(GL_PACK_INVERT_MESA, invert);
+}
+
 int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format format, void *dst,
 		     size_t stride)
 {
@@ -134,9 +178,11 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	size_t row = (size_t)s->width * 4;
 	/* Desktop GL reads BGRA itself (the X11 layout): no swizzle here. */
 	bool bgra_read = format == SGLHOST_PIXEL_BGRA8888 && !ctx->dec.gles;
+	bool direct = s->pack_invert && (format == SGLHOST_PIXEL_RGBA8888 || bgra_read) &&
+		      stride % 4 == 0 && stride / 4 <= INT32_MAX;
 	uint8_t *tmp = ctx->read_buf;
 
-	if (row * s->height > ctx->read_cap) {
+	if (!direct && row * s->height > ctx->read_cap) {
 		tmp = realloc(ctx->read_buf, row * s->height);
 		if (!tmp)
 			return -ENOMEM;
@@ -149,12 +195,17 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	if (st.pack_buffer)
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, 0);
 	sgl_dec_pixels_tight(&ctx->dec, true);
-	gl->ReadPixels(0, 0, (GLsizei)s->width, (GLsizei)s->height, bgra_read ? GL_BGRA : GL_RGBA,
-		       GL_UNSIGNED_BYTE, tmp);
+	if (direct)
+		read_inverted(ctx, bgra_read ? GL_BGRA : GL_RGBA, dst, stride);
+	else
+		gl->ReadPixels(0, 0, (GLsizei)s->width, (GLsizei)s->height,
+			       bgra_read ? GL_BGRA : GL_RGBA, GL_UNSIGNED_BYTE, tmp);
 	sgl_dec_pixels_restore(&ctx->dec, true);
 	if (st.pack_buffer)
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, (GLuint)st.pack_buffer);
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)st.read_fb);
+	if (direct)
+		return 0;
 
 	/* GL rows go bottom-up; callers get the top row first. */
 	for (uint32_t y = 0; y < s->height; y++) {

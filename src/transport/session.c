@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sgl_session.h"
+#include "transport/frames.h"
 
 #define DEFAULT_MAX_CONTEXTS 64
 
@@ -21,6 +22,7 @@ struct client_context {
 	uint32_t id;
 	struct sglhost_context *ctx;
 	bool lost_reported;
+	struct sgl_frame_seg seg;   /* frames for a guest on this machine */
 };
 
 struct session {
@@ -33,6 +35,7 @@ struct session {
 	uint8_t *frame;          /* pixels of the last present */
 	size_t frame_cap;
 	bool want_frame;
+	bool frame_sysv;         /* the guest can take it in a SysV segment */
 	int send_error;
 	char name[64];
 };
@@ -52,13 +55,13 @@ static void logf_(struct session *s, enum sglhost_log_level level, const char *f
 	s->cfg->log(s->cfg->log_user, level, msg);
 }
 
-static int send_msg(struct session *s, uint32_t kind, uint32_t context, const void *a,
-		    size_t alen, const void *b, size_t blen)
+static int send_msg_flags(struct session *s, uint32_t kind, uint32_t context, uint32_t flags,
+			  const void *a, size_t alen, const void *b, size_t blen)
 {
 	static const uint8_t zeros[8];
 	size_t len = sizeof(struct sgl_msg_header) + alen + blen;
 	size_t padded = (len + 7) & ~(size_t)7;
-	struct sgl_msg_header h = { (uint32_t)padded, kind, context, 0 };
+	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
 	int r = s->ch->ops->write(s->ch, &h, sizeof(h));
 	if (!r && alen)
 		r = s->ch->ops->write(s->ch, a, alen);
@@ -69,6 +72,12 @@ static int send_msg(struct session *s, uint32_t kind, uint32_t context, const vo
 	if (r)
 		s->send_error = r;
 	return r;
+}
+
+static int send_msg(struct session *s, uint32_t kind, uint32_t context, const void *a,
+		    size_t alen, const void *b, size_t blen)
+{
+	return send_msg_flags(s, kind, context, 0, a, alen, b, blen);
 }
 
 static int send_text(struct session *s, uint32_t kind, uint32_t context, const char *text)
@@ -159,7 +168,8 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 			r.major = st.major;
 			r.minor = st.minor;
 			/* contexts[] has room: ncontexts < max, allocated at start. */
-			s->contexts[s->ncontexts++] = (struct client_context){ h->context, ctx, false };
+			s->contexts[s->ncontexts++] = (struct client_context){
+				h->context, ctx, false, SGL_FRAME_SEG_INIT };
 		}
 	}
 	return send_msg(s, SGL_MSG_CONTEXT_CREATED, h->context, &r, sizeof(r), NULL, 0);
@@ -171,6 +181,7 @@ static void destroy_context(struct session *s, uint32_t id)
 	if (!c)
 		return;
 	sglhost_context_destroy(c->ctx);
+	sgl_frame_seg_release(&c->seg);
 	*c = s->contexts[--s->ncontexts];
 }
 
@@ -180,12 +191,40 @@ static int reply_sink(void *user, const void *data, size_t size)
 	return send_msg(s, SGL_MSG_REPLY, 0, data, size, NULL, 0) ? -EPIPE : 0;
 }
 
+/* The frame straight into the context's segment; false when that cannot
+ * be done (the caller sends it in the message). */
+static bool present_shared(struct session *s, struct client_context *c, uint32_t w, uint32_t h)
+{
+	size_t stride = (size_t)w * 4;
+	if (sgl_frame_seg_ensure(&c->seg, stride * h))
+		return false;
+	if (sglhost_context_read_pixels(c->ctx, SGLHOST_PIXEL_BGRA8888,
+					c->seg.addr + SGL_FRAME_SEG_PIXELS, stride, w, h))
+		return false;
+	struct sgl_msg_frame_shared f = {
+		{ w, h, (uint32_t)stride, SGLHOST_PIXEL_BGRA8888 },
+		c->seg.shmid, SGL_FRAME_SEG_PIXELS, c->seg.size, c->seg.nonce,
+	};
+	send_msg_flags(s, SGL_MSG_FRAME, c->id, SGL_MSG_F_FRAME_SHARED, &f, sizeof(f), NULL, 0);
+	return true;
+}
+
 /* Runs inside submit, with the context current. */
 static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint32_t h)
 {
 	struct session *s = user;
 	if (!s->want_frame)
 		return;
+	struct client_context *c = NULL;
+	for (uint32_t i = 0; i < s->ncontexts; i++)
+		if (s->contexts[i].ctx == ctx)
+			c = &s->contexts[i];
+	if (!c)
+		return;
+	if (s->frame_sysv && present_shared(s, c, w, h)) {
+		s->want_frame = false;
+		return;
+	}
 	size_t stride = (size_t)w * 4, bytes = stride * h;
 	if (bytes > s->frame_cap) {
 		uint8_t *n = realloc(s->frame, bytes);
@@ -197,11 +236,7 @@ static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint
 	if (sglhost_context_read_pixels(ctx, SGLHOST_PIXEL_BGRA8888, s->frame, stride, w, h))
 		return;
 	struct sgl_msg_frame f = { w, h, (uint32_t)stride, SGLHOST_PIXEL_BGRA8888 };
-	uint32_t id = 0;
-	for (uint32_t i = 0; i < s->ncontexts; i++)
-		if (s->contexts[i].ctx == ctx)
-			id = s->contexts[i].id;
-	send_msg(s, SGL_MSG_FRAME, id, &f, sizeof(f), s->frame, bytes);
+	send_msg(s, SGL_MSG_FRAME, c->id, &f, sizeof(f), s->frame, bytes);
 	s->want_frame = false;
 }
 
@@ -213,6 +248,7 @@ static int commands(struct session *s, const struct sgl_msg_header *h, const uin
 		return 0;
 	}
 	s->want_frame = h->flags & SGL_MSG_F_WANTS_FRAME;
+	s->frame_sysv = h->flags & SGL_MSG_F_FRAME_SYSV;
 	int r = sglhost_context_submit(c->ctx, p, h->size - sizeof(*h), reply_sink, s);
 	if (s->want_frame && r == 0) {
 		/* No present happened (or its readback failed): an empty frame, so
