@@ -1,8 +1,10 @@
 /*
  * Visuals and FBConfigs. The host draws every context into the same kind of
- * framebuffer (RGBA8, depth 24, stencil 8, double-buffered), so there is
- * one config per TrueColor visual of the screen that can show it; every
- * config describes that framebuffer, whatever the visual's depth.
+ * framebuffer (RGBA8, depth 24, stencil 8, double-buffered), so there are
+ * two configs per TrueColor visual of the screen that can show it: that
+ * framebuffer, and the same without stencil for programs that insist on
+ * none (glmark2 rejects configs with bits it did not ask for; the stencil
+ * is still there on the host, unused).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,7 +28,7 @@ static void list_configs(Display *dpy, int screen, struct sgl_glx_screen_configs
 	XVisualInfo *vis = XGetVisualInfo(dpy, VisualScreenMask | VisualClassMask, &tmpl, &n);
 
 	sc->listed = true;
-	if (!vis || n <= 0 || !(sc->configs = calloc((size_t)n, sizeof(*sc->configs)))) {
+	if (!vis || n <= 0 || !(sc->configs = calloc(2 * (size_t)n, sizeof(*sc->configs)))) {
 		XFree(vis);
 		return;
 	}
@@ -34,12 +36,15 @@ static void list_configs(Display *dpy, int screen, struct sgl_glx_screen_configs
 		for (int i = 0; i < n; i++) {
 			if (vis[i].depth != depths[d])
 				continue;
-			sc->configs[sc->count++] = (struct __GLXFBConfigRec){
-				.screen = screen,
-				.visual = vis[i].visualid,
-				.depth = depths[d],
-				.id = (int)vis[i].visualid,
-			};
+			for (int stencil = 8; stencil >= 0; stencil -= 8) {
+				sc->configs[sc->count++] = (struct __GLXFBConfigRec){
+					.screen = screen,
+					.visual = vis[i].visualid,
+					.depth = depths[d],
+					.id = (int)vis[i].visualid + (stencil ? 0 : 0x10000),
+					.stencil = stencil,
+				};
+			}
 		}
 	}
 	XFree(vis);
@@ -101,8 +106,10 @@ static int config_attrib(GLXFBConfig c, int attrib, int *value)
 	case GLX_GREEN_SIZE:
 	case GLX_BLUE_SIZE:
 	case GLX_ALPHA_SIZE:
-	case GLX_STENCIL_SIZE:
 		*value = 8;
+		break;
+	case GLX_STENCIL_SIZE:
+		*value = c->stencil;
 		break;
 	case GLX_DEPTH_SIZE:
 		*value = 24;
@@ -221,6 +228,15 @@ static GLXFBConfig *choose(Display *dpy, int screen, const int *attribs, int *co
 	if (!n) {
 		free(out);
 		return NULL;
+	}
+	/* GLX sorts smaller stencil buffers first; otherwise the listed
+	 * order (a stable insertion sort: the lists are short). */
+	for (int i = 1; attribs && i < n; i++) {
+		GLXFBConfig c = out[i];
+		int j = i;
+		for (; j > 0 && out[j - 1]->stencil > c->stencil; j--)
+			out[j] = out[j - 1];
+		out[j] = c;
 	}
 	*count = n;
 	return out;

@@ -26,6 +26,7 @@ struct __GLXFBConfigRec {
 	VisualID visual;
 	int depth;          /* the visual's: 24, 32 for ARGB visuals, 16, 15 */
 	int id;             /* GLX_FBCONFIG_ID */
+	int stencil;        /* GLX_STENCIL_SIZE: 8, or 0 for programs that want none */
 };
 
 struct __GLXcontextRec {
