@@ -3,7 +3,8 @@
 # glxgears (FPS) and glmark2 (score, 14 scenes at 800x600) with the scripts
 # of ../shared/conformance (gears_fps.sh, glmark_subset.sh), once with
 # -P native (the system's Mesa) and once through the drop-in libGL and an
-# sgl-host this script starts on a shared-memory file. Prints both figures,
+# sgl-host this script starts, over shared memory and over TCP. Prints the
+# figures,
 # the ratio and the target of the performance issue (glxgears >= 0.8x native,
 # glmark2 >= 0.75x), and glmark2's scenes side by side.
 #
@@ -83,15 +84,17 @@ i=0
 while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -e "/tmp/.X11-unix/X$n" ] || { echo "bench_apps: Xvfb did not start"; exit 1; }
 
-"$host" --shm-path "$shm" -x -L info >"$dir/host.log" 2>&1 &
+port=$((22000 + $$ % 20000))
+"$host" -l shm -l "tcp:127.0.0.1:$port" --shm-path "$shm" -x -L info >"$dir/host.log" 2>&1 &
 host_pid=$!
 i=0
-until grep -q "listening on" "$dir/host.log" 2>/dev/null || [ $i -ge 200 ]; do
+until [ "$(grep -c "listening on" "$dir/host.log")" -ge 2 ] || [ $i -ge 200 ]; do
 	sleep 0.1; i=$((i + 1))
 done
-grep -q "listening on" "$dir/host.log" ||
+[ "$(grep -c "listening on" "$dir/host.log")" -ge 2 ] ||
 	{ echo "bench_apps: sgl-host did not start:"; cat "$dir/host.log"; exit 1; }
 printf 'LD_LIBRARY_PATH=%s\nSGL_TRANSPORT=shm:%s\n' "$libgl_dir" "$shm" >"$dir/sgl.env"
+printf 'LD_LIBRARY_PATH=%s\nSGL_TRANSPORT=tcp:127.0.0.1:%s\n' "$libgl_dir" "$port" >"$dir/tcp.env"
 echo "bench_apps: DISPLAY $DISPLAY; $(grep "listening on" "$dir/host.log")"
 
 # ---- Runs: native and ours alternate ----
@@ -112,47 +115,33 @@ run glmark-native "$conf/glmark_subset.sh" -P native -n "$glmark_runs" -d "$glma
 	-s "$size" "$dir/glmark-native"
 run glmark-sgl "$conf/glmark_subset.sh" -P none -e "$dir/sgl.env" -n "$glmark_runs" \
 	-d "$glmark_secs" -s "$size" "$dir/glmark-sgl"
-
-# glmark2 2023.01 rejects every config that has a component its visual
-# config did not ask for (the default asks for stencil 0): when ours offers
-# none it takes, glmark2 is measured again on both pipelines asking for
-# stencil 8, so there is still a fair ratio.
-glmark_note=
-if grep -q "Failed to find suitable GLX FB config" "$dir/glmark-sgl/run1.log" 2>/dev/null &&
-	! grep -q "^score=[0-9]" "$dir/glmark-sgl.out"; then
-	glmark_note="--visual-config stencil=8"
-	printf '#!/bin/sh\nexec "$@" --visual-config stencil=8\n' >"$dir/stencil8.sh"
-	chmod +x "$dir/stencil8.sh"
-	run glmark-s8-native "$conf/glmark_subset.sh" -P native -w "$dir/stencil8.sh" \
-		-n "$glmark_runs" -d "$glmark_secs" -s "$size" "$dir/glmark-s8-native"
-	run glmark-s8-sgl "$conf/glmark_subset.sh" -P none -e "$dir/sgl.env" \
-		-w "$dir/stencil8.sh" -n "$glmark_runs" -d "$glmark_secs" -s "$size" \
-		"$dir/glmark-s8-sgl"
-fi
+run gears-tcp "$conf/gears_fps.sh" -P none -e "$dir/tcp.env" -n "$gears_runs" \
+	-t "$gears_secs" -s "$size" "$dir/gears-tcp"
+run glmark-tcp "$conf/glmark_subset.sh" -P none -e "$dir/tcp.env" -n "$glmark_runs" \
+	-d "$glmark_secs" -s "$size" "$dir/glmark-tcp"
 
 # ---- Figures ----
 gears() { sed -n 's/^glxgears median_fps=\([0-9.]*\).*/\1/p' "$dir/$1.out"; }
 score() { sed -n 's/^score=\([0-9.]*\) .*/\1/p' "$dir/$1.out"; }
 status=0
-# line NAME UNIT NATIVE OURS TARGET LABEL [NOTE]: LABEL-native and LABEL-sgl
-# are the runs' names.
+# line NAME UNIT NATIVE OURS TARGET NATIVE_RUN OUR_RUN TRANSPORT: the runs'
+# names.
 line() {
 	if [ -z "$3" ] || [ -z "$4" ] || [ "$4" = NA ] || [ "$3" = NA ]; then
 		printf '%-9s FAILED: no figure (native "%s", sgl-host "%s")\n' "$1" "$3" "$4"
-		for l in "$6-native" "$6-sgl"; do
+		for l in "$6" "$7"; do
 			{ cat "$dir/$l.out"; grep -h "^Error" "$dir/$l"/*.log; } 2>/dev/null |
 				grep -iv "^run\|^renderer\|FPS=" | tail -4 | sed "s/^/  $l: /"
 		done
 		status=1
 		return
 	fi
-	awk -v n="$1" -v u="$2" -v a="$3" -v b="$4" -v t="$5" -v c="$(cat "$dir/$6-sgl.clients")" \
-		-v note="${7:-}" \
+	awk -v n="$1" -v u="$2" -v a="$3" -v b="$4" -v t="$5" -v c="$(cat "$dir/$7.clients")" \
+		-v tr="$8" \
 		'BEGIN { r = b / a;
-		printf "%-9s native %7.1f %s   sgl-host (shm) %7.1f %s   ratio %.2fx   " \
-		       "target >= %.2fx  %s%s%s\n", n, a, u, b, u, r, t,
+		printf "%-9s native %7.1f %s   sgl-host (%s) %7.1f %s   ratio %.2fx   " \
+		       "target >= %.2fx  %s%s\n", n, a, u, tr, b, u, r, t,
 		       (r >= t ? "PASS" : "BELOW TARGET"),
-		       (note != "" ? "  (both with " note ")" : ""),
 		       (c > 0 ? "" : "  (WARNING: sgl-host saw no client: not our libGL?)") }'
 }
 scenes() {   # NATIVE_DIR SGL_DIR
@@ -170,15 +159,11 @@ scenes() {   # NATIVE_DIR SGL_DIR
 }
 echo "bench_apps: $size, glxgears $gears_runs x ${gears_secs} s," \
 	"glmark2 $glmark_runs x 14 scenes x ${glmark_secs} s (medians)"
-line glxgears FPS "$(gears gears-native)" "$(gears gears-sgl)" 0.8 gears
-line glmark2 score "$(score glmark-native)" "$(score glmark-sgl)" 0.75 glmark
-if [ -n "$glmark_note" ]; then
-	line glmark2 score "$(score glmark-s8-native)" "$(score glmark-s8-sgl)" 0.75 glmark-s8 \
-		"$glmark_note"
-	scenes "$dir/glmark-s8-native" "$dir/glmark-s8-sgl"
-else
-	scenes "$dir/glmark-native" "$dir/glmark-sgl"
-fi
+line glxgears FPS "$(gears gears-native)" "$(gears gears-sgl)" 0.8 gears-native gears-sgl shm
+line glxgears FPS "$(gears gears-native)" "$(gears gears-tcp)" 0.8 gears-native gears-tcp tcp
+line glmark2 score "$(score glmark-native)" "$(score glmark-sgl)" 0.75 glmark-native glmark-sgl shm
+line glmark2 score "$(score glmark-native)" "$(score glmark-tcp)" 0.75 glmark-native glmark-tcp tcp
+scenes "$dir/glmark-native" "$dir/glmark-sgl"
 if grep -q "context lost\|session ended" "$dir/host.log"; then
 	echo "bench_apps: sgl-host reported:"
 	grep "context lost\|session ended" "$dir/host.log" | sed 's/^/  /'

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Installs the Debian packages the build (and, with --tests, the test suite)
-# needs, when they are missing. Debian 12. Needs root or sudo.
+# Installs the Debian packages the build needs, when they are missing, and
+# with --tests those of the test suite, with --apps those of the application
+# checks (tests/apps.sh), with --run those of scripts/run.sh. Debian 12.
+# Needs root or sudo.
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
@@ -8,10 +10,17 @@ build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-d
        libxext-dev libglvnd-dev libgl-dev libgles-dev"
 tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
 run="xvfb x11-utils mesa-utils"
+apps="xvfb mesa-utils glmark2-x11 apitrace python3"
 
 pkgs=$build
-[ "${1:-}" = "--tests" ] && pkgs="$pkgs $tests"
-[ "${1:-}" = "--run" ] && pkgs="$pkgs $run"
+for opt in "$@"; do
+	case $opt in
+	--tests) pkgs="$pkgs $tests" ;;
+	--run) pkgs="$pkgs $run" ;;
+	--apps) pkgs="$pkgs $apps" ;;
+	*) echo "deps: unknown option $opt" >&2; exit 2 ;;
+	esac
+done
 
 missing=""
 for p in $pkgs; do

@@ -4,7 +4,7 @@
 # libFuzzer run on the submit entry point (FUZZ_SECONDS, default 60).
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/deps.sh --tests
+sh scripts/deps.sh --tests --apps
 export EGL_PLATFORM=surfaceless
 
 echo "== build and test"
@@ -19,6 +19,9 @@ ninja -C build-asan >/dev/null
 # Mesa's own allocations at exit are not ours to chase.
 ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-asan --print-errorlogs
+
+echo "== real applications through sgl-host (tests/apps.sh)"
+sh tests/apps.sh build/examples/sgl-host build/guest/glx
 
 if [ -x scripts/fuzz.sh ] || [ -f scripts/fuzz.sh ]; then
 	echo "== fuzz sglhost_context_submit for ${FUZZ_SECONDS:-60} s"

@@ -338,7 +338,7 @@ int sgl_session_run(const struct sgl_session_config *cfg, struct sgl_channel *ch
 		if (!r)
 			r = handle(&s, &h, s.msg);
 	}
-	if (r == -EPIPE)
+	if (r == -EPIPE || r == -ECONNRESET)   /* a reset: it left with bytes unread */
 		logf_(&s, SGLHOST_LOG_INFO, "%s: client \"%s\" left", ch->peer, s.name);
 	else
 		logf_(&s, SGLHOST_LOG_WARN, "%s: session ended: %s", ch->peer, strerror(-r));
@@ -347,5 +347,5 @@ int sgl_session_run(const struct sgl_session_config *cfg, struct sgl_channel *ch
 	free(s.contexts);
 	free(s.msg);
 	free(s.frame);
-	return r == -EPIPE ? 0 : r;
+	return r == -EPIPE || r == -ECONNRESET ? 0 : r;
 }

@@ -1,0 +1,143 @@
+#!/bin/sh
+# Real applications through sgl-host, under their own Xvfb (-noreset):
+#   - glxgears, and the 14 glmark2 scenes of the conformance subset, run to
+#     the end through our libGL.so.1 over shared memory and over TCP;
+#   - a glmark2 trace recorded natively (apitrace) is replayed natively and
+#     through sgl-host over each transport; the frames glretrace captures
+#     must match native llvmpipe's within a small tolerance
+#     (tests/frame_compare.py).
+# Usage: apps.sh SGL_HOST LIBGL_DIR   (LIBGL_DIR holds our libGL.so.1)
+# Needs glxgears (mesa-utils), glmark2 (glmark2-x11), apitrace, Xvfb:
+# scripts/deps.sh --apps. Prints "N passed, N failed"; exits 77 when a
+# program is missing.
+set -u
+host=$(readlink -f "$1")
+libgl_dir=$(readlink -f "$2")
+here=$(cd "$(dirname "$0")" && pwd)
+secs=${APPS_SCENE_SECONDS:-1}
+for p in Xvfb glxgears glmark2 apitrace glretrace python3; do
+	command -v "$p" >/dev/null || { echo "apps: $p is missing (scripts/deps.sh --apps)"; exit 77; }
+done
+
+dir=$(mktemp -d)
+shm=/dev/shm/sgl-apps-$$
+passed=0
+failed=0
+xvfb_pid=
+host_pid=
+cleanup() {
+	for pid in $host_pid $xvfb_pid; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$dir" "$shm"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+result() {   # status name log
+	if [ "$1" -eq 0 ]; then
+		echo "ok - $2"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $2"
+		[ -f "$3" ] && tail -15 "$3" | sed 's/^/# /'
+		failed=$((failed + 1))
+	fi
+}
+
+n=$((300 + $$ % 100))
+while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
+env -u LD_LIBRARY_PATH Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp \
+	>"$dir/xvfb.log" 2>&1 &
+xvfb_pid=$!
+export DISPLAY=":$n"
+i=0
+while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+
+port=$((21000 + $$ % 20000))
+"$host" --listen shm --listen "tcp:127.0.0.1:$port" --shm-path "$shm" -x -L info \
+	--exit-after 900 >"$dir/host.log" 2>&1 &
+host_pid=$!
+i=0
+until [ "$(grep -c "listening on" "$dir/host.log" 2>/dev/null)" -ge 2 ] || [ $i -ge 200 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+
+# The conformance subset's scenes (../shared/conformance/glmark_subset.sh).
+cat >"$dir/scenes.txt" <<EOF
+build:use-vbo=false:duration=$secs
+build:use-vbo=true:duration=$secs
+texture:texture-filter=nearest:duration=$secs
+texture:texture-filter=mipmap:duration=$secs
+shading:shading=gouraud:duration=$secs
+shading:shading=phong:duration=$secs
+bump:bump-render=high-poly:duration=$secs
+effect2d:kernel=0,1,0;1,-4,1;0,1,0;:duration=$secs
+pulsar:light=false:quads=5:texture=false:duration=$secs
+desktop:blur-radius=5:effect=blur:passes=1:separable=true:windows=4:duration=$secs
+buffer:columns=200:interleave=false:update-dispersion=0.9:update-fraction=0.5:update-method=map:duration=$secs
+buffer:columns=200:interleave=false:update-dispersion=0.9:update-fraction=0.5:update-method=subdata:duration=$secs
+loop:fragment-steps=5:fragment-uniform=false:vertex-steps=5:duration=$secs
+jellyfish:duration=$secs
+EOF
+
+# Whether the host logged a lost context or a broken session since line $1.
+host_clean() {
+	! tail -n +"$1" "$dir/host.log" | grep -q "context lost\|session ended"
+}
+
+ours() {   # transport command...
+	transport=$1
+	shift
+	LD_LIBRARY_PATH=$libgl_dir SGL_TRANSPORT=$transport "$@"
+}
+
+for t in shm tcp; do
+	case $t in
+	shm) spec=shm:$shm ;;
+	tcp) spec=tcp:127.0.0.1:$port ;;
+	esac
+	from=$(($(wc -l <"$dir/host.log") + 1))
+	log=$dir/gears-$t.log
+	ours "$spec" timeout 7 glxgears -geometry 400x300 >"$log" 2>&1
+	grep -q "frames in" "$log" && host_clean "$from"
+	result $? "$t: glxgears ($(grep -o '[0-9.]* FPS' "$log" | tail -1))" "$log"
+
+	from=$(($(wc -l <"$dir/host.log") + 1))
+	log=$dir/glmark-$t.log
+	ours "$spec" timeout 120 glmark2 -s 400x300 -f "$dir/scenes.txt" >"$log" 2>&1
+	scenes=$(grep -c "FPS:" "$log")
+	[ "$scenes" -eq 14 ] && grep -q "glmark2 Score" "$log" && host_clean "$from"
+	result $? "$t: glmark2, $scenes of 14 scenes ($(grep -o 'Score: [0-9]*' "$log"))" "$log"
+done
+
+# Frames: a short trace of the scenes, recorded on native llvmpipe.
+sed "s/duration=$secs/duration=0.3/" "$dir/scenes.txt" >"$dir/short.txt"
+timeout 120 apitrace trace -o "$dir/scenes.trace" glmark2 -s 320x240 -f "$dir/short.txt" \
+	>"$dir/trace.log" 2>&1
+if [ ! -s "$dir/scenes.trace" ]; then
+	result 1 "apitrace recorded the glmark2 scenes natively" "$dir/trace.log"
+else
+	snap="--snapshot-interval=${APPS_SNAPSHOT_INTERVAL:-20}"
+	timeout 120 glretrace -s - $snap "$dir/scenes.trace" >"$dir/native.pnm" 2>"$dir/native.log"
+	for t in shm tcp; do
+		case $t in
+		shm) spec=shm:$shm ;;
+		tcp) spec=tcp:127.0.0.1:$port ;;
+		esac
+		from=$(($(wc -l <"$dir/host.log") + 1))
+		ours "$spec" timeout 120 glretrace -s - $snap "$dir/scenes.trace" \
+			>"$dir/sgl-$t.pnm" 2>"$dir/sgl-$t.log"
+		python3 "$here/frame_compare.py" "$dir/native.pnm" "$dir/sgl-$t.pnm" \
+			>"$dir/cmp-$t.log" 2>&1 && host_clean "$from"
+		result $? "$t: glretrace frames vs native: $(tail -1 "$dir/cmp-$t.log")" \
+			"$dir/cmp-$t.log"
+	done
+fi
+
+if ! kill -0 "$host_pid" 2>/dev/null; then
+	result 1 "sgl-host still running at the end" "$dir/host.log"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
