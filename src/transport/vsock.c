@@ -19,19 +19,7 @@
  * socket get their turn under a flooding guest. */
 #define TX_BUDGET 256
 
-__attribute__((format(printf, 3, 4)))
-static void logf_(struct sgl_vsock *dev, enum sglhost_log_level level, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	if (!dev->log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	dev->log(dev->log_user, level, msg);
-}
+#define logf_(dev, ...) sgl_vu_log((dev)->log, (dev)->log_user, __VA_ARGS__)
 
 static struct sgl_vsock_conn *find(struct sgl_vsock *dev, uint32_t guest_port)
 {
