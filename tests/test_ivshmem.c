@@ -1028,6 +1028,19 @@ static void test_doorbell_session(void **state)
 	unsetenv("SGL_IVSHMEM_DEV");
 }
 
+/* A guest of VM `q` connects and says `hello` (3 letters) to the host. */
+static void vm_session(struct fixture *f, struct fake_qemu *q, const char *hello,
+		       struct sgl_channel **g, struct sgl_channel **h)
+{
+	char buf[4];
+	vm_device(f, q);
+	*g = guest_connect(f);
+	*h = accept_one(f->l);
+	assert_int_equal((*g)->ops->write(*g, hello, 4), 0);
+	assert_int_equal(read_exact(*h, buf, 4), 0);
+	assert_string_equal(buf, hello);
+}
+
 /* Two VMs get two memories; one that leaves ends its sessions and frees
  * its peer id, and the other is still served. */
 static void test_doorbell_vms(void **state)
@@ -1048,16 +1061,11 @@ static void test_doorbell_vms(void **state)
 	view_slot(a.map, 1)->pad0[0] = 0x77;
 	assert_int_equal(view_slot(b.map, 1)->pad0[0], 0);
 
-	vm_device(f, &a);
-	struct sgl_channel *ga = guest_connect(f);
-	struct sgl_channel *ha = accept_one(f->l);
-	assert_int_equal(ga->ops->write(ga, "vm1", 4), 0);
-	assert_int_equal(read_exact(ha, buf, 4), 0);
-	assert_string_equal(buf, "vm1");
+	struct sgl_channel *ga, *ha;
+	vm_session(f, &a, "vm1", &ga, &ha);
 
 	/* VM 1 goes away: its session ends */
-	close(a.sock);
-	a.sock = -2;
+	shutdown(a.sock, SHUT_RDWR);
 	uint64_t t0 = now_ns();
 	assert_int_equal(ha->ops->read(ha, buf, sizeof(buf)), 0);
 	assert_true(now_ns() - t0 < 1000000000ull);
@@ -1073,12 +1081,8 @@ static void test_doorbell_vms(void **state)
 	assert_int_equal(view_slot(c.map, 1)->pad0[0], 0);
 
 	/* VM 2 still works */
-	vm_device(f, &b);
-	struct sgl_channel *gb = guest_connect(f);
-	struct sgl_channel *hb = accept_one(f->l);
-	assert_int_equal(gb->ops->write(gb, "vm2", 4), 0);
-	assert_int_equal(read_exact(hb, buf, 4), 0);
-	assert_string_equal(buf, "vm2");
+	struct sgl_channel *gb, *hb;
+	vm_session(f, &b, "vm2", &gb, &hb);
 	assert_int_equal(hb->ops->write(hb, "ok!", 4), 0);
 	assert_int_equal(read_exact(gb, buf, 4), 0);
 	gb->ops->destroy(gb);
@@ -1090,14 +1094,9 @@ static void test_doorbell_vms(void **state)
 	int64_t v;
 	int fd;
 	assert_int_equal(recv_msg(b.sock, &v, &fd, 1000), -EPIPE);
+	qemu_close(&a);
 	qemu_close(&b);
 	qemu_close(&c);
-	close(a.memfd);
-	munmap(a.map, a.size);
-	for (int i = 0; i < VECTORS; i++) {
-		close(a.host_efd[i]);
-		close(a.guest_efd[i]);
-	}
 }
 
 int main(void)
