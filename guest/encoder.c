@@ -2,6 +2,7 @@
 #include "encoder.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #define MIN_BATCH 4096
@@ -37,7 +38,22 @@ void sgl_enc_finish(struct sgl_enc *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* The flush timer holds the encoder for one send (timer.c). */
+void sgl_enc_wait_timer(struct sgl_enc *e)
+{
+	while (atomic_load_explicit(&e->timer_flushing, memory_order_acquire))
+		sched_yield();
+}
+
 int sgl_enc_flush(struct sgl_enc *e)
+{
+	sgl_enc_enter(e);
+	int r = sgl_enc_send(e);
+	sgl_enc_leave(e);
+	return r;
+}
+
+int sgl_enc_send(struct sgl_enc *e)
 {
 	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;

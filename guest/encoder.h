@@ -9,6 +9,7 @@
 #ifndef SGL_GUEST_ENCODER_H
 #define SGL_GUEST_ENCODER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,15 +87,56 @@ struct sgl_enc {
 	size_t nstrings, strings_cap;
 	GLenum client_active_texture;
 	uint64_t commands;
+	/* The flush timer (timer.c) sends a batch left waiting while the
+	 * owning thread is outside GL. The owner marks its calls with
+	 * sgl_enc_enter/leave: plain stores, the timer pays for the fences.
+	 * `calls` is odd while the owner is inside a call and moves with
+	 * every call; `depth` counts nested ones (owner only). */
+	_Atomic uint32_t calls;
+	_Atomic uint32_t timer_flushing;  /* the timer holds the encoder */
+	uint32_t depth;
+	uint32_t timer_seen;              /* the timer's: `calls` at its last look */
+	bool timer_pending;               /* the timer's: calls since it last looked */
 };
+
+void sgl_enc_wait_timer(struct sgl_enc *e);
+
+/* Around every use of an encoder by its owning thread (entry points, swap,
+ * make current): the flush timer never touches it in between. */
+static inline __attribute__((always_inline)) void sgl_enc_enter(struct sgl_enc *e)
+{
+	uint32_t v = atomic_load_explicit(&e->calls, memory_order_relaxed);
+	if (v & 1) {
+		e->depth++;
+		return;
+	}
+	atomic_store_explicit(&e->calls, v + 1, memory_order_relaxed);
+	/* The timer's membarrier() orders this store before its look at
+	 * `calls`; only the compiler must not move them. */
+	atomic_signal_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&e->timer_flushing, memory_order_relaxed))
+		sgl_enc_wait_timer(e);
+}
+
+static inline __attribute__((always_inline)) void sgl_enc_leave(struct sgl_enc *e)
+{
+	if (e->depth) {
+		e->depth--;
+		return;
+	}
+	uint32_t v = atomic_load_explicit(&e->calls, memory_order_relaxed);
+	atomic_store_explicit(&e->calls, v + 1, memory_order_release);
+}
 
 /* batch_size: bytes of the batch buffer (it grows for larger commands). */
 int sgl_enc_init(struct sgl_enc *e, size_t batch_size, const struct sgl_transport_ops *ops,
 		 void *user);
 void sgl_enc_finish(struct sgl_enc *e);
 
-/* Sends what is batched. 0 or <0. */
+/* Sends what is batched. 0 or <0. sgl_enc_send: the same for a caller that
+ * already holds the encoder (the flush timer). */
 int sgl_enc_flush(struct sgl_enc *e);
+int sgl_enc_send(struct sgl_enc *e);
 
 /* Slow path of sgl_enc_begin: flush and make room for `bytes`. */
 uint8_t *sgl_enc_begin_slow(struct sgl_enc *e, uint32_t op, uint64_t bytes);

@@ -1,4 +1,5 @@
 #include "runtime.h"
+#include "timer.h"
 
 #include "png.h"
 
@@ -59,6 +60,7 @@ struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
 		free(c);
 		return NULL;
 	}
+	sgl_timer_add(&c->enc);
 	return c;
 }
 
@@ -68,6 +70,7 @@ void sgl_context_free(struct sgl_context *c)
 		return;
 	if (sgl_current_enc == &c->enc)
 		sgl_context_make_current(NULL);
+	sgl_timer_remove(&c->enc);
 	sgl_enc_flush(&c->enc);
 	sgl_session_destroy_context(c->link.session, c->id);
 	sgl_session_link_finish(&c->link);
@@ -98,7 +101,9 @@ void sgl_context_resize(struct sgl_context *c, uint32_t width, uint32_t height)
 		return;
 	c->width = width;
 	c->height = height;
+	sgl_enc_enter(&c->enc);
 	sgl_enc_sglResizeSurface(&c->enc, width, height);
+	sgl_enc_leave(&c->enc);
 }
 
 /*
@@ -185,7 +190,9 @@ static void present_and_keep(void *user, const struct sgl_frame *f)
 int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user)
 {
 	struct present_chain p = { present, user };
-	if (getenv("SGL_DUMP_FRAME"))
-		return sgl_session_swap(&c->enc, present_and_keep, &p);
-	return sgl_session_swap(&c->enc, present, user);
+	sgl_enc_enter(&c->enc);
+	int r = getenv("SGL_DUMP_FRAME") ? sgl_session_swap(&c->enc, present_and_keep, &p) :
+					   sgl_session_swap(&c->enc, present, user);
+	sgl_enc_leave(&c->enc);
+	return r;
 }

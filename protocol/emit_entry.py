@@ -26,8 +26,16 @@ def entry_c(cmds):
                 if c.ret != 'void':
                     L.append(f'\treturn ({c.ret})0;')
             else:
-                call = f'sgl_enc_{c.name}(sgl_current_encoder(){", " if args else ""}{args})'
-                L.append(f'\t{"return " if c.ret != "void" else ""}{call};')
+                call = f'sgl_enc_{c.name}(e_{", " if args else ""}{args})'
+                L.append('\tstruct sgl_enc *e_ = sgl_current_encoder();')
+                L.append('\tsgl_enc_enter(e_);')
+                if c.ret != 'void':
+                    L.append(f'\t{c.ret} r_ = {call};')
+                    L.append('\tsgl_enc_leave(e_);')
+                    L.append('\treturn r_;')
+                else:
+                    L.append(f'\t{call};')
+                    L.append('\tsgl_enc_leave(e_);')
             L.append('}')
     L.append('')
     L.append('static const struct sgl_entry_point entry_points[] = {')

@@ -2,6 +2,7 @@
 # End to end on this machine: sgl-host serves each local transport (shm,
 # unix, tcp) and GL programs render through the guest libraries:
 #   - tests/guest_program (the guest runtime, no X), checking the frames;
+#   - with $TIMER_PROGRAM: tests/timer_program, the batch flush timer;
 #   - with GLX_SMOKE: glx_smoke under Xvfb through the drop-in libGL.so.1 and,
 #     with GLVND_DIR, through glvnd and libGLX_sgl.so.0, checking the window.
 #   - with $EGL_SMOKE and $EGL_VENDOR_JSON in the environment: egl_smoke
@@ -69,6 +70,14 @@ clients() {   # name client-transport
 	case "$2" in shm*|unix:*) frames=shared ;; esac
 	GUEST_PROGRAM_FRAMES=$frames SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/prog.log" 2>&1
 	result $? "$1: guest_program (frames $frames)" "$dir/prog.log"
+	if [ -n "${TIMER_PROGRAM:-}" ]; then
+		TIMER_EXPECT=flushed SGL_TRANSPORT="$2" timeout 60 "$TIMER_PROGRAM" \
+			>"$dir/timer.log" 2>&1
+		result $? "$1: the flush timer sends a batch left waiting" "$dir/timer.log"
+		TIMER_EXPECT=waiting SGL_FLUSH_MS=0 SGL_TRANSPORT="$2" timeout 60 \
+			"$TIMER_PROGRAM" >"$dir/timer.log" 2>&1
+		result $? "$1: with SGL_FLUSH_MS=0 the batch waits" "$dir/timer.log"
+	fi
 	if [ "$frames" = shared ]; then
 		GUEST_PROGRAM_FRAMES=message SGL_NO_SHARED_FRAMES=1 SGL_TRANSPORT="$2" \
 			timeout 60 "$prog" >"$dir/prog.log" 2>&1

@@ -308,8 +308,11 @@ static void bind_surface(struct sgl_egl_context *c, struct sgl_egl_surface *s)
 		return;
 	c->bound_once = true;
 	if (w != c->created_width || h != c->created_height) {
-		sgl_enc_glViewport(&c->sgl->enc, 0, 0, (GLsizei)w, (GLsizei)h);
-		sgl_enc_glScissor(&c->sgl->enc, 0, 0, (GLsizei)w, (GLsizei)h);
+		struct sgl_enc *e = &c->sgl->enc;
+		sgl_enc_enter(e);
+		sgl_enc_glViewport(e, 0, 0, (GLsizei)w, (GLsizei)h);
+		sgl_enc_glScissor(e, 0, 0, (GLsizei)w, (GLsizei)h);
+		sgl_enc_leave(e);
 	}
 }
 

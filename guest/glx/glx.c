@@ -199,8 +199,11 @@ static void bind_drawable(GLXContext ctx, Display *dpy, GLXDrawable draw)
 		return;
 	ctx->bound_once = true;
 	if (w != ctx->created_width || h != ctx->created_height) {
-		sgl_enc_glViewport(&ctx->sgl->enc, 0, 0, (GLsizei)w, (GLsizei)h);
-		sgl_enc_glScissor(&ctx->sgl->enc, 0, 0, (GLsizei)w, (GLsizei)h);
+		struct sgl_enc *e = &ctx->sgl->enc;
+		sgl_enc_enter(e);
+		sgl_enc_glViewport(e, 0, 0, (GLsizei)w, (GLsizei)h);
+		sgl_enc_glScissor(e, 0, 0, (GLsizei)w, (GLsizei)h);
+		sgl_enc_leave(e);
 	}
 }
 

@@ -1,0 +1,63 @@
+/*
+ * The flush timer, seen from the host: context A fills a buffer and then
+ * waits without glFlush; context B (sharing A's objects, current in another
+ * thread, so nothing of A is flushed on its behalf) reads the buffer back.
+ * With the timer (default) B sees the data; with SGL_FLUSH_MS=0 it must not
+ * (the batch is still in A's encoder). TIMER_EXPECT=flushed|waiting says
+ * which is checked. Exit: 0 as expected, 1 not, 2 no server.
+ */
+#define GL_GLEXT_PROTOTYPES
+#include <GL/gl.h>
+#include <GL/glext.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+static struct sgl_context *a, *b;
+static GLuint buffer;
+static const char data[16] = "flushed by timer";
+static char seen[16];
+static GLenum seen_error;
+
+static void *read_in_b(void *arg)
+{
+	(void)arg;
+	sgl_context_make_current(b);
+	glGetError();
+	glBindBuffer(GL_ARRAY_BUFFER, buffer);
+	glGetBufferSubData(GL_ARRAY_BUFFER, 0, sizeof(seen), seen);
+	seen_error = glGetError();
+	sgl_context_make_current(NULL);
+	return NULL;
+}
+
+int main(void)
+{
+	const char *expect = getenv("TIMER_EXPECT");
+	if (!expect)
+		expect = "flushed";
+	if (!(a = sgl_context_new(1, 0, 0, NULL, 16, 16)) || !(b = sgl_context_new(1, 0, 0, a, 16, 16)))
+		return 2;
+	sgl_context_make_current(a);
+	glGetError();   /* a round trip: everything before is on the host */
+	glGenBuffers(1, &buffer);
+	glBindBuffer(GL_ARRAY_BUFFER, buffer);
+	glBufferData(GL_ARRAY_BUFFER, sizeof(data), data, GL_STATIC_DRAW);
+	usleep(200 * 1000);   /* no GL call: only the timer can send the batch */
+
+	pthread_t t;
+	pthread_create(&t, NULL, read_in_b, NULL);
+	pthread_join(t, NULL);
+	bool flushed = seen_error == GL_NO_ERROR && !memcmp(seen, data, sizeof(data));
+	printf("timer_program: B %s A's buffer (error 0x%x), expected %s\n",
+	       flushed ? "sees" : "does not see", seen_error, expect);
+
+	sgl_context_make_current(NULL);
+	sgl_context_free(b);
+	sgl_context_free(a);
+	return flushed == !strcmp(expect, "flushed") ? 0 : 1;
+}
