@@ -97,8 +97,11 @@ static struct sgl_listener *open_listener(const struct server_options *o, const 
 	char err[256] = "";
 	struct sgl_listener *l;
 	if (!strcmp(spec, "shm")) {
-		struct sgl_shm_config sc = { o->shm_path, o->shm_slots, 1u << 20, o->remove_stale };
+		struct sgl_shm_config sc = { .path = o->shm_path, .slots = o->shm_slots,
+					     .ring_size = 1u << 20, .remove_stale = o->remove_stale };
 		l = sgl_shm_listen(&sc, err, sizeof(err));
+	} else if (sgl_ivshmem_spec(spec)) {
+		l = sgl_ivshmem_listen(spec, o->shm_slots, 1u << 20, err, sizeof(err));
 	} else {
 		l = sgl_stream_listen(spec, err, sizeof(err));
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sgl-host.h"
+#include "transport/listener.h"
 
 static enum sglhost_log_level log_level = SGLHOST_LOG_WARN;
 
@@ -38,7 +39,9 @@ static void usage(FILE *f)
 		"Serve OpenGL to guests (applications on this machine or in virtual machines)\n"
 		"through libsglhost.\n\n"
 		"Transports:\n"
-		"  -l, --listen=ADDR        shm, tcp:HOST:PORT, unix:PATH or vsock:CID:PORT;\n"
+		"  -l, --listen=ADDR        shm, tcp:HOST:PORT, unix:PATH, vsock:CID:PORT,\n"
+		"                           ivshmem:FILE[,size=S] (ivshmem-plain) or\n"
+		"                           ivshmem-doorbell:SOCKET[,vectors=N][,size=S];\n"
 		"                           may be given up to 4 times (default: shm)\n"
 		"  -p, --port=PORT          same as --listen=tcp:127.0.0.1:PORT\n"
 		"  -n, --network            with --port: listen on all interfaces (needs a token)\n"
@@ -66,16 +69,27 @@ static void usage(FILE *f)
 		"  -h, --help               show this help\n");
 }
 
+/* The QEMU arguments for each ivshmem listener (sizes included), or for
+ * the plain one a user would start. */
 static void print_vm_args(const struct server_options *o)
 {
-	printf("# QEMU, shared memory through ivshmem (guest maps BAR2; see docs/vm.md):\n"
-	       "-object memory-backend-file,id=sglmem,share=on,mem-path=%s,size=64M \\\n"
-	       "-device ivshmem-plain,memdev=sglmem\n\n"
-	       "# libvirt:\n"
-	       "<shmem name='sgl'>\n  <model type='ivshmem-plain'/>\n  <size unit='M'>64</size>\n"
-	       "</shmem>\n\n"
+	static const char *const dflt = "ivshmem:/dev/shm/sgl-ivshmem";
+	bool any = false;
+	for (int i = 0; i <= o->nlisten; i++) {
+		const char *spec = i < o->nlisten ? o->listen[i] : dflt;
+		char buf[512];
+		if (!sgl_ivshmem_spec(spec) || (i == o->nlisten && any))
+			continue;
+		if (sgl_ivshmem_qemu_args(spec, o->shm_slots, 1u << 20, buf, sizeof(buf)) < 0) {
+			fprintf(stderr, "sgl-host: %s\n", buf);
+			continue;
+		}
+		printf("# QEMU, with sgl-host -l %s:\n%s\n", spec, buf);
+		any = true;
+	}
+	printf("# in the guest: SGL_TRANSPORT=ivshmem (or ivshmem:BDF)\n\n"
 	       "# TCP from a user-mode network guest: sgl-host -p 3000, then in the guest\n"
-	       "#   SGL_TRANSPORT=tcp:10.0.2.2:3000\n", o->shm_path);
+	       "#   SGL_TRANSPORT=tcp:10.0.2.2:3000\n");
 }
 
 static int parse_size(const char *s, uint32_t *w, uint32_t *h)

@@ -9,6 +9,7 @@
 
 #include "channel.h"
 #include "sgl_session.h"
+#include "ivshmem.h"
 #include "shm.h"
 #include "stream.h"
 
@@ -66,6 +67,10 @@ static struct sgl_channel *connect_to(const char *t, char *err, size_t err_size)
 		return sgl_shm_connect("/dev/shm/sgl", err, err_size);
 	if (!strncmp(t, "shm:", 4))
 		return sgl_shm_connect(t + 4, err, err_size);
+	if (!strcmp(t, "ivshmem"))
+		return sgl_ivshmem_connect(NULL, err, err_size);
+	if (!strncmp(t, "ivshmem:", 8))
+		return sgl_ivshmem_connect(t + 8, err, err_size);
 	return sgl_stream_connect(t, err, err_size);
 }
 

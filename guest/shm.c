@@ -4,14 +4,24 @@
  * is ours to write and its reply ring ours to read (protocol/sgl_shm.h,
  * docs/shm-layout.md).
  *
+ * The memory is a /dev/shm file here (sgl_shm_connect) or an ivshmem BAR2
+ * (ivshmem.c); both come to sgl_shm_attach.
+ *
  * The host is trusted no more than it trusts us: the header is copied and
- * checked before anything is mapped, addresses are computed from that
- * checked copy only, and the rings check every counter they read.
+ * checked before the memory is used (for a file, before it is mapped),
+ * addresses are computed from that checked copy only, and the rings check
+ * every counter they read.
+ *
+ * Where the host is in another kernel (host_pid 0: ivshmem), neither pids
+ * nor futexes cross: a thread beats our heartbeat in the slot, the host's
+ * heartbeat in the header tells us it lives, and we poll unless the
+ * transport has a doorbell.
  */
 #include "shm.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -26,13 +37,20 @@
 
 struct shm_guest {
 	struct sgl_channel base;
-	uint8_t *map;
-	size_t map_size;
+	struct sgl_shm_memory mem;
 	struct sgl_shm_header *hdr;
 	struct sgl_shm_slot *slot;
 	uint64_t claim;          /* our CONNECTED word */
 	uint64_t host_gen;       /* the host we connected to */
 	pid_t host_pid;          /* 0: not in our pid namespace */
+	bool remote;             /* host_pid 0: heartbeats */
+	uint32_t host_beat;      /* remote: the host's heartbeat last seen ... */
+	uint64_t host_beat_since;    /* ... and since when */
+	pthread_t beat_thread;
+	bool beating;
+	pthread_mutex_t beat_lock;
+	pthread_cond_t beat_cond;
+	bool beat_stop;
 	struct sgl_shm_end rx;   /* the reply ring */
 	struct sgl_shm_end tx;   /* the command ring */
 	struct sgl_shm_peer peer;
@@ -60,8 +78,28 @@ static void fail(char *err, size_t err_size, const char *fmt, ...)
  * The channel
  */
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The host's heartbeat stood still for SGL_SHM_HEARTBEAT_MS. */
+static bool host_beat_stopped(struct shm_guest *g)
+{
+	uint64_t now = now_ns();
+	uint32_t beat = atomic_load_explicit(&g->hdr->host_heartbeat, memory_order_relaxed);
+	if (beat != g->host_beat) {
+		g->host_beat = beat;
+		g->host_beat_since = now;
+		return false;
+	}
+	return now - g->host_beat_since > SGL_SHM_HEARTBEAT_MS * 1000000ull;
+}
+
 /* The host left our slot (CLOSED or FREE: the word changed), stopped, was
- * replaced by another host, or its process is gone. */
+ * replaced by another host, or its process (or heartbeat) is gone. */
 static int guest_check(void *user, bool slow)
 {
 	struct shm_guest *g = user;
@@ -75,6 +113,10 @@ static int guest_check(void *user, bool slow)
 		return SGL_SHM_GONE;
 	if (g->host_dead)
 		return SGL_SHM_GONE;
+	if (slow && g->remote && host_beat_stopped(g)) {
+		g->host_dead = true;
+		return SGL_SHM_GONE;
+	}
 	/* kill(2) with signal 0 "checks for the existence of a process". */
 	if (slow && g->host_pid > 0 && kill(g->host_pid, 0) == -1 && errno == ESRCH) {
 		g->host_dead = true;
@@ -104,8 +146,8 @@ static void guest_shutdown(struct sgl_channel *ch)
 	struct shm_guest *g = (struct shm_guest *)ch;
 
 	atomic_store_explicit(&g->shut, true, memory_order_seq_cst);
-	sgl_shm_kick(&g->slot->reply.head_futex);
-	sgl_shm_kick(&g->slot->cmd.tail_futex);
+	sgl_shm_wake_self(g->rx.notify, &g->slot->reply.head_futex);
+	sgl_shm_wake_self(g->tx.notify, &g->slot->cmd.tail_futex);
 }
 
 /* The first to leave marks the slot CLOSED, the second frees it. */
@@ -117,20 +159,37 @@ static void slot_leave(struct shm_guest *g)
 
 	if (atomic_compare_exchange_strong(&g->slot->claim, &w, closed)) {
 		/* The host's read sees the end, its blocked write too. */
-		sgl_shm_kick(&g->slot->cmd.head_futex);
-		sgl_shm_kick(&g->slot->reply.tail_futex);
+		sgl_shm_wake_peer(g->tx.notify, &g->slot->cmd.head_futex);
+		sgl_shm_wake_peer(g->rx.notify, &g->slot->reply.tail_futex);
 	} else if (w == closed) {
 		atomic_compare_exchange_strong(&g->slot->claim, &w, SGL_SHM_CLAIM(SGL_SHM_FREE, gen));
 	}
+}
+
+static void beat_stop(struct shm_guest *g)
+{
+	if (!g->beating)
+		return;
+	pthread_mutex_lock(&g->beat_lock);
+	g->beat_stop = true;
+	pthread_cond_signal(&g->beat_cond);
+	pthread_mutex_unlock(&g->beat_lock);
+	pthread_join(g->beat_thread, NULL);
+	pthread_cond_destroy(&g->beat_cond);
+	pthread_mutex_destroy(&g->beat_lock);
+	g->beating = false;
 }
 
 static void guest_destroy(struct sgl_channel *ch)
 {
 	struct shm_guest *g = (struct shm_guest *)ch;
 
+	beat_stop(g);
 	if (g->slot)
 		slot_leave(g);
-	munmap(g->map, g->map_size);
+	munmap(g->mem.map, g->mem.map_size);
+	if (g->mem.release)
+		g->mem.release(g->mem.user);
 	free(g);
 }
 
@@ -145,55 +204,107 @@ static const struct sgl_channel_ops guest_ops = {
  * Connecting
  */
 
+/* Every SGL_SHM_WAIT_MS for as long as the process lives: the host in
+ * another kernel cannot ask ours whether we still run. */
+static void *beat_main(void *arg)
+{
+	struct shm_guest *g = arg;
+	struct timespec t;
+
+	pthread_mutex_lock(&g->beat_lock);
+	while (!g->beat_stop) {
+		atomic_fetch_add_explicit(&g->slot->guest_heartbeat, 1, memory_order_relaxed);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		t.tv_nsec += SGL_SHM_WAIT_MS * 1000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&g->beat_cond, &g->beat_lock, &t);
+	}
+	pthread_mutex_unlock(&g->beat_lock);
+	return NULL;
+}
+
+/* The thread takes no signal of the application's. */
+static int beat_start(struct shm_guest *g)
+{
+	pthread_condattr_t ca;
+	sigset_t all, old;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&g->beat_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&g->beat_lock, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int r = pthread_create(&g->beat_thread, NULL, beat_main, g);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r) {
+		pthread_cond_destroy(&g->beat_cond);
+		pthread_mutex_destroy(&g->beat_lock);
+		return -r;
+	}
+	g->beating = true;
+	return 0;
+}
+
+const char *sgl_shm_header_check(const struct sgl_shm_header *h, uint64_t have, int *errnum)
+{
+	const char *why = sgl_shm_info_check(&h->info);
+	*errnum = EPROTO;
+	if (!why && !atomic_load(&h->host_alive)) {
+		*errnum = ECONNREFUSED;
+		why = "no host is serving it";
+	}
+	if (!why && (have < h->info.file_size || h->info.file_size > SIZE_MAX))
+		why = "shorter than its header says";
+	return why;
+}
+
 /* Copies the header out of the file and checks it; maps the file. */
-static int map_file(struct shm_guest *g, const char *path, struct sgl_shm_header *h,
+static int map_file(struct sgl_shm_memory *m, const char *path, struct sgl_shm_header *h,
 		    char *err, size_t err_size)
 {
 	struct stat st;
+	int e = EPROTO;
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		fail(err, err_size, "cannot open %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	int r = -EPROTO;
 	ssize_t got = pread(fd, h, sizeof(*h), 0);
-	const char *why = got == (ssize_t)sizeof(*h) ? sgl_shm_info_check(&h->info) : "too short";
-	if (!why && !atomic_load(&h->host_alive)) {
-		why = "no host is serving it";
-		r = -ECONNREFUSED;
-	}
-	if (!why && (fstat(fd, &st) < 0 || (uint64_t)st.st_size < h->info.file_size ||
-		     h->info.file_size > SIZE_MAX))
-		why = "shorter than its header says";
+	const char *why = got != (ssize_t)sizeof(*h) ? "too short" :
+			  fstat(fd, &st) < 0 ? "cannot stat" :
+			  sgl_shm_header_check(h, (uint64_t)st.st_size, &e);
 	if (why) {
 		fail(err, err_size, "%s: %s", path, why);
-		goto out;
+		close(fd);
+		return -e;
 	}
-	g->map_size = (size_t)h->info.file_size;
-	void *m = mmap(NULL, g->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (m == MAP_FAILED) {
-		r = -errno;
-		fail(err, err_size, "cannot map %s: %s", path, strerror(errno));
-		goto out;
-	}
-	g->map = m;
-	g->hdr = m;
-	r = 0;
-out:
+	m->map_size = (size_t)h->info.file_size;
+	void *map = mmap(NULL, m->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	e = errno;
 	close(fd);
-	errno = -r;
-	return r;
+	if (map == MAP_FAILED) {
+		fail(err, err_size, "cannot map %s: %s", path, strerror(e));
+		return -e;
+	}
+	m->map = map;
+	m->name = path;
+	return 0;
 }
 
 /* A compare-and-swap from FREE to CLAIMED with the next generation: of two
  * guests racing for one slot, exactly one wins it. *gen: the generation we
- * claimed (kept, never read back from the file). */
+ * claimed (kept, never read back from the memory). */
 static struct sgl_shm_slot *claim_slot(struct shm_guest *g, const struct sgl_shm_info *info,
 				       uint32_t *index, uint64_t *gen)
 {
 	for (uint32_t i = 0; i < info->slot_count; i++) {
 		uint64_t off = sgl_shm_slot_offset(info->ring_size, i);
-		struct sgl_shm_slot *s = (struct sgl_shm_slot *)(g->map + off);
+		struct sgl_shm_slot *s = (struct sgl_shm_slot *)(g->mem.map + off);
 		uint64_t w = atomic_load_explicit(&s->claim, memory_order_acquire);
 		if (SGL_SHM_CLAIM_STATE(w) != SGL_SHM_FREE)
 			continue;
@@ -217,47 +328,74 @@ static void connect_slot(struct shm_guest *g, uint32_t ring_size, uint64_t gen)
 	sgl_shm_ring_reset(&s->cmd);
 	sgl_shm_ring_reset(&s->reply);
 	atomic_store_explicit(&s->guest_pid, (uint32_t)getpid(), memory_order_relaxed);
-	sgl_shm_end_init(&g->tx, &s->cmd, base + sgl_shm_cmd_data(), ring_size, &g->broken);
+	sgl_shm_end_init(&g->tx, &s->cmd, base + sgl_shm_cmd_data(), ring_size, &g->broken,
+			 g->mem.tx);
 	sgl_shm_end_init(&g->rx, &s->reply, base + sgl_shm_reply_data(ring_size), ring_size,
-			 &g->broken);
+			 &g->broken, g->mem.rx);
 	g->claim = SGL_SHM_CLAIM(SGL_SHM_CONNECTED, gen);
 	atomic_store_explicit(&s->claim, g->claim, memory_order_release);
-	sgl_shm_kick(&g->hdr->doorbell);
+	sgl_shm_wake_peer(g->mem.tx, &g->hdr->doorbell);
 }
 
-struct sgl_channel *sgl_shm_connect(const char *path, char *err, size_t err_size)
+struct sgl_channel *sgl_shm_attach(const struct sgl_shm_memory *m, const struct sgl_shm_header *h,
+				   char *err, size_t err_size)
 {
-	struct sgl_shm_header h;
 	uint32_t index;
 	uint64_t gen;
-
-	if (!path)
-		path = SGL_SHM_DEFAULT_PATH;
 	struct shm_guest *g = calloc(1, sizeof(*g));
 	if (!g) {
 		fail(err, err_size, "shm: out of memory");
 		return NULL;
 	}
-	if (map_file(g, path, &h, err, err_size) < 0)
-		goto err_free;
-	g->host_gen = atomic_load(&h.host_generation);
-	uint32_t pid = atomic_load(&h.host_pid);
+	g->mem = *m;
+	g->hdr = (struct sgl_shm_header *)m->map;
+	g->host_gen = atomic_load(&h->host_generation);
+	uint32_t pid = atomic_load(&h->host_pid);
 	g->host_pid = pid <= INT32_MAX ? (pid_t)pid : 0;
-	g->slot = claim_slot(g, &h.info, &index, &gen);
+	g->remote = g->host_pid == 0;
+	const struct sgl_shm_notify *dflt = g->remote ? &sgl_shm_poll_notify : &sgl_shm_futex_notify;
+	if (!g->mem.rx)
+		g->mem.rx = dflt;
+	if (!g->mem.tx)
+		g->mem.tx = dflt;
+	g->host_beat = atomic_load(&g->hdr->host_heartbeat);
+	g->host_beat_since = now_ns();
+	g->slot = claim_slot(g, &h->info, &index, &gen);
 	if (!g->slot) {
 		errno = EBUSY;
-		fail(err, err_size, "%s: all %u slots are taken", path, h.info.slot_count);
-		goto err_unmap;
+		fail(err, err_size, "%s: all %u slots are taken", m->name, h->info.slot_count);
+		free(g);
+		return NULL;
 	}
-	connect_slot(g, h.info.ring_size, gen);
+	if (g->remote && beat_start(g) < 0) {
+		/* Give the slot back: nobody saw it. */
+		atomic_store(&g->slot->claim, SGL_SHM_CLAIM(SGL_SHM_FREE, gen));
+		errno = EAGAIN;
+		fail(err, err_size, "%s: cannot start the heartbeat thread", m->name);
+		free(g);
+		return NULL;
+	}
+	connect_slot(g, h->info.ring_size, gen);
 	g->base.ops = &guest_ops;
 	g->peer = (struct sgl_shm_peer){ .check = guest_check, .user = g };
 	snprintf(g->base.peer, sizeof(g->base.peer), "shm slot %u", index);
 	return &g->base;
+}
 
-err_unmap:
-	munmap(g->map, g->map_size);
-err_free:
-	free(g);
-	return NULL;
+struct sgl_channel *sgl_shm_connect(const char *path, char *err, size_t err_size)
+{
+	struct sgl_shm_memory m = { 0 };
+	struct sgl_shm_header h;
+
+	if (!path)
+		path = SGL_SHM_DEFAULT_PATH;
+	if (map_file(&m, path, &h, err, err_size) < 0)
+		return NULL;
+	struct sgl_channel *ch = sgl_shm_attach(&m, &h, err, err_size);
+	if (!ch) {
+		int e = errno;
+		munmap(m.map, m.map_size);
+		errno = e;
+	}
+	return ch;
 }

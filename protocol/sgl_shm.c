@@ -98,12 +98,44 @@ void sgl_shm_kick(_Atomic uint32_t *word)
 	futex_wake_all(word);
 }
 
+static void futex_wake(void *user, _Atomic uint32_t *word)
+{
+	(void)user;
+	futex_wake_all(word);
+}
+
+static void futex_wait(void *user, _Atomic uint32_t *word, uint32_t seen, int ms)
+{
+	(void)user;
+	sgl_shm_futex_wait(word, seen, ms);
+}
+
+const struct sgl_shm_notify sgl_shm_futex_notify = {
+	.wake = futex_wake, .wait = futex_wait, .interrupt = futex_wake, .local = true,
+};
+const struct sgl_shm_notify sgl_shm_poll_notify = { 0 };
+
+void sgl_shm_wake_peer(const struct sgl_shm_notify *n, _Atomic uint32_t *word)
+{
+	atomic_fetch_add_explicit(word, 1, memory_order_seq_cst);
+	if (n->wake)
+		n->wake(n->user, word);
+}
+
+void sgl_shm_wake_self(const struct sgl_shm_notify *n, _Atomic uint32_t *word)
+{
+	atomic_fetch_add_explicit(word, 1, memory_order_seq_cst);
+	if (n->interrupt)
+		n->interrupt(n->user, word);
+}
+
 /* The waker's half: `counter` was just stored with release. */
-static void wake_if_sleeping(_Atomic uint32_t *sleeping, _Atomic uint32_t *word)
+static void wake_if_sleeping(const struct sgl_shm_notify *n, _Atomic uint32_t *sleeping,
+			     _Atomic uint32_t *word)
 {
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load_explicit(sleeping, memory_order_relaxed))
-		sgl_shm_kick(word);
+		sgl_shm_wake_peer(n, word);
 }
 
 /* ------------------------------------------------------------------------
@@ -114,8 +146,11 @@ static void wake_if_sleeping(_Atomic uint32_t *sleeping, _Atomic uint32_t *word)
  * waiter_wait first spins with a pause instruction for SGL_SHM_SPIN_NS (a
  * peer on another core that answers within that costs no system call),
  * then arms (`sleeping` set, futex word read, fence: the caller's next
- * check is the re-check before sleeping) and sleeps in FUTEX_WAIT for at
- * most SGL_SHM_WAIT_MS at a time, re-armed after each.
+ * check is the re-check before sleeping) and sleeps through the notify's
+ * wait (FUTEX_WAIT, an interrupt) for at most SGL_SHM_WAIT_MS at a time,
+ * re-armed after each. Without a wait (polling) it sleeps a short while
+ * instead, SGL_SHM_POLL_MIN_NS doubling up to SGL_SHM_POLL_MAX_NS: an
+ * idle side never spins for long, and each call starts short again.
  *
  * No sched_yield() while spinning: it lets a peer on the same core run
  * sooner (3 us round trips instead of 14 on a 2-core VM), but on a busy
@@ -128,8 +163,8 @@ static void wake_if_sleeping(_Atomic uint32_t *sleeping, _Atomic uint32_t *word)
  * run while we spin, and every round trip would pay SGL_SHM_SPIN_NS twice
  * (14 us instead of 2.5 on a 2-core VM). Each side publishes the CPU it
  * last ran on (sched_getcpu, a vDSO call); a waiter whose peer was last on
- * its own CPU sleeps at once. (Across a VM the numbers mean nothing; the
- * ivshmem doorbell will decide there.)
+ * its own CPU sleeps at once. (Across a VM the numbers mean nothing: there
+ * the notify is not `local` and the waiter always spins first.)
  */
 static uint32_t my_cpu(void)
 {
@@ -138,8 +173,10 @@ static uint32_t my_cpu(void)
 }
 
 struct waiter {
+	const struct sgl_shm_notify *n;
 	_Atomic uint32_t *sleeping, *word;
 	_Atomic uint32_t *peer_cpu;
+	uint32_t poll_ns;        /* polling: the next sleep */
 	uint64_t spin_start;     /* when spinning began */
 	uint64_t next_slow;      /* when the owner's slow check is due */
 	uint32_t seen;           /* the futex word when armed */
@@ -154,10 +191,11 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void waiter_init(struct waiter *w, _Atomic uint32_t *sleeping, _Atomic uint32_t *word,
-			_Atomic uint32_t *peer_cpu)
+static void waiter_init(struct waiter *w, const struct sgl_shm_notify *n,
+			_Atomic uint32_t *sleeping, _Atomic uint32_t *word, _Atomic uint32_t *peer_cpu)
 {
-	*w = (struct waiter){ .sleeping = sleeping, .word = word, .peer_cpu = peer_cpu };
+	*w = (struct waiter){ .n = n, .sleeping = sleeping, .word = word, .peer_cpu = peer_cpu,
+			      .poll_ns = SGL_SHM_POLL_MIN_NS };
 }
 
 /* Whether the owner's slow check is due: only while sleeping, so the fast
@@ -183,11 +221,18 @@ static void waiter_arm(struct waiter *w)
 static void waiter_wait(struct waiter *w)
 {
 	if (w->armed) {
-		sgl_shm_futex_wait(w->word, w->seen, SGL_SHM_WAIT_MS);
+		if (w->n->wait) {
+			w->n->wait(w->n->user, w->word, w->seen, SGL_SHM_WAIT_MS);
+		} else {
+			struct timespec ts = { 0, (long)w->poll_ns };
+			nanosleep(&ts, NULL);
+			w->poll_ns = w->poll_ns * 2 < SGL_SHM_POLL_MAX_NS ? w->poll_ns * 2
+									 : SGL_SHM_POLL_MAX_NS;
+		}
 		waiter_arm(w);
 		return;
 	}
-	if (w->spins == 0) {
+	if (w->spins == 0 && w->n->local) {
 		uint32_t peer = atomic_load_explicit(w->peer_cpu, memory_order_relaxed);
 		if (peer && peer == my_cpu()) {
 			w->armed = true;
@@ -241,9 +286,10 @@ static void copy_in(const struct sgl_shm_end *e, const void *src, size_t n)
 }
 
 void sgl_shm_end_init(struct sgl_shm_end *e, struct sgl_shm_ring *ring, uint8_t *data,
-		      uint32_t size, _Atomic int *broken)
+		      uint32_t size, _Atomic int *broken, const struct sgl_shm_notify *notify)
 {
-	*e = (struct sgl_shm_end){ .ring = ring, .data = data, .size = size, .broken = broken };
+	*e = (struct sgl_shm_end){ .ring = ring, .data = data, .size = size, .broken = broken,
+				   .notify = notify };
 }
 
 void sgl_shm_ring_reset(struct sgl_shm_ring *ring)
@@ -263,7 +309,7 @@ static size_t take(struct sgl_shm_end *e, void *buf, size_t n, uint64_t avail)
 	copy_out(e, buf, k);
 	e->pos += k;
 	atomic_store_explicit(&e->ring->tail, e->pos, memory_order_release);
-	wake_if_sleeping(&e->ring->writer_sleeping, &e->ring->tail_futex);
+	wake_if_sleeping(e->notify, &e->ring->writer_sleeping, &e->ring->tail_futex);
 	return k;
 }
 
@@ -277,7 +323,8 @@ static ssize_t ring_read(struct sgl_shm_end *e, void *buf, size_t n, const struc
 	if (n > SSIZE_MAX)
 		n = SSIZE_MAX;
 	atomic_store_explicit(&e->ring->reader_cpu, my_cpu(), memory_order_relaxed);
-	waiter_init(&w, &e->ring->reader_sleeping, &e->ring->head_futex, &e->ring->writer_cpu);
+	waiter_init(&w, e->notify, &e->ring->reader_sleeping, &e->ring->head_futex,
+		    &e->ring->writer_cpu);
 	for (;;) {
 		/* The peer's state first: bytes it wrote before it left are
 		 * then visible in the head read after it. */
@@ -313,7 +360,7 @@ static size_t put(struct sgl_shm_end *e, const void *buf, size_t n, uint64_t spa
 	copy_in(e, buf, k);
 	e->pos += k;
 	atomic_store_explicit(&e->ring->head, e->pos, memory_order_release);
-	wake_if_sleeping(&e->ring->reader_sleeping, &e->ring->head_futex);
+	wake_if_sleeping(e->notify, &e->ring->reader_sleeping, &e->ring->head_futex);
 	return k;
 }
 
@@ -325,7 +372,8 @@ static int ring_write(struct sgl_shm_end *e, const void *buf, size_t n,
 	int ret = 0;
 
 	atomic_store_explicit(&e->ring->writer_cpu, my_cpu(), memory_order_relaxed);
-	waiter_init(&w, &e->ring->writer_sleeping, &e->ring->tail_futex, &e->ring->reader_cpu);
+	waiter_init(&w, e->notify, &e->ring->writer_sleeping, &e->ring->tail_futex,
+		    &e->ring->reader_cpu);
 	while (n) {
 		int state = p->check(p->user, waiter_slow(&w));
 		if (state) {
@@ -347,7 +395,8 @@ static int ring_write(struct sgl_shm_end *e, const void *buf, size_t n,
 		n -= k;
 		/* Progress: spin again before the next sleep. */
 		waiter_done(&w);
-		waiter_init(&w, &e->ring->writer_sleeping, &e->ring->tail_futex, &e->ring->reader_cpu);
+		waiter_init(&w, e->notify, &e->ring->writer_sleeping, &e->ring->tail_futex,
+		    &e->ring->reader_cpu);
 	}
 	waiter_done(&w);
 	return ret;

@@ -25,7 +25,7 @@
 #include <sys/types.h>
 
 #define SGL_SHM_MAGIC 0x4d4c4753u        /* "SGLM" */
-#define SGL_SHM_VERSION 1u
+#define SGL_SHM_VERSION 2u         /* 2: heartbeats for hosts and guests in two kernels */
 
 #define SGL_SHM_DEFAULT_PATH "/dev/shm/sgl"
 #define SGL_SHM_DEFAULT_SLOTS 16u
@@ -45,6 +45,16 @@
 /* How long a waiter spins (pause) before it sleeps: a round trip to a
  * peer that answers within it costs no system call. */
 #define SGL_SHM_SPIN_NS 5000
+/* A side that cannot be woken (polling: ivshmem without a doorbell) sleeps
+ * between looks, from the first to the last, doubling: an idle side costs
+ * about a thousand short sleeps a second, a busy one microseconds. */
+#define SGL_SHM_POLL_MIN_NS 1000
+#define SGL_SHM_POLL_MAX_NS 1000000
+/* Where the two sides run in two kernels (host_pid 0: ivshmem), neither can
+ * ask the kernel about the other's process. Each bumps a heartbeat every
+ * SGL_SHM_WAIT_MS instead (the host in the header, a guest in its slot);
+ * one whose heartbeat stood still this long is gone. */
+#define SGL_SHM_HEARTBEAT_MS 5000
 
 /*
  * Every field that changes while both sides run is atomic. Lock-free atomics
@@ -84,7 +94,10 @@ struct sgl_shm_header {
 	_Atomic uint64_t host_generation;
 	_Atomic uint32_t host_alive;
 	_Atomic uint32_t host_pid;
-	uint8_t pad1[48];
+	/* 80: bumped about every SGL_SHM_WAIT_MS while the host serves the
+	 * memory; guests of a host_pid 0 host watch it. */
+	_Atomic uint32_t host_heartbeat;
+	uint8_t pad1[44];
 	/* 128: futex word a guest bumps (and wakes) after it connected a slot. */
 	_Atomic uint32_t doorbell;
 	uint8_t pad2[SGL_SHM_PAGE - 132];
@@ -135,7 +148,10 @@ struct sgl_shm_ring {
 struct sgl_shm_slot {
 	_Atomic uint64_t claim;           /* 0: SGL_SHM_CLAIM(state, gen) */
 	_Atomic uint32_t guest_pid;       /* 8: for logs, and to notice a dead guest */
-	uint8_t pad0[52];
+	/* 12: bumped about every SGL_SHM_WAIT_MS by a guest of a host_pid 0
+	 * host, for as long as its process lives. */
+	_Atomic uint32_t guest_heartbeat;
+	uint8_t pad0[48];
 	struct sgl_shm_ring cmd;          /* 64: guest -> host */
 	struct sgl_shm_ring reply;        /* 192: host -> guest */
 	/* 320 .. SGL_SHM_SLOT_DATA: zero. Then cmd's data, then reply's. */
@@ -145,6 +161,7 @@ _Static_assert(sizeof(struct sgl_shm_info) == 64, "info is one line");
 _Static_assert(offsetof(struct sgl_shm_header, host_generation) == 64, "layout");
 _Static_assert(offsetof(struct sgl_shm_header, host_alive) == 72, "layout");
 _Static_assert(offsetof(struct sgl_shm_header, host_pid) == 76, "layout");
+_Static_assert(offsetof(struct sgl_shm_header, host_heartbeat) == 80, "layout");
 _Static_assert(offsetof(struct sgl_shm_header, doorbell) == 128, "layout");
 _Static_assert(sizeof(struct sgl_shm_header) == SGL_SHM_SLOTS_OFFSET, "the header is a page");
 _Static_assert(offsetof(struct sgl_shm_ring, head) == 0, "layout");
@@ -155,6 +172,7 @@ _Static_assert(offsetof(struct sgl_shm_ring, tail_futex) == 72, "layout");
 _Static_assert(offsetof(struct sgl_shm_ring, reader_sleeping) == 76, "layout");
 _Static_assert(sizeof(struct sgl_shm_ring) == 128, "a ring's control is two lines");
 _Static_assert(offsetof(struct sgl_shm_slot, guest_pid) == 8, "layout");
+_Static_assert(offsetof(struct sgl_shm_slot, guest_heartbeat) == 12, "layout");
 _Static_assert(offsetof(struct sgl_shm_slot, cmd) == 64, "layout");
 _Static_assert(offsetof(struct sgl_shm_slot, reply) == 192, "layout");
 _Static_assert(sizeof(struct sgl_shm_slot) == 320, "layout");
@@ -182,6 +200,15 @@ static inline uint64_t sgl_shm_slot_offset(uint32_t ring_size, uint32_t slot)
 	return SGL_SHM_SLOTS_OFFSET + slot * sgl_shm_slot_stride(ring_size);
 }
 
+/* The smallest power of two that holds the layout: an ivshmem BAR's size. */
+static inline uint64_t sgl_shm_bar_size(uint64_t file_size)
+{
+	uint64_t size = SGL_SHM_PAGE;
+	while (size < file_size)
+		size <<= 1;
+	return size;
+}
+
 /* Data of the command ring, then of the reply ring, from the slot start. */
 static inline uint64_t sgl_shm_cmd_data(void)
 {
@@ -202,6 +229,41 @@ const char *sgl_shm_info_check(const struct sgl_shm_info *info);
  * memory; only `ring` and `data` point into the mapping.
  */
 
+/*
+ * How a side sleeps and how it wakes its peer, chosen by the transport:
+ *
+ *   /dev/shm file       futexes both ways (sgl_shm_futex_notify)
+ *   ivshmem-plain       nothing crosses: both sides poll (sgl_shm_poll_notify)
+ *   ivshmem-doorbell    the host wakes a guest through its MSI-X eventfd, a
+ *                       guest the host through the BAR0 doorbell register
+ *
+ * The protocol is the same for all (sleeping flags, re-check, timeouts):
+ * a waker bumps the futex word, then calls wake() only when the peer said it
+ * sleeps. Every call receives `user`.
+ */
+struct sgl_shm_notify {
+	/* Wakes the peer asleep on `word`, just bumped. NULL: the peer polls. */
+	void (*wake)(void *user, _Atomic uint32_t *word);
+	/* Sleeps until `word` differs from `seen`, a wake or interrupt comes,
+	 * or `ms` pass. NULL: poll, sleeping SGL_SHM_POLL_MIN_NS, doubling up
+	 * to SGL_SHM_POLL_MAX_NS. */
+	void (*wait)(void *user, _Atomic uint32_t *word, uint32_t seen, int ms);
+	/* Wakes our own waiter (a shutdown from another thread) asleep on
+	 * `word`, just bumped. NULL: it polls, nothing to do. */
+	void (*interrupt)(void *user, _Atomic uint32_t *word);
+	void *user;
+	/* The peer runs on our kernel: the CPU it publishes means something
+	 * (spin only when it runs on another one). */
+	bool local;
+};
+extern const struct sgl_shm_notify sgl_shm_futex_notify;
+extern const struct sgl_shm_notify sgl_shm_poll_notify;
+
+/* Bumps `word` and wakes the peer asleep on it, whatever it says. */
+void sgl_shm_wake_peer(const struct sgl_shm_notify *n, _Atomic uint32_t *word);
+/* Bumps `word` and wakes our own waiter on it (shutdown). */
+void sgl_shm_wake_self(const struct sgl_shm_notify *n, _Atomic uint32_t *word);
+
 /* One side's end of one ring. `pos` is this side's own counter (head for
  * the producer, tail for the consumer): the copy in the mapping is only
  * ever written, never read back, so a peer cannot move it for us. */
@@ -212,6 +274,7 @@ struct sgl_shm_end {
 	uint64_t pos;
 	/* -EPROTO once a counter was impossible; shared by a channel's ends. */
 	_Atomic int *broken;
+	const struct sgl_shm_notify *notify;
 };
 
 /* What a blocked side asks its owner on every round (cheap) and, about
@@ -226,7 +289,7 @@ struct sgl_shm_peer {
 };
 
 void sgl_shm_end_init(struct sgl_shm_end *e, struct sgl_shm_ring *ring, uint8_t *data,
-		      uint32_t size, _Atomic int *broken);
+		      uint32_t size, _Atomic int *broken, const struct sgl_shm_notify *notify);
 /* Channel read/write semantics (transport/channel.h): -EPROTO when the
  * peer's counter is impossible (the channel is then broken for good). */
 ssize_t sgl_shm_read(struct sgl_shm_end *e, void *buf, size_t n, const struct sgl_shm_peer *p);

@@ -40,7 +40,38 @@ struct sgl_shm_config {
 	uint32_t slots;          /* clients at once */
 	uint32_t ring_size;      /* bytes per ring, a power of two */
 	bool remove_stale;       /* unlink an existing file first (-x) */
+	/* ivshmem-plain: `path` is the file QEMU maps as BAR2 (an existing
+	 * one, zero or a stale host's, is reused in place and kept at exit),
+	 * `size` bytes, a power of two (0: the smallest that fits; fewer
+	 * slots when it is too small for `slots`). The guests are in another
+	 * kernel: host_pid 0, both sides poll and beat hearts. */
+	bool ivshmem;
+	uint64_t size;
+	uint32_t heartbeat_ms;   /* ivshmem: a guest silent this long is gone (0: default) */
 };
 struct sgl_listener *sgl_shm_listen(const struct sgl_shm_config *cfg, char *err, size_t err_size);
+
+/* ivshmem-doorbell: the listener is the ivshmem server QEMU connects to
+ * (protocol v0 on a unix socket) and peer 0; each QEMU gets its own memory
+ * of `size` bytes laid out as the shm transport (docs/ivshmem.md). */
+struct sgl_ivshmem_server_config {
+	const char *path;        /* the unix socket (a stale one is replaced) */
+	uint32_t slots, ring_size;
+	uint64_t size;           /* per VM, a power of two; 0: the smallest that fits */
+	uint32_t vectors;        /* eventfds per side (QEMU's vectors= at least this); 0: 1 */
+	uint32_t heartbeat_ms;   /* a guest silent this long is gone (0: default) */
+};
+struct sgl_listener *sgl_ivshmem_server_listen(const struct sgl_ivshmem_server_config *cfg,
+					       char *err, size_t err_size);
+
+/* "ivshmem:PATH[,size=S]" and "ivshmem-doorbell:SOCKET[,vectors=N][,size=S]"
+ * (S in bytes, or with a K, M or G suffix). `slots` and `ring_size` as in
+ * sgl_shm_config. sgl_ivshmem_listen: the listener; sgl_ivshmem_qemu_args:
+ * the QEMU arguments that go with it, with the BAR size. */
+bool sgl_ivshmem_spec(const char *spec);
+struct sgl_listener *sgl_ivshmem_listen(const char *spec, uint32_t slots, uint32_t ring_size,
+					char *err, size_t err_size);
+int sgl_ivshmem_qemu_args(const char *spec, uint32_t slots, uint32_t ring_size, char *buf,
+			  size_t buf_size);
 
 #endif

@@ -1,306 +1,70 @@
 /*
- * The shared-memory listener: a file of client slots (protocol/sgl_shm.h,
- * docs/shm-layout.md) that guests map; each connected slot is a channel.
+ * The shared-memory file listeners: a file of client slots that guests map
+ * (protocol/sgl_shm.h, docs/shm-layout.md); the slots themselves are
+ * shm_region.c's. Two kinds of file:
  *
- * Slot life: a guest claims a FREE slot (CLAIMED), sets it up, marks it
- * CONNECTED and rings the doorbell; accept() hands it out. Whoever leaves
- * first marks it CLOSED, whoever leaves second marks it FREE. A guest that
- * died cannot leave, so the host frees for it: after its session (the
- * channel notices the dead pid) or, for a slot the host already left, in
- * accept's periodic sweep (which also frees a slot left CLAIMED by a guest
- * that died while connecting).
- *
- * Everything read from the file is the guest's word: the claim word is
- * compared whole against the one accepted, the pid is read once and only
- * ever passed to kill(pid, 0), and the rings check their counters.
+ * - /dev/shm/sgl (or any path): guests are processes on this machine. The
+ *   file is created new (O_EXCL), removed at exit; both sides use futexes
+ *   and the guests' pids tell when one died.
+ * - ivshmem-plain: the file QEMU maps as an ivshmem BAR2 (docs/ivshmem.md).
+ *   QEMU may have created it, and keeps it mapped across our restarts, so
+ *   it is reused in place and kept at exit; an flock tells two hosts apart.
+ *   Its size is a power of two. Nothing wakes across the VM boundary: both
+ *   sides poll, and heartbeats stand in for pids (host_pid 0).
  */
 #include "transport/listener.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "sgl_shm.h"
+#include "transport/shm_region.h"
 
-/* A slot stuck in CLAIMED this long belongs to a guest that died while
- * connecting (it takes microseconds): the sweep frees it. */
-#define CLAIM_TIMEOUT_NS (1000ull * 1000000ull)
+#define fail sgl_shm_fail
 
-/* The host's private memory about each slot (the file's word is the
- * guest's). `left_gen` is written before `held` is released and read after
- * it is seen released (or taken): the atomic orders it. */
-struct slot_watch {
-	_Atomic bool held;       /* a channel of ours uses the slot */
-	uint64_t left_gen;       /* the generation we left first (CLOSED by us) */
-	uint64_t claim;          /* sweep: the CLAIMED word last seen ... */
-	uint64_t since;          /* ... and since when */
-};
+/* ivshmem-plain: guests cannot wake our accept; it looks this often. */
+#define IVSHMEM_ACCEPT_MS 10
 
 struct shm_listener {
 	struct sgl_listener base;
-	/* The mapping lives as long as the listener or any of its channels. */
-	_Atomic unsigned refs;
+	/* Lives as long as the listener or any of its channels: freed with
+	 * the region (release). */
+	struct sgl_shm_region region;
 	_Atomic bool shut;
-	uint8_t *map;
-	size_t map_size;
-	struct sgl_shm_header *hdr;
-	uint32_t slots, ring_size;
-	struct slot_watch *watch;
-	uint64_t next_sweep;     /* the accepting thread's */
+	bool ivshmem;
+	bool created;            /* /dev/shm: we made the file (removed on failure) */
+	int lock_fd;             /* ivshmem: holds the flock; else -1 */
 	char *path;
 };
 
-struct shm_channel {
-	struct sgl_channel base;
-	struct shm_listener *l;
-	struct sgl_shm_slot *slot;
-	uint32_t index;
-	uint64_t claim;          /* the CONNECTED word we accepted */
-	pid_t pid;               /* the guest's, read once; 0: unknown */
-	struct sgl_shm_end rx;   /* the command ring */
-	struct sgl_shm_end tx;   /* the reply ring */
-	struct sgl_shm_peer peer;
-	_Atomic bool shut;
-	_Atomic bool guest_dead;
-	_Atomic int broken;      /* -EPROTO once a counter was impossible */
-};
-
-static const struct sgl_listener_ops listener_ops;
-static const struct sgl_channel_ops channel_ops;
-
-/* Keeps errno: callers return -errno after it. */
-__attribute__((format(printf, 3, 4)))
-static void fail(char *err, size_t err_size, const char *fmt, ...)
+static struct shm_listener *from_region(struct sgl_shm_region *r)
 {
-	int saved = errno;
-	va_list ap;
-
-	if (err && err_size) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
-		va_end(ap);
-	}
-	errno = saved;
+	return (struct shm_listener *)((char *)r - offsetof(struct shm_listener, region));
 }
 
-static uint64_t now_ns(void)
+static void release(struct sgl_shm_region *r)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+	struct shm_listener *l = from_region(r);
 
-/* kill(2) with signal 0 "checks for the existence of a process"; EPERM
- * means it exists under another user. A recycled pid reads as alive. */
-static bool pid_gone(pid_t pid)
-{
-	return pid > 0 && kill(pid, 0) == -1 && errno == ESRCH;
-}
-
-static struct sgl_shm_slot *slot_at(struct shm_listener *l, uint32_t i)
-{
-	return (struct sgl_shm_slot *)(l->map + sgl_shm_slot_offset(l->ring_size, i));
-}
-
-static void listener_unref(struct shm_listener *l)
-{
-	if (atomic_fetch_sub_explicit(&l->refs, 1, memory_order_acq_rel) != 1)
-		return;
-	munmap(l->map, l->map_size);
-	free(l->watch);
+	munmap(r->map, r->map_size);
+	if (l->lock_fd >= 0)
+		close(l->lock_fd);
 	free(l->path);
 	free(l);
 }
 
-/* ------------------------------------------------------------------------
- * The channel
- */
-
-static int channel_check(void *user, bool slow)
+/* kill(2) with signal 0 "checks for the existence of a process". */
+static bool pid_gone(pid_t pid)
 {
-	struct shm_channel *c = user;
-
-	if (atomic_load_explicit(&c->shut, memory_order_acquire))
-		return -EPIPE;
-	if (atomic_load_explicit(&c->slot->claim, memory_order_acquire) != c->claim)
-		return SGL_SHM_GONE;
-	if (c->guest_dead)
-		return SGL_SHM_GONE;
-	if (slow && pid_gone(c->pid)) {
-		c->guest_dead = true;
-		return SGL_SHM_GONE;
-	}
-	return 0;
-}
-
-static ssize_t channel_read(struct sgl_channel *base, void *buf, size_t n)
-{
-	struct shm_channel *c = (struct shm_channel *)base;
-
-	return sgl_shm_read(&c->rx, buf, n, &c->peer);
-}
-
-static int channel_write(struct sgl_channel *base, const void *buf, size_t n)
-{
-	struct shm_channel *c = (struct shm_channel *)base;
-
-	return sgl_shm_write(&c->tx, buf, n, &c->peer);
-}
-
-/* Our own blocked read and write sleep on these words; bumping them after
- * `shut` is set means they either see it before sleeping or are woken. */
-static void channel_shutdown(struct sgl_channel *base)
-{
-	struct shm_channel *c = (struct shm_channel *)base;
-
-	atomic_store_explicit(&c->shut, true, memory_order_seq_cst);
-	sgl_shm_kick(&c->slot->cmd.head_futex);
-	sgl_shm_kick(&c->slot->reply.tail_futex);
-}
-
-/* The second to leave frees the slot; a dead guest has left already. */
-static void slot_leave(struct shm_channel *c)
-{
-	uint64_t closed = SGL_SHM_CLAIM(SGL_SHM_CLOSED, SGL_SHM_CLAIM_GEN(c->claim));
-	uint64_t freed = SGL_SHM_CLAIM(SGL_SHM_FREE, SGL_SHM_CLAIM_GEN(c->claim));
-	uint64_t w = c->claim;
-
-	if (!c->guest_dead && atomic_compare_exchange_strong(&c->slot->claim, &w, closed)) {
-		/* The guest is still there: let its read or write see it. The
-		 * sweep frees the slot if it dies before it leaves. */
-		c->l->watch[c->index].left_gen = SGL_SHM_CLAIM_GEN(c->claim);
-		sgl_shm_kick(&c->slot->reply.head_futex);
-		sgl_shm_kick(&c->slot->cmd.tail_futex);
-		return;
-	}
-	/* Guest closed (w == closed) or dead: free whatever its state. */
-	w = atomic_load_explicit(&c->slot->claim, memory_order_acquire);
-	if (SGL_SHM_CLAIM_GEN(w) == SGL_SHM_CLAIM_GEN(c->claim))
-		atomic_compare_exchange_strong(&c->slot->claim, &w, freed);
-}
-
-static void channel_destroy(struct sgl_channel *base)
-{
-	struct shm_channel *c = (struct shm_channel *)base;
-	struct shm_listener *l = c->l;
-
-	slot_leave(c);
-	atomic_store_explicit(&l->watch[c->index].held, false, memory_order_release);
-	free(c);
-	listener_unref(l);
-}
-
-static const struct sgl_channel_ops channel_ops = {
-	.read = channel_read,
-	.write = channel_write,
-	.shutdown = channel_shutdown,
-	.destroy = channel_destroy,
-};
-
-static struct shm_channel *channel_new(struct shm_listener *l, uint32_t i, uint64_t claim)
-{
-	struct sgl_shm_slot *s = slot_at(l, i);
-	struct shm_channel *c = calloc(1, sizeof(*c));
-	if (!c)
-		return NULL;
-	c->base.ops = &channel_ops;
-	c->l = l;
-	c->slot = s;
-	c->index = i;
-	c->claim = claim;
-	/* Read once; the guest wrote it before CONNECTED (release). */
-	uint32_t pid = atomic_load_explicit(&s->guest_pid, memory_order_relaxed);
-	c->pid = pid > 0 && pid <= INT32_MAX ? (pid_t)pid : 0;
-	uint8_t *base = (uint8_t *)s;
-	sgl_shm_end_init(&c->rx, &s->cmd, base + sgl_shm_cmd_data(), l->ring_size, &c->broken);
-	sgl_shm_end_init(&c->tx, &s->reply, base + sgl_shm_reply_data(l->ring_size),
-			 l->ring_size, &c->broken);
-	c->peer = (struct sgl_shm_peer){ .check = channel_check, .user = c };
-	snprintf(c->base.peer, sizeof(c->base.peer), "shm slot %u (pid %u)", i, pid);
-	atomic_fetch_add_explicit(&l->refs, 1, memory_order_relaxed);
-	return c;
-}
-
-/* ------------------------------------------------------------------------
- * Accepting
- */
-
-/* A slot to accept: CONNECTED, or CLOSED by a guest that left before we
- * accepted it (as with a socket, what it sent is still delivered, then the
- * end of stream). Not CLOSED by us: that guest is leaving. */
-static bool acceptable(struct shm_listener *l, uint32_t i, uint64_t w)
-{
-	uint32_t state = SGL_SHM_CLAIM_STATE(w);
-	return state == SGL_SHM_CONNECTED ||
-	       (state == SGL_SHM_CLOSED && SGL_SHM_CLAIM_GEN(w) != l->watch[i].left_gen);
-}
-
-/* Takes an acceptable slot that no channel holds; *claim is the CONNECTED
- * word of its generation. */
-static int take_slot(struct shm_listener *l, uint64_t *claim)
-{
-	for (uint32_t i = 0; i < l->slots; i++) {
-		uint64_t w = atomic_load_explicit(&slot_at(l, i)->claim, memory_order_acquire);
-		uint32_t state = SGL_SHM_CLAIM_STATE(w);
-		if (state != SGL_SHM_CONNECTED && state != SGL_SHM_CLOSED)
-			continue;
-		bool no = false;
-		if (!atomic_compare_exchange_strong(&l->watch[i].held, &no, true))
-			continue;
-		if (!acceptable(l, i, w)) {
-			atomic_store_explicit(&l->watch[i].held, false, memory_order_release);
-			continue;
-		}
-		*claim = SGL_SHM_CLAIM(SGL_SHM_CONNECTED, SGL_SHM_CLAIM_GEN(w));
-		return (int)i;
-	}
-	return -1;
-}
-
-/* Frees slots nobody else will free: CLOSED by us with the guest dead
- * since, and CLAIMED by a guest that died before it connected. One
- * accepting thread at a time (watch[].claim and .since are its own). */
-static void sweep_slot(struct shm_listener *l, uint32_t i, uint64_t now)
-{
-	struct sgl_shm_slot *s = slot_at(l, i);
-	struct slot_watch *wt = &l->watch[i];
-	uint64_t w = atomic_load_explicit(&s->claim, memory_order_acquire);
-	uint64_t freed = SGL_SHM_CLAIM(SGL_SHM_FREE, SGL_SHM_CLAIM_GEN(w));
-	uint32_t state = SGL_SHM_CLAIM_STATE(w);
-
-	if (state == SGL_SHM_CLOSED && SGL_SHM_CLAIM_GEN(w) == wt->left_gen) {
-		uint32_t pid = atomic_load_explicit(&s->guest_pid, memory_order_relaxed);
-		if (pid <= INT32_MAX && pid_gone((pid_t)pid))
-			atomic_compare_exchange_strong(&s->claim, &w, freed);
-	} else if (state == SGL_SHM_CLAIMED && w == wt->claim) {
-		if (now - wt->since > CLAIM_TIMEOUT_NS)
-			atomic_compare_exchange_strong(&s->claim, &w, freed);
-	}
-	if (state != SGL_SHM_CLAIMED || w != wt->claim) {
-		wt->claim = w;
-		wt->since = now;
-	}
-}
-
-/* Every SGL_SHM_WAIT_MS of accepting, whatever rings the doorbell. */
-static void sweep(struct shm_listener *l)
-{
-	uint64_t now = now_ns();
-	if (now < l->next_sweep)
-		return;
-	l->next_sweep = now + SGL_SHM_WAIT_MS * 1000000ull;
-	for (uint32_t i = 0; i < l->slots; i++) {
-		if (!atomic_load_explicit(&l->watch[i].held, memory_order_acquire))
-			sweep_slot(l, i, now);
-	}
+	return pid > 0 && kill(pid, 0) == -1 && errno == ESRCH;
 }
 
 /*
@@ -308,29 +72,25 @@ static void sweep(struct shm_listener *l)
  * then bumps the doorbell. Either our load saw the bump (and, acquire, the
  * slot), or the futex word differs from `bell` when we wait and the kernel
  * returns at once. shutdown() sets `shut` before it bumps: same reasoning.
+ * Guests in a VM cannot wake us: for ivshmem we look every few ms.
  */
 static struct sgl_channel *listener_accept(struct sgl_listener *base, int *err)
 {
 	struct shm_listener *l = (struct shm_listener *)base;
-	uint64_t claim;
+	struct sgl_shm_header *hdr = l->region.hdr;
 
 	for (;;) {
-		uint32_t bell = atomic_load_explicit(&l->hdr->doorbell, memory_order_acquire);
+		uint32_t bell = atomic_load_explicit(&hdr->doorbell, memory_order_acquire);
 		if (atomic_load_explicit(&l->shut, memory_order_acquire)) {
 			*err = -ECANCELED;
 			return NULL;
 		}
-		int i = take_slot(l, &claim);
-		if (i >= 0) {
-			struct shm_channel *c = channel_new(l, (uint32_t)i, claim);
-			if (c)
-				return &c->base;
-			atomic_store(&l->watch[i].held, false);
-			*err = -ENOMEM;
-			return NULL;
-		}
-		sweep(l);
-		sgl_shm_futex_wait(&l->hdr->doorbell, bell, SGL_SHM_WAIT_MS);
+		struct sgl_channel *ch = sgl_shm_region_accept(&l->region, err);
+		if (ch || *err)
+			return ch;
+		sgl_shm_region_sweep(&l->region);
+		sgl_shm_futex_wait(&hdr->doorbell, bell,
+				   l->ivshmem ? IVSHMEM_ACCEPT_MS : SGL_SHM_WAIT_MS);
 	}
 }
 
@@ -339,27 +99,17 @@ static void listener_shutdown(struct sgl_listener *base)
 	struct shm_listener *l = (struct shm_listener *)base;
 
 	atomic_store_explicit(&l->shut, true, memory_order_seq_cst);
-	sgl_shm_kick(&l->hdr->doorbell);
-}
-
-/* Guests blocked on us see host_alive == 0 when woken. */
-static void wake_guests(struct shm_listener *l)
-{
-	for (uint32_t i = 0; i < l->slots; i++) {
-		struct sgl_shm_slot *s = slot_at(l, i);
-		sgl_shm_kick(&s->reply.head_futex);
-		sgl_shm_kick(&s->cmd.tail_futex);
-	}
+	sgl_shm_kick(&l->region.hdr->doorbell);
 }
 
 static void listener_destroy(struct sgl_listener *base)
 {
 	struct shm_listener *l = (struct shm_listener *)base;
 
-	atomic_store_explicit(&l->hdr->host_alive, 0, memory_order_seq_cst);
-	wake_guests(l);
-	unlink(l->path);
-	listener_unref(l);
+	sgl_shm_region_stop(&l->region);
+	if (!l->ivshmem)
+		unlink(l->path);
+	sgl_shm_region_unref(&l->region);
 }
 
 static const struct sgl_listener_ops listener_ops = {
@@ -425,108 +175,144 @@ static int create_file(const char *path, bool remove, char *err, size_t err_size
 	return -EEXIST;
 }
 
-static uint64_t new_generation(void)
+/* ivshmem-plain: open (or create) the file QEMU maps and lock it. An
+ * existing file is ours to reuse when it is all zero where the header
+ * goes (QEMU created it) or a stale sgl file (the flock says no host has
+ * it); anything else is refused. *size: the file's size, 0 when new. */
+static int open_ivshmem(const char *path, uint64_t *size, bool *stale, char *err,
+			size_t err_size)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
-	       ((uint64_t)getpid() << 40);
-}
-
-/* The file was just created (all zero): write the constants, then say we
- * are alive, last, with release, so a guest that sees host_alive sees the
- * rest. Slots are FREE generation 0 by being zero. */
-static void init_header(struct shm_listener *l)
-{
-	struct sgl_shm_info *info = &l->hdr->info;
-	info->magic = SGL_SHM_MAGIC;
-	info->version = SGL_SHM_VERSION;
-	info->slot_count = l->slots;
-	info->ring_size = l->ring_size;
-	info->slots_offset = SGL_SHM_SLOTS_OFFSET;
-	info->slot_stride = sgl_shm_slot_stride(l->ring_size);
-	info->file_size = sgl_shm_file_size(l->slots, l->ring_size);
-	atomic_store_explicit(&l->hdr->host_generation, new_generation(), memory_order_relaxed);
-	atomic_store_explicit(&l->hdr->host_pid, (uint32_t)getpid(), memory_order_relaxed);
-	atomic_store_explicit(&l->hdr->host_alive, 1, memory_order_release);
-}
-
-static int check_config(const struct sgl_shm_config *cfg, uint32_t *slots, uint32_t *ring,
-			char *err, size_t err_size)
-{
-	*slots = cfg->slots ? cfg->slots : SGL_SHM_DEFAULT_SLOTS;
-	*ring = cfg->ring_size ? cfg->ring_size : SGL_SHM_DEFAULT_RING;
-	if (*slots > SGL_SHM_MAX_SLOTS) {
-		fail(err, err_size, "shm: %u slots, at most %u", *slots, SGL_SHM_MAX_SLOTS);
-		return -EINVAL;
-	}
-	if (!sgl_shm_ring_size_ok(*ring)) {
-		fail(err, err_size, "shm: ring size %u is not a power of two in %u..%u",
-		     *ring, SGL_SHM_MIN_RING, SGL_SHM_MAX_RING);
-		return -EINVAL;
-	}
-	if (sgl_shm_file_size(*slots, *ring) > SIZE_MAX) {
-		fail(err, err_size, "shm: %u slots of %u bytes do not fit", *slots, *ring);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int map_file(struct shm_listener *l, int fd, char *err, size_t err_size)
-{
-	l->map_size = (size_t)sgl_shm_file_size(l->slots, l->ring_size);
-	if (ftruncate(fd, (off_t)l->map_size) < 0) {
-		fail(err, err_size, "cannot size %s to %zu bytes: %s", l->path, l->map_size,
-		     strerror(errno));
+	struct sgl_shm_header h;
+	struct stat st;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fail(err, err_size, "cannot open %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	void *m = mmap(NULL, l->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno == EWOULDBLOCK ? EADDRINUSE : errno;
+		fail(err, err_size, "%s is in use by a running host", path);
+		close(fd);
+		return -e;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fail(err, err_size, "%s is not a regular file", path);
+		close(fd);
+		return -EINVAL;
+	}
+	*size = (uint64_t)st.st_size;
+	memset(&h, 0, sizeof(h));
+	ssize_t got = st.st_size ? pread(fd, &h, sizeof(h), 0) : 0;
+	static const struct sgl_shm_header zero;
+	*stale = got == (ssize_t)sizeof(h) && h.info.magic == SGL_SHM_MAGIC;
+	if (st.st_size && !*stale && (got != (ssize_t)sizeof(h) || memcmp(&h, &zero, sizeof(h)))) {
+		fail(err, err_size, "%s exists and is not an sgl shared-memory file", path);
+		close(fd);
+		return -EEXIST;
+	}
+	return fd;
+}
+
+static int map_file(struct shm_listener *l, int fd, uint64_t size, bool grow, char *err,
+		    size_t err_size)
+{
+	if (grow && ftruncate(fd, (off_t)size) < 0) {
+		fail(err, err_size, "cannot size %s to %llu bytes: %s", l->path,
+		     (unsigned long long)size, strerror(errno));
+		return -errno;
+	}
+	void *m = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (m == MAP_FAILED) {
 		fail(err, err_size, "cannot map %s: %s", l->path, strerror(errno));
 		return -errno;
 	}
-	l->map = m;
-	l->hdr = m;
+	l->region.map = m;
+	l->region.map_size = (size_t)size;
 	return 0;
+}
+
+/* Opens, sizes and maps the file; the region's geometry is settled. */
+static int open_file(struct shm_listener *l, const struct sgl_shm_config *cfg, uint32_t *slots,
+		     uint32_t *ring, char *err, size_t err_size)
+{
+	uint64_t size = cfg->size, have = 0;
+	bool stale = false;
+	int fd, r;
+
+	if (!cfg->ivshmem) {
+		if (sgl_shm_geometry(slots, ring, &size, false, err, err_size) < 0)
+			return -EINVAL;
+		fd = create_file(l->path, cfg->remove_stale, err, err_size);
+		l->created = fd >= 0;
+	} else {
+		fd = open_ivshmem(l->path, &have, &stale, err, err_size);
+		l->lock_fd = fd;
+		/* QEMU may map it already: its size stays. */
+		if (fd >= 0 && have && size && size != have) {
+			fail(err, err_size, "%s is %llu bytes, not %llu", l->path,
+			     (unsigned long long)have, (unsigned long long)size);
+			return -EINVAL;
+		}
+		if (fd >= 0 && have)
+			size = have;
+		if (fd >= 0 && sgl_shm_geometry(slots, ring, &size, true, err, err_size) < 0)
+			return -EINVAL;
+	}
+	if (fd < 0)
+		return fd;
+	r = map_file(l, fd, size, size > have, err, err_size);
+	if (!cfg->ivshmem)
+		close(fd);
+	if (r == 0 && stale)   /* a previous host's slots and rings */
+		memset(l->region.map, 0, (size_t)sgl_shm_file_size(*slots, *ring));
+	return r;
 }
 
 struct sgl_listener *sgl_shm_listen(const struct sgl_shm_config *cfg, char *err, size_t err_size)
 {
 	const char *path = cfg->path ? cfg->path : SGL_SHM_DEFAULT_PATH;
-	uint32_t slots, ring;
-	int fd, r;
+	uint32_t slots = cfg->slots, ring = cfg->ring_size;
 
-	if (check_config(cfg, &slots, &ring, err, err_size) < 0)
-		return NULL;
 	struct shm_listener *l = calloc(1, sizeof(*l));
-	if (!l || !(l->path = strdup(path)) || !(l->watch = calloc(slots, sizeof(*l->watch)))) {
+	if (!l || !(l->path = strdup(path))) {
 		fail(err, err_size, "shm: out of memory");
 		goto err_free;
 	}
-	l->slots = slots;
-	l->ring_size = ring;
-	for (uint32_t i = 0; i < slots; i++)
-		l->watch[i].left_gen = UINT64_MAX;   /* no generation is that */
-	fd = create_file(path, cfg->remove_stale, err, err_size);
-	if (fd < 0)
-		goto err_free;
-	r = map_file(l, fd, err, err_size);
-	close(fd);
-	if (r < 0)
-		goto err_unlink;
-	init_header(l);
+	l->lock_fd = -1;
+	l->ivshmem = cfg->ivshmem;
+	if (open_file(l, cfg, &slots, &ring, err, err_size) < 0)
+		goto err_close;
+	void *map = l->region.map;
+	size_t map_size = l->region.map_size;
+	if (sgl_shm_region_init(&l->region, map, map_size, slots, ring) < 0) {
+		fail(err, err_size, "shm: out of memory");
+		munmap(map, map_size);
+		goto err_close;
+	}
+	l->region.release = release;
+	if (cfg->ivshmem) {
+		l->region.notify = &sgl_shm_poll_notify;
+		l->region.remote = true;
+		if (cfg->heartbeat_ms)
+			l->region.heartbeat_ms = cfg->heartbeat_ms;
+		snprintf(l->region.name, sizeof(l->region.name), "ivshmem");
+		snprintf(l->base.desc, sizeof(l->base.desc), "ivshmem %s (%zu MiB, %u slots)",
+			 path, map_size >> 20, slots);
+	} else {
+		snprintf(l->base.desc, sizeof(l->base.desc), "shm %s", path);
+	}
+	sgl_shm_region_start(&l->region, cfg->ivshmem ? 0 : (uint32_t)getpid());
 	l->base.ops = &listener_ops;
-	snprintf(l->base.desc, sizeof(l->base.desc), "shm %s", path);
-	atomic_init(&l->refs, 1);
 	return &l->base;
 
-err_unlink:
-	unlink(path);
+err_close:
+	if (l->lock_fd >= 0)
+		close(l->lock_fd);
+	if (l->created)
+		unlink(path);
 err_free:
-	if (l) {
-		free(l->watch);
+	if (l)
 		free(l->path);
-	}
 	free(l);
 	return NULL;
 }
