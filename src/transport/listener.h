@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sglhost.h"
 #include "transport/channel.h"
 
 struct sgl_listener;
@@ -73,5 +74,27 @@ struct sgl_listener *sgl_ivshmem_listen(const char *spec, uint32_t slots, uint32
 					char *err, size_t err_size);
 int sgl_ivshmem_qemu_args(const char *spec, uint32_t slots, uint32_t ring_size, char *buf,
 			  size_t buf_size);
+
+/* A vhost-user-vsock back-end (docs/vhost-user.md): a unix socket a VMM
+ * (QEMU -device vhost-user-vsock-pci, crosvm, cloud-hypervisor) connects
+ * to; each guest AF_VSOCK connection to the host (CID 2) on `port` is a
+ * client. One frontend at a time; when it leaves, the next may connect. */
+#define SGL_VHOST_VSOCK_DEFAULT_CID 3
+#define SGL_VHOST_VSOCK_DEFAULT_PORT 3000
+struct sgl_vhost_vsock_config {
+	const char *path;          /* the socket; a stale one is removed */
+	uint64_t guest_cid;        /* the guest's CID (config space); 0: 3 */
+	uint32_t port;             /* the vsock port served; 0: 3000 */
+	uint32_t max_connections;  /* per device; 0: 16 */
+	/* Frontends coming and going, guests breaking rules. May be NULL. */
+	void (*log)(void *user, enum sglhost_log_level level, const char *msg);
+	void *log_user;
+};
+struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config *cfg, char *err,
+					    size_t err_size);
+/* "vhost-user-vsock:PATH[,cid=N][,port=P]": fills `cfg` (its path in
+ * `buf`); 0, or -EINVAL and a message. */
+int sgl_vhost_vsock_parse(const char *spec, struct sgl_vhost_vsock_config *cfg, char *buf,
+			  size_t buf_size, char *err, size_t err_size);
 
 #endif

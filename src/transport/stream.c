@@ -448,6 +448,18 @@ static int remove_stale(const union sockaddr_any *a, socklen_t len)
 	return 0;
 }
 
+int sgl_unix_remove_stale(const char *path)
+{
+	union sockaddr_any a;
+
+	memset(&a, 0, sizeof(a));
+	if (strlen(path) >= sizeof(a.un.sun_path))
+		return -ENAMETOOLONG;
+	a.un.sun_family = AF_UNIX;
+	memcpy(a.un.sun_path, path, strlen(path) + 1);
+	return remove_stale(&a, sizeof(a.un));
+}
+
 static struct sgl_listener *listen_unix(const char *address, char *err, size_t err_size)
 {
 	const char *path = address + 5;

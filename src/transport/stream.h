@@ -14,4 +14,9 @@
  * of other transports. 64 bits because vsock ports are 32-bit unsigned. */
 int64_t sgl_stream_listener_port(struct sgl_listener *l);
 
+/* Removes the unix socket at `path` if a server that died left it there
+ * (nobody answers on it): 0, -EADDRINUSE when a server is live, -ENOTSOCK
+ * when it is something else, or -errno. */
+int sgl_unix_remove_stale(const char *path);
+
 #endif
