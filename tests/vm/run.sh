@@ -33,6 +33,9 @@ command -v "$qemu" >/dev/null || skip_all "no $qemu (scripts/deps.sh --vm)"
 command -v cpio >/dev/null || skip_all "no cpio (scripts/deps.sh --vm)"
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sgl-vm.XXXXXX")
+# Shared memory in memory, not on a disk.
+shm=$dir
+[ -d /dev/shm ] && [ -w /dev/shm ] && shm=$(mktemp -d /dev/shm/sgl-vm.XXXXXX)
 pids=""
 cleanup() {
 	for p in $pids; do
@@ -41,11 +44,14 @@ cleanup() {
 	for p in $pids; do
 		wait "$p" 2>/dev/null
 	done
-	rm -rf "$dir"
+	rm -rf "$dir" "$shm"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+since() {   # start -> seconds since, one decimal
+	awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
 t0=$(date +%s.%N)
 kv=$(sh "$here/kernel.sh" "$cache") || skip_all "no guest kernel (tests/vm/kernel.sh)"
 kernel=$cache/kroot/boot/vmlinuz-$kv
@@ -72,8 +78,7 @@ fi
 sh "$here/initramfs.sh" "$dir/initramfs.gz" "$cache/kroot" "$kv" "$prog" $kmod ||
 	skip_all "no initramfs (busybox-static, cpio)"
 t1=$(date +%s.%N)
-echo "# guest kernel $kv, $($qemu --version | head -n 1)," \
-	"setup $(echo "$t1 - $t0" | bc) s"
+echo "# guest kernel $kv, $($qemu --version | head -n 1), setup $(since "$t0") s"
 
 passed=0
 failed=0
@@ -113,6 +118,7 @@ scenario() {   # name listen guest-words
 	fi
 
 	log=$dir/$name.host
+	: >"$log"
 	timeout 100 "$host" -l "$listen" -S "$dir/shm" --exit-after 90 -L info >"$log" 2>&1 &
 	hpid=$!
 	pids="$pids $hpid"
@@ -147,13 +153,18 @@ scenario() {   # name listen guest-words
 	pids="$pids $qpid"
 	wait "$qpid"
 	qrc=$?
-	wall=$(echo "$(date +%s.%N) - $start" | bc)
+	wall=$(since "$start")
 	kill "$hpid" 2>/dev/null
 	wait "$hpid" 2>/dev/null
 
 	result=$(sed -n "s/.*SGLVM-RESULT $name rc=\([0-9]*\).*/\1/p" "$dir/$name.serial" 2>/dev/null)
 	if [ "$result" = 0 ]; then
-		printf "ok - %s: guest_program over %s (%.1f s)\n" "$name" "$transport" "$wall"
+		uptime=$(sed -n "s/.*SGLVM-RESULT $name rc=0 uptime=\([0-9.]*\).*/\1/p" \
+			"$dir/$name.serial")
+		irqs=$(sed -n 's/.*SGLVM: \([0-9]*\) sgl_ivshmem interrupts.*/, \1 interrupts/p' \
+			"$dir/$name.serial")
+		echo "ok - $name: guest_program over $transport ($wall s; guest uptime" \
+			"$uptime s$irqs)"
 		passed=$((passed + 1))
 	elif [ -z "$result" ]; then
 		fail "$name" "no result from the guest (qemu exit $qrc after $wall s)"
@@ -164,7 +175,17 @@ scenario() {   # name listen guest-words
 }
 
 scenario tcp "tcp:127.0.0.1:$port" "sglvm.net=1 sglvm.modules=virtio_pci,virtio_net"
+scenario ivshmem-plain "ivshmem:$shm/ivshmem" ""
+if [ -n "$kmod" ]; then
+	scenario ivshmem-doorbell-kmod "ivshmem-doorbell:$dir/ivshmem.sock" "sglvm.kmod=1"
+else
+	echo "skip - ivshmem-doorbell-kmod: $kmod_why"
+	skipped=$((skipped + 1))
+fi
+scenario ivshmem-doorbell-poll "ivshmem-doorbell:$dir/ivshmem.sock" ""
+scenario vhost-user-vsock "vhost-user-vsock:$dir/vsock.sock,port=$port" \
+	"sglvm.modules=virtio_pci,vmw_vsock_virtio_transport"
 
-echo "# total $(echo "$(date +%s.%N) - $t0" | bc) s"
+echo "# total $(since "$t0") s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
