@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs the Debian packages the build (and, with --tests, the test suite)
-# needs, when they are missing. Debian 12. Needs root or sudo.
+# Installs the Debian packages the build (and, with --tests, the test suite;
+# --run, scripts/run.sh; --vm, the QEMU guests of tests/vm) needs, when they
+# are missing. Debian 12. Needs root or sudo.
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
@@ -8,10 +9,18 @@ build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-d
        libxext-dev libglvnd-dev libgl-dev libgles-dev"
 tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
 run="xvfb x11-utils mesa-utils"
+# tests/vm: QEMU guests (the guest kernel itself is fetched by
+# tests/vm/kernel.sh with apt-get download; the headers build guest/kmod).
+vm="qemu-system-x86 busybox-static cpio kmod make linux-headers-amd64"
 
 pkgs=$build
-[ "${1:-}" = "--tests" ] && pkgs="$pkgs $tests"
-[ "${1:-}" = "--run" ] && pkgs="$pkgs $run"
+for a in "$@"; do
+	case $a in
+	--tests) pkgs="$pkgs $tests" ;;
+	--run) pkgs="$pkgs $run" ;;
+	--vm) pkgs="$pkgs $vm" ;;
+	esac
+done
 
 missing=""
 for p in $pkgs; do
@@ -19,11 +28,17 @@ for p in $pkgs; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-
-echo "deps: installing$missing"
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
+if [ -z "$missing" ]; then
+	# tests/vm downloads the guest kernel: apt needs its package lists.
+	case " $* " in *" --vm "*)
+		apt-cache show linux-image-amd64 >/dev/null 2>&1 || $sudo apt-get update -qq ;;
+	esac
+	exit 0
+fi
+
+echo "deps: installing$missing"
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -58,9 +58,16 @@ if [ ! -f "$root/boot/vmlinuz-$kv" ] || [ ! -f "$root/lib/modules/$kv/modules.de
 	rm -rf "$root" "$cache/pkg"
 	mkdir -p "$cache/pkg"
 	if ! (cd "$cache/pkg" && apt-get download "linux-image-$kv" >download.log 2>&1); then
-		sed 's/^/kernel.sh: /' "$cache/pkg/download.log" >&2
-		echo "kernel.sh: cannot download linux-image-$kv" >&2
-		exit 77
+		# The archive moved on from the installed headers' version:
+		# take the current kernel (guest/kmod is then skipped).
+		kv2=$(version_of linux-image-amd64)
+		if [ -z "$kv2" ] || [ "$kv2" = "$kv" ] ||
+			! (cd "$cache/pkg" && apt-get download "linux-image-$kv2" >>download.log 2>&1); then
+			sed 's/^/kernel.sh: /' "$cache/pkg/download.log" >&2
+			echo "kernel.sh: cannot download linux-image-$kv" >&2
+			exit 77
+		fi
+		kv=$kv2
 	fi
 	dpkg-deb -x "$cache/pkg"/linux-image-"$kv"_*.deb "$cache/pkg/x"
 	PATH=$PATH:/sbin:/usr/sbin depmod -b "$cache/pkg/x" "$kv"
