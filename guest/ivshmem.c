@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,19 +57,7 @@ struct ivshmem {
 	struct sgl_shm_notify rx, tx;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void fail(char *err, size_t err_size, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	if (err && err_size) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
-		va_end(ap);
-	}
-	errno = saved;
-}
+#define fail sgl_shm_fail
 
 /* ------------------------------------------------------------------------
  * Waking and waiting over the doorbell

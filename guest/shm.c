@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,20 +58,7 @@ struct shm_guest {
 	_Atomic int broken;      /* -EPROTO once a counter was impossible */
 };
 
-/* Keeps errno: callers return -errno after it. */
-__attribute__((format(printf, 3, 4)))
-static void fail(char *err, size_t err_size, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	if (err && err_size) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
-		va_end(ap);
-	}
-	errno = saved;
-}
+#define fail sgl_shm_fail
 
 /* ------------------------------------------------------------------------
  * The channel

@@ -40,6 +40,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <linux/futex.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -53,6 +55,19 @@
 #else
 #define cpu_relax() ((void)0)
 #endif
+
+void sgl_shm_fail(char *err, size_t err_size, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	if (err && err_size) {
+		va_start(ap, fmt);
+		vsnprintf(err, err_size, fmt, ap);
+		va_end(ap);
+	}
+	errno = saved;
+}
 
 const char *sgl_shm_info_check(const struct sgl_shm_info *info)
 {

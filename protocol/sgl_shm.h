@@ -220,6 +220,11 @@ static inline uint64_t sgl_shm_reply_data(uint32_t ring_size)
 	return SGL_SHM_SLOT_DATA + (uint64_t)ring_size;
 }
 
+/* Formats a message into `err` (when there is one), keeping errno: both
+ * sides' connect and listen paths return -errno after it. */
+__attribute__((format(printf, 3, 4)))
+void sgl_shm_fail(char *err, size_t err_size, const char *fmt, ...);
+
 /* Checks a header copy against the geometry its own counts imply; 0 or a
  * reason. Both sides call it: a guest on the host's header, tests on both. */
 const char *sgl_shm_info_check(const struct sgl_shm_info *info);

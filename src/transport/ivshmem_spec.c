@@ -120,20 +120,22 @@ int sgl_ivshmem_qemu_args(const char *spec, uint32_t slots, uint32_t ring_size, 
 	if (parse(spec, &s, buf, buf_size) < 0 ||
 	    sgl_shm_geometry(&slots, &ring_size, &s.size, true, buf, buf_size) < 0)
 		return -EINVAL;
+	char size[32];
+	if (s.size % (1u << 20) == 0)
+		snprintf(size, sizeof(size), "%" PRIu64 "M", s.size >> 20);
+	else
+		snprintf(size, sizeof(size), "%" PRIu64, s.size);
 	if (s.doorbell)
 		snprintf(buf, buf_size,
-			 "# %" PRIu64 " MiB per VM, %u clients; the guest maps BAR2 "
-			 "(docs/ivshmem.md)\n"
+			 "# BAR2 of %s per VM, %u clients; the guest maps BAR2 (docs/ivshmem.md)\n"
 			 "-chardev socket,id=sglivs,path=%s \\\n"
 			 "-device ivshmem-doorbell,chardev=sglivs,vectors=%u\n",
-			 s.size >> 20, slots, s.path, s.vectors);
+			 size, slots, s.path, s.vectors);
 	else
 		snprintf(buf, buf_size,
-			 "# %" PRIu64 " MiB (size=%" PRIu64 "), %u clients; the guest maps BAR2 "
-			 "(docs/ivshmem.md)\n"
-			 "-object memory-backend-file,id=sglmem,share=on,mem-path=%s,"
-			 "size=%" PRIu64 "M \\\n"
+			 "# BAR2 of %s, %u clients; the guest maps BAR2 (docs/ivshmem.md)\n"
+			 "-object memory-backend-file,id=sglmem,share=on,mem-path=%s,size=%s \\\n"
 			 "-device ivshmem-plain,memdev=sglmem\n",
-			 s.size >> 20, s.size, slots, s.path, s.size >> 20);
+			 size, slots, s.path, size);
 	return 0;
 }

@@ -22,7 +22,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,19 +60,6 @@ struct shm_channel {
 	_Atomic bool guest_dead;
 	_Atomic int broken;      /* -EPROTO once a counter was impossible */
 };
-
-void sgl_shm_fail(char *err, size_t err_size, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	if (err && err_size) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
-		va_end(ap);
-	}
-	errno = saved;
-}
 
 static uint64_t now_ns(void)
 {

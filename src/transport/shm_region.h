@@ -76,8 +76,4 @@ void sgl_shm_region_wake_host(struct sgl_shm_region *r);
 int sgl_shm_geometry(uint32_t *slots, uint32_t *ring, uint64_t *size, bool pow2, char *err,
 		     size_t err_size);
 
-/* Formats into err (if any), keeping errno. */
-__attribute__((format(printf, 3, 4)))
-void sgl_shm_fail(char *err, size_t err_size, const char *fmt, ...);
-
 #endif
