@@ -60,17 +60,18 @@ int sgl_vu_fail(struct sgl_vu *vu, const char *fmt, ...)
 	return -EPROTO;
 }
 
-void sgl_vu_logf(struct sgl_vu *vu, enum sglhost_log_level level, const char *fmt, ...)
+void sgl_vu_log(void (*log)(void *user, enum sglhost_log_level level, const char *msg),
+		void *user, enum sglhost_log_level level, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[320];
 	va_list ap;
 
-	if (!vu->log)
+	if (!log)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	vu->log(vu->log_user, level, msg);
+	log(user, level, msg);
 }
 
 void sgl_vu_init(struct sgl_vu *vu, uint64_t features, unsigned nqueues, const uint8_t *config,
@@ -252,17 +253,28 @@ int sgl_vu_payload_u64(struct sgl_vu *vu, const struct sgl_vu_msg *msg, uint64_t
 /* ---------------------------------------------------------------------- */
 /* Features and config */
 
+/* GET_CONFIG and SET_CONFIG: {offset, size, flags} then `size` bytes. */
+static int config_header(struct sgl_vu *vu, const struct sgl_vu_msg *msg,
+			 struct vhost_user_config *c)
+{
+	const char *name = sgl_vu_request_name(msg->hdr.request);
+
+	if (msg->hdr.size < sizeof(*c))
+		return sgl_vu_fail(vu, "%s: %u bytes", name, msg->hdr.size);
+	memcpy(c, msg->payload, sizeof(*c));
+	if (c->size > VHOST_USER_MAX_CONFIG_SIZE || msg->hdr.size != sizeof(*c) + c->size)
+		return sgl_vu_fail(vu, "%s: size %u in a %u-byte message", name, c->size,
+				   msg->hdr.size);
+	return 0;
+}
+
 static int get_config(struct sgl_vu *vu, struct sgl_vu_msg *msg)
 {
 	struct vhost_user_config c;
 	uint8_t out[sizeof(c) + VHOST_USER_MAX_CONFIG_SIZE] = { 0 };
 
-	if (msg->hdr.size < sizeof(c))
-		return sgl_vu_fail(vu, "GET_CONFIG: %u bytes", msg->hdr.size);
-	memcpy(&c, msg->payload, sizeof(c));
-	if (c.size > VHOST_USER_MAX_CONFIG_SIZE || msg->hdr.size != sizeof(c) + c.size)
-		return sgl_vu_fail(vu, "GET_CONFIG: size %u in a %u-byte message", c.size,
-				   msg->hdr.size);
+	if (config_header(vu, msg, &c) < 0)
+		return -EPROTO;
 	memcpy(out, &c, sizeof(c));
 	/* Bytes past the device's config space read as zero. */
 	for (uint64_t i = 0; i < c.size; i++)
@@ -276,13 +288,7 @@ static int set_config(struct sgl_vu *vu, struct sgl_vu_msg *msg)
 {
 	struct vhost_user_config c;
 
-	if (msg->hdr.size < sizeof(c))
-		return sgl_vu_fail(vu, "SET_CONFIG: %u bytes", msg->hdr.size);
-	memcpy(&c, msg->payload, sizeof(c));
-	if (c.size > VHOST_USER_MAX_CONFIG_SIZE || msg->hdr.size != sizeof(c) + c.size)
-		return sgl_vu_fail(vu, "SET_CONFIG: size %u in a %u-byte message", c.size,
-				   msg->hdr.size);
-	return 1;
+	return config_header(vu, msg, &c) < 0 ? -EPROTO : 1;
 }
 
 /* 0 done, 1 refused (a nack where one is due), -EPROTO; *replied when the
@@ -360,14 +366,14 @@ int sgl_vu_handle(struct sgl_vu *vu, struct sgl_vu_msg *msg)
 {
 	bool replied = false;
 
-	sgl_vu_logf(vu, SGLHOST_LOG_DEBUG, "vhost-user: %s (flags 0x%x, %u bytes, %u fds)",
+	sgl_vu_log(vu->log, vu->log_user, SGLHOST_LOG_DEBUG, "vhost-user: %s (flags 0x%x, %u bytes, %u fds)",
 		    sgl_vu_request_name(msg->hdr.request), msg->hdr.flags, msg->hdr.size, msg->nfds);
 	int r = dispatch(vu, msg, &replied);
 	sgl_vu_close_fds(msg);
 	if (r < 0)
 		return r;
 	if (r > 0)
-		sgl_vu_logf(vu, SGLHOST_LOG_DEBUG, "vhost-user: %s refused",
+		sgl_vu_log(vu->log, vu->log_user, SGLHOST_LOG_DEBUG, "vhost-user: %s refused",
 			    sgl_vu_request_name(msg->hdr.request));
 	/* REPLY_ACK: a status for every message that asks and has no reply
 	 * of its own (0 is success). */

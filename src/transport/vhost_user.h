@@ -72,6 +72,11 @@ int sgl_vu_recv(struct sgl_vu *vu, struct sgl_vu_msg *msg);
 /* Acts on it and replies where due; takes the message's fds. 0, or
  * -EPROTO (the connection must be dropped) with `why`. */
 int sgl_vu_handle(struct sgl_vu *vu, struct sgl_vu_msg *msg);
+/* Formats and passes a line to a session-style log callback (NULL: none);
+ * shared by the vhost-user-vsock files. */
+void sgl_vu_log(void (*log)(void *user, enum sglhost_log_level level, const char *msg),
+		void *user, enum sglhost_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* The name of a request, for logs. */
 const char *sgl_vu_request_name(uint32_t request);
 

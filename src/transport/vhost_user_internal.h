@@ -8,8 +8,6 @@
 
 /* Sets vu->why; returns -EPROTO. */
 int sgl_vu_fail(struct sgl_vu *vu, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sgl_vu_logf(struct sgl_vu *vu, enum sglhost_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 int sgl_vu_reply(struct sgl_vu *vu, const struct sgl_vu_msg *msg, const void *payload,
 		 size_t size);

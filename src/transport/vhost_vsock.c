@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sgl_socket.h"
 #include "transport/listener.h"
 #include "transport/stream.h"
 #include "transport/vhost_user.h"
@@ -51,19 +52,7 @@ struct vhost_vsock {
 	void *log_user;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void logf_(struct vhost_vsock *v, enum sglhost_log_level level, const char *fmt, ...)
-{
-	char msg[320];
-	va_list ap;
-
-	if (!v->log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	v->log(v->log_user, level, msg);
-}
+#define logf_(v, ...) sgl_vu_log((v)->log, (v)->log_user, __VA_ARGS__)
 
 static void wake(void *user)
 {
@@ -270,40 +259,26 @@ static const struct sgl_listener_ops listener_ops = {
 
 /* ---------------------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5)))
-static struct sgl_listener *fail(int code, char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_size) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
-		va_end(ap);
-	}
-	errno = code;
-	return NULL;
-}
-
 static int bind_socket(const char *path, char *err, size_t err_size)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	int fd, r;
 
 	if (strlen(path) >= sizeof(a.sun_path)) {
-		fail(ENAMETOOLONG, err, err_size, "%s: path too long", path);
+		sgl_addr_fail(ENAMETOOLONG, err, err_size, "%s: path too long", path);
 		return -ENAMETOOLONG;
 	}
 	memcpy(a.sun_path, path, strlen(path) + 1);
 	r = sgl_unix_remove_stale(path);
 	if (r < 0) {
-		fail(-r, err, err_size, "%s: %s", path, r == -EADDRINUSE ?
+		sgl_addr_fail(-r, err, err_size, "%s: %s", path, r == -EADDRINUSE ?
 		     "a server is already listening there" : strerror(-r));
 		return r;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4) < 0) {
 		r = -errno;
-		fail(-r, err, err_size, "%s: %s", path, strerror(-r));
+		sgl_addr_fail(-r, err, err_size, "%s: %s", path, strerror(-r));
 		if (fd >= 0)
 			close(fd);
 		return r;
@@ -318,14 +293,14 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 	struct stat st = { 0 };
 
 	if (!cfg->path || !*cfg->path)
-		return fail(EINVAL, err, err_size, "vhost-user-vsock: no socket path");
+		return sgl_addr_fail(EINVAL, err, err_size, "vhost-user-vsock: no socket path");
 	/* 0-2 are reserved, 2^32-1 is "any": Linux guests take 32 bits. */
 	if (cid < 3 || cid >= 0xffffffffull)
-		return fail(EINVAL, err, err_size, "vhost-user-vsock: bad guest CID %llu",
+		return sgl_addr_fail(EINVAL, err, err_size, "vhost-user-vsock: bad guest CID %llu",
 			    (unsigned long long)cid);
 	struct vhost_vsock *v = calloc(1, sizeof(*v));
 	if (!v)
-		return fail(ENOMEM, err, err_size, "out of memory");
+		return sgl_addr_fail(ENOMEM, err, err_size, "out of memory");
 	v->path = strdup(cfg->path);
 	v->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (!v->path || v->wake_fd < 0) {
@@ -334,7 +309,7 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 		if (v->wake_fd >= 0)
 			close(v->wake_fd);
 		free(v);
-		return fail(e, err, err_size, "vhost-user-vsock: %s", strerror(e));
+		return sgl_addr_fail(e, err, err_size, "vhost-user-vsock: %s", strerror(e));
 	}
 	v->listen_fd = bind_socket(cfg->path, err, err_size);
 	if (v->listen_fd < 0) {
@@ -384,7 +359,7 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 		close(v->listen_fd);
 		free(v->path);
 		unref(v);
-		return fail(e, err, err_size, "vhost-user-vsock: thread: %s", strerror(e));
+		return sgl_addr_fail(e, err, err_size, "vhost-user-vsock: thread: %s", strerror(e));
 	}
 	return &v->base;
 }
@@ -412,11 +387,11 @@ int sgl_vhost_vsock_parse(const char *spec, struct sgl_vhost_vsock_config *cfg, 
 	uint64_t v;
 
 	if (strncmp(spec, prefix, sizeof(prefix) - 1)) {
-		fail(EINVAL, err, err_size, "%s: expected vhost-user-vsock:PATH", spec);
+		sgl_addr_fail(EINVAL, err, err_size, "%s: expected vhost-user-vsock:PATH", spec);
 		return -EINVAL;
 	}
 	if ((size_t)snprintf(buf, buf_size, "%s", spec + sizeof(prefix) - 1) >= buf_size) {
-		fail(EINVAL, err, err_size, "%s: too long", spec);
+		sgl_addr_fail(EINVAL, err, err_size, "%s: too long", spec);
 		return -EINVAL;
 	}
 	/* Options from the end, so a path may itself hold commas. */
@@ -428,7 +403,7 @@ int sgl_vhost_vsock_parse(const char *spec, struct sgl_vhost_vsock_config *cfg, 
 		else if (!strncmp(opt, "port=", 5) && number(opt + 5, 0xfffffffeu, &v) && v)
 			cfg->port = (uint32_t)v;
 		else if (!strncmp(opt, "cid=", 4) || !strncmp(opt, "port=", 5)) {
-			fail(EINVAL, err, err_size, "%s: bad %s (cid: 3 to 4294967294, port: 1 to "
+			sgl_addr_fail(EINVAL, err, err_size, "%s: bad %s (cid: 3 to 4294967294, port: 1 to "
 			     "4294967294)", spec, opt);
 			return -EINVAL;
 		} else
@@ -436,7 +411,7 @@ int sgl_vhost_vsock_parse(const char *spec, struct sgl_vhost_vsock_config *cfg, 
 		*comma = '\0';
 	}
 	if (!*buf) {
-		fail(EINVAL, err, err_size, "%s: expected vhost-user-vsock:PATH[,cid=N][,port=P]",
+		sgl_addr_fail(EINVAL, err, err_size, "%s: expected vhost-user-vsock:PATH[,cid=N][,port=P]",
 		     spec);
 		return -EINVAL;
 	}

@@ -214,22 +214,25 @@ void sgl_vq_signal_error(struct sgl_vq *q)
 	signal_fd(q->err_fd);
 }
 
-long sgl_vq_read(const struct sgl_gmem *m, const struct sgl_vq_chain *c, uint64_t off,
-		 void *dst, size_t n)
+/* Copies between `buf` and the chain's readable (or writable) buffers from
+ * offset `off`. */
+static long copy_chain(const struct sgl_gmem *m, const struct sgl_vq_chain *c, bool write,
+		       uint64_t off, uint8_t *buf, size_t n)
 {
-	uint8_t *out = dst;
 	size_t done = 0;
 
 	for (unsigned i = 0; i < c->nseg && done < n; i++) {
 		const struct sgl_vq_seg *s = &c->seg[i];
-		if (s->write)
+		if (s->write != write)
 			continue;
 		if (off >= s->len) {
 			off -= s->len;
 			continue;
 		}
 		size_t k = s->len - off < n - done ? (size_t)(s->len - off) : n - done;
-		if (sgl_gmem_read(m, s->gpa + off, out + done, k) < 0)
+		int r = write ? sgl_gmem_write(m, s->gpa + off, buf + done, k) :
+				sgl_gmem_read(m, s->gpa + off, buf + done, k);
+		if (r < 0)
 			return -EFAULT;
 		done += k;
 		off = 0;
@@ -237,25 +240,15 @@ long sgl_vq_read(const struct sgl_gmem *m, const struct sgl_vq_chain *c, uint64_
 	return (long)done;
 }
 
+long sgl_vq_read(const struct sgl_gmem *m, const struct sgl_vq_chain *c, uint64_t off,
+		 void *dst, size_t n)
+{
+	return copy_chain(m, c, false, off, dst, n);
+}
+
 long sgl_vq_write(const struct sgl_gmem *m, const struct sgl_vq_chain *c, uint64_t off,
 		  const void *src, size_t n)
 {
-	const uint8_t *in = src;
-	size_t done = 0;
-
-	for (unsigned i = 0; i < c->nseg && done < n; i++) {
-		const struct sgl_vq_seg *s = &c->seg[i];
-		if (!s->write)
-			continue;
-		if (off >= s->len) {
-			off -= s->len;
-			continue;
-		}
-		size_t k = s->len - off < n - done ? (size_t)(s->len - off) : n - done;
-		if (sgl_gmem_write(m, s->gpa + off, in + done, k) < 0)
-			return -EFAULT;
-		done += k;
-		off = 0;
-	}
-	return (long)done;
+	/* Only read from `src`: the cast is for the shared loop. */
+	return copy_chain(m, c, true, off, (uint8_t *)src, n);
 }

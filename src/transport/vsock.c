@@ -19,19 +19,7 @@
  * socket get their turn under a flooding guest. */
 #define TX_BUDGET 256
 
-__attribute__((format(printf, 3, 4)))
-static void logf_(struct sgl_vsock *dev, enum sglhost_log_level level, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	if (!dev->log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	dev->log(dev->log_user, level, msg);
-}
+#define logf_(dev, ...) sgl_vu_log((dev)->log, (dev)->log_user, __VA_ARGS__)
 
 static struct sgl_vsock_conn *find(struct sgl_vsock *dev, uint32_t guest_port)
 {
@@ -66,15 +54,15 @@ static void accept_push(struct sgl_vsock *dev, struct sgl_vsock_conn *c)
 
 static void request(struct sgl_vsock *dev, const struct vsock_hdr *h)
 {
-	struct sgl_vsock_conn *c = find(dev, h->src_port);
+	struct sgl_vsock_conn *c;
 
-	if (c) {
-		/* A port still in use: the old connection cannot be trusted. */
-		c->need_rst = true;
-		return;
-	}
 	if (h->dst_port != dev->port) {
 		orphan_rst(dev, h);
+		return;
+	}
+	if ((c = find(dev, h->src_port))) {
+		/* A port still in use: the old connection cannot be trusted. */
+		c->need_rst = true;
 		return;
 	}
 	if (dev->nconns >= dev->max_conns) {
@@ -102,6 +90,8 @@ static void receive(struct sgl_vsock *dev, struct sgl_vu *vu, struct sgl_vsock_c
 {
 	struct sgl_bytes *b = &c->in;
 
+	if (c->need_rst)
+		return; /* being reset already */
 	if (h->len > b->size - b->len) {
 		logf_(dev, SGLHOST_LOG_WARN, "vhost-user-vsock: port %u sent %u bytes past its "
 		      "credit: reset", c->guest_port, h->len);
@@ -181,6 +171,8 @@ static void packet(struct sgl_vsock *dev, struct sgl_vu *vu, const struct sgl_vq
 		sgl_vsock_conn_drop(c);
 		break;
 	default: /* RESPONSE (we never connect), unknown ops */
+		logf_(dev, SGLHOST_LOG_DEBUG, "vhost-user-vsock: port %u: unexpected op %u: reset",
+		      c->guest_port, h.op);
 		c->need_rst = true;
 		break;
 	}
@@ -221,6 +213,8 @@ static bool next_of(struct sgl_vsock *dev, struct sgl_vsock_conn *c, struct out_
 		return true;
 	}
 	if (c->need_rst || (c->shutdown_sent && now >= c->close_deadline_ns)) {
+		logf_(dev, SGLHOST_LOG_DEBUG, "vhost-user-vsock: port %u: RST (%s)", c->guest_port,
+		      c->need_rst ? "asked" : "no answer to our SHUTDOWN");
 		header(dev, p, c, VSOCK_OP_RST);
 		return true;
 	}
