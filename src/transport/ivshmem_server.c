@@ -478,8 +478,9 @@ struct sgl_listener *sgl_ivshmem_server_listen(const struct sgl_ivshmem_server_c
 	l->thread_started = true;
 	l->base.ops = &listener_ops;
 	snprintf(l->base.desc, sizeof(l->base.desc),
-		 "ivshmem-doorbell %s (%llu MiB per VM, %u slots, %u vectors)", l->path,
-		 (unsigned long long)(l->size >> 20), l->slots, l->vectors);
+		 "ivshmem-doorbell %s (%llu MiB per VM, %u slots, %u vector%s)", l->path,
+		 (unsigned long long)(l->size >> 20), l->slots, l->vectors,
+		 l->vectors == 1 ? "" : "s");
 	return &l->base;
 
 err:
