@@ -104,19 +104,17 @@ fail() {   # name reason
 	failed=$((failed + 1))
 }
 
+stop_host() {
+	kill "$hpid" 2>/dev/null
+	wait "$hpid" 2>/dev/null
+}
+
 # One guest: sgl-host listening on LISTEN, QEMU with what sgl-host -v
 # prints for it, the guest set up with GUEST (kernel command line words).
 scenario() {   # name listen guest-words
 	name=$1
 	listen=$2
 	guest=$3
-	args=$(vm_args "$listen")
-	transport=$(vm_transport "$listen")
-	if [ -z "$args" ] || [ -z "$transport" ]; then
-		fail "$name" "sgl-host -v printed no QEMU arguments for $listen"
-		return
-	fi
-
 	log=$dir/$name.host
 	: >"$log"
 	timeout 100 "$host" -l "$listen" -S "$dir/shm" --exit-after 90 -L info >"$log" 2>&1 &
@@ -128,14 +126,20 @@ scenario() {   # name listen guest-words
 		i=$((i + 1))
 	done
 	if ! grep -q "listening on" "$log"; then
+		stop_host
 		if grep -q "unknown address" "$log"; then
 			echo "skip - $name: sgl-host has no such transport yet ($listen)"
 			skipped=$((skipped + 1))
-			kill "$hpid" 2>/dev/null
-			wait "$hpid" 2>/dev/null
 			return
 		fi
 		fail "$name" "sgl-host did not start"
+		return
+	fi
+	args=$(vm_args "$listen")
+	transport=$(vm_transport "$listen")
+	if [ -z "$args" ] || [ -z "$transport" ]; then
+		stop_host
+		fail "$name" "sgl-host -v printed no QEMU arguments for $listen"
 		return
 	fi
 
@@ -154,8 +158,7 @@ scenario() {   # name listen guest-words
 	wait "$qpid"
 	qrc=$?
 	wall=$(since "$start")
-	kill "$hpid" 2>/dev/null
-	wait "$hpid" 2>/dev/null
+	stop_host
 
 	result=$(sed -n "s/.*SGLVM-RESULT $name rc=\([0-9]*\).*/\1/p" "$dir/$name.serial" 2>/dev/null)
 	if [ "$result" = 0 ]; then
