@@ -100,13 +100,13 @@ static struct sgl_listener *open_listener(const struct server_options *o, const 
 		struct sgl_shm_config sc = { .path = o->shm_path, .slots = o->shm_slots,
 					     .ring_size = 1u << 20, .remove_stale = o->remove_stale };
 		l = sgl_shm_listen(&sc, err, sizeof(err));
+	} else if (sgl_ivshmem_spec(spec)) {
+		l = sgl_ivshmem_listen(spec, o->shm_slots, 1u << 20, err, sizeof(err));
 	} else if (!strncmp(spec, "vhost-user-vsock:", 17)) {
 		char path[256];
 		struct sgl_vhost_vsock_config vc = { .log = session_log, .log_user = (void *)o };
 		l = sgl_vhost_vsock_parse(spec, &vc, path, sizeof(path), err, sizeof(err)) ? NULL :
 		    sgl_vhost_vsock_listen(&vc, err, sizeof(err));
-	} else if (sgl_ivshmem_spec(spec)) {
-		l = sgl_ivshmem_listen(spec, o->shm_slots, 1u << 20, err, sizeof(err));
 	} else {
 		l = sgl_stream_listen(spec, err, sizeof(err));
 	}

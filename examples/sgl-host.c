@@ -70,29 +70,6 @@ static void usage(FILE *f)
 		"  -h, --help               show this help\n");
 }
 
-/* The QEMU arguments for each ivshmem listener (sizes included), or for
- * the plain one a user would start. */
-static void print_vm_args(const struct server_options *o)
-{
-	static const char *const dflt = "ivshmem:/dev/shm/sgl-ivshmem";
-	bool any = false;
-	for (int i = 0; i <= o->nlisten; i++) {
-		const char *spec = i < o->nlisten ? o->listen[i] : dflt;
-		char buf[512];
-		if (!sgl_ivshmem_spec(spec) || (i == o->nlisten && any))
-			continue;
-		if (sgl_ivshmem_qemu_args(spec, o->shm_slots, 1u << 20, buf, sizeof(buf)) < 0) {
-			fprintf(stderr, "sgl-host: %s\n", buf);
-			continue;
-		}
-		printf("# QEMU, with sgl-host -l %s:\n%s\n", spec, buf);
-		any = true;
-	}
-	printf("# in the guest: SGL_TRANSPORT=ivshmem (or ivshmem:BDF)\n\n"
-	       "# TCP from a user-mode network guest: sgl-host -p 3000, then in the guest\n"
-	       "#   SGL_TRANSPORT=tcp:10.0.2.2:3000\n");
-}
-
 static int parse_size(const char *s, uint32_t *w, uint32_t *h)
 {
 	return sscanf(s, "%ux%u", w, h) == 2 && *w && *h ? 0 : -1;
@@ -139,6 +116,7 @@ struct options {
 	struct demo_options demo;
 	struct sglhost_config host;
 	bool demo_mode, print_vm;
+	bool listen_given;           /* -l or -p: -v prints those, else examples */
 	char tcp_listen[64];
 };
 
@@ -253,6 +231,7 @@ static int parse(int argc, char **argv, struct options *o)
 			return -1;
 		s->listen[s->nlisten++] = o->tcp_listen;
 	}
+	o->listen_given = s->nlisten > 0;
 	if (!s->nlisten)
 		s->listen[s->nlisten++] = "shm";
 	o->host.log_level = s->log_level;
@@ -267,7 +246,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.print_vm) {
-		print_vm_args(&o.server);
+		print_vm_args(&o.server, !o.listen_given);
 		return 0;
 	}
 	if (o.demo_mode)

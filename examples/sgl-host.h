@@ -32,6 +32,10 @@ void host_log(void *user, enum sglhost_log_level level, const char *file, int li
 	      const char *msg);
 void session_log(void *user, enum sglhost_log_level level, const char *msg);
 
+/* -v: QEMU and libvirt snippets for each listen address (vmargs.c);
+ * `examples`: for every transport on example addresses instead. */
+void print_vm_args(const struct server_options *o, bool examples);
+
 int demo_main(const struct demo_options *o, const struct sglhost_config *cfg);
 int server_main(const struct server_options *o, const struct sglhost_config *cfg);
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages the build needs, when they are missing, and
 # with --tests those of the test suite, with --apps those of the application
-# checks (tests/apps.sh), with --run those of scripts/run.sh. Debian 12.
-# Needs root or sudo.
+# checks (tests/apps.sh), with --run those of scripts/run.sh, with --vm those
+# of the QEMU guests of tests/vm. Debian 12. Needs root or sudo.
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
@@ -11,6 +11,9 @@ build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-d
 tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
 run="xvfb x11-utils mesa-utils"
 apps="xvfb mesa-utils glmark2-x11 apitrace python3"
+# tests/vm: QEMU guests (the guest kernel itself is fetched by
+# tests/vm/kernel.sh with apt-get download; the headers build guest/kmod).
+vm="qemu-system-x86 busybox-static cpio kmod make linux-headers-amd64"
 
 pkgs=$build
 for opt in "$@"; do
@@ -18,6 +21,7 @@ for opt in "$@"; do
 	--tests) pkgs="$pkgs $tests" ;;
 	--run) pkgs="$pkgs $run" ;;
 	--apps) pkgs="$pkgs $apps" ;;
+	--vm) pkgs="$pkgs $vm" ;;
 	*) echo "deps: unknown option $opt" >&2; exit 2 ;;
 	esac
 done
@@ -28,11 +32,17 @@ for p in $pkgs; do
 		missing="$missing $p"
 	fi
 done
-[ -z "$missing" ] && exit 0
-
-echo "deps: installing$missing"
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
+if [ -z "$missing" ]; then
+	# tests/vm downloads the guest kernel: apt needs its package lists.
+	case " $* " in *" --vm "*)
+		apt-cache show linux-image-amd64 >/dev/null 2>&1 || $sudo apt-get update -qq ;;
+	esac
+	exit 0
+fi
+
+echo "deps: installing$missing"
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
