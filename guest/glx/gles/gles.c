@@ -4,7 +4,8 @@
  * through GLX_EXT_create_context_es2_profile (waffle, piglit's GLES tests)
  * dlopen() the GLES library and dlsym() the gl* names from it; dlsym()
  * searches the library's dependencies, so the names resolve to the entry
- * points of the drop-in libGL, on the same session and contexts.
+ * points of the drop-in libGL, on the same session and contexts. In their
+ * own folder: EGL programs beside the drop-in libGL keep glvnd's.
  *
  * The reference below keeps libGL.so.1 in DT_NEEDED under --as-needed.
  */
