@@ -93,3 +93,23 @@ void sgl_enc_glGetBufferPointerv(struct sgl_enc *e, GLenum target, GLenum pname,
 		if (e->maps[i].target == target)
 			*params = e->maps[i].shadow;
 }
+
+GLuint sgl_enc_glCreateShaderProgramv(struct sgl_enc *e, GLenum type, GLsizei count,
+				      const GLchar *const *strings)
+{
+	if (count < 0) {
+		if (e->error == GL_NO_ERROR)
+			e->error = GL_INVALID_VALUE;
+		return 0;
+	}
+	const uint32_t name = sgl_enc_new_name(e, SGL_OBJ_PROGRAM);
+	struct sgl_cmd_glCreateShaderProgramv *c = sgl_enc_string_array(
+		e, SGL_OP_glCreateShaderProgramv, sizeof(*c), count, strings, NULL);
+	if (!c)
+		return 0;
+	c->type = type;
+	c->count = count;
+	c->new_name = name;
+	c->pad_ = 0;
+	return name;
+}

@@ -126,6 +126,16 @@ struct sgl_cmd_glTransformFeedbackVaryings {
 	uint32_t pad_;
 };
 
+/* glCreateShaderProgramv: `count` sources as in glShaderSource; the guest
+ * picks the program's name (new_name), as for glCreateProgram. */
+struct sgl_cmd_glCreateShaderProgramv {
+	struct sgl_header hdr;
+	uint32_t type;
+	int32_t count;
+	uint32_t new_name;
+	uint32_t pad_;
+};
+
 /* glGetUniformIndices: `count` names as in glShaderSource; the reply is
  * u32 n, pad, then n u32 indices (n is count, or 0 when GL wrote none). */
 struct sgl_cmd_glGetUniformIndices {

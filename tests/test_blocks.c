@@ -3,7 +3,8 @@
  * pointers (transform feedback varyings, uniform names, multi-draws, the map
  * pointer) and the clear / indexed-state commands sized by an argument
  * (glClearBuffer*v, glClearBufferData, glClearTexImage, viewport arrays,
- * glGet*i_v). Every check reads back real values or pixels.
+ * glGet*i_v) and glCreateShaderProgramv. Every check reads back real values
+ * or pixels.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -181,7 +182,8 @@ static void viewports(struct sgl_enc *e)
 }
 
 /* glClearBufferfv clears to blue; glMultiDrawElementsBaseVertex draws two
- * quads (one per half, the right one through basevertex) in green. */
+ * quads (one per half, the right one through basevertex) in green, with a
+ * pipeline of two glCreateShaderProgramv programs. */
 static void clear_and_multidraw(struct harness *h)
 {
 	struct sgl_enc *e = &h->enc;
@@ -192,7 +194,19 @@ static void clear_and_multidraw(struct harness *h)
 		"void main() { gl_Position = vec4(pos, 0.0, 1.0); }\n";
 	static const char *fs =
 		"#version 330 core\nout vec4 c; void main() { c = vec4(0.0, 1.0, 0.0, 1.0); }\n";
-	sgl_enc_glUseProgram(e, program(e, vs, fs, NULL, 0));
+	/* Separable programs from glCreateShaderProgramv, in a pipeline. */
+	GLuint vp = sgl_enc_glCreateShaderProgramv(e, GL_VERTEX_SHADER, 1, &vs);
+	GLuint fp = sgl_enc_glCreateShaderProgramv(e, GL_FRAGMENT_SHADER, 1, &fs);
+	GLint linked = 0, separable = 0;
+	sgl_enc_glGetProgramiv(e, fp, GL_LINK_STATUS, &linked);
+	sgl_enc_glGetProgramiv(e, fp, GL_PROGRAM_SEPARABLE, &separable);
+	assert_true(linked == 1 && separable == 1);
+	GLuint pipe;
+	sgl_enc_glGenProgramPipelines(e, 1, &pipe);
+	sgl_enc_glUseProgramStages(e, pipe, GL_VERTEX_SHADER_BIT, vp);
+	sgl_enc_glUseProgramStages(e, pipe, GL_FRAGMENT_SHADER_BIT, fp);
+	sgl_enc_glUseProgram(e, 0);
+	sgl_enc_glBindProgramPipeline(e, pipe);
 	/* Left quad x in [-1, -0.5], right quad x in [0.5, 1]. */
 	static const float pos[16] = { -1, -1, -0.5f, -1, -0.5f, 1, -1, 1,
 				       0.5f, -1, 1, -1, 1, 1, 0.5f, 1 };

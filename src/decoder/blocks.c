@@ -130,3 +130,23 @@ int sgl_hand_glGetBufferPointerv(struct sgl_dec *d, const uint8_t *p, uint32_t s
 {
 	return sgl_dec_unsupported(d, p, size);
 }
+
+int sgl_hand_glCreateShaderProgramv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_glCreateShaderProgramv c;
+	const uint32_t op = SGL_OP_glCreateShaderProgramv;
+	if (size < sizeof(c))
+		return sgl_dec_short(d, op, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	const GLchar **srcs = NULL;
+	GLint *lens = NULL;
+	/* NUL-terminated copies: GL reads each source up to its NUL. */
+	int r = sgl_dec_string_array(d, op, p, size, sizeof(c), c.count, true, &srcs, &lens);
+	if (r)
+		return r < 0 ? r : 0;
+	if (!d->gl->CreateShaderProgramv)
+		return sgl_dec_missing(d, op);
+	GLuint prog = d->gl->CreateShaderProgramv(c.type, c.count, srcs);
+	r = sgl_dec_created(d, SGL_OBJ_PROGRAM, c.new_name, (uint64_t)prog);
+	return r < 0 ? r : 0;
+}
