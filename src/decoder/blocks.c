@@ -4,20 +4,34 @@
  * block queries are sized here from GL's own answer.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "sgl_decoder_hooks.h"
+
+/* The fixed struct of a string-array command into `c`, then its strings
+ * (NUL-terminated copies); every such struct has its count at offset 12. */
+static int read_strings(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size,
+			void *c, size_t fixed, const GLchar ***strs)
+{
+	_Static_assert(offsetof(struct sgl_cmd_glTransformFeedbackVaryings, count) == 12, "");
+	_Static_assert(offsetof(struct sgl_cmd_glGetUniformIndices, count) == 12, "");
+	_Static_assert(offsetof(struct sgl_cmd_glCreateShaderProgramv, count) == 12, "");
+	if (size < fixed)
+		return sgl_dec_short(d, op, size, fixed);
+	memcpy(c, p, fixed);
+	int32_t count;
+	memcpy(&count, p + 12, sizeof(count));
+	GLint *lens = NULL;
+	return sgl_dec_string_array(d, op, p, size, fixed, count, true, strs, &lens);
+}
 
 int sgl_hand_glTransformFeedbackVaryings(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glTransformFeedbackVaryings c;
 	const uint32_t op = SGL_OP_glTransformFeedbackVaryings;
-	if (size < sizeof(c))
-		return sgl_dec_short(d, op, size, sizeof(c));
-	memcpy(&c, p, sizeof(c));
 	const GLchar **names = NULL;
-	GLint *lens = NULL;
-	int r = sgl_dec_string_array(d, op, p, size, sizeof(c), c.count, true, &names, &lens);
+	int r = read_strings(d, op, p, size, &c, sizeof(c), &names);
 	if (r)
 		return r < 0 ? r : 0;
 	if (!d->gl->TransformFeedbackVaryings)
@@ -45,12 +59,8 @@ int sgl_hand_glGetUniformIndices(struct sgl_dec *d, const uint8_t *p, uint32_t s
 {
 	struct sgl_cmd_glGetUniformIndices c;
 	const uint32_t op = SGL_OP_glGetUniformIndices;
-	if (size < sizeof(c))
-		return sgl_dec_short(d, op, size, sizeof(c));
-	memcpy(&c, p, sizeof(c));
 	const GLchar **names = NULL;
-	GLint *lens = NULL;
-	int r = sgl_dec_string_array(d, op, p, size, sizeof(c), c.count, true, &names, &lens);
+	int r = read_strings(d, op, p, size, &c, sizeof(c), &names);
 	if (r < 0)
 		return r;
 	if (!d->gl->GetUniformIndices)
@@ -135,13 +145,9 @@ int sgl_hand_glCreateShaderProgramv(struct sgl_dec *d, const uint8_t *p, uint32_
 {
 	struct sgl_cmd_glCreateShaderProgramv c;
 	const uint32_t op = SGL_OP_glCreateShaderProgramv;
-	if (size < sizeof(c))
-		return sgl_dec_short(d, op, size, sizeof(c));
-	memcpy(&c, p, sizeof(c));
 	const GLchar **srcs = NULL;
-	GLint *lens = NULL;
 	/* NUL-terminated copies: GL reads each source up to its NUL. */
-	int r = sgl_dec_string_array(d, op, p, size, sizeof(c), c.count, true, &srcs, &lens);
+	int r = read_strings(d, op, p, size, &c, sizeof(c), &srcs);
 	if (r)
 		return r < 0 ? r : 0;
 	if (!d->gl->CreateShaderProgramv)
