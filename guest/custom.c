@@ -10,19 +10,17 @@
 	if (!c)                                                                  \
 		return
 
-void sgl_enc_glShaderSource(struct sgl_enc *e, GLuint shader, GLsizei count,
-			    const GLchar *const *string, const GLint *length)
+void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei count,
+			   const GLchar *const *string, const GLint *length)
 {
 	uint64_t n = count > 0 ? (uint64_t)count : 0, text = 0;
 	for (uint64_t i = 0; i < n; i++)
 		text += length && length[i] >= 0 ? (uint64_t)length[i] : strlen(string[i]);
 	uint64_t lens = sgl_pad8(n * 4);
-	BEGIN(glShaderSource, SGL_OP_glShaderSource, count < 0 ? 0 : lens + sgl_pad8(text));
-	c->shader = shader;
-	c->count = count;
-	if (count < 0)
-		return;
-	uint8_t *l = (uint8_t *)(c + 1), *t = l + lens;
+	uint8_t *c = sgl_enc_begin(e, op, fixed + (count < 0 ? 0 : lens + sgl_pad8(text)));
+	if (!c || count < 0)
+		return c;
+	uint8_t *l = c + fixed, *t = l + lens;
 	memset(l, 0, lens);
 	for (uint64_t i = 0; i < n; i++) {
 		uint32_t len = length && length[i] >= 0 ? (uint32_t)length[i] :
@@ -32,6 +30,18 @@ void sgl_enc_glShaderSource(struct sgl_enc *e, GLuint shader, GLsizei count,
 		t += len;
 	}
 	sgl_enc_zero_pad(l + lens, text);
+	return c;
+}
+
+void sgl_enc_glShaderSource(struct sgl_enc *e, GLuint shader, GLsizei count,
+			    const GLchar *const *string, const GLint *length)
+{
+	struct sgl_cmd_glShaderSource *c = sgl_enc_string_array(
+		e, SGL_OP_glShaderSource, sizeof(*c), count, string, length);
+	if (!c)
+		return;
+	c->shader = shader;
+	c->count = count;
 }
 
 static const GLubyte *cached(struct sgl_enc *e, uint32_t name, uint32_t index)
@@ -291,6 +301,22 @@ void sgl_enc_track_glFlush(struct sgl_enc *e)
 	sgl_enc_flush(e);
 }
 
+size_t sgl_enc_reply_counted(struct sgl_enc *e, uint32_t op, void *out, size_t esize,
+			     size_t max)
+{
+	size_t size;
+	const uint8_t *r = sgl_enc_reply_any(e, op, &size);
+	uint32_t count;
+	if (!r || size < 8)
+		return 0;
+	memcpy(&count, r, 4);
+	if (count > max || 8 + (uint64_t)count * esize > size)
+		return 0;
+	if (out)
+		memcpy(out, r + 8, count * esize);
+	return count;
+}
+
 /* glGetUniform*v: the host sends how many values the uniform has first
  * (src/decoder/uniforms.c); exactly that many are copied. */
 static void get_uniform(struct sgl_enc *e, uint32_t op, GLuint program, GLint location,
@@ -302,16 +328,7 @@ static void get_uniform(struct sgl_enc *e, uint32_t op, GLuint program, GLint lo
 		return;
 	c->program = program;
 	c->location = location;
-	size_t size;
-	const uint8_t *r = sgl_enc_reply_any(e, op, &size);
-	uint32_t count;
-	if (!r || size < 8)
-		return;
-	memcpy(&count, r, 4);
-	if (count > 16 || 8 + count * esize > size)
-		return;
-	if (params)
-		memcpy(params, r + 8, count * esize);
+	sgl_enc_reply_counted(e, op, params, esize, 16);
 }
 
 void sgl_enc_glGetUniformfv(struct sgl_enc *e, GLuint program, GLint location, GLfloat *params)

@@ -167,6 +167,17 @@ const uint8_t *sgl_enc_reply(struct sgl_enc *e, uint32_t op, uint64_t payload);
  * levels, uniforms): the payload and its size, or NULL. */
 const uint8_t *sgl_enc_reply_any(struct sgl_enc *e, uint32_t op, size_t *payload);
 
+/* A reply of u32 n, pad, then n values of `esize` bytes: copies them to
+ * `out` (when n <= max) and returns n; 0 on a malformed reply. */
+size_t sgl_enc_reply_counted(struct sgl_enc *e, uint32_t op, void *out, size_t esize,
+			     size_t max);
+
+/* Begins command `op` whose `fixed`-byte struct is followed by `count`
+ * strings (u32 lengths, then the bytes; glShaderSource's layout). NULL
+ * lengths or negative ones mean NUL-terminated. Returns the struct, or NULL. */
+void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei count,
+			   const GLchar *const *string, const GLint *length);
+
 int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname);
 bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum binding);
 

@@ -44,12 +44,14 @@ def test_args(c):
                 v = f'(GLsync)(uintptr_t){HANDLE}'
             elif p.cls:
                 v = str(HANDLE)
-            elif p.name == 'pname' and any(t.len_c and t.len_c[0][0] == 'pname' for t in c.params):
+            elif any(t.len_c and t.len_c[0] == ('pname', p.name) for t in c.params):
                 v = PNAME
             elif fn == 'image' and p.name == 'format':
                 v = '0x1908'     # GL_RGBA
             elif fn == 'image' and p.name == 'type':
                 v = '0x1401'     # GL_UNSIGNED_BYTE
+            elif fn == 'clearbuffer' and p.name == 'buffer':
+                v = '0x1800'     # GL_COLOR
             elif fn == 'index' and p.name == 'type':
                 v = '0x1403'     # GL_UNSIGNED_SHORT
             elif p.name in counts:

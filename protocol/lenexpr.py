@@ -13,7 +13,7 @@ def count_c(p, arg, pname_count):
     pname_count(expr) gives the call resolving a COMPSIZE(pname) count."""
     toks = p.len_c
     if toks[0][0] == 'pname':
-        return pname_count(arg('pname'))
+        return pname_count(arg(toks[0][1]))
     if toks[0][0] == 'fn':
         fn, args = toks[0][1]
         vals = ', '.join(a if a.isdigit() else f'(int64_t){arg(a)}' for a in args)
@@ -29,5 +29,5 @@ def count_c(p, arg, pname_count):
 
 def elem_size(p):
     if p.len_c and p.len_c[0][0] == 'fn':
-        return 1       # image()/index() already give bytes
+        return 1       # image()/index()/clearbuffer() already give bytes
     return ELEM[p.base]

@@ -177,7 +177,11 @@ def parse_len(expr, pnames):
     m = re.fullmatch(r'COMPSIZE\((\w+)\)', expr)
     if m and m.group(1) in pnames and m.group(1) == 'pname':
         return [('pname', 'pname')]
-    m = re.fullmatch(r'(image|index)\(([\w,]+)\)', expr)
+    # pcount(ARG): the value count of the pname held in ARG (glGet*i_v's target).
+    m = re.fullmatch(r'pcount\((\w+)\)', expr)
+    if m:
+        return [('pname', m.group(1))] if m.group(1) in pnames else None
+    m = re.fullmatch(r'(image|index|clearbuffer)\(([\w,]+)\)', expr)
     if m:
         args = m.group(2).split(',')
         if all(a in pnames or a.isdigit() for a in args):

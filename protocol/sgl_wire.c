@@ -33,3 +33,14 @@ int64_t sgl_index_bytes(int64_t count, int64_t type)
 	}
 	return sgl_len_mul(count, size);
 }
+
+int64_t sgl_clearbuffer_bytes(int64_t buffer)
+{
+	switch (buffer) {
+	case 0x1801:   /* GL_DEPTH */
+	case 0x1802:   /* GL_STENCIL */
+		return 4;
+	default:       /* GL_COLOR; GL rejects anything else and reads nothing */
+		return 16;
+	}
+}

@@ -55,6 +55,9 @@ int64_t sgl_image_bytes(int64_t format, int64_t type, int64_t width, int64_t hei
 			int64_t depth);
 /* Bytes of `count` indices of `type`, or -1. */
 int64_t sgl_index_bytes(int64_t count, int64_t type);
+/* Bytes of glClearBuffer*v's value: 4 values for GL_COLOR, 1 for GL_DEPTH
+ * and GL_STENCIL (every element is 4 bytes). */
+int64_t sgl_clearbuffer_bytes(int64_t buffer);
 
 /* ---- Hand-written commands (protocol/protocol_commands.txt, custom in
  * overrides.txt). Variable data follows each struct, 8-byte padded. ---- */
@@ -111,6 +114,45 @@ struct sgl_cmd_glShaderSource {
 	struct sgl_header hdr;
 	uint32_t shader;
 	int32_t count;
+};
+
+/* glTransformFeedbackVaryings: `count` names as in glShaderSource (u32
+ * lengths, then the bytes, no NULs). */
+struct sgl_cmd_glTransformFeedbackVaryings {
+	struct sgl_header hdr;
+	uint32_t program;
+	int32_t count;
+	uint32_t bufferMode;
+	uint32_t pad_;
+};
+
+/* glCreateShaderProgramv: `count` sources as in glShaderSource; the guest
+ * picks the program's name (new_name), as for glCreateProgram. */
+struct sgl_cmd_glCreateShaderProgramv {
+	struct sgl_header hdr;
+	uint32_t type;
+	int32_t count;
+	uint32_t new_name;
+	uint32_t pad_;
+};
+
+/* glGetUniformIndices: `count` names as in glShaderSource; the reply is
+ * u32 n, pad, then n u32 indices (n is count, or 0 when GL wrote none). */
+struct sgl_cmd_glGetUniformIndices {
+	struct sgl_header hdr;
+	uint32_t program;
+	int32_t count;
+};
+
+/* glGetActiveUniformBlockiv: the reply is u32 n, pad, then n values; n is
+ * GL_UNIFORM_BLOCK_ACTIVE_UNIFORMS for GL_UNIFORM_BLOCK_ACTIVE_UNIFORM_INDICES,
+ * 1 for the other pnames, 0 when GL raised an error. */
+struct sgl_cmd_glGetActiveUniformBlockiv {
+	struct sgl_header hdr;
+	uint32_t program;
+	uint32_t uniformBlockIndex;
+	uint32_t pname;
+	uint32_t pad_;
 };
 
 /* glGetString / glGetStringi: reply is the string with its NUL. */

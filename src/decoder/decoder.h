@@ -173,6 +173,13 @@ static inline void sgl_dec_guard_arrays(struct sgl_dec *d)
 		sgl_dec_guard_arrays_slow(d);
 }
 
+/* String arrays after a `fixed`-byte struct (src/decoder/strings.c): 0 with
+ * strs/lens in scratch memory (NUL-terminated copies with `nul`), 1 when
+ * count < 0 (GL_INVALID_VALUE recorded), <0 for a malformed command. */
+int sgl_dec_string_array(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size,
+			 size_t fixed, int32_t count, bool nul, const GLchar ***strs,
+			 GLint **lens);
+
 /* Number of extensions the context advertises (host's, filtered). */
 uint32_t sgl_dec_extension_count(struct sgl_dec *d);
 

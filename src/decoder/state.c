@@ -154,6 +154,21 @@ void sgl_post_glGetInteger64v(struct sgl_dec *d, GLenum pname, GLint64 *data)
 		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
 }
 
+/* Indexed bindings (GL_UNIFORM_BUFFER_BINDING, ...) name objects too. */
+void sgl_post_glGetIntegeri_v(struct sgl_dec *d, GLenum target, GLuint index, GLint *data)
+{
+	(void)index;
+	if (data && sgl_pname_object_class(target) != SGL_OBJ_NONE)
+		data[0] = (GLint)reverse_binding(d, target, (GLuint)data[0]);
+}
+
+void sgl_post_glGetInteger64i_v(struct sgl_dec *d, GLenum target, GLuint index, GLint64 *data)
+{
+	(void)index;
+	if (data && sgl_pname_object_class(target) != SGL_OBJ_NONE)
+		data[0] = reverse_binding(d, target, (GLuint)data[0]);
+}
+
 void sgl_post_glGetFloatv(struct sgl_dec *d, GLenum pname, GLfloat *data)
 {
 	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)

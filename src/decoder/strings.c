@@ -6,54 +6,88 @@
 #include "sgl_decoder_hooks.h"
 #include "contexts/context.h"
 
-/* glShaderSource: count u32 lengths (8-byte padded), then the bytes of all
- * strings back to back (padded). Lengths are checked against the payload
- * before GL sees a single pointer. */
+/*
+ * String arrays (glShaderSource, glTransformFeedbackVaryings,
+ * glGetUniformIndices): after the command's fixed struct of `fixed` bytes,
+ * `count` u32 lengths (8-byte padded), then the bytes of all strings back to
+ * back (padded). Lengths are checked against the payload before GL sees a
+ * single pointer. With `nul`, the strings are copied NUL-terminated (GL
+ * reads varyings and uniform names up to a NUL). The pointers, lengths and
+ * copies share one scratch block (a second scratch call could move the
+ * first). Returns 0 with `strs`/`lens` filled, 1 when count is negative
+ * (GL_INVALID_VALUE recorded), <0 on a bad command.
+ */
+int sgl_dec_string_array(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size,
+			 size_t fixed, int32_t count, bool nul, const GLchar ***strs,
+			 GLint **lens)
+{
+	if (count < 0) {
+		if (size != fixed)
+			return sgl_dec_size_mismatch(d, op, size, fixed);
+		sgl_dec_gl_error(d, GL_INVALID_VALUE);
+		return 1;
+	}
+	uint64_t lens_bytes = sgl_pad8((uint64_t)count * 4);
+	if (lens_bytes > size - fixed)
+		return sgl_dec_size_mismatch(d, op, size, fixed + lens_bytes);
+	const uint8_t *l = p + fixed;
+	uint64_t total = 0;
+	for (int32_t i = 0; i < count; i++) {
+		uint32_t n;
+		memcpy(&n, l + 4 * (size_t)i, sizeof(n));
+		if (n > INT32_MAX)
+			return sgl_dec_fail(d, "%s: string %d is %u bytes long",
+					    sgl_opcode_name(op), i, n);
+		total += n;
+	}
+	uint64_t expect = fixed + lens_bytes + sgl_pad8(total);
+	if (expect != size)
+		return sgl_dec_size_mismatch(d, op, size, expect);
+	/* count < 2^31 and total < 2^32: no overflow in 64 bits. */
+	uint64_t ptr_bytes = (uint64_t)count * sizeof(GLchar *);
+	uint64_t copy_bytes = nul ? total + (uint64_t)count : 0;
+	uint8_t *block = sgl_dec_scratch(d, ptr_bytes + lens_bytes + copy_bytes);
+	if (!block)
+		return -EPROTO;
+	*strs = (const GLchar **)(void *)block;
+	*lens = (GLint *)(void *)(block + ptr_bytes);
+	char *copy = (char *)block + ptr_bytes + lens_bytes;
+	const uint8_t *text = l + lens_bytes;
+	for (int32_t i = 0; i < count; i++) {
+		uint32_t n;
+		memcpy(&n, l + 4 * (size_t)i, sizeof(n));
+		(*lens)[i] = (GLint)n;
+		if (nul) {
+			memcpy(copy, text, n);
+			copy[n] = '\0';
+			(*strs)[i] = copy;
+			copy += n + 1;
+		} else {
+			(*strs)[i] = (const GLchar *)text;
+		}
+		text += n;
+	}
+	return 0;
+}
+
 int sgl_hand_glShaderSource(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glShaderSource c;
 	if (size < sizeof(c))
 		return sgl_dec_short(d, SGL_OP_glShaderSource, size, sizeof(c));
 	memcpy(&c, p, sizeof(c));
-	if (c.count < 0) {
-		if (size != sizeof(c))
-			return sgl_dec_size_mismatch(d, SGL_OP_glShaderSource, size, sizeof(c));
-		sgl_dec_gl_error(d, GL_INVALID_VALUE);
-		return 0;
-	}
-	uint64_t lens_bytes = sgl_pad8((uint64_t)c.count * 4);
-	if (lens_bytes > size - sizeof(c))
-		return sgl_dec_size_mismatch(d, SGL_OP_glShaderSource, size, sizeof(c) + lens_bytes);
-	const uint8_t *lens = p + sizeof(c);
-	uint64_t total = 0;
-	for (int32_t i = 0; i < c.count; i++) {
-		uint32_t l;
-		memcpy(&l, lens + 4 * (size_t)i, sizeof(l));
-		total += l;
-	}
-	uint64_t expect = sizeof(c) + lens_bytes + sgl_pad8(total);
-	if (expect != size)
-		return sgl_dec_size_mismatch(d, SGL_OP_glShaderSource, size, expect);
+	const GLchar **strs = NULL;
+	GLint *glens = NULL;
+	int r = sgl_dec_string_array(d, SGL_OP_glShaderSource, p, size, sizeof(c), c.count,
+				     false, &strs, &glens);
+	if (r)
+		return r < 0 ? r : 0;
 	if (!d->gl->ShaderSource)
 		return sgl_dec_missing(d, SGL_OP_glShaderSource);
 	GLuint shader;
-	int r = sgl_dec_map(d, SGL_OBJ_PROGRAM, c.shader, &shader);
+	r = sgl_dec_map(d, SGL_OBJ_PROGRAM, c.shader, &shader);
 	if (r)
 		return r < 0 ? r : 0;
-	const GLchar **strs = sgl_dec_scratch(d, (uint64_t)c.count * sizeof(*strs));
-	GLint *glens = sgl_dec_scratch(d, (uint64_t)c.count * sizeof(*glens));
-	if (c.count && (!strs || !glens))
-		return -EPROTO;
-	const uint8_t *text = lens + lens_bytes;
-	for (int32_t i = 0; i < c.count; i++) {
-		uint32_t l;
-		memcpy(&l, lens + 4 * (size_t)i, sizeof(l));
-		if (l > INT32_MAX)
-			return sgl_dec_fail(d, "glShaderSource: string %d is %u bytes long", i, l);
-		strs[i] = (const GLchar *)text;
-		glens[i] = (GLint)l;
-		text += l;
-	}
 	d->gl->ShaderSource(shader, c.count, strs, glens);
 	return 0;
 }
