@@ -231,14 +231,18 @@ static void vm_shm(const struct server_options *o)
 
 static void print_one(const char *spec, const struct server_options *o)
 {
+	if (!spec)
+		return;
+	/* The last colon, past the transport's own (tcp:HOST:PORT). */
+	const char *last = strrchr(spec, ':');
 	printf("# ---- sgl-host -l %s\n", spec);
 	if (!strcmp(spec, "shm"))
 		vm_shm(o);
-	else if (!strncmp(spec, "tcp:", 4) && strrchr(spec + 4, ':'))
+	else if (!strncmp(spec, "tcp:", 4) && last > spec + 3)
 		vm_tcp(spec);
 	else if (!strncmp(spec, "unix:", 5))
 		vm_unix(spec);
-	else if (!strncmp(spec, "vsock:", 6) && strrchr(spec + 6, ':'))
+	else if (!strncmp(spec, "vsock:", 6) && last > spec + 5)
 		vm_vsock(spec);
 	else if (sgl_ivshmem_spec(spec))
 		vm_ivshmem(spec, o);

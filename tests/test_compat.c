@@ -199,11 +199,54 @@ static void test_compile_and_execute(void **state)
 	harness_finish(&h);
 }
 
+/* Client arrays bigger than the host's stream buffers, two per draw, many
+ * draws: a buffer orphaned for one array must not lose another array's
+ * data of the same draw (it did when all arrays shared one buffer: the
+ * quad vanished at the third draw). */
+static void test_big_client_arrays(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+	enum { N = 30000 };
+	float *pos = calloc(N * 2, sizeof(float));
+	uint8_t *col = calloc(N * 4, 1);
+	assert_non_null(pos);
+	assert_non_null(col);
+	static const float quad[12] = { -1, -1, 1, -1, 1, 1, -1, -1, 1, 1, -1, 1 };
+	memcpy(pos, quad, sizeof(quad));   /* the rest: degenerate triangles */
+	sgl_enc_glEnableClientState(e, GL_VERTEX_ARRAY);
+	sgl_enc_glEnableClientState(e, GL_COLOR_ARRAY);
+	sgl_enc_glVertexPointer(e, 2, GL_FLOAT, 0, pos);
+	sgl_enc_glColorPointer(e, 4, GL_UNSIGNED_BYTE, 0, col);
+	for (int draw = 0; draw < 8; draw++) {
+		uint8_t g = draw & 1 ? 255 : 0;
+		for (int i = 0; i < N; i++) {
+			col[4 * i + 0] = 255 - g;
+			col[4 * i + 1] = g;
+			col[4 * i + 3] = 255;
+		}
+		clear_black(e);
+		sgl_enc_glDrawArrays(e, GL_TRIANGLES, 0, N);
+		sgl_enc_sglSwapBuffers(e);
+		assert_int_equal(harness_pixel(&h, W / 2, H / 2), draw & 1 ? GREEN : RED);
+	}
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	free(pos);
+	free(col);
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_immediate_and_lists),
 		cmocka_unit_test(test_compile_and_execute),
+		cmocka_unit_test(test_big_client_arrays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

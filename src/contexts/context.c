@@ -128,8 +128,9 @@ void sgl_context_destroy(struct sglhost_context *ctx)
 
 	if (sgl_egl_make_current(host->egl, ctx->egl)) {
 		sgl_surface_finish(ctx);
-		if (ctx->dec.stream_buffer)
-			host->gl.DeleteBuffers(1, &ctx->dec.stream_buffer);
+		for (int i = 0; i < SGL_STREAM_SLOTS; i++)
+			if (ctx->dec.streams[i].buffer)
+				host->gl.DeleteBuffers(1, &ctx->dec.streams[i].buffer);
 		if (ctx->dec.null_buffer)
 			host->gl.DeleteBuffers(1, &ctx->dec.null_buffer);
 	}

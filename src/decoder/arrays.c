@@ -32,34 +32,46 @@ static int64_t element_bytes(GLint size, GLenum type)
 	return packed ? t : (int64_t)t * size;
 }
 
-/* Copies `bytes` into the stream buffer so that element `first` lands on
- * the data; returns the offset that element 0 then has, or -1. */
-static int64_t stream(struct sgl_dec *d, const uint8_t *data, uint64_t bytes, uint64_t first_off)
+/* The stream buffer of a client array: generic attributes 0..31, then the
+ * fixed-function arrays and the texture units. -1: no such array. */
+static int stream_slot(uint32_t array)
+{
+	if (array < 32)
+		return (int)array;
+	if (array >= SGL_ARRAY_VERTEX && array < SGL_ARRAY_TEXCOORD + 32)
+		return 32 + (int)(array - SGL_ARRAY_VERTEX);
+	return -1;
+}
+
+/* Copies `bytes` into the array's stream buffer so that element `first`
+ * lands on the data; returns the offset that element 0 then has, or -1. */
+static int64_t stream(struct sgl_dec *d, struct sgl_stream *s, const uint8_t *data,
+		      uint64_t bytes, uint64_t first_off)
 {
 	const struct sgl_gl_table *gl = d->gl;
-	uint64_t at = sgl_pad8(d->stream_used);
+	uint64_t at = sgl_pad8(s->used);
 	if (at < first_off)
 		at = sgl_pad8(first_off);
-	if (!d->stream_buffer)
-		gl->GenBuffers(1, &d->stream_buffer);
-	gl->BindBuffer(GL_ARRAY_BUFFER, d->stream_buffer);
-	if (at + bytes > d->stream_size) {
+	if (!s->buffer)
+		gl->GenBuffers(1, &s->buffer);
+	gl->BindBuffer(GL_ARRAY_BUFFER, s->buffer);
+	if (at + bytes > s->size) {
 		/* Orphan and start over: the driver keeps the old storage alive
-		 * for draws already queued. */
-		uint64_t n = d->stream_size ? d->stream_size : (1u << 20);
+		 * for draws already queued. Only this array's data was there. */
+		uint64_t n = s->size ? s->size : (64u << 10);
 		at = sgl_pad8(first_off);
 		while (n < at + bytes)
 			n *= 2;
-		uint64_t extra = n > d->stream_size ? n - d->stream_size : 0;
+		uint64_t extra = n > s->size ? n - s->size : 0;
 		if (d->budget && extra > d->budget->limit - d->budget->used)
 			return -1;
 		if (d->budget)
 			d->budget->used += extra;
 		gl->BufferData(GL_ARRAY_BUFFER, (GLsizeiptr)n, NULL, GL_STREAM_DRAW);
-		d->stream_size = n > d->stream_size ? n : d->stream_size;
+		s->size = n > s->size ? n : s->size;
 	}
 	gl->BufferSubData(GL_ARRAY_BUFFER, (GLintptr)at, (GLsizeiptr)bytes, data);
-	d->stream_used = at + bytes;
+	s->used = at + bytes;
 	return (int64_t)(at - first_off);
 }
 
@@ -101,8 +113,8 @@ int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t si
 					     sizeof(c) + sgl_pad8(c.bytes));
 	int64_t elem = element_bytes(c.size, c.type);
 	bool fixed = c.array >= SGL_ARRAY_VERTEX;
-	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && d->gles) ||
-	    (!fixed && c.array >= 256) || (c.array >= SGL_ARRAY_TEXCOORD + 32)) {
+	int slot = stream_slot(c.array);
+	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && d->gles) || slot < 0) {
 		sgl_dec_gl_error(d, GL_INVALID_VALUE);
 		return 0;
 	}
@@ -111,7 +123,8 @@ int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t si
 				    c.bytes, c.count, (long long)elem);
 	GLint old = 0;
 	d->gl->GetIntegerv(GL_ARRAY_BUFFER_BINDING, &old);
-	int64_t base = stream(d, p + sizeof(c), c.bytes, (uint64_t)elem * (uint64_t)c.first);
+	int64_t base = stream(d, &d->streams[slot], p + sizeof(c), c.bytes,
+			      (uint64_t)elem * (uint64_t)c.first);
 	if (base >= 0)
 		set_pointer(d, &c, (const void *)(uintptr_t)base);
 	else

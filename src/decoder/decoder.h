@@ -42,6 +42,8 @@ enum sgl_pixel_param {
 	SGL_PS_COUNT,
 };
 
+#define SGL_STREAM_SLOTS (32 + 5 + 32)
+
 struct sgl_dec {
 	const struct sgl_gl_table *gl;
 	/* Name map of each object class: the context's own or its share group's. */
@@ -78,10 +80,13 @@ struct sgl_dec {
 	GLuint null_buffer;
 	GLint max_attribs;
 
-	/* Client arrays: a host buffer their data is streamed into. */
-	GLuint stream_buffer;
-	uint64_t stream_size;
-	uint64_t stream_used;
+	/* Client arrays: the host buffers their data is streamed into, one
+	 * per array (generic 0..31, then the fixed-function ones), so a draw
+	 * that orphans one array's buffer never loses another array's data. */
+	struct sgl_stream {
+		GLuint buffer;
+		uint64_t size, used;
+	} streams[SGL_STREAM_SLOTS];
 
 	/* The extensions this context advertises (see strings.c). */
 	char *ext_joined;         /* "GL_a GL_b ...", NULL until first asked */
