@@ -48,7 +48,9 @@ static void look_at(struct sgl_enc *e)
 		e->timer_pending = true;
 		return;
 	}
-	if (!e->timer_pending)
+	/* Odd: the owner is inside a call (perhaps a long one, waiting for the
+	 * host); it sends the batch itself. */
+	if (!e->timer_pending || (a & 1))
 		return;
 	atomic_store_explicit(&e->timer_flushing, 1, memory_order_relaxed);
 	if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0 &&

@@ -77,6 +77,9 @@ clients() {   # name client-transport
 		TIMER_EXPECT=waiting SGL_FLUSH_MS=0 SGL_TRANSPORT="$2" timeout 60 \
 			"$TIMER_PROGRAM" >"$dir/timer.log" 2>&1
 		result $? "$1: with SGL_FLUSH_MS=0 the batch waits" "$dir/timer.log"
+		TIMER_EXPECT=busy SGL_FLUSH_MS=1 SGL_TRANSPORT="$2" timeout 60 \
+			"$TIMER_PROGRAM" >"$dir/timer.log" 2>&1
+		result $? "$1: the timer leaves a batch alone during a call" "$dir/timer.log"
 	fi
 	if [ "$frames" = shared ]; then
 		GUEST_PROGRAM_FRAMES=message SGL_NO_SHARED_FRAMES=1 SGL_TRANSPORT="$2" \

@@ -4,7 +4,10 @@
  * thread, so nothing of A is flushed on its behalf) reads the buffer back.
  * With the timer (default) B sees the data; with SGL_FLUSH_MS=0 it must not
  * (the batch is still in A's encoder). TIMER_EXPECT=flushed|waiting says
- * which is checked. Exit: 0 as expected, 1 not, 2 no server.
+ * which is checked. TIMER_EXPECT=busy: large uploads whose copy into the
+ * batch outlasts several ticks (run it with SGL_FLUSH_MS=1) must arrive
+ * whole: the timer must never send a batch while its owner is inside a
+ * call. Exit: 0 as expected, 1 not, 2 no server.
  */
 #define GL_GLEXT_PROTOTYPES
 #include <GL/gl.h>
@@ -35,11 +38,50 @@ static void *read_in_b(void *arg)
 	return NULL;
 }
 
+/* Uploads of 48 MiB, each checked at a few places through a readback. */
+static int busy(void)
+{
+	enum { SIZE = 48 << 20 };
+	uint32_t *data = malloc(SIZE);
+	int bad = 0;
+	if (!data)
+		return 2;
+	glGenBuffers(1, &buffer);
+	glBindBuffer(GL_ARRAY_BUFFER, buffer);
+	for (uint32_t round = 0; round < 6 && !bad; round++) {
+		for (uint32_t i = 0; i < SIZE / 4; i++)
+			data[i] = i * 2654435761u + round;
+		glBufferData(GL_ARRAY_BUFFER, SIZE, data, GL_STATIC_DRAW);
+		for (uint32_t k = 0; k < 8; k++) {
+			uint32_t at = (SIZE / 4 - 1) / 7 * k, v = 0;
+			glGetBufferSubData(GL_ARRAY_BUFFER, at * 4, 4, &v);
+			if (v != data[at]) {
+				printf("timer_program: round %u word %u: 0x%08x, sent 0x%08x\n", round,
+				       at, v, data[at]);
+				bad = 1;
+			}
+		}
+	}
+	bad |= glGetError() != GL_NO_ERROR;
+	free(data);
+	printf("timer_program: large uploads %s\n", bad ? "CORRUPTED" : "whole");
+	return bad;
+}
+
 int main(void)
 {
 	const char *expect = getenv("TIMER_EXPECT");
 	if (!expect)
 		expect = "flushed";
+	if (!strcmp(expect, "busy")) {
+		if (!(a = sgl_context_new(1, 0, 0, NULL, 16, 16)))
+			return 2;
+		sgl_context_make_current(a);
+		int r = busy();
+		sgl_context_make_current(NULL);
+		sgl_context_free(a);
+		return r;
+	}
 	if (!(a = sgl_context_new(1, 0, 0, NULL, 16, 16)) || !(b = sgl_context_new(1, 0, 0, a, 16, 16)))
 		return 2;
 	sgl_context_make_current(a);
