@@ -110,7 +110,7 @@ static int sink_roundtrip(void *user, const void *buf, size_t size, const void *
 	return -ENOTSUP; /* no stream here returns data */
 }
 
-static const struct sgl_transport_ops sink_ops = { sink_submit, sink_roundtrip };
+static const struct sgl_transport_ops sink_ops = { sink_submit, sink_roundtrip, NULL };
 
 static GLuint textures[NTEX];
 

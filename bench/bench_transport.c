@@ -177,7 +177,7 @@ static int local_roundtrip(void *user, const void *buf, size_t size, const void 
 	return 0;
 }
 
-static const struct sgl_transport_ops local_ops = { local_submit, local_roundtrip };
+static const struct sgl_transport_ops local_ops = { local_submit, local_roundtrip, NULL };
 
 /* What sgl-host's session does at a swap (src/transport/session.c), less
  * the sending. */

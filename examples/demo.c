@@ -60,7 +60,7 @@ static int roundtrip(void *user, const void *buf, size_t size, const void **repl
 	return 0;
 }
 
-static const struct sgl_transport_ops in_process = { submit, roundtrip };
+static const struct sgl_transport_ops in_process = { submit, roundtrip, NULL };
 
 static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint32_t h)
 {

@@ -19,6 +19,7 @@ int sgl_enc_init(struct sgl_enc *e, size_t batch_size, const struct sgl_transpor
 	e->end = e->buf + e->cap;
 	e->ops = ops;
 	e->user = user;
+	e->tail_min = SGL_ENC_TAIL_MIN;
 	sgl_pixel_store_init(&e->unpack);
 	sgl_pixel_store_init(&e->pack);
 	return 0;
@@ -89,6 +90,31 @@ uint8_t *sgl_enc_begin_slow(struct sgl_enc *e, uint32_t op, uint64_t bytes)
 		e->end = n + cap;
 	}
 	return sgl_enc_begin(e, op, bytes);
+}
+
+uint8_t *sgl_enc_begin_tail(struct sgl_enc *e, uint32_t op, uint64_t bytes, uint64_t tail)
+{
+	if (bytes > UINT32_MAX || tail > bytes) {
+		if (e->error == GL_NO_ERROR)
+			e->error = GL_OUT_OF_MEMORY;
+		return NULL;
+	}
+	uint8_t *p = sgl_enc_begin(e, op, bytes - tail);
+	if (p) {
+		struct sgl_header h = { op, (uint32_t)bytes };
+		memcpy(p, &h, sizeof(h));
+	}
+	return p;
+}
+
+void sgl_enc_send_tail(struct sgl_enc *e, const void *src, uint64_t size)
+{
+	size_t n = (size_t)(e->cur - e->buf);
+	e->cur = e->buf;
+	if (e->failed)
+		return;
+	if (e->ops->submit_tail(e->user, e->buf, n, src, (size_t)size) < 0)
+		e->failed = true;
 }
 
 const uint8_t *sgl_enc_reply_any(struct sgl_enc *e, uint32_t op, size_t *payload)

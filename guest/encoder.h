@@ -26,6 +26,11 @@ struct sgl_transport_ops {
 	int (*submit)(void *user, const void *buf, size_t size);
 	int (*roundtrip)(void *user, const void *buf, size_t size, const void **reply,
 			 size_t *reply_size);
+	/* Optional: `submit` of the batch followed by `tail_size` bytes from
+	 * elsewhere (the application's memory) and zeros up to a multiple of 8,
+	 * as one message. Large uploads skip the copy into the batch. */
+	int (*submit_tail)(void *user, const void *buf, size_t size, const void *tail,
+			   size_t tail_size);
 };
 
 struct sgl_name_pool {
@@ -92,6 +97,7 @@ struct sgl_enc {
 	 * sgl_enc_enter/leave: plain stores, the timer pays for the fences.
 	 * `calls` is odd while the owner is inside a call and moves with
 	 * every call; `depth` counts nested ones (owner only). */
+	uint64_t tail_min;    /* sgl_enc_tail_ok: SGL_ENC_TAIL_MIN (tests lower it) */
 	_Atomic uint32_t calls;
 	_Atomic uint32_t timer_flushing;  /* the timer holds the encoder */
 	uint32_t depth;
@@ -153,6 +159,22 @@ static inline uint8_t *sgl_enc_begin(struct sgl_enc *e, uint32_t op, uint64_t by
 	e->commands++;
 	return p;
 }
+
+/* Uploads from this size on go straight from the application's memory
+ * (generated encoders: the last segment of a command with no reply). */
+#define SGL_ENC_TAIL_MIN (128u << 10)
+
+static inline bool sgl_enc_tail_ok(struct sgl_enc *e, int64_t bytes)
+{
+	return bytes > 0 && (uint64_t)bytes >= e->tail_min && e->ops && e->ops->submit_tail;
+}
+
+/* Like sgl_enc_begin for a command of `bytes` whose last `tail` bytes (its
+ * padded last segment) are not put in the batch: the header says `bytes`,
+ * the batch holds the rest. sgl_enc_send_tail then sends the batch and the
+ * segment's `size` bytes from `src` (plus padding) as one message. */
+uint8_t *sgl_enc_begin_tail(struct sgl_enc *e, uint32_t op, uint64_t bytes, uint64_t tail);
+void sgl_enc_send_tail(struct sgl_enc *e, const void *src, uint64_t size);
 
 static inline void sgl_enc_zero_pad(uint8_t *seg, uint64_t bytes)
 {

@@ -25,21 +25,30 @@ struct sgl_session {
 	bool local;             /* the host runs on this machine (shm, unix) */
 };
 
-static int write_msg(struct sgl_session *s, uint32_t kind, uint32_t context, uint32_t flags,
-		     const void *payload, size_t len)
+static int write_msg_tail(struct sgl_session *s, uint32_t kind, uint32_t context, uint32_t flags,
+			  const void *payload, size_t len, const void *tail, size_t tail_len)
 {
 	static const uint8_t zeros[8];
-	size_t total = sizeof(struct sgl_msg_header) + len;
+	size_t total = sizeof(struct sgl_msg_header) + len + tail_len;
 	size_t padded = (total + 7) & ~(size_t)7;
-	if (padded > SGL_SESSION_MAX_MESSAGE)
+	if (len > SGL_SESSION_MAX_MESSAGE || tail_len > SGL_SESSION_MAX_MESSAGE ||
+	    padded > SGL_SESSION_MAX_MESSAGE)
 		return -E2BIG;
 	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
 	int r = s->ch->ops->write(s->ch, &h, sizeof(h));
 	if (!r && len)
 		r = s->ch->ops->write(s->ch, payload, len);
+	if (!r && tail_len)
+		r = s->ch->ops->write(s->ch, tail, tail_len);
 	if (!r && padded > total)
 		r = s->ch->ops->write(s->ch, zeros, padded - total);
 	return r;
+}
+
+static int write_msg(struct sgl_session *s, uint32_t kind, uint32_t context, uint32_t flags,
+		     const void *payload, size_t len)
+{
+	return write_msg_tail(s, kind, context, flags, payload, len, NULL, 0);
 }
 
 /* Reads one message; its payload lands in s->in. */
@@ -215,6 +224,19 @@ static int link_submit(void *user, const void *buf, size_t size)
 	return r;
 }
 
+static int link_submit_tail(void *user, const void *buf, size_t size, const void *tail,
+			    size_t tail_size)
+{
+	struct sgl_session_link *l = user;
+	if (l->lost)
+		return -EPIPE;
+	pthread_mutex_lock(&l->session->lock);
+	int r = write_msg_tail(l->session, SGL_MSG_COMMANDS, l->context, 0, buf, size, tail,
+			       tail_size);
+	pthread_mutex_unlock(&l->session->lock);
+	return r;
+}
+
 static int link_roundtrip(void *user, const void *buf, size_t size, const void **reply,
 			  size_t *reply_size)
 {
@@ -236,7 +258,8 @@ static int link_roundtrip(void *user, const void *buf, size_t size, const void *
 	return 0;
 }
 
-const struct sgl_transport_ops sgl_session_transport = { link_submit, link_roundtrip };
+const struct sgl_transport_ops sgl_session_transport = { link_submit, link_roundtrip,
+							 link_submit_tail };
 
 void sgl_session_link_finish(struct sgl_session_link *l)
 {

@@ -32,8 +32,24 @@ def _seg_bytes(c, p):
     return f'sgl_seg_bytes({n}, {elem_size(p)})'
 
 
+def _tail(c):
+    """The input segment that may travel straight from the application's
+    memory (sgl_enc_send_tail): the last one, plain bytes, of a command that
+    waits for no reply and creates no name."""
+    segs = [p for p in c.params if p.kind in IN_SEGS]
+    if not segs or c.creates or c.ret != 'void':
+        return None
+    if any(p.kind in ('out', 'outnames', 'out_or_off') for p in c.params):
+        return None
+    p = segs[-1]
+    if p.kind not in ('in', 'ptr_or_off') or p.image == 'unpack':
+        return None
+    return p
+
+
 def encoder_body(c):
     L = [proto(c, raw=c.wrap), '{']
+    tail = _tail(c)
     if c.prepare:
         args = ', '.join(p.name for p in c.params)
         L.append(f'\tsgl_enc_prepare_{c.name}(e{", " if args else ""}{args});')
@@ -64,7 +80,12 @@ def encoder_body(c):
             L.append('\t}')
     if c.creates:
         L.append(f'\tconst uint32_t new_name_ = sgl_enc_new_name(e, {c.creates});')
-    L.append(f'\tuint8_t *p_ = sgl_enc_begin(e, SGL_OP_{c.name}, size_);')
+    if tail:
+        L.append(f'\tconst bool tail_ = sgl_enc_tail_ok(e, b_{tail.name});')
+        L.append(f'\tuint8_t *p_ = tail_ ? sgl_enc_begin_tail(e, SGL_OP_{c.name}, size_, '
+                 f'sgl_pad8((uint64_t)b_{tail.name})) : sgl_enc_begin(e, SGL_OP_{c.name}, size_);')
+    else:
+        L.append(f'\tuint8_t *p_ = sgl_enc_begin(e, SGL_OP_{c.name}, size_);')
     L.append('\tif (!p_)')
     L.append(f'\t\treturn{_ret0(c)};')
     L.append(f'\tstruct sgl_cmd_{c.name} *c_ = (struct sgl_cmd_{c.name} *)p_;')
@@ -92,6 +113,15 @@ def encoder_body(c):
         L.append(f'\tif (b_{p.name} > 0) {{')
         if p.kind == 'gen':
             L.append(f'\t\tsgl_enc_gen_names(e, {_cls(p)}, (GLsizei)(b_{p.name} / 4), {p.name});')
+        if p is tail:
+            L.append(f'\t\tif (tail_) {{')
+            L.append(f'\t\t\tsgl_enc_send_tail(e, {p.name}, (uint64_t)b_{p.name});')
+            L.append(f'\t\t}} else {{')
+            L.append(f'\t\t\tmemcpy(o_, {p.name}, (size_t)b_{p.name});')
+            L.append(f'\t\t\tsgl_enc_zero_pad(o_, (uint64_t)b_{p.name});')
+            L.append(f'\t\t}}')
+            L.append('\t}')
+            continue
         if p.image == 'unpack':
             L.append(f'\t\tsgl_enc_image_in(e, o_, {p.name}, {_image_args(p)});')
         else:

@@ -49,7 +49,7 @@ static int roundtrip(void *user, const void *buf, size_t size, const void **repl
 	return 0;
 }
 
-static const struct sgl_transport_ops ops = { submit, roundtrip };
+static const struct sgl_transport_ops ops = { submit, roundtrip, NULL };
 
 bool harness_host(struct harness *h)
 {

@@ -122,7 +122,7 @@ static int peer_roundtrip(void *user, const void *buf, size_t size, const void *
 	return 0;
 }
 
-static const struct sgl_transport_ops peer_ops = { peer_submit, peer_roundtrip };
+static const struct sgl_transport_ops peer_ops = { peer_submit, peer_roundtrip, NULL };
 
 static void peer_open(struct peer *p, struct sglhost *host, struct sglhost_context *share)
 {
