@@ -213,6 +213,11 @@ void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t na
 /* Client images <-> tightly packed wire images, honouring pixel store. */
 void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum format,
 		      GLenum type, GLsizei width, GLsizei height, GLsizei depth);
+/* Where the tight image starts in `src` when the application's layout
+ * already is the wire's (no row padding or gaps): it can be sent as it is
+ * (sgl_enc_send_tail). NULL otherwise. */
+const void *sgl_enc_image_tail(struct sgl_enc *e, const void *src, GLenum format, GLenum type,
+			       GLsizei width, GLsizei height, GLsizei depth);
 void sgl_enc_image_out(struct sgl_enc *e, void *dst, const uint8_t *src, GLenum format,
 		       GLenum type, GLsizei width, GLsizei height, GLsizei depth);
 

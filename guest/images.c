@@ -33,6 +33,17 @@ void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum f
 			       t.row_bytes);
 }
 
+const void *sgl_enc_image_tail(struct sgl_enc *e, const void *src, GLenum format, GLenum type,
+			       GLsizei width, GLsizei height, GLsizei depth)
+{
+	struct sgl_image_layout a, t;
+	if (!src || layouts(&e->unpack, format, type, width, height, depth, &a, &t) < 0)
+		return NULL;
+	if (a.row_stride != t.row_stride || (depth > 1 && a.image_stride != t.image_stride))
+		return NULL;
+	return (const uint8_t *)src + a.skip_bytes;
+}
+
 void sgl_enc_image_out(struct sgl_enc *e, void *dst, const uint8_t *src, GLenum format,
 		       GLenum type, GLsizei width, GLsizei height, GLsizei depth)
 {

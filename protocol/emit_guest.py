@@ -42,7 +42,7 @@ def _tail(c):
     if any(p.kind in ('out', 'outnames', 'out_or_off') for p in c.params):
         return None
     p = segs[-1]
-    if p.kind not in ('in', 'ptr_or_off') or p.image == 'unpack':
+    if p.kind not in ('in', 'ptr_or_off'):
         return None
     return p
 
@@ -80,8 +80,16 @@ def encoder_body(c):
             L.append('\t}')
     if c.creates:
         L.append(f'\tconst uint32_t new_name_ = sgl_enc_new_name(e, {c.creates});')
-    if tail:
+    if tail and tail.image == 'unpack':
+        # An image goes as it is only when the application's layout is tight.
+        L.append('\tconst void *tail_src_ = NULL;')
+        L.append(f'\tif (sgl_enc_tail_ok(e, b_{tail.name}))')
+        L.append(f'\t\ttail_src_ = sgl_enc_image_tail(e, {tail.name}, {_image_args(tail)});')
+        L.append('\tconst bool tail_ = tail_src_ != NULL;')
+    elif tail:
+        L.append(f'\tconst void *tail_src_ = {tail.name};')
         L.append(f'\tconst bool tail_ = sgl_enc_tail_ok(e, b_{tail.name});')
+    if tail:
         L.append(f'\tuint8_t *p_ = tail_ ? sgl_enc_begin_tail(e, SGL_OP_{c.name}, size_, '
                  f'sgl_pad8((uint64_t)b_{tail.name})) : sgl_enc_begin(e, SGL_OP_{c.name}, size_);')
     else:
@@ -115,9 +123,12 @@ def encoder_body(c):
             L.append(f'\t\tsgl_enc_gen_names(e, {_cls(p)}, (GLsizei)(b_{p.name} / 4), {p.name});')
         if p is tail:
             L.append(f'\t\tif (tail_) {{')
-            L.append(f'\t\t\tsgl_enc_send_tail(e, {p.name}, (uint64_t)b_{p.name});')
+            L.append(f'\t\t\tsgl_enc_send_tail(e, tail_src_, (uint64_t)b_{p.name});')
             L.append(f'\t\t}} else {{')
-            L.append(f'\t\t\tmemcpy(o_, {p.name}, (size_t)b_{p.name});')
+            if p.image == 'unpack':
+                L.append(f'\t\t\tsgl_enc_image_in(e, o_, {p.name}, {_image_args(p)});')
+            else:
+                L.append(f'\t\t\tmemcpy(o_, {p.name}, (size_t)b_{p.name});')
             L.append(f'\t\t\tsgl_enc_zero_pad(o_, (uint64_t)b_{p.name});')
             L.append(f'\t\t}}')
             L.append('\t}')
