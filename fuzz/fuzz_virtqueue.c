@@ -42,7 +42,7 @@ struct head {
 	uint32_t tx[3], rx[3];   /* desc, avail, used (guest physical) */
 	uint16_t tx_last, rx_last;
 	uint8_t pad[8];
-} __attribute__((packed));
+};
 _Static_assert(sizeof(struct head) == 64, "head is 64 bytes");
 
 #define F_INDIRECT 1u      /* VIRTIO_RING_F_INDIRECT_DESC negotiated */
@@ -149,6 +149,80 @@ static void check(const struct sgl_vsock *dev)
 			fuzz_die("accept queue holds a dropped or accepted connection");
 }
 
+/* ---- Where the device may write: the used rings, and the buffers of
+ * descriptors the guest marked device-writable (in either ring's table, or
+ * an indirect table one names), as the guest memory was before the pass. */
+
+static struct vhost_user_region regions[2];   /* the ones mapped */
+static unsigned nregions;
+static uint8_t snapshot[MEM_SIZE];
+static int32_t cover[MEM_SIZE + 1];           /* difference array over memfd offsets */
+
+static void allow(uint64_t gpa, uint64_t len)
+{
+	uint64_t end = gpa + len < gpa ? UINT64_MAX : gpa + len;
+	for (unsigned i = 0; i < nregions; i++) {
+		const struct vhost_user_region *r = &regions[i];
+		uint64_t lo = gpa > r->guest_phys_addr ? gpa : r->guest_phys_addr;
+		uint64_t hi = end < r->guest_phys_addr + r->memory_size ? end :
+			      r->guest_phys_addr + r->memory_size;
+		if (lo >= hi)
+			continue;
+		cover[r->mmap_offset + (lo - r->guest_phys_addr)]++;
+		cover[r->mmap_offset + (hi - r->guest_phys_addr)]--;
+	}
+}
+
+/* Reads the snapshot at a guest physical address; false where unmapped. */
+static bool snap_read(uint64_t gpa, void *dst, size_t len)
+{
+	uint8_t *d = dst;
+	for (size_t k = 0; k < len; k++, gpa++) {
+		unsigned i = 0;
+		while (i < nregions && !(gpa >= regions[i].guest_phys_addr &&
+					 gpa - regions[i].guest_phys_addr < regions[i].memory_size))
+			i++;
+		if (i == nregions)
+			return false;
+		d[k] = snapshot[regions[i].mmap_offset + (gpa - regions[i].guest_phys_addr)];
+	}
+	return true;
+}
+
+static void allow_table(uint64_t gpa, uint64_t n, bool indirect)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct virtq_desc d;
+		if (!snap_read(gpa + 16 * i, &d, sizeof(d)))
+			continue;
+		if (d.flags & VIRTQ_DESC_F_WRITE)
+			allow(d.addr, d.len);
+		if (indirect && (d.flags & VIRTQ_DESC_F_INDIRECT))
+			allow_table(d.addr, d.len / 16, false);
+	}
+}
+
+static void check_writes(const struct sgl_vu *vu)
+{
+	memset(cover, 0, sizeof(cover));
+	for (unsigned i = 0; i < 2; i++) {
+		const struct sgl_vq *q = &vu->vq[i];
+		uint64_t used;
+		if (!q->mapped)
+			continue;
+		if (sgl_gmem_uva_to_gpa(&vu->mem, q->used_uva, VIRTQ_USED_BYTES(q->num), &used))
+			allow(used, VIRTQ_USED_BYTES(q->num));
+		allow_table(q->desc_gpa, q->num, q->indirect);
+	}
+	int32_t depth = 0;
+	for (uint32_t o = 0; o < MEM_SIZE; o++) {
+		depth += cover[o];
+		if (snapshot[o] != mem[o] && depth <= 0)
+			fuzz_die("the device wrote memfd offset 0x%x, outside the used rings and "
+				 "every device-writable buffer", o);
+	}
+}
+
 /* Whether a channel call would block (the session thread would wait). */
 static bool read_blocks(const struct sgl_vsock_conn *c)
 {
@@ -164,6 +238,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool dropped = false;
 	char why[128];
 
+	nregions = 0;
 	setup();
 	memset(&h, 0, sizeof(h));
 	memcpy(&h, data, size < sizeof(h) ? size : sizeof(h));
@@ -186,7 +261,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.userspace_addr = h.region[i][0] + UVA_BASE,
 			.mmap_offset = off,
 		};
-		sgl_gmem_add(&vu.mem, &r, memfd, why, sizeof(why));
+		if (sgl_gmem_add(&vu.mem, &r, memfd, why, sizeof(why)) == 0)
+			regions[nregions++] = r;
 	}
 	bool indirect = h.flags & F_INDIRECT;
 	ring_start(&vu.vq[VSOCK_QUEUE_TX], &vu.mem, h.tx_log, h.tx, h.tx_last, indirect, true);
@@ -214,8 +290,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case OP_PROCESS:
 			if (dropped)
 				break;
+			memcpy(snapshot, mem, MEM_SIZE);
 			pthread_mutex_lock(&lock);
-			if (sgl_vsock_process(&dev, &vu) < 0) {
+			int pr = sgl_vsock_process(&dev, &vu);
+			if (memcmp(snapshot, mem, MEM_SIZE))
+				check_writes(&vu);
+			if (pr < 0) {
 				if (!vu.why[0])
 					fuzz_die("process failed without a reason");
 				/* drop_frontend: the rings and the connections go. */
