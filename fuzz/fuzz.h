@@ -36,6 +36,13 @@ __attribute__((format(printf, 1, 2), noreturn)) static inline void fuzz_die(cons
 	abort();
 }
 
+/* Open file descriptors of the process (LeakSanitizer does not see fds or
+ * mappings): -1 when /proc is missing. */
+int fuzz_count_fds(void);
+/* Lines of /proc/self/maps that contain `what` ("SYSV" for System V
+ * segments attached), or -1. */
+int fuzz_count_maps(const char *what);
+
 /* Little-endian readers of the input (zero past its end). */
 struct fuzz_in {
 	const uint8_t *p;

@@ -187,6 +187,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_die("session returned %d", r);
 	if (ch.hdr_have || ch.body_left)
 		fuzz_die("session ended in the middle of a message to the guest");
+	/* Frame segments are detached with their contexts. */
+	if (fuzz_count_maps("SYSV") > 0)
+		fuzz_die("a System V segment is still attached after the session");
 	return 0;
 }
 

@@ -114,7 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct sgl_vu_msg msg;
 	static const uint8_t config[8] = { 3 };
 	int sv[2];
+	static int fds_before = -2;
 
+	if (fds_before == -2)
+		fds_before = fuzz_count_fds();
 	int memfd = memfd_create("fuzz-guest", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, MEM_SIZE) < 0)
 		fuzz_die("memfd: %s", strerror(errno));
@@ -179,6 +182,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    vu.vq[i].segs)
 			fuzz_die("detach left ring %u's fds or memory", i);
 	close(sv[0]);
+	/* Every fd the frontend sent was closed or kept and closed by detach. */
+	int fds = fuzz_count_fds();
+	if (fds != fds_before)
+		fuzz_die("%d fds open after the input, %d before", fds, fds_before);
 	return 0;
 }
 

@@ -189,22 +189,37 @@ static bool snap_read(uint64_t gpa, void *dst, size_t len)
 	return true;
 }
 
-static void allow_table(uint64_t gpa, uint64_t n, bool indirect)
+/* Descriptors one check may read: a ring of 32768 entries each naming
+ * an indirect table of as many would take seconds. Past it the pass goes
+ * unchecked. */
+#define CHECK_BUDGET 65536u
+static uint32_t budget;
+
+/* `n` descriptors at `gpa`; `indirect`: those of a ring of `n`, which
+ * may name indirect tables of up to `n`. */
+static bool allow_table(uint64_t gpa, uint64_t n, bool indirect)
 {
 	for (uint64_t i = 0; i < n; i++) {
 		struct virtq_desc d;
+		if (!budget--)
+			return false;
 		if (!snap_read(gpa + 16 * i, &d, sizeof(d)))
 			continue;
 		if (d.flags & VIRTQ_DESC_F_WRITE)
 			allow(d.addr, d.len);
-		if (indirect && (d.flags & VIRTQ_DESC_F_INDIRECT))
-			allow_table(d.addr, d.len / 16, false);
+		/* The device refuses tables longer than the ring. */
+		if (!indirect || !(d.flags & VIRTQ_DESC_F_INDIRECT) || d.len / 16 > n)
+			continue;
+		if (!allow_table(d.addr, d.len / 16, false))
+			return false;
 	}
+	return true;
 }
 
 static void check_writes(const struct sgl_vu *vu)
 {
 	memset(cover, 0, sizeof(cover));
+	budget = CHECK_BUDGET;
 	for (unsigned i = 0; i < 2; i++) {
 		const struct sgl_vq *q = &vu->vq[i];
 		uint64_t used;
@@ -212,7 +227,8 @@ static void check_writes(const struct sgl_vu *vu)
 			continue;
 		if (sgl_gmem_uva_to_gpa(&vu->mem, q->used_uva, VIRTQ_USED_BYTES(q->num), &used))
 			allow(used, VIRTQ_USED_BYTES(q->num));
-		allow_table(q->desc_gpa, q->num, q->indirect);
+		if (!allow_table(q->desc_gpa, q->num, q->indirect))
+			return;
 	}
 	int32_t depth = 0;
 	for (uint32_t o = 0; o < MEM_SIZE; o++) {
