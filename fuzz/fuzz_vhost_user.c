@@ -114,10 +114,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct sgl_vu_msg msg;
 	static const uint8_t config[8] = { 3 };
 	int sv[2];
-	static int fds_before = -2;
-
-	if (fds_before == -2)
-		fds_before = fuzz_count_fds();
+	/* Counted around each input: libFuzzer itself opens fds between
+	 * inputs (the pipes to llvm-symbolizer when it prints NEW_FUNC). */
+	int fds_before = fuzz_count_fds();
 	int memfd = memfd_create("fuzz-guest", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, MEM_SIZE) < 0)
 		fuzz_die("memfd: %s", strerror(errno));
