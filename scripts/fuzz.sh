@@ -2,7 +2,8 @@
 # Bounded libFuzzer runs (fuzz/README.md): fuzz_submit on
 # sglhost_context_submit(), and the transports' guest-facing parsers
 # (fuzz_virtqueue: vhost-user-vsock rings and packets; fuzz_vhost_user:
-# vhost-user control messages; fuzz_session: the session protocol).
+# vhost-user control messages; fuzz_session: the session protocol;
+# fuzz_shm_guest: the guest's side of the shm transport, hostile host).
 #
 # Builds build-fuzz/ with clang, ASan, UBSan and libFuzzer coverage over the
 # whole library, writes each target's seeds (the round-trip test's batches
@@ -12,9 +13,10 @@
 #
 # Environment:
 #   FUZZ_SECONDS  total fuzzing time in seconds (default 90): submit gets
-#                 half, the other targets share the rest (45/15/15/15)
+#                 half, the other targets share the rest (45, then 11 each)
 #   FUZZ_TARGETS  targets to run (default "submit virtqueue vhost_user
-#                 session"); one target alone gets all of FUZZ_SECONDS
+#                 session shm_guest"); one target alone gets all of
+#                 FUZZ_SECONDS
 #   FUZZ_TIMEOUT  seconds one input may run before it counts as a timeout (10)
 #   FUZZ_STRICT   1: fail on timeouts and out-of-memory inputs as well
 #   FUZZ_LEAKS    1: also detect leaks (off by default: LeakSanitizer's
@@ -27,7 +29,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 seconds=${FUZZ_SECONDS:-90}
-targets=${FUZZ_TARGETS:-submit virtqueue vhost_user session}
+targets=${FUZZ_TARGETS:-submit virtqueue vhost_user session shm_guest}
 timeout_s=${FUZZ_TIMEOUT:-10}
 strict=${FUZZ_STRICT:-0}
 leaks=${FUZZ_LEAKS:-0}
@@ -38,7 +40,7 @@ say() { echo "fuzz: $*"; }
 die() { echo "fuzz: $*" >&2; exit 2; }
 
 for t in $targets; do
-	case $t in submit | virtqueue | vhost_user | session) ;; *) die "unknown target $t" ;; esac
+	case $t in submit | virtqueue | vhost_user | session | shm_guest) ;; *) die "unknown target $t" ;; esac
 done
 for v in "$seconds" "$timeout_s"; do
 	case $v in '' | *[!0-9]*) die "FUZZ_SECONDS and FUZZ_TIMEOUT must be numbers" ;; esac
