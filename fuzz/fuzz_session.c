@@ -180,7 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!host) {
 			fprintf(stderr, "fuzz_session: no surfaceless EGL display (errno %d)\n",
 				errno);
-			exit(1);
+			exit(&fuzz_standalone ? 77 : 1);
 		}
 	}
 	uint8_t conf = data[0];

@@ -17,6 +17,8 @@
 
 #include "fuzz.h"
 
+const int fuzz_standalone = 1;
+
 static unsigned runs;
 
 static void run_one(const char *name, const uint8_t *data, size_t size)
