@@ -47,6 +47,9 @@ int fuzz_count_fds(void);
  * segments attached), or -1. */
 int fuzz_count_maps(const char *what);
 
+/* A memfd of `size` bytes (its fd in *fd) and a shared mapping of it. */
+uint8_t *fuzz_memfd_map(const char *name, size_t size, int *fd);
+
 /* Little-endian readers of the input (zero past its end). */
 struct fuzz_in {
 	const uint8_t *p;

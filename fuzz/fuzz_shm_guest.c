@@ -47,12 +47,7 @@ static void setup(void)
 {
 	if (mem)
 		return;
-	memfd = memfd_create("fuzz-shm", MFD_CLOEXEC);
-	if (memfd < 0 || ftruncate(memfd, FILE_MAX) < 0)
-		fuzz_die("memfd: %s", strerror(errno));
-	mem = mmap(NULL, FILE_MAX, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	if (mem == MAP_FAILED)
-		fuzz_die("mmap: %s", strerror(errno));
+	mem = fuzz_memfd_map("fuzz-shm", FILE_MAX, &memfd);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
 }
 

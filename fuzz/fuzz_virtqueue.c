@@ -102,12 +102,7 @@ static void setup(void)
 {
 	if (mem)
 		return;
-	memfd = memfd_create("fuzz-guest", MFD_CLOEXEC);
-	if (memfd < 0 || ftruncate(memfd, MEM_SIZE) < 0)
-		fuzz_die("memfd: %s", strerror(errno));
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	if (mem == MAP_FAILED)
-		fuzz_die("mmap: %s", strerror(errno));
+	mem = fuzz_memfd_map("fuzz-guest", MEM_SIZE, &memfd);
 }
 
 /* What vhost_user_rings.c leaves after NUM, BASE, ADDR and KICK. */

@@ -1,7 +1,10 @@
-/* What the transport fuzz targets count in /proc (fuzz.h). */
+/* Helpers of the transport fuzz targets (fuzz.h). */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -31,4 +34,15 @@ int fuzz_count_maps(const char *what)
 			n++;
 	fclose(f);
 	return n;
+}
+
+uint8_t *fuzz_memfd_map(const char *name, size_t size, int *fd)
+{
+	*fd = memfd_create(name, MFD_CLOEXEC);
+	if (*fd < 0 || ftruncate(*fd, (off_t)size) < 0)
+		fuzz_die("memfd: %s", strerror(errno));
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	if (p == MAP_FAILED)
+		fuzz_die("mmap: %s", strerror(errno));
+	return p;
 }
