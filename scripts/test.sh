@@ -33,7 +33,7 @@ echo "== real applications through sgl-host (tests/apps.sh)"
 sh tests/apps.sh build/examples/sgl-host build/guest/glx
 
 if [ -x scripts/fuzz.sh ] || [ -f scripts/fuzz.sh ]; then
-	echo "== fuzz sglhost_context_submit for ${FUZZ_SECONDS:-60} s"
+	echo "== fuzz the decoder and the transports for ${FUZZ_SECONDS:-90} s"
 	sh scripts/fuzz.sh
 fi
 echo "== all tests passed"

@@ -114,9 +114,11 @@ static int walk(const struct sgl_gmem *m, uint64_t gpa, uint64_t len,
 		if (!r)
 			return -EFAULT;
 		uint64_t n = left < len ? left : len;
-		if (fn)
+		/* `ours` is NULL when only checking: no arithmetic on it. */
+		if (fn) {
 			fn(r->host + (gpa - r->gpa), ours, (size_t)n);
-		ours += fn ? n : 0;
+			ours += n;
+		}
 		gpa += n;
 		len -= n;
 	}

@@ -147,10 +147,13 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 		cc.api = (enum sglhost_api)m.api;
 		cc.major = m.major;
 		cc.minor = m.minor;
-		/* -g caps what the guest gets; GLES versions are not capped. */
-		int cap = s->cfg->max_major * 10 + s->cfg->max_minor;
+		/* -g caps what the guest gets; GLES versions are not capped.
+		 * Compared part by part: the guest's numbers are any int32
+		 * (major * 10 + minor overflowed, and a negative minor got
+		 * past the cap). */
 		if (m.api != SGLHOST_API_GLES && s->cfg->max_major &&
-		    (m.major == 0 || m.major * 10 + m.minor > cap)) {
+		    (m.major == 0 || m.major > s->cfg->max_major ||
+		     (m.major == s->cfg->max_major && m.minor > s->cfg->max_minor))) {
 			cc.major = s->cfg->max_major;
 			cc.minor = s->cfg->max_minor;
 		}

@@ -215,13 +215,7 @@ static struct sgl_channel *listener_accept(struct sgl_listener *l, int *err)
 		*err = -ECANCELED;
 		return NULL;
 	}
-	c = v->vsock.accept_head;
-	v->vsock.accept_head = c->next_accept;
-	if (!v->vsock.accept_head)
-		v->vsock.accept_tail = NULL;
-	c->accepted = true;
-	c->refs++;
-	ref(v);
+	c = sgl_vsock_accept_next(&v->vsock);
 	pthread_mutex_unlock(&v->lock);
 	return &c->base;
 }

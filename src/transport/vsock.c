@@ -355,6 +355,21 @@ broken_tx:
 	return -EPROTO;
 }
 
+struct sgl_vsock_conn *sgl_vsock_accept_next(struct sgl_vsock *dev)
+{
+	struct sgl_vsock_conn *c = dev->accept_head;
+
+	if (!c)
+		return NULL;
+	dev->accept_head = c->next_accept;
+	if (!dev->accept_head)
+		dev->accept_tail = NULL;
+	c->accepted = true;
+	c->refs++;
+	dev->ref(dev->ref_user);
+	return c;
+}
+
 void sgl_vsock_reset(struct sgl_vsock *dev)
 {
 	while (dev->conns)

@@ -94,6 +94,9 @@ struct sgl_vsock {
  * the tx ring and fills the rx ring with ours. 0, or -EPROTO when the
  * guest broke a ring (vu->why says how). */
 int sgl_vsock_process(struct sgl_vsock *dev, struct sgl_vu *vu);
+/* Under the lock: the oldest connection not accepted yet, now held by its
+ * channel (and the channel holds the device), or NULL when none waits. */
+struct sgl_vsock_conn *sgl_vsock_accept_next(struct sgl_vsock *dev);
 /* Under the lock: ends every connection (the frontend left or reset the
  * device); their sessions see end of stream. */
 void sgl_vsock_reset(struct sgl_vsock *dev);
