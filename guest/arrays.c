@@ -289,3 +289,58 @@ void sgl_enc_prepare_glDrawRangeElementsBaseVertex(struct sgl_enc *e, GLenum mod
 	if (any_client_array(e) && end >= start)
 		send_arrays(e, (int64_t)start + basevertex, (int64_t)end - start + 1);
 }
+
+/* Pointer queries: a client array's pointer is the application's, known
+ * here; anything else is a buffer offset the host gives back. */
+static void *host_pointer(struct sgl_enc *e, uint32_t op, uint32_t a, uint32_t b)
+{
+	struct sgl_cmd_glGetPointerv *c = (struct sgl_cmd_glGetPointerv *)sgl_enc_begin(
+		e, op, sizeof(*c));
+	_Static_assert(sizeof(*c) == sizeof(struct sgl_cmd_glGetVertexAttribPointerv),
+		       "both pointer queries carry two u32");
+	if (!c)
+		return NULL;
+	c->pname = a;
+	c->pad_ = b;
+	const uint8_t *r = sgl_enc_reply(e, op, 8);
+	uint64_t v = 0;
+	if (r)
+		memcpy(&v, r, 8);
+	return (void *)(uintptr_t)v;
+}
+
+void sgl_enc_glGetVertexAttribPointerv(struct sgl_enc *e, GLuint index, GLenum pname,
+				       void **pointer)
+{
+	if (index < SGL_GENERIC_ARRAYS && e->arrays[index].client &&
+	    pname == GL_VERTEX_ATTRIB_ARRAY_POINTER) {
+		*pointer = (void *)e->arrays[index].pointer;
+		return;
+	}
+	*pointer = host_pointer(e, SGL_OP_glGetVertexAttribPointerv, index, pname);
+}
+
+void sgl_enc_glGetPointerv(struct sgl_enc *e, GLenum pname, void **params)
+{
+	int slot = -1;
+	switch (pname) {
+	case GL_DEBUG_CALLBACK_FUNCTION:
+		*params = (void *)(uintptr_t)e->debug_callback;
+		return;
+	case GL_DEBUG_CALLBACK_USER_PARAM:
+		*params = (void *)e->debug_user;
+		return;
+	case GL_VERTEX_ARRAY_POINTER: slot = fixed_slot(e, GL_VERTEX_ARRAY); break;
+	case GL_NORMAL_ARRAY_POINTER: slot = fixed_slot(e, GL_NORMAL_ARRAY); break;
+	case GL_COLOR_ARRAY_POINTER: slot = fixed_slot(e, GL_COLOR_ARRAY); break;
+	case GL_SECONDARY_COLOR_ARRAY_POINTER: slot = fixed_slot(e, GL_SECONDARY_COLOR_ARRAY); break;
+	case GL_FOG_COORD_ARRAY_POINTER: slot = fixed_slot(e, GL_FOG_COORD_ARRAY); break;
+	case GL_TEXTURE_COORD_ARRAY_POINTER: slot = fixed_slot(e, GL_TEXTURE_COORD_ARRAY); break;
+	default: break;
+	}
+	if (slot >= 0 && e->arrays[slot].client) {
+		*params = (void *)e->arrays[slot].pointer;
+		return;
+	}
+	*params = host_pointer(e, SGL_OP_glGetPointerv, pname, 0);
+}

@@ -45,7 +45,7 @@ CLASSES = {
     'shader': 'SGL_OBJ_PROGRAM', 'query': 'SGL_OBJ_QUERY', 'sampler': 'SGL_OBJ_SAMPLER',
     'transform feedback': 'SGL_OBJ_TRANSFORM_FEEDBACK',
     'program pipeline': 'SGL_OBJ_PROGRAM_PIPELINE', 'display list': 'SGL_OBJ_DISPLAY_LIST',
-    'sync': 'SGL_OBJ_SYNC',
+    'sync': 'SGL_OBJ_SYNC', 'fragment shader ATI': 'SGL_OBJ_FRAGMENT_SHADER_ATI',
 }
 
 LEN_TOKEN = re.compile(r'\s*(?:(\d+)|([A-Za-z_]\w*)|(\*|/))')

@@ -258,4 +258,49 @@ struct sgl_cmd_glGetUniform {
 	int32_t location;
 };
 
+/* glGetProgramStringARB: the reply is a u32 length, a u32 pad, then the
+ * program's bytes (no NUL, as GL writes them). */
+struct sgl_cmd_glGetProgramStringARB {
+	struct sgl_header hdr;
+	uint32_t target;
+	uint32_t pname;
+};
+
+/* glGetVertexAttribPointerv / glGetPointerv: the reply is the u64 value
+ * (a buffer offset; the guest answers for client arrays itself). */
+struct sgl_cmd_glGetVertexAttribPointerv {
+	struct sgl_header hdr;
+	uint32_t index;
+	uint32_t pname;
+};
+struct sgl_cmd_glGetPointerv {
+	struct sgl_header hdr;
+	uint32_t pname;
+	uint32_t pad_;
+};
+
+/* glGenFragmentShadersATI: the first guest name of the range. */
+struct sgl_cmd_glGenFragmentShadersATI {
+	struct sgl_header hdr;
+	uint32_t first;
+	uint32_t range;
+};
+
+/* glObjectPtrLabel: the sync's guest name, then `length` label bytes when
+ * has_label (length -1 never travels: the guest measures the string).
+ * glGetObjectPtrLabel: the reply is an i32 length, a u32 pad, then bufSize
+ * bytes. */
+struct sgl_cmd_glObjectPtrLabel {
+	struct sgl_header hdr;
+	uint64_t sync;
+	int32_t length;
+	uint32_t has_label;
+};
+struct sgl_cmd_glGetObjectPtrLabel {
+	struct sgl_header hdr;
+	uint64_t sync;
+	int32_t bufSize;
+	uint32_t pad_;
+};
+
 #endif
