@@ -48,3 +48,19 @@ GLuint sgl_enc_glGenFragmentShadersATI(struct sgl_enc *e, GLuint range)
 	c->range = range;
 	return first;
 }
+
+void sgl_enc_glBindFragmentShaderATI(struct sgl_enc *e, GLuint id)
+{
+	/* Binding a name never generated creates it: later ranges start
+	 * past it, so the host never sees a name twice. */
+	struct sgl_name_pool *p = &e->names[SGL_OBJ_FRAGMENT_SHADER_ATI];
+	if (id > p->next)
+		p->next = id;
+	struct sgl_cmd_glBindFragmentShaderATI *c =
+		(struct sgl_cmd_glBindFragmentShaderATI *)sgl_enc_begin(
+			e, SGL_OP_glBindFragmentShaderATI, sizeof(*c));
+	if (!c)
+		return;
+	c->id = id;
+	c->pad_ = 0;
+}

@@ -285,6 +285,11 @@ struct sgl_cmd_glGenFragmentShadersATI {
 	uint32_t first;
 	uint32_t range;
 };
+struct sgl_cmd_glBindFragmentShaderATI {
+	struct sgl_header hdr;
+	uint32_t id;
+	uint32_t pad_;
+};
 
 /* glObjectPtrLabel: the sync's guest name, then `length` label bytes when
  * has_label (length -1 never travels: the guest measures the string).
@@ -301,6 +306,20 @@ struct sgl_cmd_glGetObjectPtrLabel {
 	uint64_t sync;
 	int32_t bufSize;
 	uint32_t pad_;
+};
+
+/* glGetTextureImage, glGetTextureSubImage, glGetCompressedTextureImage and
+ * glGetCompressedTextureSubImage: the arguments (unused ones 0), then,
+ * without a pack buffer, the application's bufSize bytes as they are; the
+ * reply is those bytes after GL wrote into them. */
+struct sgl_cmd_texture_readback {
+	struct sgl_header hdr;
+	uint64_t offset;      /* into the pack buffer, when has_offset */
+	uint32_t texture;
+	int32_t level, xoffset, yoffset, zoffset, width, height, depth;
+	uint32_t format, type;
+	int32_t bufSize;
+	uint32_t has_offset;
 };
 
 #endif

@@ -144,6 +144,35 @@ int sgl_hand_glGenFragmentShadersATI(struct sgl_dec *d, const uint8_t *p, uint32
 	return 0;
 }
 
+int sgl_hand_glBindFragmentShaderATI(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_glBindFragmentShaderATI c;
+	const uint32_t op = SGL_OP_glBindFragmentShaderATI;
+	if (size != sizeof(c))
+		return sgl_dec_size_mismatch(d, op, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	if (!d->gl->BindFragmentShaderATI || !d->gl->GenFragmentShadersATI)
+		return sgl_dec_missing(d, op);
+	GLuint h = (GLuint)sgl_dec_lookup(d, SGL_OBJ_FRAGMENT_SHADER_ATI, c.id);
+	if (c.id && !h) {
+		/* GL creates the shader of an unused name on bind. Where GL
+		 * refuses (inside Begin/End) it raised its error already. */
+		if (c.id > d->maps[SGL_OBJ_FRAGMENT_SHADER_ATI]->max_name)
+			return sgl_dec_fail(d, "glBindFragmentShaderATI: name %u passes the limit",
+					    c.id);
+		h = d->gl->GenFragmentShadersATI(1);
+		if (!h)
+			return 0;
+		uint8_t g[4];
+		memcpy(g, &c.id, 4);
+		int r = sgl_dec_insert_names(d, SGL_OBJ_FRAGMENT_SHADER_ATI, g, 1, &h);
+		if (r < 0)
+			return r;
+	}
+	d->gl->BindFragmentShaderATI(h);
+	return 0;
+}
+
 /* The guest answers these itself (guest/named_maps.c, guest/debug.c): they
  * never travel, and one that does is a protocol error. */
 int sgl_hand_glMapNamedBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
