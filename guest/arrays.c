@@ -158,7 +158,7 @@ void sgl_enc_track_glClientActiveTexture(struct sgl_enc *e, GLenum texture)
 }
 
 /* Sends vertices [first, first + count) of every enabled client array. */
-static void send_arrays(struct sgl_enc *e, int64_t first, int64_t count)
+void sgl_enc_send_client_arrays(struct sgl_enc *e, int64_t first, int64_t count)
 {
 	if (e->vertex_array != 0 || first < 0 || count <= 0 || first + count > INT32_MAX)
 		return;
@@ -171,7 +171,7 @@ static void send_arrays(struct sgl_enc *e, int64_t first, int64_t count)
 	}
 }
 
-static bool any_client_array(const struct sgl_enc *e)
+bool sgl_enc_any_client_array(const struct sgl_enc *e)
 {
 	return e->client_mask && e->vertex_array == 0;
 }
@@ -179,8 +179,8 @@ static bool any_client_array(const struct sgl_enc *e)
 void sgl_enc_prepare_glDrawArrays(struct sgl_enc *e, GLenum mode, GLint first, GLsizei count)
 {
 	(void)mode;
-	if (any_client_array(e))
-		send_arrays(e, first, count);
+	if (sgl_enc_any_client_array(e))
+		sgl_enc_send_client_arrays(e, first, count);
 }
 
 void sgl_enc_prepare_glDrawArraysInstanced(struct sgl_enc *e, GLenum mode, GLint first,
@@ -192,8 +192,8 @@ void sgl_enc_prepare_glDrawArraysInstanced(struct sgl_enc *e, GLenum mode, GLint
 
 /* The lowest and highest index a draw reads; the indices may sit in an
  * element buffer on the host, then they are fetched (a round trip). */
-static bool index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
-			int64_t *lo, int64_t *hi)
+bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
+			 int64_t *lo, int64_t *hi)
 {
 	int size = type == GL_UNSIGNED_BYTE ? 1 : type == GL_UNSIGNED_SHORT ? 2 :
 		   type == GL_UNSIGNED_INT ? 4 : 0;
@@ -230,8 +230,8 @@ static void prepare_elements(struct sgl_enc *e, GLsizei count, GLenum type, cons
 			     GLint basevertex)
 {
 	int64_t lo, hi;
-	if (any_client_array(e) && index_range(e, count, type, indices, &lo, &hi))
-		send_arrays(e, lo + basevertex, hi - lo + 1);
+	if (sgl_enc_any_client_array(e) && sgl_enc_index_range(e, count, type, indices, &lo, &hi))
+		sgl_enc_send_client_arrays(e, lo + basevertex, hi - lo + 1);
 }
 
 void sgl_enc_prepare_glDrawElements(struct sgl_enc *e, GLenum mode, GLsizei count, GLenum type,
@@ -271,8 +271,8 @@ void sgl_enc_prepare_glDrawRangeElements(struct sgl_enc *e, GLenum mode, GLuint 
 					 const void *indices)
 {
 	(void)mode;
-	if (any_client_array(e) && end >= start)
-		send_arrays(e, start, (int64_t)end - start + 1);
+	if (sgl_enc_any_client_array(e) && end >= start)
+		sgl_enc_send_client_arrays(e, start, (int64_t)end - start + 1);
 	(void)count;
 	(void)type;
 	(void)indices;
@@ -286,8 +286,8 @@ void sgl_enc_prepare_glDrawRangeElementsBaseVertex(struct sgl_enc *e, GLenum mod
 	(void)count;
 	(void)type;
 	(void)indices;
-	if (any_client_array(e) && end >= start)
-		send_arrays(e, (int64_t)start + basevertex, (int64_t)end - start + 1);
+	if (sgl_enc_any_client_array(e) && end >= start)
+		sgl_enc_send_client_arrays(e, (int64_t)start + basevertex, (int64_t)end - start + 1);
 }
 
 /* Pointer queries: a client array's pointer is the application's, known

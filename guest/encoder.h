@@ -206,6 +206,13 @@ void sgl_enc_sglResizeSurface(struct sgl_enc *e, uint32_t width, uint32_t height
 void sgl_enc_sglClientArrayData(struct sgl_enc *e, uint32_t array, GLint size, GLenum type,
 				uint32_t flags, GLint first, GLsizei count, const void *data,
 				GLsizei stride);
+/* Client vertex arrays (arrays.c): whether a draw must send any, sending
+ * the range [first, first + count) of each, and the lowest and highest
+ * index of an index array (fetched when it lives in a buffer). */
+bool sgl_enc_any_client_array(const struct sgl_enc *e);
+void sgl_enc_send_client_arrays(struct sgl_enc *e, int64_t first, int64_t count);
+bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
+			 int64_t *lo, int64_t *hi);
 /* Runs the application's debug callback, if any, with the messages the
  * host logged (debug.c). */
 void sgl_enc_debug_drain(struct sgl_enc *e);

@@ -58,6 +58,9 @@ int64_t sgl_index_bytes(int64_t count, int64_t type);
 /* Bytes of glClearBuffer*v's value: 4 values for GL_COLOR, 1 for GL_DEPTH
  * and GL_STENCIL (every element is 4 bytes). */
 int64_t sgl_clearbuffer_bytes(int64_t buffer);
+/* Bytes of `drawcount` indirect draw commands of `size` bytes, `stride`
+ * apart (0: packed), as glMultiDraw*Indirect reads them, or -1. */
+int64_t sgl_indirect_bytes(int64_t drawcount, int64_t stride, int64_t size);
 
 /* ---- Hand-written commands (protocol/protocol_commands.txt, custom in
  * overrides.txt). Variable data follows each struct, 8-byte padded. ---- */
