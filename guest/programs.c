@@ -1,9 +1,12 @@
 /*
  * Assembly programs: glGetProgramStringARB, whose length only the host
  * knows, and the ranges of names glGenFragmentShadersATI returns (picked
- * here, as display lists are).
+ * here, as display lists are). Shader includes: named strings whose
+ * negative lengths (NUL-terminated) are measured here, and search paths.
  */
 #include "encoder.h"
+
+#include <stdlib.h>
 
 void sgl_enc_glGetProgramStringARB(struct sgl_enc *e, GLenum target, GLenum pname,
 				   void *string)
@@ -63,4 +66,59 @@ void sgl_enc_glBindFragmentShaderATI(struct sgl_enc *e, GLuint id)
 		return;
 	c->id = id;
 	c->pad_ = 0;
+}
+
+static GLint measured(const GLchar *s, GLint length)
+{
+	return s && length < 0 ? (GLint)strnlen(s, INT32_MAX) : length;
+}
+
+void sgl_enc_glNamedStringARB(struct sgl_enc *e, GLenum type, GLint namelen, const GLchar *name,
+			      GLint stringlen, const GLchar *string)
+{
+	sgl_enc_raw_glNamedStringARB(e, type, measured(name, namelen), name,
+				     measured(string, stringlen), string);
+}
+
+void sgl_enc_glDeleteNamedStringARB(struct sgl_enc *e, GLint namelen, const GLchar *name)
+{
+	sgl_enc_raw_glDeleteNamedStringARB(e, measured(name, namelen), name);
+}
+
+GLboolean sgl_enc_glIsNamedStringARB(struct sgl_enc *e, GLint namelen, const GLchar *name)
+{
+	return sgl_enc_raw_glIsNamedStringARB(e, measured(name, namelen), name);
+}
+
+void sgl_enc_glGetNamedStringARB(struct sgl_enc *e, GLint namelen, const GLchar *name,
+				 GLsizei bufSize, GLint *stringlen, GLchar *string)
+{
+	sgl_enc_raw_glGetNamedStringARB(e, measured(name, namelen), name, bufSize, stringlen,
+					string);
+}
+
+void sgl_enc_glGetNamedStringivARB(struct sgl_enc *e, GLint namelen, const GLchar *name,
+				   GLenum pname, GLint *params)
+{
+	sgl_enc_raw_glGetNamedStringivARB(e, measured(name, namelen), name, pname, params);
+}
+
+void sgl_enc_glCompileShaderIncludeARB(struct sgl_enc *e, GLuint shader, GLsizei count,
+				       const GLchar *const *path, const GLint *length)
+{
+	/* GL_INVALID_VALUE for a NULL path, as GL raises it. */
+	bool null = count > 0 && !path;
+	for (GLsizei i = 0; !null && i < count; i++)
+		null = !path[i];
+	if (null) {
+		if (e->error == GL_NO_ERROR)
+			e->error = GL_INVALID_VALUE;
+		return;
+	}
+	struct sgl_cmd_glCompileShaderIncludeARB *c = sgl_enc_string_array(
+		e, SGL_OP_glCompileShaderIncludeARB, sizeof(*c), count, path, length);
+	if (!c)
+		return;
+	c->shader = shader;
+	c->count = count;
 }

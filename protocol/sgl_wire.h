@@ -119,6 +119,13 @@ struct sgl_cmd_glShaderSource {
 	int32_t count;
 };
 
+/* glCompileShaderIncludeARB: `count` search paths as in glShaderSource. */
+struct sgl_cmd_glCompileShaderIncludeARB {
+	struct sgl_header hdr;
+	uint32_t shader;
+	int32_t count;
+};
+
 /* glTransformFeedbackVaryings: `count` names as in glShaderSource (u32
  * lengths, then the bytes, no NULs). */
 struct sgl_cmd_glTransformFeedbackVaryings {

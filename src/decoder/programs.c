@@ -3,8 +3,8 @@
  * is the program's, which only the host knows), glGetVertexAttribPointerv
  * and glGetPointerv (only buffer offsets come back: the guest answers for
  * its client arrays and debug callback itself), the ranges of names
- * glGenFragmentShadersATI makes, and the named-buffer maps the guest keeps
- * to itself (guest/named_maps.c).
+ * glGenFragmentShadersATI makes, include search paths, and the named-buffer
+ * maps the guest keeps to itself (guest/named_maps.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -170,6 +170,29 @@ int sgl_hand_glBindFragmentShaderATI(struct sgl_dec *d, const uint8_t *p, uint32
 			return r;
 	}
 	d->gl->BindFragmentShaderATI(h);
+	return 0;
+}
+
+int sgl_hand_glCompileShaderIncludeARB(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_glCompileShaderIncludeARB c;
+	const uint32_t op = SGL_OP_glCompileShaderIncludeARB;
+	if (size < sizeof(c))
+		return sgl_dec_short(d, op, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	const GLchar **paths = NULL;
+	GLint *lens = NULL;
+	/* NUL-terminated copies: GL reads each path up to its NUL. */
+	int r = sgl_dec_string_array(d, op, p, size, sizeof(c), c.count, true, &paths, &lens);
+	if (r)
+		return r < 0 ? r : 0;
+	if (!d->gl->CompileShaderIncludeARB)
+		return sgl_dec_missing(d, op);
+	GLuint shader;
+	r = sgl_dec_map(d, SGL_OBJ_PROGRAM, c.shader, &shader);
+	if (r)
+		return r < 0 ? r : 0;
+	d->gl->CompileShaderIncludeARB(shader, c.count, c.count ? paths : NULL, NULL);
 	return 0;
 }
 
