@@ -3,8 +3,7 @@
  * is the program's, which only the host knows), glGetVertexAttribPointerv
  * and glGetPointerv (only buffer offsets come back: the guest answers for
  * its client arrays and debug callback itself), the ranges of names
- * glGenFragmentShadersATI makes, include search paths, and the named-buffer
- * maps the guest keeps to itself (guest/named_maps.c).
+ * glGenFragmentShadersATI makes, and include search paths.
  */
 #include <errno.h>
 #include <string.h>
@@ -194,36 +193,4 @@ int sgl_hand_glCompileShaderIncludeARB(struct sgl_dec *d, const uint8_t *p, uint
 		return r < 0 ? r : 0;
 	d->gl->CompileShaderIncludeARB(shader, c.count, c.count ? paths : NULL, NULL);
 	return 0;
-}
-
-/* The guest answers these itself (guest/named_maps.c, guest/debug.c): they
- * never travel, and one that does is a protocol error. */
-int sgl_hand_glMapNamedBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
-}
-
-int sgl_hand_glMapNamedBufferRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
-}
-
-int sgl_hand_glFlushMappedNamedBufferRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
-}
-
-int sgl_hand_glUnmapNamedBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
-}
-
-int sgl_hand_glGetNamedBufferPointerv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
-}
-
-int sgl_hand_glDebugMessageCallback(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
 }
