@@ -176,6 +176,16 @@ static void test_debug(void **state)
 	assert_string_equal(label, "checker");
 	sgl_enc_glGetObjectLabel(e, GL_TEXTURE, tex[0] + 100, sizeof(label), &n, label);
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	/* EXT_debug_label names some identifiers its own way. */
+	GLuint buf;
+	sgl_enc_glGenBuffers(e, 1, &buf);
+	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, buf);
+	sgl_enc_glLabelObjectEXT(e, GL_BUFFER_OBJECT_EXT, buf, 3, "vbo");
+	sgl_enc_glGetObjectLabelEXT(e, GL_BUFFER_OBJECT_EXT, buf, sizeof(label), &n, label);
+	assert_int_equal(n, 3);
+	assert_string_equal(label, "vbo");
+	sgl_enc_glLabelObjectEXT(e, GL_BUFFER_OBJECT_EXT, buf + 50, 3, "vbo");
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
 	GLsync sync = sgl_enc_glFenceSync(e, GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
 	sgl_enc_glObjectPtrLabel(e, sync, 4, "fence and more");
 	sgl_enc_glGetObjectPtrLabel(e, sync, sizeof(label), &n, label);

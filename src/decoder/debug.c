@@ -23,21 +23,29 @@ static enum sgl_object_class label_class(GLenum identifier)
 	case GL_RENDERBUFFER: return SGL_OBJ_RENDERBUFFER;
 	case GL_FRAMEBUFFER: return SGL_OBJ_FRAMEBUFFER;
 	case GL_DISPLAY_LIST: return SGL_OBJ_DISPLAY_LIST;
+	/* EXT_debug_label's own names for some of them. */
+	case GL_BUFFER_OBJECT_EXT: return SGL_OBJ_BUFFER;
+	case GL_SHADER_OBJECT_EXT:
+	case GL_PROGRAM_OBJECT_EXT: return SGL_OBJ_PROGRAM;
+	case GL_VERTEX_ARRAY_OBJECT_EXT: return SGL_OBJ_VERTEX_ARRAY;
+	case GL_QUERY_OBJECT_EXT: return SGL_OBJ_QUERY;
+	case GL_PROGRAM_PIPELINE_OBJECT_EXT: return SGL_OBJ_PROGRAM_PIPELINE;
 	default: return SGL_OBJ_NONE;
 	}
 }
 
-/* 1 (skip the call) when the name is unknown: GL_INVALID_VALUE, as GL
- * says for a name that is no object of the identifier's type. An unknown
+/* 1 (skip the call) when the name is unknown: `error`, as GL says for a
+ * name that is no object of the identifier's type (KHR_debug:
+ * GL_INVALID_VALUE, EXT_debug_label: GL_INVALID_OPERATION). An unknown
  * identifier goes to GL as it is, for its GL_INVALID_ENUM. */
-static int map_label_name(struct sgl_dec *d, GLenum identifier, GLuint *name)
+static int map_label_name(struct sgl_dec *d, GLenum identifier, GLuint *name, GLenum error)
 {
 	enum sgl_object_class cls = label_class(identifier);
 	if (cls == SGL_OBJ_NONE)
 		return 0;
 	uint64_t h = sgl_dec_lookup(d, cls, *name);
 	if (!h) {
-		sgl_dec_gl_error(d, GL_INVALID_VALUE);
+		sgl_dec_gl_error(d, error);
 		return 1;
 	}
 	*name = (GLuint)h;
@@ -49,7 +57,7 @@ int sgl_pre_glObjectLabel(struct sgl_dec *d, GLenum *identifier, GLuint *name, G
 {
 	(void)length;
 	(void)label;
-	return map_label_name(d, *identifier, name);
+	return map_label_name(d, *identifier, name, GL_INVALID_VALUE);
 }
 
 int sgl_pre_glGetObjectLabel(struct sgl_dec *d, GLenum *identifier, GLuint *name,
@@ -58,7 +66,24 @@ int sgl_pre_glGetObjectLabel(struct sgl_dec *d, GLenum *identifier, GLuint *name
 	(void)bufSize;
 	(void)length;
 	(void)label;
-	return map_label_name(d, *identifier, name);
+	return map_label_name(d, *identifier, name, GL_INVALID_VALUE);
+}
+
+int sgl_pre_glLabelObjectEXT(struct sgl_dec *d, GLenum *type, GLuint *object, GLsizei *length,
+			     const GLchar **label)
+{
+	(void)length;
+	(void)label;
+	return map_label_name(d, *type, object, GL_INVALID_OPERATION);
+}
+
+int sgl_pre_glGetObjectLabelEXT(struct sgl_dec *d, GLenum *type, GLuint *object,
+				GLsizei *bufSize, GLsizei **length, GLchar **label)
+{
+	(void)bufSize;
+	(void)length;
+	(void)label;
+	return map_label_name(d, *type, object, GL_INVALID_OPERATION);
 }
 
 int sgl_hand_glObjectPtrLabel(struct sgl_dec *d, const uint8_t *p, uint32_t size)
