@@ -206,6 +206,12 @@ void sgl_enc_sglResizeSurface(struct sgl_enc *e, uint32_t width, uint32_t height
 void sgl_enc_sglClientArrayData(struct sgl_enc *e, uint32_t array, GLint size, GLenum type,
 				uint32_t flags, GLint first, GLsizei count, const void *data,
 				GLsizei stride);
+/* Records a GL error the guest raises itself (the first one stays). */
+static inline void sgl_enc_error(struct sgl_enc *e, GLenum err)
+{
+	if (e->error == GL_NO_ERROR)
+		e->error = err;
+}
 /* Client vertex arrays (arrays.c): whether a draw must send any, sending
  * the range [first, first + count) of each, and the lowest and highest
  * index of an index array (fetched when it lives in a buffer). */

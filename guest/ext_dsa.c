@@ -39,8 +39,7 @@ static bool bind_texture(struct sgl_enc *e, GLenum target, GLuint texture, GLint
 	GLenum bt;
 	GLenum binding = texture_binding(target, &bt);
 	if (!binding) {
-		if (e->error == GL_NO_ERROR)
-			e->error = GL_INVALID_ENUM;
+		sgl_enc_error(e, GL_INVALID_ENUM);
 		return false;
 	}
 	sgl_enc_glGetIntegerv(e, binding, old);

@@ -17,12 +17,6 @@ static struct sgl_map *find_named(struct sgl_enc *e, GLuint buffer)
 	return NULL;
 }
 
-static void set_error(struct sgl_enc *e, GLenum err)
-{
-	if (e->error == GL_NO_ERROR)
-		e->error = err;
-}
-
 void *sgl_enc_glMapNamedBufferRange(struct sgl_enc *e, GLuint buffer, GLintptr offset,
 				    GLsizeiptr length, GLbitfield access)
 {
@@ -31,13 +25,13 @@ void *sgl_enc_glMapNamedBufferRange(struct sgl_enc *e, GLuint buffer, GLintptr o
 		if (!e->named_maps[i].target)
 			m = &e->named_maps[i];
 	if (offset < 0 || length <= 0) {
-		set_error(e, GL_INVALID_VALUE);
+		sgl_enc_error(e, GL_INVALID_VALUE);
 		return NULL;
 	}
 	if (!buffer || find_named(e, buffer) || !m ||
 	    (access & (GL_MAP_PERSISTENT_BIT | GL_MAP_COHERENT_BIT)) ||
 	    !(access & (GL_MAP_READ_BIT | GL_MAP_WRITE_BIT))) {
-		set_error(e, GL_INVALID_OPERATION);
+		sgl_enc_error(e, GL_INVALID_OPERATION);
 		return NULL;
 	}
 	/* The size query raises GL_INVALID_OPERATION itself for a name that
@@ -46,12 +40,12 @@ void *sgl_enc_glMapNamedBufferRange(struct sgl_enc *e, GLuint buffer, GLintptr o
 	sgl_enc_glGetNamedBufferParameteri64v(e, buffer, GL_BUFFER_SIZE, &size);
 	if (e->failed || size <= 0 || offset > size || length > size - offset) {
 		if (size > 0)
-			set_error(e, GL_INVALID_VALUE);
+			sgl_enc_error(e, GL_INVALID_VALUE);
 		return NULL;
 	}
 	uint8_t *shadow = calloc(1, (size_t)length);
 	if (!shadow) {
-		set_error(e, GL_OUT_OF_MEMORY);
+		sgl_enc_error(e, GL_OUT_OF_MEMORY);
 		return NULL;
 	}
 	if (access & GL_MAP_READ_BIT) {
@@ -71,7 +65,7 @@ void *sgl_enc_glMapNamedBuffer(struct sgl_enc *e, GLuint buffer, GLenum access)
 			  access == GL_WRITE_ONLY ? GL_MAP_WRITE_BIT :
 			  access == GL_READ_WRITE ? GL_MAP_READ_BIT | GL_MAP_WRITE_BIT : 0;
 	if (!bits) {
-		set_error(e, GL_INVALID_ENUM);
+		sgl_enc_error(e, GL_INVALID_ENUM);
 		return NULL;
 	}
 	GLint64 size = 0;
@@ -87,11 +81,11 @@ void sgl_enc_glFlushMappedNamedBufferRange(struct sgl_enc *e, GLuint buffer, GLi
 {
 	struct sgl_map *m = find_named(e, buffer);
 	if (!m || !(m->access & GL_MAP_FLUSH_EXPLICIT_BIT)) {
-		set_error(e, GL_INVALID_OPERATION);
+		sgl_enc_error(e, GL_INVALID_OPERATION);
 		return;
 	}
 	if (offset < 0 || length < 0 || offset > m->length || length > m->length - offset) {
-		set_error(e, GL_INVALID_VALUE);
+		sgl_enc_error(e, GL_INVALID_VALUE);
 		return;
 	}
 	if (length)
@@ -103,7 +97,7 @@ GLboolean sgl_enc_glUnmapNamedBuffer(struct sgl_enc *e, GLuint buffer)
 {
 	struct sgl_map *m = find_named(e, buffer);
 	if (!m) {
-		set_error(e, GL_INVALID_OPERATION);
+		sgl_enc_error(e, GL_INVALID_OPERATION);
 		return GL_FALSE;
 	}
 	if ((m->access & GL_MAP_WRITE_BIT) && !(m->access & GL_MAP_FLUSH_EXPLICIT_BIT))
@@ -117,7 +111,7 @@ void sgl_enc_glGetNamedBufferPointerv(struct sgl_enc *e, GLuint buffer, GLenum p
 				      void **params)
 {
 	if (pname != GL_BUFFER_MAP_POINTER) {
-		set_error(e, GL_INVALID_ENUM);
+		sgl_enc_error(e, GL_INVALID_ENUM);
 		return;
 	}
 	const struct sgl_map *m = find_named(e, buffer);

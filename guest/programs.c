@@ -38,8 +38,7 @@ GLuint sgl_enc_glGenFragmentShadersATI(struct sgl_enc *e, GLuint range)
 		first = p->next + 1;
 		p->next += range;
 	} else if (range) {
-		if (e->error == GL_NO_ERROR)
-			e->error = GL_OUT_OF_MEMORY;
+		sgl_enc_error(e, GL_OUT_OF_MEMORY);
 		return 0;
 	}
 	struct sgl_cmd_glGenFragmentShadersATI *c =
@@ -111,8 +110,7 @@ void sgl_enc_glCompileShaderIncludeARB(struct sgl_enc *e, GLuint shader, GLsizei
 	for (GLsizei i = 0; !null && i < count; i++)
 		null = !path[i];
 	if (null) {
-		if (e->error == GL_NO_ERROR)
-			e->error = GL_INVALID_VALUE;
+		sgl_enc_error(e, GL_INVALID_VALUE);
 		return;
 	}
 	struct sgl_cmd_glCompileShaderIncludeARB *c = sgl_enc_string_array(

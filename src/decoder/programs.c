@@ -132,11 +132,7 @@ int sgl_hand_glGenFragmentShadersATI(struct sgl_dec *d, const uint8_t *p, uint32
 	if (!base)
 		return 0;
 	for (uint32_t i = 0; i < c.range; i++) {
-		uint8_t g[4];
-		uint32_t name = c.first + i;
-		GLuint h = base + i;
-		memcpy(g, &name, 4);
-		int r = sgl_dec_insert_names(d, SGL_OBJ_FRAGMENT_SHADER_ATI, g, 1, &h);
+		int r = sgl_dec_created(d, SGL_OBJ_FRAGMENT_SHADER_ATI, c.first + i, base + i);
 		if (r < 0)
 			return r;
 	}
@@ -160,12 +156,8 @@ int sgl_hand_glBindFragmentShaderATI(struct sgl_dec *d, const uint8_t *p, uint32
 			return sgl_dec_fail(d, "glBindFragmentShaderATI: name %u passes the limit",
 					    c.id);
 		h = d->gl->GenFragmentShadersATI(1);
-		if (!h)
-			return 0;
-		uint8_t g[4];
-		memcpy(g, &c.id, 4);
-		int r = sgl_dec_insert_names(d, SGL_OBJ_FRAGMENT_SHADER_ATI, g, 1, &h);
-		if (r < 0)
+		int r = h ? sgl_dec_created(d, SGL_OBJ_FRAGMENT_SHADER_ATI, c.id, h) : 0;
+		if (r < 0 || !h)
 			return r;
 	}
 	d->gl->BindFragmentShaderATI(h);
