@@ -158,7 +158,7 @@ void sgl_enc_track_glClientActiveTexture(struct sgl_enc *e, GLenum texture)
 }
 
 /* Sends vertices [first, first + count) of every enabled client array. */
-static void send_arrays(struct sgl_enc *e, int64_t first, int64_t count)
+void sgl_enc_send_client_arrays(struct sgl_enc *e, int64_t first, int64_t count)
 {
 	if (e->vertex_array != 0 || first < 0 || count <= 0 || first + count > INT32_MAX)
 		return;
@@ -171,7 +171,7 @@ static void send_arrays(struct sgl_enc *e, int64_t first, int64_t count)
 	}
 }
 
-static bool any_client_array(const struct sgl_enc *e)
+bool sgl_enc_any_client_array(const struct sgl_enc *e)
 {
 	return e->client_mask && e->vertex_array == 0;
 }
@@ -179,8 +179,8 @@ static bool any_client_array(const struct sgl_enc *e)
 void sgl_enc_prepare_glDrawArrays(struct sgl_enc *e, GLenum mode, GLint first, GLsizei count)
 {
 	(void)mode;
-	if (any_client_array(e))
-		send_arrays(e, first, count);
+	if (sgl_enc_any_client_array(e))
+		sgl_enc_send_client_arrays(e, first, count);
 }
 
 void sgl_enc_prepare_glDrawArraysInstanced(struct sgl_enc *e, GLenum mode, GLint first,
@@ -192,8 +192,8 @@ void sgl_enc_prepare_glDrawArraysInstanced(struct sgl_enc *e, GLenum mode, GLint
 
 /* The lowest and highest index a draw reads; the indices may sit in an
  * element buffer on the host, then they are fetched (a round trip). */
-static bool index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
-			int64_t *lo, int64_t *hi)
+bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
+			 int64_t *lo, int64_t *hi)
 {
 	int size = type == GL_UNSIGNED_BYTE ? 1 : type == GL_UNSIGNED_SHORT ? 2 :
 		   type == GL_UNSIGNED_INT ? 4 : 0;
@@ -230,8 +230,8 @@ static void prepare_elements(struct sgl_enc *e, GLsizei count, GLenum type, cons
 			     GLint basevertex)
 {
 	int64_t lo, hi;
-	if (any_client_array(e) && index_range(e, count, type, indices, &lo, &hi))
-		send_arrays(e, lo + basevertex, hi - lo + 1);
+	if (sgl_enc_any_client_array(e) && sgl_enc_index_range(e, count, type, indices, &lo, &hi))
+		sgl_enc_send_client_arrays(e, lo + basevertex, hi - lo + 1);
 }
 
 void sgl_enc_prepare_glDrawElements(struct sgl_enc *e, GLenum mode, GLsizei count, GLenum type,
@@ -271,8 +271,8 @@ void sgl_enc_prepare_glDrawRangeElements(struct sgl_enc *e, GLenum mode, GLuint 
 					 const void *indices)
 {
 	(void)mode;
-	if (any_client_array(e) && end >= start)
-		send_arrays(e, start, (int64_t)end - start + 1);
+	if (sgl_enc_any_client_array(e) && end >= start)
+		sgl_enc_send_client_arrays(e, start, (int64_t)end - start + 1);
 	(void)count;
 	(void)type;
 	(void)indices;
@@ -286,6 +286,61 @@ void sgl_enc_prepare_glDrawRangeElementsBaseVertex(struct sgl_enc *e, GLenum mod
 	(void)count;
 	(void)type;
 	(void)indices;
-	if (any_client_array(e) && end >= start)
-		send_arrays(e, (int64_t)start + basevertex, (int64_t)end - start + 1);
+	if (sgl_enc_any_client_array(e) && end >= start)
+		sgl_enc_send_client_arrays(e, (int64_t)start + basevertex, (int64_t)end - start + 1);
+}
+
+/* Pointer queries: a client array's pointer is the application's, known
+ * here; anything else is a buffer offset the host gives back. */
+static void *host_pointer(struct sgl_enc *e, uint32_t op, uint32_t a, uint32_t b)
+{
+	struct sgl_cmd_glGetPointerv *c = (struct sgl_cmd_glGetPointerv *)sgl_enc_begin(
+		e, op, sizeof(*c));
+	_Static_assert(sizeof(*c) == sizeof(struct sgl_cmd_glGetVertexAttribPointerv),
+		       "both pointer queries carry two u32");
+	if (!c)
+		return NULL;
+	c->pname = a;
+	c->pad_ = b;
+	const uint8_t *r = sgl_enc_reply(e, op, 8);
+	uint64_t v = 0;
+	if (r)
+		memcpy(&v, r, 8);
+	return (void *)(uintptr_t)v;
+}
+
+void sgl_enc_glGetVertexAttribPointerv(struct sgl_enc *e, GLuint index, GLenum pname,
+				       void **pointer)
+{
+	if (index < SGL_GENERIC_ARRAYS && e->arrays[index].client &&
+	    pname == GL_VERTEX_ATTRIB_ARRAY_POINTER) {
+		*pointer = (void *)e->arrays[index].pointer;
+		return;
+	}
+	*pointer = host_pointer(e, SGL_OP_glGetVertexAttribPointerv, index, pname);
+}
+
+void sgl_enc_glGetPointerv(struct sgl_enc *e, GLenum pname, void **params)
+{
+	int slot = -1;
+	switch (pname) {
+	case GL_DEBUG_CALLBACK_FUNCTION:
+		*params = (void *)(uintptr_t)e->debug_callback;
+		return;
+	case GL_DEBUG_CALLBACK_USER_PARAM:
+		*params = (void *)e->debug_user;
+		return;
+	case GL_VERTEX_ARRAY_POINTER: slot = fixed_slot(e, GL_VERTEX_ARRAY); break;
+	case GL_NORMAL_ARRAY_POINTER: slot = fixed_slot(e, GL_NORMAL_ARRAY); break;
+	case GL_COLOR_ARRAY_POINTER: slot = fixed_slot(e, GL_COLOR_ARRAY); break;
+	case GL_SECONDARY_COLOR_ARRAY_POINTER: slot = fixed_slot(e, GL_SECONDARY_COLOR_ARRAY); break;
+	case GL_FOG_COORD_ARRAY_POINTER: slot = fixed_slot(e, GL_FOG_COORD_ARRAY); break;
+	case GL_TEXTURE_COORD_ARRAY_POINTER: slot = fixed_slot(e, GL_TEXTURE_COORD_ARRAY); break;
+	default: break;
+	}
+	if (slot >= 0 && e->arrays[slot].client) {
+		*params = (void *)e->arrays[slot].pointer;
+		return;
+	}
+	*params = host_pointer(e, SGL_OP_glGetPointerv, pname, 0);
 }

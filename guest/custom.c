@@ -103,6 +103,7 @@ const GLubyte *sgl_enc_glGetStringi(struct sgl_enc *e, GLenum name, GLuint index
 
 GLenum sgl_enc_glGetError(struct sgl_enc *e)
 {
+	sgl_enc_debug_drain(e);
 	if (e->error != GL_NO_ERROR) {
 		GLenum r = e->error;
 		e->error = GL_NO_ERROR;
@@ -294,6 +295,7 @@ void sgl_enc_glFinish(struct sgl_enc *e)
 {
 	if (sgl_enc_begin(e, SGL_OP_glFinish, sizeof(struct sgl_header)))
 		sgl_enc_reply(e, SGL_OP_glFinish, 0);
+	sgl_enc_debug_drain(e);
 }
 
 void sgl_enc_track_glFlush(struct sgl_enc *e)

@@ -82,6 +82,7 @@ struct sgl_enc {
 	size_t element_cap;
 	uint32_t list_base;
 	struct sgl_map maps[SGL_MAX_MAPS];
+	struct sgl_map named_maps[SGL_MAX_MAPS];  /* `target` holds the buffer name */
 	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
 	uint64_t client_mask;   /* slots both enabled and client: draws check this */
 	/* GL strings live as long as the context: fetched once, kept here. */
@@ -91,6 +92,11 @@ struct sgl_enc {
 	} *strings;
 	size_t nstrings, strings_cap;
 	GLenum client_active_texture;
+	/* The application's debug callback: the guest runs it with the
+	 * messages it drains from the host's log (debug.c). */
+	GLDEBUGPROC debug_callback;
+	const void *debug_user;
+	bool debug_draining;
 	uint64_t commands;
 	/* The flush timer (timer.c) sends a batch left waiting while the
 	 * owning thread is outside GL. The owner marks its calls with
@@ -227,6 +233,22 @@ void sgl_enc_sglResizeSurface(struct sgl_enc *e, uint32_t width, uint32_t height
 void sgl_enc_sglClientArrayData(struct sgl_enc *e, uint32_t array, GLint size, GLenum type,
 				uint32_t flags, GLint first, GLsizei count, const void *data,
 				GLsizei stride);
+/* Records a GL error the guest raises itself (the first one stays). */
+static inline void sgl_enc_error(struct sgl_enc *e, GLenum err)
+{
+	if (e->error == GL_NO_ERROR)
+		e->error = err;
+}
+/* Client vertex arrays (arrays.c): whether a draw must send any, sending
+ * the range [first, first + count) of each, and the lowest and highest
+ * index of an index array (fetched when it lives in a buffer). */
+bool sgl_enc_any_client_array(const struct sgl_enc *e);
+void sgl_enc_send_client_arrays(struct sgl_enc *e, int64_t first, int64_t count);
+bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
+			 int64_t *lo, int64_t *hi);
+/* Runs the application's debug callback, if any, with the messages the
+ * host logged (debug.c). */
+void sgl_enc_debug_drain(struct sgl_enc *e);
 int sgl_enc_sglBufferReadRange(struct sgl_enc *e, GLenum target, int64_t offset, int64_t size,
 			       void *out);
 

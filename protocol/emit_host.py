@@ -249,8 +249,9 @@ def _locals(c):
 
 
 def _absent(p, cond=''):
-    """An absent input GL would read: the command does not run."""
-    return [f'\tif (b_{p.name} < 0{cond}) {{',
+    """An absent input GL would read: the command does not run. With
+    nothing to read (glCreateQueries(target, 0, NULL)) GL gets NULL."""
+    return [f'\tif (b_{p.name} < 0 && n_{p.name} > 0{cond}) {{',
             '\t\tsgl_dec_gl_error(d, GL_INVALID_VALUE);',
             '\t\tgoto done_;',
             '\t}']

@@ -52,6 +52,8 @@ def test_args(c):
                 v = '0x1401'     # GL_UNSIGNED_BYTE
             elif fn == 'clearbuffer' and p.name == 'buffer':
                 v = '0x1800'     # GL_COLOR
+            elif fn == 'indirect' and p.name == 'stride':
+                v = '0'          # packed commands
             elif fn == 'index' and p.name == 'type':
                 v = '0x1403'     # GL_UNSIGNED_SHORT
             elif p.name in counts:

@@ -45,7 +45,7 @@ CLASSES = {
     'shader': 'SGL_OBJ_PROGRAM', 'query': 'SGL_OBJ_QUERY', 'sampler': 'SGL_OBJ_SAMPLER',
     'transform feedback': 'SGL_OBJ_TRANSFORM_FEEDBACK',
     'program pipeline': 'SGL_OBJ_PROGRAM_PIPELINE', 'display list': 'SGL_OBJ_DISPLAY_LIST',
-    'sync': 'SGL_OBJ_SYNC',
+    'sync': 'SGL_OBJ_SYNC', 'fragment shader ATI': 'SGL_OBJ_FRAGMENT_SHADER_ATI',
 }
 
 LEN_TOKEN = re.compile(r'\s*(?:(\d+)|([A-Za-z_]\w*)|(\*|/))')
@@ -181,7 +181,7 @@ def parse_len(expr, pnames):
     m = re.fullmatch(r'pcount\((\w+)\)', expr)
     if m:
         return [('pname', m.group(1))] if m.group(1) in pnames else None
-    m = re.fullmatch(r'(image|index|clearbuffer)\(([\w,]+)\)', expr)
+    m = re.fullmatch(r'(image|index|clearbuffer|indirect)\(([\w,]+)\)', expr)
     if m:
         args = m.group(2).split(',')
         if all(a in pnames or a.isdigit() for a in args):

@@ -44,3 +44,14 @@ int64_t sgl_clearbuffer_bytes(int64_t buffer)
 		return 16;
 	}
 }
+
+int64_t sgl_indirect_bytes(int64_t drawcount, int64_t stride, int64_t size)
+{
+	/* GL rejects these (GL_INVALID_VALUE) and reads nothing. */
+	if (drawcount < 0 || stride < 0 || stride % 4 || size <= 0)
+		return -1;
+	if (drawcount == 0)
+		return 0;
+	int64_t span = sgl_len_mul(drawcount - 1, stride ? stride : size);
+	return span < 0 || span > SGL_MAX_SEGMENT - size ? -1 : span + size;
+}

@@ -58,6 +58,9 @@ int64_t sgl_index_bytes(int64_t count, int64_t type);
 /* Bytes of glClearBuffer*v's value: 4 values for GL_COLOR, 1 for GL_DEPTH
  * and GL_STENCIL (every element is 4 bytes). */
 int64_t sgl_clearbuffer_bytes(int64_t buffer);
+/* Bytes of `drawcount` indirect draw commands of `size` bytes, `stride`
+ * apart (0: packed), as glMultiDraw*Indirect reads them, or -1. */
+int64_t sgl_indirect_bytes(int64_t drawcount, int64_t stride, int64_t size);
 
 /* ---- Hand-written commands (protocol/protocol_commands.txt, custom in
  * overrides.txt). Variable data follows each struct, 8-byte padded. ---- */
@@ -111,6 +114,13 @@ struct sgl_cmd_sglBufferReadRange {
 /* glShaderSource: `count` strings; an array of `count` u32 byte lengths,
  * then the concatenated bytes. */
 struct sgl_cmd_glShaderSource {
+	struct sgl_header hdr;
+	uint32_t shader;
+	int32_t count;
+};
+
+/* glCompileShaderIncludeARB: `count` search paths as in glShaderSource. */
+struct sgl_cmd_glCompileShaderIncludeARB {
 	struct sgl_header hdr;
 	uint32_t shader;
 	int32_t count;
@@ -256,6 +266,70 @@ struct sgl_cmd_glGetUniform {
 	struct sgl_header hdr;
 	uint32_t program;
 	int32_t location;
+};
+
+/* glGetProgramStringARB: the reply is a u32 length, a u32 pad, then the
+ * program's bytes (no NUL, as GL writes them). */
+struct sgl_cmd_glGetProgramStringARB {
+	struct sgl_header hdr;
+	uint32_t target;
+	uint32_t pname;
+};
+
+/* glGetVertexAttribPointerv / glGetPointerv: the reply is the u64 value
+ * (a buffer offset; the guest answers for client arrays itself). */
+struct sgl_cmd_glGetVertexAttribPointerv {
+	struct sgl_header hdr;
+	uint32_t index;
+	uint32_t pname;
+};
+struct sgl_cmd_glGetPointerv {
+	struct sgl_header hdr;
+	uint32_t pname;
+	uint32_t pad_;
+};
+
+/* glGenFragmentShadersATI: the first guest name of the range. */
+struct sgl_cmd_glGenFragmentShadersATI {
+	struct sgl_header hdr;
+	uint32_t first;
+	uint32_t range;
+};
+struct sgl_cmd_glBindFragmentShaderATI {
+	struct sgl_header hdr;
+	uint32_t id;
+	uint32_t pad_;
+};
+
+/* glObjectPtrLabel: the sync's guest name, then `length` label bytes when
+ * has_label (length -1 never travels: the guest measures the string).
+ * glGetObjectPtrLabel: the reply is an i32 length, a u32 pad, then bufSize
+ * bytes. */
+struct sgl_cmd_glObjectPtrLabel {
+	struct sgl_header hdr;
+	uint64_t sync;
+	int32_t length;
+	uint32_t has_label;
+};
+struct sgl_cmd_glGetObjectPtrLabel {
+	struct sgl_header hdr;
+	uint64_t sync;
+	int32_t bufSize;
+	uint32_t pad_;
+};
+
+/* glGetTextureImage, glGetTextureSubImage, glGetCompressedTextureImage and
+ * glGetCompressedTextureSubImage: the arguments (unused ones 0), then,
+ * without a pack buffer, the application's bufSize bytes as they are; the
+ * reply is those bytes after GL wrote into them. */
+struct sgl_cmd_texture_readback {
+	struct sgl_header hdr;
+	uint64_t offset;      /* into the pack buffer, when has_offset */
+	uint32_t texture;
+	int32_t level, xoffset, yoffset, zoffset, width, height, depth;
+	uint32_t format, type;
+	int32_t bufSize;
+	uint32_t has_offset;
 };
 
 #endif

@@ -85,6 +85,7 @@ GLXContext sgl_glXCreateNewContext(Display *dpy, GLXFBConfig config, int render_
 
 struct context_attribs {
 	int major, minor, profile, render_type, screen;
+	bool debug;
 };
 
 static bool valid_gl_version(int major, int minor)
@@ -124,7 +125,7 @@ static bool resolve_api(const struct context_attribs *a, uint32_t *api, int *maj
 static bool parse_context_attribs(Display *dpy, const int *attribs, struct context_attribs *a)
 {
 	*a = (struct context_attribs){ 1, 0, GLX_CONTEXT_CORE_PROFILE_BIT_ARB, GLX_RGBA_TYPE,
-				       dpy ? DefaultScreen(dpy) : 0 };
+				       dpy ? DefaultScreen(dpy) : 0, false };
 	for (int i = 0; attribs && attribs[i] != None; i += 2) {
 		int v = attribs[i + 1];
 		switch (attribs[i]) {
@@ -138,8 +139,10 @@ static bool parse_context_attribs(Display *dpy, const int *attribs, struct conte
 			a->profile = v;
 			break;
 		case GLX_CONTEXT_FLAGS_ARB:
-			/* Debug, forward-compatible, robust: the host's context
-			 * is what it is; a superset is allowed. */
+			/* Forward-compatible, robust: the host's context is
+			 * what it is; a superset is allowed. A debug context
+			 * starts with debug output on. */
+			a->debug = v & GLX_CONTEXT_DEBUG_BIT_ARB;
 			break;
 		case GLX_RENDER_TYPE:
 			a->render_type = v;
@@ -168,8 +171,11 @@ GLXContext sgl_glXCreateContextAttribsARB(Display *dpy, GLXFBConfig config, GLXC
 	(void)direct;
 	if (!parse_context_attribs(dpy, attribs, &a) || !resolve_api(&a, &api, &major, &minor))
 		return NULL;
-	return context_new(dpy, config, config ? config->screen : a.screen, api, major, minor,
-			   share);
+	GLXContext ctx = context_new(dpy, config, config ? config->screen : a.screen, api, major,
+				     minor, share);
+	if (ctx && a.debug)
+		sgl_enc_glEnable(&ctx->sgl->enc, GL_DEBUG_OUTPUT);
+	return ctx;
 }
 
 void sgl_glXDestroyContext(Display *dpy, GLXContext ctx)
