@@ -227,6 +227,7 @@ void sgl_enc_glPixelStoref(struct sgl_enc *e, GLenum pname, GLfloat param)
 
 void sgl_enc_sglSwapBuffers(struct sgl_enc *e)
 {
+	sgl_enc_sync_maps(e);
 	sgl_enc_begin(e, SGL_OP_sglSwapBuffers, sizeof(struct sgl_cmd_sglSwapBuffers));
 	sgl_enc_flush(e);
 }
@@ -292,6 +293,7 @@ int sgl_enc_sglBufferReadRange(struct sgl_enc *e, GLenum target, int64_t offset,
 
 void sgl_enc_glFinish(struct sgl_enc *e)
 {
+	sgl_enc_sync_maps(e);
 	if (sgl_enc_begin(e, SGL_OP_glFinish, sizeof(struct sgl_header)))
 		sgl_enc_reply(e, SGL_OP_glFinish, 0);
 }

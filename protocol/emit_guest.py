@@ -34,6 +34,8 @@ def _seg_bytes(c, p):
 
 def encoder_body(c):
     L = [proto(c, raw=c.wrap), '{']
+    if c.sync_maps:
+        L.append('\tsgl_enc_sync_maps(e);')
     if c.prepare:
         args = ', '.join(p.name for p in c.params)
         L.append(f'\tsgl_enc_prepare_{c.name}(e{", " if args else ""}{args});')
