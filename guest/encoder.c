@@ -175,18 +175,24 @@ static GLuint *binding(struct sgl_enc *e, GLenum target_or_pname)
 	default:
 		break;
 	}
-	/* The rest matter only to buffer maps (buffers.c). */
-	static const GLenum others[] = {
-		GL_COPY_READ_BUFFER, GL_COPY_WRITE_BUFFER, GL_UNIFORM_BUFFER,
-		GL_TEXTURE_BUFFER, GL_TRANSFORM_FEEDBACK_BUFFER, GL_SHADER_STORAGE_BUFFER,
-		GL_ATOMIC_COUNTER_BUFFER, GL_DISPATCH_INDIRECT_BUFFER, GL_QUERY_BUFFER,
-		GL_PARAMETER_BUFFER,
+	/* The rest matter to buffer maps (buffers.c) and query results. */
+	static const GLenum others[][2] = {
+		{ GL_COPY_READ_BUFFER, GL_COPY_READ_BUFFER_BINDING },
+		{ GL_COPY_WRITE_BUFFER, GL_COPY_WRITE_BUFFER_BINDING },
+		{ GL_UNIFORM_BUFFER, GL_UNIFORM_BUFFER_BINDING },
+		{ GL_TEXTURE_BUFFER, GL_TEXTURE_BUFFER_BINDING },
+		{ GL_TRANSFORM_FEEDBACK_BUFFER, GL_TRANSFORM_FEEDBACK_BUFFER_BINDING },
+		{ GL_SHADER_STORAGE_BUFFER, GL_SHADER_STORAGE_BUFFER_BINDING },
+		{ GL_ATOMIC_COUNTER_BUFFER, GL_ATOMIC_COUNTER_BUFFER_BINDING },
+		{ GL_DISPATCH_INDIRECT_BUFFER, GL_DISPATCH_INDIRECT_BUFFER_BINDING },
+		{ GL_QUERY_BUFFER, GL_QUERY_BUFFER_BINDING },
+		{ GL_PARAMETER_BUFFER, GL_PARAMETER_BUFFER_BINDING },
 	};
 	_Static_assert(sizeof(others) / sizeof(others[0]) ==
 		       sizeof(e->other_buffers) / sizeof(e->other_buffers[0]),
 		       "one slot per target");
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		if (others[i] == target_or_pname)
+		if (others[i][0] == target_or_pname || others[i][1] == target_or_pname)
 			return &e->other_buffers[i];
 	return NULL;
 }

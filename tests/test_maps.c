@@ -4,7 +4,7 @@
  * shadow keeps GL_MIN_MAP_BUFFER_ALIGNMENT; bytes a write map did not touch
  * keep their value; explicit flushes send only their range; maps follow the
  * buffer, not the target; persistent maps reach the host before the
- * commands that read them.
+ * commands that read them. Query results into a query buffer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -164,11 +164,43 @@ static void test_persistent(void **state)
 	harness_finish(&h);
 }
 
+/* With a query buffer bound, glGetQueryObject* takes an offset into it:
+ * the result lands there and nothing is written through the pointer. */
+static void test_query_buffer(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	GLuint q;
+	sgl_enc_glGenQueries(e, 1, &q);
+	sgl_enc_glBeginQuery(e, GL_SAMPLES_PASSED, q);
+	sgl_enc_glEndQuery(e, GL_SAMPLES_PASSED);
+	sgl_enc_glFinish(e);
+	GLuint qbo = buffer_with_bytes(e, GL_QUERY_BUFFER, 0xc0);
+	sgl_enc_glGetQueryObjectuiv(e, q, GL_QUERY_RESULT_AVAILABLE, (GLuint *)(uintptr_t)4);
+	sgl_enc_glGetQueryObjectui64v(e, q, GL_QUERY_RESULT, (GLuint64 *)(uintptr_t)8);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	uint8_t got[SIZE];
+	read_back(e, GL_QUERY_BUFFER, got);
+	uint32_t avail;
+	uint64_t result;
+	memcpy(&avail, got + 4, 4);
+	memcpy(&result, got + 8, 8);
+	assert_int_equal(got[3], 0xc3);
+	assert_int_equal(avail, 1);
+	assert_int_equal(result, 0);
+	assert_int_equal(got[16], 0xd0);
+	(void)qbo;
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_semantics),
 		cmocka_unit_test(test_persistent),
+		cmocka_unit_test(test_query_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
