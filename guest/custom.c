@@ -365,3 +365,13 @@ void sgl_enc_glGetUniformui64vARB(struct sgl_enc *e, GLuint program, GLint locat
 {
 	get_uniform(e, SGL_OP_glGetUniformui64vARB, program, location, params, 8);
 }
+
+/* glClientWaitSync never returns 0: the host answers 0 when it did not wait
+ * (an unknown sync, with GL_INVALID_VALUE), and a lost context cannot wait
+ * either. GL says GL_WAIT_FAILED for both. */
+GLenum sgl_enc_glClientWaitSync(struct sgl_enc *e, GLsync sync, GLbitfield flags,
+				GLuint64 timeout)
+{
+	GLenum r = sgl_enc_raw_glClientWaitSync(e, sync, flags, timeout);
+	return r ? r : GL_WAIT_FAILED;
+}
