@@ -66,9 +66,17 @@ bool harness_host(struct harness *h)
 
 bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt)
 {
+	return harness_context_version(h, api, 0, 0, w, hgt);
+}
+
+bool harness_context_version(struct harness *h, enum sglhost_api api, int major, int minor,
+			     uint32_t w, uint32_t hgt)
+{
 	struct sglhost_context_config cc;
 	sglhost_context_config_init(&cc);
 	cc.api = api;
+	cc.major = major;
+	cc.minor = minor;
 	cc.width = w;
 	cc.height = hgt;
 	h->ctx = sglhost_context_create(h->host, &cc);

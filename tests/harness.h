@@ -23,6 +23,9 @@ struct harness {
 bool harness_host(struct harness *h);
 /* A context of `api` sized w x h, and an encoder feeding it. */
 bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt);
+/* The same, asking for GL version major.minor (0.0: the highest). */
+bool harness_context_version(struct harness *h, enum sglhost_api api, int major, int minor,
+			     uint32_t w, uint32_t hgt);
 void harness_finish(struct harness *h);
 /* Reads pixel (x, y) (y from the top) of the framebuffer as RGBA. */
 uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y);

@@ -3,7 +3,8 @@
  * programs and shaders deleted while in use live on (and keep their names)
  * until GL lets them go; names that are not programs are GL_INVALID_VALUE;
  * glDeleteSync(0) is a no-op and waiting on an unknown sync is
- * GL_WAIT_FAILED (src/decoder/names.c, guest/custom.c).
+ * GL_WAIT_FAILED (src/decoder/names.c, guest/custom.c). A GL 3.1 context
+ * without GL_ARB_compatibility draws without host-made errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -109,11 +110,37 @@ static void test_sync_errors(void **state)
 	harness_finish(&h);
 }
 
+/* "GL 3.1, no profile" gives a context without fixed-function state: a draw
+ * must not make the decoder's array guard touch it (every such call was a
+ * GL_INVALID_ENUM the guest saw after its draw). */
+static void test_gl31_draw_no_error(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context_version(&h, SGLHOST_API_GL_COMPAT, 3, 1, 16, 16));
+	struct sgl_enc *e = &h.enc;
+	GLuint vao, vbo;
+	const float tri[] = { -1, -1, 3, -1, -1, 3 };
+	sgl_enc_glGenVertexArrays(e, 1, &vao);
+	sgl_enc_glBindVertexArray(e, vao);
+	sgl_enc_glGenBuffers(e, 1, &vbo);
+	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, vbo);
+	sgl_enc_glBufferData(e, GL_ARRAY_BUFFER, sizeof(tri), tri, GL_STATIC_DRAW);
+	sgl_enc_glVertexAttribPointer(e, 0, 2, GL_FLOAT, GL_FALSE, 0, NULL);
+	sgl_enc_glEnableVertexAttribArray(e, 0);
+	sgl_enc_glDrawArrays(e, GL_TRIANGLES, 0, 3);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_program_lifetime),
 		cmocka_unit_test(test_sync_errors),
+		cmocka_unit_test(test_gl31_draw_no_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
