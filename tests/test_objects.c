@@ -135,12 +135,49 @@ static void test_gl31_draw_no_error(void **state)
 	harness_finish(&h);
 }
 
+/* glCopyImageSubData names renderbuffers or textures by target: both are
+ * guest names the host maps (the host's own window renderbuffers make the
+ * host's names differ from the guest's). */
+static void test_copy_image_names(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	GLuint rb[2], fb;
+	sgl_enc_glGenRenderbuffers(e, 2, rb);
+	for (int i = 0; i < 2; i++) {
+		sgl_enc_glBindRenderbuffer(e, GL_RENDERBUFFER, rb[i]);
+		sgl_enc_glRenderbufferStorage(e, GL_RENDERBUFFER, GL_RGBA8, 4, 4);
+	}
+	sgl_enc_glGenFramebuffers(e, 1, &fb);
+	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, fb);
+	sgl_enc_glFramebufferRenderbuffer(e, GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0,
+					  GL_RENDERBUFFER, rb[0]);
+	sgl_enc_glClearColor(e, 0, 1, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_glCopyImageSubData(e, rb[0], GL_RENDERBUFFER, 0, 0, 0, 0, rb[1],
+				   GL_RENDERBUFFER, 0, 0, 0, 0, 4, 4, 1);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_glFramebufferRenderbuffer(e, GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0,
+					  GL_RENDERBUFFER, rb[1]);
+	uint8_t px[4] = { 0 };
+	sgl_enc_glReadPixels(e, 1, 1, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
+	assert_int_equal(px[0], 0);
+	assert_int_equal(px[1], 255);
+	sgl_enc_glCopyImageSubData(e, 999, GL_RENDERBUFFER, 0, 0, 0, 0, rb[1],
+				   GL_RENDERBUFFER, 0, 0, 0, 0, 4, 4, 1);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_program_lifetime),
 		cmocka_unit_test(test_sync_errors),
 		cmocka_unit_test(test_gl31_draw_no_error),
+		cmocka_unit_test(test_copy_image_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
