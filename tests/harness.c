@@ -117,3 +117,13 @@ bool harness_lost(struct harness *h, char *reason, size_t size)
 		snprintf(reason, size, "%s", st.reason);
 	return st.lost;
 }
+
+GLuint harness_shader(struct sgl_enc *e, GLenum type, const char *src)
+{
+	GLuint s = sgl_enc_glCreateShader(e, type);
+	sgl_enc_glShaderSource(e, s, 1, &src, NULL);
+	sgl_enc_glCompileShader(e, s);
+	GLint ok = 0;
+	sgl_enc_glGetShaderiv(e, s, GL_COMPILE_STATUS, &ok);
+	return ok ? s : 0;
+}

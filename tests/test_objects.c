@@ -30,12 +30,8 @@ static void context(struct harness *h)
 
 static GLuint shader(struct sgl_enc *e, GLenum type, const char *src)
 {
-	GLuint s = sgl_enc_glCreateShader(e, type);
-	sgl_enc_glShaderSource(e, s, 1, &src, NULL);
-	sgl_enc_glCompileShader(e, s);
-	GLint ok = 0;
-	sgl_enc_glGetShaderiv(e, s, GL_COMPILE_STATUS, &ok);
-	assert_int_equal(ok, GL_TRUE);
+	GLuint s = harness_shader(e, type, src);
+	assert_true(s != 0);
 	return s;
 }
 

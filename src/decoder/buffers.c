@@ -114,6 +114,17 @@ static int read_write(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t
 	return 0;
 }
 
+/* The command's bytes into the host's map of the buffer bound to
+ * `target`; false (and a GL error) when they do not fit it. */
+static bool store(struct sgl_dec *d, GLenum target, const struct sgl_cmd_glUnmapBuffer *c,
+		  const uint8_t *p)
+{
+	uint8_t *dst = mapped_at(d, target, c->offset, c->length);
+	if (dst)
+		memcpy(dst, p + sizeof(*c), (size_t)c->length);
+	return dst != NULL;
+}
+
 int sgl_hand_glUnmapBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glUnmapBuffer c;
@@ -121,11 +132,8 @@ int sgl_hand_glUnmapBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 	int r = read_write(d, SGL_OP_glUnmapBuffer, p, size, &c, &data);
 	if (r)
 		return r;
-	if (data) {
-		uint8_t *dst = mapped_at(d, c.target, c.offset, c.length);
-		if (dst)
-			memcpy(dst, p + sizeof(c), (size_t)data);
-	}
+	if (data)
+		store(d, c.target, &c, p);
 	d->gl->UnmapBuffer(c.target);
 	return 0;
 }
@@ -138,10 +146,8 @@ int sgl_hand_glFlushMappedBufferRange(struct sgl_dec *d, const uint8_t *p, uint3
 	if (r)
 		return r;
 	GLint64 moff = 0;
-	uint8_t *dst = mapped_at(d, c.target, c.offset, c.length);
-	if (!dst)
+	if (!store(d, c.target, &c, p))
 		return 0;
-	memcpy(dst, p + sizeof(c), (size_t)data);
 	d->gl->GetBufferParameteri64v(c.target, GL_BUFFER_MAP_OFFSET, &moff);
 	d->gl->FlushMappedBufferRange(c.target, (GLintptr)(c.offset - moff), (GLsizeiptr)c.length);
 	return 0;
@@ -164,10 +170,8 @@ int sgl_hand_sglMappedWrite(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 	d->gl->BindBuffer(GL_COPY_WRITE_BUFFER, buffer);
 	GLint persistent = 0;
 	d->gl->GetBufferParameteriv(GL_COPY_WRITE_BUFFER, GL_BUFFER_ACCESS_FLAGS, &persistent);
-	uint8_t *dst = persistent & GL_MAP_PERSISTENT_BIT ?
-			       mapped_at(d, GL_COPY_WRITE_BUFFER, c.offset, c.length) : NULL;
-	if (dst)
-		memcpy(dst, p + sizeof(c), (size_t)data);
+	if (persistent & GL_MAP_PERSISTENT_BIT)
+		store(d, GL_COPY_WRITE_BUFFER, &c, p);
 	d->gl->BindBuffer(GL_COPY_WRITE_BUFFER, (GLuint)old);
 	return 0;
 }
