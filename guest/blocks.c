@@ -88,10 +88,8 @@ void sgl_enc_glGetBufferPointerv(struct sgl_enc *e, GLenum target, GLenum pname,
 			e->error = GL_INVALID_ENUM;
 		return;
 	}
-	*params = NULL;
-	for (int i = 0; i < SGL_MAX_MAPS; i++)
-		if (e->maps[i].target == target)
-			*params = e->maps[i].shadow;
+	const struct sgl_map *m = sgl_enc_find_map(e, target);
+	*params = m ? m->shadow : NULL;
 }
 
 GLuint sgl_enc_glCreateShaderProgramv(struct sgl_enc *e, GLenum type, GLsizei count,

@@ -228,6 +228,7 @@ void sgl_enc_glPixelStoref(struct sgl_enc *e, GLenum pname, GLfloat param)
 
 void sgl_enc_sglSwapBuffers(struct sgl_enc *e)
 {
+	sgl_enc_sync_maps(e);
 	sgl_enc_begin(e, SGL_OP_sglSwapBuffers, sizeof(struct sgl_cmd_sglSwapBuffers));
 	sgl_enc_flush(e);
 }
@@ -293,6 +294,7 @@ int sgl_enc_sglBufferReadRange(struct sgl_enc *e, GLenum target, int64_t offset,
 
 void sgl_enc_glFinish(struct sgl_enc *e)
 {
+	sgl_enc_sync_maps(e);
 	if (sgl_enc_begin(e, SGL_OP_glFinish, sizeof(struct sgl_header)))
 		sgl_enc_reply(e, SGL_OP_glFinish, 0);
 	sgl_enc_debug_drain(e);
@@ -364,4 +366,14 @@ void sgl_enc_glGetUniformui64vARB(struct sgl_enc *e, GLuint program, GLint locat
 				  GLuint64 *params)
 {
 	get_uniform(e, SGL_OP_glGetUniformui64vARB, program, location, params, 8);
+}
+
+/* glClientWaitSync never returns 0: the host answers 0 when it did not wait
+ * (an unknown sync, with GL_INVALID_VALUE), and a lost context cannot wait
+ * either. GL says GL_WAIT_FAILED for both. */
+GLenum sgl_enc_glClientWaitSync(struct sgl_enc *e, GLsync sync, GLbitfield flags,
+				GLuint64 timeout)
+{
+	GLenum r = sgl_enc_raw_glClientWaitSync(e, sync, flags, timeout);
+	return r ? r : GL_WAIT_FAILED;
 }

@@ -32,7 +32,7 @@ void sgl_enc_finish(struct sgl_enc *e)
 		free(e->names[i].free), free(e->names[i].live);
 	free(e->element_buffers);
 	for (int i = 0; i < SGL_MAX_MAPS; i++)
-		free(e->maps[i].shadow), free(e->named_maps[i].shadow);
+		free(e->maps[i].block), free(e->named_maps[i].block);
 	for (size_t i = 0; i < e->nstrings; i++)
 		free(e->strings[i].text);
 	free(e->strings);
@@ -199,8 +199,33 @@ static GLuint *binding(struct sgl_enc *e, GLenum target_or_pname)
 	case GL_ELEMENT_ARRAY_BUFFER_BINDING:
 		return element_slot(e, e->vertex_array);
 	default:
-		return NULL;
+		break;
 	}
+	/* The rest matter to buffer maps (buffers.c) and query results. */
+	static const GLenum others[][2] = {
+		{ GL_COPY_READ_BUFFER, GL_COPY_READ_BUFFER_BINDING },
+		{ GL_COPY_WRITE_BUFFER, GL_COPY_WRITE_BUFFER_BINDING },
+		{ GL_UNIFORM_BUFFER, GL_UNIFORM_BUFFER_BINDING },
+		{ GL_TEXTURE_BUFFER, GL_TEXTURE_BUFFER_BINDING },
+		{ GL_TRANSFORM_FEEDBACK_BUFFER, GL_TRANSFORM_FEEDBACK_BUFFER_BINDING },
+		{ GL_SHADER_STORAGE_BUFFER, GL_SHADER_STORAGE_BUFFER_BINDING },
+		{ GL_ATOMIC_COUNTER_BUFFER, GL_ATOMIC_COUNTER_BUFFER_BINDING },
+		{ GL_DISPATCH_INDIRECT_BUFFER, GL_DISPATCH_INDIRECT_BUFFER_BINDING },
+		{ GL_QUERY_BUFFER, GL_QUERY_BUFFER_BINDING },
+		{ GL_PARAMETER_BUFFER, GL_PARAMETER_BUFFER_BINDING },
+	};
+	_Static_assert(sizeof(others) / sizeof(others[0]) ==
+		       sizeof(e->other_buffers) / sizeof(e->other_buffers[0]),
+		       "one slot per target");
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (others[i][0] == target_or_pname || others[i][1] == target_or_pname)
+			return &e->other_buffers[i];
+	return NULL;
+}
+
+GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target)
+{
+	return binding(e, target);
 }
 
 bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum pname)
@@ -216,6 +241,23 @@ void sgl_enc_track_glBindBuffer(struct sgl_enc *e, GLenum target, GLuint buffer)
 		*b = buffer;
 }
 
+/* Binding to an indexed target binds the generic one as well. */
+void sgl_enc_track_glBindBufferBase(struct sgl_enc *e, GLenum target, GLuint index,
+				    GLuint buffer)
+{
+	(void)index;
+	sgl_enc_track_glBindBuffer(e, target, buffer);
+}
+
+void sgl_enc_track_glBindBufferRange(struct sgl_enc *e, GLenum target, GLuint index,
+				     GLuint buffer, GLintptr offset, GLsizeiptr size)
+{
+	(void)index;
+	(void)offset;
+	(void)size;
+	sgl_enc_track_glBindBuffer(e, target, buffer);
+}
+
 void sgl_enc_track_glBindVertexArray(struct sgl_enc *e, GLuint array)
 {
 	e->vertex_array = array;
@@ -223,13 +265,22 @@ void sgl_enc_track_glBindVertexArray(struct sgl_enc *e, GLuint array)
 
 void sgl_enc_track_glDeleteBuffers(struct sgl_enc *e, GLsizei n, const GLuint *buffers)
 {
-	/* Deleting a bound buffer unbinds it (GL 4.6 section 6.1.2). */
-	GLuint *slots[5] = { &e->array_buffer, &e->pixel_pack_buffer, &e->pixel_unpack_buffer,
-			     &e->draw_indirect_buffer, element_slot(e, e->vertex_array) };
-	for (GLsizei i = 0; buffers && i < n; i++)
-		for (int k = 0; k < 5; k++)
-			if (slots[k] && buffers[i] && *slots[k] == buffers[i])
+	/* Deleting a bound buffer unbinds it (GL 4.6 section 6.1.2), and
+	 * deleting a mapped one unmaps it. */
+	enum { NOTHER = sizeof(e->other_buffers) / sizeof(e->other_buffers[0]) };
+	GLuint *slots[5 + NOTHER] = { &e->array_buffer, &e->pixel_pack_buffer,
+				      &e->pixel_unpack_buffer, &e->draw_indirect_buffer,
+				      element_slot(e, e->vertex_array) };
+	for (int k = 0; k < NOTHER; k++)
+		slots[5 + k] = &e->other_buffers[k];
+	for (GLsizei i = 0; buffers && i < n; i++) {
+		if (!buffers[i])
+			continue;
+		for (int k = 0; k < 5 + NOTHER; k++)
+			if (slots[k] && *slots[k] == buffers[i])
 				*slots[k] = 0;
+		sgl_enc_forget_maps(e, buffers[i]);
+	}
 }
 
 void sgl_enc_track_glListBase(struct sgl_enc *e, GLuint base)

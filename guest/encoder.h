@@ -44,7 +44,9 @@ struct sgl_name_pool {
 /* A buffer mapped by the application: the guest's shadow of its bytes. */
 struct sgl_map {
 	GLenum target;        /* 0: slot free */
-	uint8_t *shadow;
+	GLuint buffer;        /* the buffer bound to `target` when mapped */
+	uint8_t *shadow;      /* what the application sees */
+	void *block;          /* the allocation around `shadow` */
 	int64_t offset, length;
 	GLbitfield access;
 };
@@ -77,12 +79,14 @@ struct sgl_enc {
 	struct sgl_name_pool names[SGL_OBJ_COUNT];
 	struct sgl_pixel_store unpack, pack;
 	GLuint array_buffer, pixel_pack_buffer, pixel_unpack_buffer, draw_indirect_buffer;
+	GLuint other_buffers[10];    /* the remaining buffer targets (encoder.c) */
 	GLuint vertex_array;
 	GLuint *element_buffers;     /* per vertex array name, [0] = default VAO */
 	size_t element_cap;
 	uint32_t list_base;
 	struct sgl_map maps[SGL_MAX_MAPS];
 	struct sgl_map named_maps[SGL_MAX_MAPS];  /* `target` holds the buffer name */
+	uint32_t persistent_maps;    /* maps whose writes go at every sync point */
 	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
 	uint64_t client_mask;   /* slots both enabled and client: draws check this */
 	/* GL strings live as long as the context: fetched once, kept here. */
@@ -208,6 +212,20 @@ void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei
 
 int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname);
 bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum binding);
+/* The guest's record of the buffer bound to `target`; NULL: not tracked. */
+GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target);
+/* buffers.c: the map of the buffer bound to `target`, or NULL. */
+struct sgl_map *sgl_enc_find_map(struct sgl_enc *e, GLenum target);
+/* buffers.c: a deleted buffer's maps go away with it. */
+void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer);
+/* buffers.c: before every command that can read a persistent map (draws,
+ * flushes, fences, barriers, swaps) its bytes travel to the host. */
+void sgl_enc_sync_maps_slow(struct sgl_enc *e);
+static inline void sgl_enc_sync_maps(struct sgl_enc *e)
+{
+	if (e->persistent_maps)
+		sgl_enc_sync_maps_slow(e);
+}
 
 /* Names. */
 void sgl_enc_gen_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n, GLuint *out);

@@ -55,7 +55,8 @@ void *sgl_enc_glMapNamedBufferRange(struct sgl_enc *e, GLuint buffer, GLintptr o
 			return NULL;
 		}
 	}
-	*m = (struct sgl_map){ buffer, shadow, offset, length, access };
+	*m = (struct sgl_map){ .target = buffer, .shadow = shadow, .block = shadow,
+				.offset = offset, .length = length, .access = access };
 	return shadow;
 }
 
@@ -102,7 +103,7 @@ GLboolean sgl_enc_glUnmapNamedBuffer(struct sgl_enc *e, GLuint buffer)
 	}
 	if ((m->access & GL_MAP_WRITE_BIT) && !(m->access & GL_MAP_FLUSH_EXPLICIT_BIT))
 		sgl_enc_glNamedBufferSubData(e, buffer, m->offset, m->length, m->shadow);
-	free(m->shadow);
+	free(m->block);
 	memset(m, 0, sizeof(*m));
 	return GL_TRUE;
 }

@@ -52,6 +52,10 @@ void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t na
 	struct sgl_name_pool *p = &e->names[cls];
 	if (name == 0 || name > p->next || !live_set(p, name, false))
 		return;
+	/* A program or shader deleted while in use keeps its name on the
+	 * host until GL lets it go (src/decoder/names.c): never reused. */
+	if (cls == SGL_OBJ_PROGRAM)
+		return;
 	if (p->nfree == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 64;
 		uint32_t *f = realloc(p->free, cap * sizeof(*f));

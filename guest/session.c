@@ -303,6 +303,7 @@ int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user)
 	struct sgl_msg_header h;
 	struct sgl_frame frame;
 
+	sgl_enc_sync_maps(e);
 	sgl_enc_begin(e, SGL_OP_sglSwapBuffers, sizeof(struct sgl_cmd_sglSwapBuffers));
 	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;

@@ -62,6 +62,8 @@ def _apply_param_overrides(cmd, directives):
             cmd.wrap = True
         elif d[0] == 'prepare':
             cmd.prepare = True
+        elif d[0] == 'sync_maps':
+            cmd.sync_maps = True
         elif d[0] == 'pre':
             cmd.pre = True
         elif d[0] == 'redirect':

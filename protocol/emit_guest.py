@@ -50,6 +50,8 @@ def _tail(c):
 def encoder_body(c):
     L = [proto(c, raw=c.wrap), '{']
     tail = _tail(c)
+    if c.sync_maps:
+        L.append('\tsgl_enc_sync_maps(e);')
     if c.prepare:
         args = ', '.join(p.name for p in c.params)
         L.append(f'\tsgl_enc_prepare_{c.name}(e{", " if args else ""}{args});')

@@ -44,6 +44,8 @@ def test_args(c):
                 v = f'(GLsync)(uintptr_t){HANDLE}'
             elif p.cls:
                 v = str(HANDLE)
+            elif c.pre and p.base == 'GLuint' and p.name.endswith('Name'):
+                v = str(HANDLE)  # an object name the pre hook maps (glCopyImageSubData)
             elif any(t.len_c and t.len_c[0] == ('pname', p.name) for t in c.params):
                 v = PNAME
             elif fn == 'image' and p.name == 'format':

@@ -73,7 +73,7 @@ class Command:
         self.opcode = None
         self.creates = None     # namespace of a name created by the return value
         self.pre = self.post = self.track = False
-        self.wrap = self.prepare = False
+        self.wrap = self.prepare = self.sync_maps = False
         self.arrays_dirty = self.arrays_guard = False
         self.redirect = False   # guest side: hand-written wrapper / pre-draw hook
         self.is_query = False   # glIs*: unknown names answer GL_FALSE

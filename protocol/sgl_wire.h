@@ -207,8 +207,10 @@ struct sgl_cmd_glPixelStoref {
 	float param;
 };
 
-/* glMapBufferRange: replies with `length` bytes when access has
- * GL_MAP_READ_BIT, with nothing otherwise. */
+/* glMapBufferRange: the host maps the buffer for real (so GL validates the
+ * call and the buffer reads as mapped) and replies with a
+ * sgl_map_reply, followed by the `length` bytes of the range when
+ * `has_data` (the map succeeded and did not invalidate the range). */
 struct sgl_cmd_glMapBufferRange {
 	struct sgl_header hdr;
 	int64_t offset;
@@ -216,12 +218,17 @@ struct sgl_cmd_glMapBufferRange {
 	uint32_t target;
 	uint32_t access;
 };
+struct sgl_map_reply {
+	uint32_t mapped;
+	uint32_t has_data;
+};
 struct sgl_cmd_glMapBuffer {
 	struct sgl_header hdr;
 	uint32_t target;
 	uint32_t access;
 };
-/* glUnmapBuffer: `length` bytes written at `offset` follow when has_data. */
+/* glUnmapBuffer: `length` bytes written at `offset` (in the buffer) follow
+ * when has_data; the host stores them in its map, then unmaps. */
 struct sgl_cmd_glUnmapBuffer {
 	struct sgl_header hdr;
 	int64_t offset;
@@ -229,11 +236,23 @@ struct sgl_cmd_glUnmapBuffer {
 	uint32_t target;
 	uint32_t has_data;
 };
+/* glFlushMappedBufferRange: `length` bytes for `offset` (in the buffer)
+ * follow; the host stores them in its map and flushes that range. */
 struct sgl_cmd_glFlushMappedBufferRange {
 	struct sgl_header hdr;
 	int64_t offset;
 	int64_t length;
 	uint32_t target;
+	uint32_t pad_;
+};
+/* sglMappedWrite: `length` bytes for `offset` (in the buffer) of the
+ * persistently mapped buffer `buffer` follow; the host stores them in its
+ * map. The guest sends them before each command that may read them. */
+struct sgl_cmd_sglMappedWrite {
+	struct sgl_header hdr;
+	int64_t offset;
+	int64_t length;
+	uint32_t buffer;
 	uint32_t pad_;
 };
 

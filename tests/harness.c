@@ -66,9 +66,17 @@ bool harness_host(struct harness *h)
 
 bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt)
 {
+	return harness_context_version(h, api, 0, 0, w, hgt);
+}
+
+bool harness_context_version(struct harness *h, enum sglhost_api api, int major, int minor,
+			     uint32_t w, uint32_t hgt)
+{
 	struct sglhost_context_config cc;
 	sglhost_context_config_init(&cc);
 	cc.api = api;
+	cc.major = major;
+	cc.minor = minor;
 	cc.width = w;
 	cc.height = hgt;
 	h->ctx = sglhost_context_create(h->host, &cc);
@@ -108,4 +116,14 @@ bool harness_lost(struct harness *h, char *reason, size_t size)
 	if (reason)
 		snprintf(reason, size, "%s", st.reason);
 	return st.lost;
+}
+
+GLuint harness_shader(struct sgl_enc *e, GLenum type, const char *src)
+{
+	GLuint s = sgl_enc_glCreateShader(e, type);
+	sgl_enc_glShaderSource(e, s, 1, &src, NULL);
+	sgl_enc_glCompileShader(e, s);
+	GLint ok = 0;
+	sgl_enc_glGetShaderiv(e, s, GL_COMPILE_STATUS, &ok);
+	return ok ? s : 0;
 }

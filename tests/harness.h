@@ -23,10 +23,15 @@ struct harness {
 bool harness_host(struct harness *h);
 /* A context of `api` sized w x h, and an encoder feeding it. */
 bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt);
+/* The same, asking for GL version major.minor (0.0: the highest). */
+bool harness_context_version(struct harness *h, enum sglhost_api api, int major, int minor,
+			     uint32_t w, uint32_t hgt);
 void harness_finish(struct harness *h);
 /* Reads pixel (x, y) (y from the top) of the framebuffer as RGBA. */
 uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y);
 bool harness_lost(struct harness *h, char *reason, size_t size);
+/* A compiled shader of `type`, or 0. */
+GLuint harness_shader(struct sgl_enc *e, GLenum type, const char *src);
 
 #define RGBA(r, g, b, a) ((uint32_t)(r) | (uint32_t)(g) << 8 | (uint32_t)(b) << 16 | (uint32_t)(a) << 24)
 

@@ -65,6 +65,33 @@ static void unwire_maps(struct sglhost_context *ctx)
 			sgl_namemap_finish(&ctx->own[i]);
 }
 
+
+/* A compatibility-profile request can still give a context without the
+ * fixed-function pipeline: GL 3.1 without GL_ARB_compatibility (what a
+ * driver returns for "3.1, no profile"). The decoder must not touch
+ * fixed-function state there: every such call is a GL error the guest
+ * would see. */
+static bool has_fixed_function(struct sglhost_context *ctx)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	GLint major = 0, minor = 0, mask = 0;
+	if (ctx->major < 3)
+		return true;
+	gl->GetIntegerv(GL_MAJOR_VERSION, &major);
+	gl->GetIntegerv(GL_MINOR_VERSION, &minor);
+	bool compat;
+	if (major > 3 || (major == 3 && minor >= 2)) {
+		gl->GetIntegerv(GL_CONTEXT_PROFILE_MASK, &mask);
+		compat = mask & GL_CONTEXT_COMPATIBILITY_PROFILE_BIT;
+	} else {
+		compat = major < 3 || minor == 0 ||
+			 sgl_context_has_extension(ctx, "GL_ARB_compatibility");
+	}
+	for (int i = 0; i < 8 && gl->GetError() != GL_NO_ERROR; i++)
+		;   /* a GL 2 driver refused GL_MAJOR_VERSION: not the guest's error */
+	return compat;
+}
+
 struct sglhost_context *sgl_context_create(struct sglhost *host,
 					   const struct sglhost_context_config *cfg)
 {
@@ -102,6 +129,8 @@ struct sglhost_context *sgl_context_create(struct sglhost *host,
 		err = EIO;
 		goto err_maps;
 	}
+	if (ctx->dec.ctx_compat && !has_fixed_function(ctx))
+		ctx->dec.ctx_compat = false;
 	if (sgl_surface_init(ctx, cfg->width, cfg->height) < 0) {
 		sgl_log_error(&host->log, "cannot make a %ux%u framebuffer", cfg->width,
 			      cfg->height);

@@ -69,6 +69,8 @@ struct sglhost_context *sgl_context_create(struct sglhost *host,
 void sgl_context_destroy(struct sglhost_context *ctx);
 
 int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t height);
+/* Whether the current context's driver lists extension `name`. */
+bool sgl_context_has_extension(struct sglhost_context *ctx, const char *name);
 void sgl_surface_finish(struct sglhost_context *ctx);
 int sgl_surface_resize(struct sglhost_context *ctx, uint32_t width, uint32_t height);
 /* Present: back becomes front, then the present callback runs. */

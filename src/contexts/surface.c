@@ -13,25 +13,31 @@
 #define GL_PACK_INVERT_MESA 0x8758
 #endif
 
-/* Whether the driver can read rows top-down itself (GL_MESA_pack_invert). */
-static bool has_pack_invert(struct sglhost_context *ctx)
+bool sgl_context_has_extension(struct sglhost_context *ctx, const char *name)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
-	if (ctx->dec.gles)
-		return false;
 	if (ctx->major >= 3 && gl->GetStringi) {
 		GLint n = 0;
 		gl->GetIntegerv(GL_NUM_EXTENSIONS, &n);
 		for (GLint i = 0; i < n; i++) {
 			const char *e = (const char *)gl->GetStringi(GL_EXTENSIONS, (GLuint)i);
-			if (e && !strcmp(e, "GL_MESA_pack_invert"))
+			if (e && !strcmp(e, name))
 				return true;
 		}
 		return false;
 	}
 	const char *all = (const char *)gl->GetString(GL_EXTENSIONS);
-	const char *hit = all ? strstr(all, "GL_MESA_pack_invert") : NULL;
-	return hit && (hit[19] == ' ' || hit[19] == '\0');
+	const size_t len = strlen(name);
+	for (const char *hit = all; hit && (hit = strstr(hit, name)); hit += len)
+		if ((hit == all || hit[-1] == ' ') && (hit[len] == ' ' || hit[len] == '\0'))
+			return true;
+	return false;
+}
+
+/* Whether the driver can read rows top-down itself (GL_MESA_pack_invert). */
+static bool has_pack_invert(struct sglhost_context *ctx)
+{
+	return !ctx->dec.gles && sgl_context_has_extension(ctx, "GL_MESA_pack_invert");
 }
 
 static GLenum color_format(const struct sglhost_context *ctx)

@@ -29,6 +29,7 @@ void sgl_dec_finish(struct sgl_dec *d)
 {
 	budget_release(d, d->reply_cap + d->scratch_cap);
 	free(d->reply_buf);
+	free(d->zombies);
 	free(d->scratch);
 	free(d->ext_joined);
 	if (d->ext_names && d->ext_count)

@@ -70,6 +70,11 @@ struct sgl_dec {
 	uint64_t scratch_cap;
 	uint64_t scratch_used;
 
+	/* Guest names of programs and shaders deleted while in use: GL keeps
+	 * them (and their names) until they are no longer used (names.c). */
+	uint32_t *zombies;
+	size_t nzombies, zombies_cap;
+
 	/* A GL error the decoder raised itself, returned by the next glGetError. */
 	GLenum error;
 	int32_t pixel[2][SGL_PS_COUNT];   /* [0] unpack, [1] pack, as the guest set them */

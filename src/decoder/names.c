@@ -45,7 +45,10 @@ int sgl_dec_map_slow(struct sgl_dec *d, enum sgl_object_class cls, uint32_t gues
 	if (!h && guest) {
 		sgl_log_debug(d->log, "%s: unknown %s name %u", sgl_opcode_name(d->opcode),
 			      class_name(cls), guest);
-		sgl_dec_gl_error(d, GL_INVALID_OPERATION);
+		/* GL: a name that is neither a program nor a shader is
+		 * GL_INVALID_VALUE; other unknown objects are mostly
+		 * GL_INVALID_OPERATION. */
+		sgl_dec_gl_error(d, cls == SGL_OBJ_PROGRAM ? GL_INVALID_VALUE : GL_INVALID_OPERATION);
 		return 1;
 	}
 	*host = (GLuint)h;
@@ -55,6 +58,8 @@ int sgl_dec_map_slow(struct sgl_dec *d, enum sgl_object_class cls, uint32_t gues
 int sgl_dec_map_sync(struct sgl_dec *d, uint64_t guest, GLsync *host)
 {
 	uint64_t h = guest <= UINT32_MAX ? sgl_dec_lookup(d, SGL_OBJ_SYNC, (uint32_t)guest) : 0;
+	if (!h && guest == 0 && d->opcode == SGL_OP_glDeleteSync)
+		return 1;   /* glDeleteSync(0) is silently ignored */
 	if (!h) {
 		sgl_dec_gl_error(d, GL_INVALID_VALUE);
 		return 1;
@@ -147,8 +152,32 @@ int sgl_dec_insert_names(struct sgl_dec *d, enum sgl_object_class cls, const uin
 	return 0;
 }
 
+static bool shader_object_alive(struct sgl_dec *d, GLuint host)
+{
+	return (d->gl->IsProgram && d->gl->IsProgram(host)) ||
+	       (d->gl->IsShader && d->gl->IsShader(host));
+}
+
+/* Zombies GL has let go of lose their names now, before GL can hand their
+ * host names to new objects. */
+static void sweep_zombies(struct sgl_dec *d)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < d->nzombies; i++) {
+		uint32_t g = d->zombies[i];
+		uint64_t h = sgl_namemap_lookup(d->maps[SGL_OBJ_PROGRAM], g);
+		if (h && shader_object_alive(d, (GLuint)h))
+			d->zombies[kept++] = g;
+		else
+			sgl_namemap_remove(d->maps[SGL_OBJ_PROGRAM], g);
+	}
+	d->nzombies = kept;
+}
+
 int sgl_dec_created(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest, uint64_t host)
 {
+	if (cls == SGL_OBJ_PROGRAM && d->nzombies)
+		sweep_zombies(d);
 	if (guest == 0)
 		return sgl_dec_fail(d, "%s: invalid new %s name 0", sgl_opcode_name(d->opcode),
 				    class_name(cls));
@@ -162,10 +191,40 @@ void sgl_dec_unmap_array(struct sgl_dec *d, enum sgl_object_class cls, const uin
 		sgl_namemap_remove(d->maps[cls], load_u32(in, i));
 }
 
+/* A program in use, or a shader attached to a program, outlives
+ * glDelete* (flagged for deletion): its name stays mapped, and GL answers
+ * for it (GL_DELETE_STATUS), until GL deletes it. The guest never reuses
+ * program names, so the name cannot be claimed again meanwhile. */
+static void keep_zombie(struct sgl_dec *d, uint32_t guest)
+{
+	if (d->nzombies == d->zombies_cap) {
+		size_t cap = d->zombies_cap ? d->zombies_cap * 2 : 8;
+		uint32_t *z = realloc(d->zombies, cap * sizeof(*z));
+		if (!z) {
+			sgl_namemap_remove(d->maps[SGL_OBJ_PROGRAM], guest);
+			return;
+		}
+		d->zombies = z;
+		d->zombies_cap = cap;
+	}
+	d->zombies[d->nzombies++] = guest;
+}
+
 void sgl_dec_unmap(struct sgl_dec *d, enum sgl_object_class cls, uint64_t guest)
 {
-	if (guest && guest <= UINT32_MAX)
-		sgl_namemap_remove(d->maps[cls], (uint32_t)guest);
+	if (!guest || guest > UINT32_MAX)
+		return;
+	if (cls == SGL_OBJ_PROGRAM) {
+		uint64_t h = sgl_namemap_lookup(d->maps[cls], (uint32_t)guest);
+		if (h && shader_object_alive(d, (GLuint)h)) {
+			for (size_t i = 0; i < d->nzombies; i++)
+				if (d->zombies[i] == guest)
+					return;
+			keep_zombie(d, (uint32_t)guest);
+			return;
+		}
+	}
+	sgl_namemap_remove(d->maps[cls], (uint32_t)guest);
 }
 
 GLuint sgl_dec_reverse(struct sgl_dec *d, enum sgl_object_class cls, GLuint host)

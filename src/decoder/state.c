@@ -275,3 +275,42 @@ int sgl_hand_glFinish(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 		return -EPROTO;
 	return sgl_dec_reply_end(d);
 }
+
+/* ---- Image copies: srcName/dstName are renderbuffers for
+ * GL_RENDERBUFFER, textures otherwise; GL says GL_INVALID_VALUE for a name
+ * that is no such object. ---- */
+
+static int map_image(struct sgl_dec *d, GLenum target, GLuint *name)
+{
+	enum sgl_object_class cls = target == GL_RENDERBUFFER ? SGL_OBJ_RENDERBUFFER :
+								SGL_OBJ_TEXTURE;
+	uint64_t h = *name ? sgl_dec_lookup(d, cls, *name) : 0;
+	if (!h) {
+		sgl_dec_gl_error(d, GL_INVALID_VALUE);
+		return 1;
+	}
+	*name = (GLuint)h;
+	return 0;
+}
+
+int sgl_pre_glCopyImageSubData(struct sgl_dec *d, GLuint *srcName, GLenum *srcTarget,
+			       GLint *srcLevel, GLint *srcX, GLint *srcY, GLint *srcZ,
+			       GLuint *dstName, GLenum *dstTarget, GLint *dstLevel, GLint *dstX,
+			       GLint *dstY, GLint *dstZ, GLsizei *srcWidth, GLsizei *srcHeight,
+			       GLsizei *srcDepth)
+{
+	(void)srcLevel, (void)srcX, (void)srcY, (void)srcZ, (void)dstLevel;
+	(void)dstX, (void)dstY, (void)dstZ, (void)srcWidth, (void)srcHeight, (void)srcDepth;
+	return map_image(d, *srcTarget, srcName) || map_image(d, *dstTarget, dstName);
+}
+
+int sgl_pre_glCopyImageSubDataNV(struct sgl_dec *d, GLuint *srcName, GLenum *srcTarget,
+				 GLint *srcLevel, GLint *srcX, GLint *srcY, GLint *srcZ,
+				 GLuint *dstName, GLenum *dstTarget, GLint *dstLevel, GLint *dstX,
+				 GLint *dstY, GLint *dstZ, GLsizei *width, GLsizei *height,
+				 GLsizei *depth)
+{
+	return sgl_pre_glCopyImageSubData(d, srcName, srcTarget, srcLevel, srcX, srcY, srcZ,
+					  dstName, dstTarget, dstLevel, dstX, dstY, dstZ, width,
+					  height, depth);
+}
