@@ -91,6 +91,10 @@ def encoder_body(c):
     elif tail:
         L.append(f'\tconst void *tail_src_ = {tail.name};')
         L.append(f'\tconst bool tail_ = sgl_enc_tail_ok(e, b_{tail.name});')
+    # Reply sizes before the command begins: a size may itself need a query
+    # (sgl_enc_pname_count), which must not land inside this command.
+    pre, post = _reply(c)
+    L += pre
     if tail:
         L.append(f'\tuint8_t *p_ = tail_ ? sgl_enc_begin_tail(e, SGL_OP_{c.name}, size_, '
                  f'sgl_pad8((uint64_t)b_{tail.name})) : sgl_enc_begin(e, SGL_OP_{c.name}, size_);')
@@ -150,7 +154,7 @@ def encoder_body(c):
     if c.track:
         args = ', '.join(p.name for p in c.params)
         L.append(f'\tsgl_enc_track_{c.name}(e{", " if args else ""}{args});')
-    L += _reply(c)
+    L += post
     if c.creates:
         cast = '(GLsync)(uintptr_t)' if c.ret == 'GLsync' else f'({c.ret})'
         L.append(f'\treturn {cast}new_name_;')
@@ -171,8 +175,9 @@ def _image_args(p):
 def _reply(c):
     outs = [p for p in c.params if p.kind in ('out', 'outnames', 'out_or_off')]
     if c.ret == 'void' and not outs or c.creates:
-        return []
-    L = ['\tuint64_t rsize_ = 0;']
+        return [], []
+    pre = ['\tuint64_t rsize_ = 0;']
+    L = pre
     if c.ret != 'void':
         L.append('\trsize_ += 8;')
     for p in outs:
@@ -183,6 +188,7 @@ def _reply(c):
             L.append(f'\tif (off_{p.name})')
             L.append(f'\t\tr_{p.name} = 0;')
         L.append(f'\trsize_ += sgl_pad8((uint64_t)r_{p.name});')
+    L = []
     if any(p.kind == 'out_or_off' for p in outs) and c.ret == 'void':
         L.append('\tif (offmask_)')
         L.append('\t\treturn;')
@@ -206,7 +212,7 @@ def _reply(c):
     if c.ret != 'void':
         cast = '(GLsync)(uintptr_t)' if c.ret == 'GLsync' else f'({c.ret})'
         L.append(f'\treturn {cast}ret_;')
-    return L
+    return pre, L
 
 
 def encoder(cmds):

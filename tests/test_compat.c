@@ -241,12 +241,53 @@ static void test_big_client_arrays(void **state)
 	harness_finish(&h);
 }
 
+/* A list as long as another query says (GL_COMPRESSED_TEXTURE_FORMATS):
+ * the encoder asks for the length before the command begins, or the two
+ * queries interleave and the list came back as zeros. */
+static void test_dynamic_length_get(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+	GLint n = -1;
+	sgl_enc_glGetIntegerv(e, GL_NUM_COMPRESSED_TEXTURE_FORMATS, &n);
+	assert_true(n >= 0 && n < 1000);
+	if (n == 0) {
+		harness_finish(&h);
+		skip();
+	}
+	GLint *list = calloc((size_t)n + 1, sizeof(*list));
+	assert_non_null(list);
+	list[n] = 0x5a5a;
+	sgl_enc_glGetIntegerv(e, GL_COMPRESSED_TEXTURE_FORMATS, list);
+	for (GLint i = 0; i < n; i++) {
+		GLint size = 0;
+		assert_int_not_equal(list[i], 0);
+		/* Each one is a compressed format GL accepts for a texture. */
+		sgl_enc_glGetInternalformativ(e, GL_TEXTURE_2D, (GLenum)list[i],
+					      GL_TEXTURE_COMPRESSED, 1, &size);
+		assert_int_equal(size, GL_TRUE);
+	}
+	assert_int_equal(list[n], 0x5a5a);
+	GLint again = -1;
+	sgl_enc_glGetIntegerv(e, GL_NUM_COMPRESSED_TEXTURE_FORMATS, &again);
+	assert_int_equal(again, n);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	free(list);
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_immediate_and_lists),
 		cmocka_unit_test(test_compile_and_execute),
 		cmocka_unit_test(test_big_client_arrays),
+		cmocka_unit_test(test_dynamic_length_get),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
