@@ -71,7 +71,7 @@ def handler(c):
          f'\t\treturn sgl_dec_short(d, {op}, size_, sizeof(c));',
          '\tmemcpy(&c, p_, sizeof(c));',
          '\tuint64_t o_ = sizeof(c);',
-         '\tbool bad_ = false;',
+         '\tuint32_t bad_ = 0;   /* the GL error of an invalid length */',
          '\tint rc_ = 0;']
     has_reply = not c.creates and (c.ret != 'void' or any(
         p.kind in ('out', 'outnames', 'out_or_off') for p in c.params))
@@ -94,7 +94,7 @@ def handler(c):
             # required array is replaced by zeros of that length.
             L.append(f'\tint64_t n_{p.name} = sgl_seg_bytes({_seg_count(p)}, {elem_size(p)});')
             L.append(f'\tif (n_{p.name} < 0) {{')
-            L.append('\t\tbad_ = true;')
+            L.append(f'\t\tbad_ = sgl_len_error(bad_, n_{p.name});')
             L.append(f'\t\tn_{p.name} = 0;')
             L.append('\t}')
             L.append(f'\tif ({present}) {{')
@@ -112,7 +112,7 @@ def handler(c):
     L.append(f'\t\treturn sgl_dec_missing(d, {op});')
     L += _reply_begin(c)
     L.append('\tif (bad_) {')
-    L.append('\t\tsgl_dec_gl_error(d, GL_INVALID_VALUE);')
+    L.append('\t\tsgl_dec_gl_error(d, bad_);')
     L.append('\t\tgoto done_;')
     L.append('\t}')
     L += _locals(c)
@@ -160,7 +160,7 @@ def _reply_begin(c):
     for p in outs:
         L.append(f'\tint64_t rb_{p.name} = sgl_seg_bytes({_seg_count(p)}, {elem_size(p)});')
         L.append(f'\tif (rb_{p.name} < 0) {{')
-        L.append('\t\tbad_ = true;')
+        L.append(f'\t\tbad_ = sgl_len_error(bad_, rb_{p.name});')
         L.append(f'\t\trb_{p.name} = 0;')
         L.append('\t}')
         if p.kind == 'out_or_off':

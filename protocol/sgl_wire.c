@@ -3,6 +3,18 @@
 
 #include <errno.h>
 
+/* Why GL refuses a format and type that describe no pixel: an unknown
+ * one (GL_INVALID_ENUM) or a pairing it rejects (GL_INVALID_OPERATION). */
+static int64_t image_error(uint32_t format, uint32_t type)
+{
+	if (!sgl_pixel_components(format))
+		return SGL_LEN_BAD_ENUM;
+	for (int n = 1; n <= 4; n++)
+		if (sgl_pixel_type_size(type, n, NULL, NULL, NULL) == 0)
+			return SGL_LEN_BAD_OP;
+	return SGL_LEN_BAD_ENUM;
+}
+
 int64_t sgl_image_bytes(int64_t format, int64_t type, int64_t width, int64_t height,
 			int64_t depth)
 {
@@ -17,7 +29,7 @@ int64_t sgl_image_bytes(int64_t format, int64_t type, int64_t width, int64_t hei
 	tight.alignment = 1;
 	if (sgl_image_layout((uint32_t)format, (uint32_t)type, (int32_t)width, (int32_t)height,
 			     (int32_t)depth, &tight, &l) < 0)
-		return -1;
+		return image_error((uint32_t)format, (uint32_t)type);
 	return l.total_bytes > (uint64_t)SGL_MAX_SEGMENT ? -1 : (int64_t)l.total_bytes;
 }
 
@@ -29,7 +41,7 @@ int64_t sgl_index_bytes(int64_t count, int64_t type)
 	case 0x1401: size = 1; break;   /* GL_UNSIGNED_BYTE */
 	case 0x1403: size = 2; break;   /* GL_UNSIGNED_SHORT */
 	case 0x1405: size = 4; break;   /* GL_UNSIGNED_INT */
-	default: return -1;
+	default: return SGL_LEN_BAD_ENUM;
 	}
 	return sgl_len_mul(count, size);
 }

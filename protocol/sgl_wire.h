@@ -30,10 +30,33 @@ static inline uint64_t sgl_pad8(uint64_t n)
 	return (n + 7) & ~(uint64_t)7;
 }
 
+/*
+ * Negative lengths that also say which GL error the arguments raise: an
+ * unknown enum (GL_INVALID_ENUM) or a pairing GL refuses
+ * (GL_INVALID_OPERATION). Any other negative length is GL_INVALID_VALUE.
+ * Far below any count a GL size type holds.
+ */
+#define SGL_LEN_BAD_ENUM (INT64_MIN + 1)
+#define SGL_LEN_BAD_OP (INT64_MIN + 2)
+
+/* The GL error of an invalid length, unless an earlier one is set. */
+static inline uint32_t sgl_len_error(uint32_t prev, int64_t len)
+{
+	if (prev)
+		return prev;
+	if (len == SGL_LEN_BAD_ENUM)
+		return 0x0500;   /* GL_INVALID_ENUM */
+	if (len == SGL_LEN_BAD_OP)
+		return 0x0502;   /* GL_INVALID_OPERATION */
+	return 0x0501;           /* GL_INVALID_VALUE */
+}
+
 /* Length arithmetic: a negative operand means "invalid" and stays so. */
 static inline int64_t sgl_len_mul(int64_t a, int64_t b)
 {
 	int64_t r;
+	if (a == SGL_LEN_BAD_ENUM || a == SGL_LEN_BAD_OP)
+		return a;
 	if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r) || r > SGL_MAX_SEGMENT)
 		return -1;
 	return r;
@@ -41,6 +64,8 @@ static inline int64_t sgl_len_mul(int64_t a, int64_t b)
 
 static inline int64_t sgl_len_div(int64_t a, int64_t b)
 {
+	if (a == SGL_LEN_BAD_ENUM || a == SGL_LEN_BAD_OP)
+		return a;
 	return a < 0 || b <= 0 ? -1 : a / b;
 }
 

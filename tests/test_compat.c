@@ -281,6 +281,37 @@ static void test_dynamic_length_get(void **state)
 	harness_finish(&h);
 }
 
+/* A length the decoder cannot compute raises the error GL would: an
+ * unknown enum GL_INVALID_ENUM, a refused pairing GL_INVALID_OPERATION, a
+ * negative size GL_INVALID_VALUE. */
+static void test_invalid_length_errors(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+	static const uint32_t idx[3] = { 0, 1, 2 };
+	static const float px[4] = { 0 };
+	GLuint tex = 0;
+	sgl_enc_glGenTextures(e, 1, &tex);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, tex);
+	sgl_enc_glDrawElements(e, GL_TRIANGLES, 3, GL_FLOAT, idx);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
+	sgl_enc_glDrawElements(e, GL_TRIANGLES, -3, GL_UNSIGNED_INT, idx);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA8, 1, 1, 0, 0x1234, GL_FLOAT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
+	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA8UI, 1, 1, 0, GL_RGBA_INTEGER,
+			     GL_FLOAT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA8, 1, 1, 0, GL_RGBA, GL_FLOAT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_compile_and_execute),
 		cmocka_unit_test(test_big_client_arrays),
 		cmocka_unit_test(test_dynamic_length_get),
+		cmocka_unit_test(test_invalid_length_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
