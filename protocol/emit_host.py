@@ -250,9 +250,13 @@ def _locals(c):
 
 def _absent(p, cond=''):
     """An absent input GL would read: the command does not run. With
-    nothing to read (glCreateQueries(target, 0, NULL)) GL gets NULL."""
+    nothing to read (glCreateQueries(target, 0, NULL)) GL gets NULL. An
+    indirect draw with neither a buffer nor data is GL_INVALID_OPERATION."""
+    err = 'GL_INVALID_VALUE'
+    if getattr(p, 'binding', None) == 'GL_DRAW_INDIRECT_BUFFER_BINDING':
+        err = 'GL_INVALID_OPERATION'
     return [f'\tif (b_{p.name} < 0 && n_{p.name} > 0{cond}) {{',
-            '\t\tsgl_dec_gl_error(d, GL_INVALID_VALUE);',
+            f'\t\tsgl_dec_gl_error(d, {err});',
             '\t\tgoto done_;',
             '\t}']
 

@@ -312,6 +312,25 @@ static void test_invalid_length_errors(void **state)
 	harness_finish(&h);
 }
 
+/* Core profile: an indirect draw with no GL_DRAW_INDIRECT_BUFFER bound is
+ * GL_INVALID_OPERATION, as GL says, whatever the pointer. */
+static void test_indirect_without_buffer(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_CORE, W, H));
+	struct sgl_enc *e = &h.enc;
+	GLuint vao = 0;
+	sgl_enc_glGenVertexArrays(e, 1, &vao);
+	sgl_enc_glBindVertexArray(e, vao);
+	sgl_enc_glDrawArraysIndirect(e, GL_TRIANGLES, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_big_client_arrays),
 		cmocka_unit_test(test_dynamic_length_get),
 		cmocka_unit_test(test_invalid_length_errors),
+		cmocka_unit_test(test_indirect_without_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
