@@ -385,6 +385,9 @@
 #ifndef GL_TEXTURE_CROP_RECT_OES
 #define GL_TEXTURE_CROP_RECT_OES 0x8B9D
 #endif
+#ifndef GL_RGBA_SIGNED_COMPONENTS_EXT
+#define GL_RGBA_SIGNED_COMPONENTS_EXT 0x8C3C
+#endif
 #ifndef GL_SHADER_BINARY_FORMATS
 #define GL_SHADER_BINARY_FORMATS 0x8DF8
 #endif
@@ -711,6 +714,8 @@ static const struct sgl_pname_entry pname_table[] = {
 	N(TEXTURE_MATRIX_FLOAT_AS_INT_BITS_OES, 16),
 	/* OES_draw_texture: glTexParameter crop rectangle u, v, w, h. */
 	N(TEXTURE_CROP_RECT_OES, 4),
+	/* EXT_packed_float: whether each of R, G, B, A is signed. */
+	N(RGBA_SIGNED_COMPONENTS_EXT, 4),
 	DYN(SHADER_BINARY_FORMATS, NUM_SHADER_BINARY_FORMATS),
 	N(TEXTURE_SWIZZLE_RGBA, 4),
 	/* glGetMultisamplefv: x, y of one sample (same value as
