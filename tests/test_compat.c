@@ -331,6 +331,49 @@ static void test_indirect_without_buffer(void **state)
 	harness_finish(&h);
 }
 
+/* glBeginConditionalRender maps its query name like every query command:
+ * a query whose name was freed and reused by the guest names another
+ * object on the host. The queries count the samples of a quad drawn with
+ * colour writes off (none in the first); the red quad drawn under each
+ * condition shows whether the host rendered it. */
+static void test_conditional_render(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+	GLuint junk[4], q[2];
+	sgl_enc_glGenQueries(e, 4, junk);
+	sgl_enc_glDeleteQueries(e, 3, junk);
+	sgl_enc_glGenQueries(e, 2, q);
+	sgl_enc_glDisable(e, GL_DEPTH_TEST);
+	clear_black(e);
+	sgl_enc_glBeginQuery(e, GL_SAMPLES_PASSED, q[0]);
+	sgl_enc_glEndQuery(e, GL_SAMPLES_PASSED);
+	sgl_enc_glBeginConditionalRender(e, q[0], GL_QUERY_WAIT);
+	immediate_quad(e);
+	sgl_enc_glEndConditionalRender(e);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(&h, LEFT_X, TOP_Y), BLACK);
+	clear_black(e);
+	sgl_enc_glColorMask(e, GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+	sgl_enc_glBeginQuery(e, GL_SAMPLES_PASSED, q[1]);
+	immediate_quad(e);
+	sgl_enc_glEndQuery(e, GL_SAMPLES_PASSED);
+	sgl_enc_glColorMask(e, GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+	sgl_enc_glBeginConditionalRender(e, q[1], GL_QUERY_WAIT);
+	immediate_quad(e);
+	sgl_enc_glEndConditionalRender(e);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(&h, LEFT_X, TOP_Y), RED);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_dynamic_length_get),
 		cmocka_unit_test(test_invalid_length_errors),
 		cmocka_unit_test(test_indirect_without_buffer),
+		cmocka_unit_test(test_conditional_render),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
