@@ -250,11 +250,11 @@ def _locals(c):
 
 def _absent(p, cond=''):
     """An absent input GL would read: the command does not run. With
-    nothing to read (glCreateQueries(target, 0, NULL)) GL gets NULL. An
-    indirect draw with neither a buffer nor data is GL_INVALID_OPERATION."""
-    err = 'GL_INVALID_VALUE'
-    if getattr(p, 'binding', None) == 'GL_DRAW_INDIRECT_BUFFER_BINDING':
-        err = 'GL_INVALID_OPERATION'
+    nothing to read (glCreateQueries(target, 0, NULL)) GL gets NULL. A
+    draw with neither a buffer bound nor data (indirect commands, indices)
+    is GL_INVALID_OPERATION, as GL says where client memory is not allowed
+    (core profile, display list compilation)."""
+    err = 'GL_INVALID_OPERATION' if p.kind == 'ptr_or_off' else 'GL_INVALID_VALUE'
     return [f'\tif (b_{p.name} < 0 && n_{p.name} > 0{cond}) {{',
             f'\t\tsgl_dec_gl_error(d, {err});',
             '\t\tgoto done_;',

@@ -312,8 +312,8 @@ static void test_invalid_length_errors(void **state)
 	harness_finish(&h);
 }
 
-/* Core profile: an indirect draw with no GL_DRAW_INDIRECT_BUFFER bound is
- * GL_INVALID_OPERATION, as GL says, whatever the pointer. */
+/* Core profile: a draw with no GL_DRAW_INDIRECT_BUFFER (or element buffer)
+ * bound and no data is GL_INVALID_OPERATION, as GL says. */
 static void test_indirect_without_buffer(void **state)
 {
 	(void)state;
@@ -326,6 +326,9 @@ static void test_indirect_without_buffer(void **state)
 	sgl_enc_glGenVertexArrays(e, 1, &vao);
 	sgl_enc_glBindVertexArray(e, vao);
 	sgl_enc_glDrawArraysIndirect(e, GL_TRIANGLES, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	/* No element buffer and no indices either. */
+	sgl_enc_glDrawElementsInstancedBaseVertex(e, GL_TRIANGLES, 3, GL_UNSIGNED_INT, NULL, 2, 0);
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
 	assert_false(harness_lost(&h, NULL, 0));
 	harness_finish(&h);
