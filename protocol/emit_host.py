@@ -219,7 +219,9 @@ def _locals(c):
             L.append(f'\t\ta_{p.name} = ({t})(uintptr_t)c.{p.name};')
             L.append('\t}')
         elif p.kind == 'offset':
-            L.append(f'\tif ((rc_ = sgl_dec_check_binding(d, {p.binding})))')
+            # NULL with no buffer is a valid GL call (the compatibility
+            # profile's "no array yet"); GL checks it and stores only NULL.
+            L.append(f'\tif (c.{p.name} && (rc_ = sgl_dec_check_binding(d, {p.binding})))')
             L.append('\t\tgoto done_;')
             L.append(f'\t{t} a_{p.name} = ({t})(uintptr_t)c.{p.name};')
         elif p.kind in ('names', 'del', 'gen'):

@@ -85,6 +85,7 @@ enum sgl_client_array {
 	SGL_ARRAY_SECONDARY_COLOR,
 	SGL_ARRAY_FOG_COORD,
 	SGL_ARRAY_TEXCOORD, /* + texture unit, up to 32 units */
+	SGL_ARRAY_EDGE_FLAG = SGL_ARRAY_TEXCOORD + 32, /* GLboolean, size 1 */
 };
 struct sgl_cmd_sglClientArrayData {
 	struct sgl_header hdr;

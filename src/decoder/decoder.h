@@ -42,7 +42,7 @@ enum sgl_pixel_param {
 	SGL_PS_COUNT,
 };
 
-#define SGL_STREAM_SLOTS (32 + 5 + 32)
+#define SGL_STREAM_SLOTS (32 + 5 + 32 + 1)
 
 struct sgl_dec {
 	const struct sgl_gl_table *gl;
