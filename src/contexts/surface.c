@@ -14,24 +14,30 @@
 #endif
 
 /* Whether the driver can read rows top-down itself (GL_MESA_pack_invert). */
-static bool has_pack_invert(struct sglhost_context *ctx)
+static bool has_extension(struct sglhost_context *ctx, const char *name)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
-	if (ctx->dec.gles)
-		return false;
+	size_t len = strlen(name);
 	if (ctx->major >= 3 && gl->GetStringi) {
 		GLint n = 0;
 		gl->GetIntegerv(GL_NUM_EXTENSIONS, &n);
 		for (GLint i = 0; i < n; i++) {
 			const char *e = (const char *)gl->GetStringi(GL_EXTENSIONS, (GLuint)i);
-			if (e && !strcmp(e, "GL_MESA_pack_invert"))
+			if (e && !strcmp(e, name))
 				return true;
 		}
 		return false;
 	}
 	const char *all = (const char *)gl->GetString(GL_EXTENSIONS);
-	const char *hit = all ? strstr(all, "GL_MESA_pack_invert") : NULL;
-	return hit && (hit[19] == ' ' || hit[19] == '\0');
+	for (const char *hit = all; hit && (hit = strstr(hit, name)); hit += len)
+		if ((hit == all || hit[-1] == ' ') && (hit[len] == ' ' || hit[len] == '\0'))
+			return true;
+	return false;
+}
+
+static bool has_pack_invert(struct sglhost_context *ctx)
+{
+	return !ctx->dec.gles && has_extension(ctx, "GL_MESA_pack_invert");
 }
 
 static GLenum color_format(const struct sglhost_context *ctx)
@@ -59,7 +65,8 @@ static void storage(struct sglhost_context *ctx)
 	gl->BindRenderbuffer(GL_RENDERBUFFER, (GLuint)old);
 }
 
-/* Attaches back/depth to fbo and front to front_fbo; restores bindings. */
+/* Attaches back (attachment 0), front (attachment 1) and depth to fbo,
+ * and front to front_fbo; restores bindings. */
 static void attach(struct sglhost_context *ctx)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
@@ -70,6 +77,8 @@ static void attach(struct sglhost_context *ctx)
 	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, s->back_rb);
+	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT1, GL_RENDERBUFFER,
+				    s->front_rb);
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, s->depth_rb);
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_STENCIL_ATTACHMENT, GL_RENDERBUFFER,
 				    s->depth_rb);
@@ -99,6 +108,16 @@ int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t heigh
 	attach(ctx);
 	if (gl->GetError() != GL_NO_ERROR)
 		return -ENOMEM;
+	/* Mesa draws window framebuffers upside down compared with FBOs
+	 * (its y flip changes which pixels lines, points and stipples
+	 * touch): ours are windows, so they draw as windows do. Reads and
+	 * blits still see GL's orientation. */
+	if (gl->FramebufferParameteri && has_extension(ctx, "GL_MESA_framebuffer_flip_y")) {
+		gl->BindFramebuffer(GL_FRAMEBUFFER, s->front_fbo);
+		gl->FramebufferParameteri(GL_FRAMEBUFFER, GL_FRAMEBUFFER_FLIP_Y_MESA, GL_TRUE);
+		gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
+		gl->FramebufferParameteri(GL_FRAMEBUFFER, GL_FRAMEBUFFER_FLIP_Y_MESA, GL_TRUE);
+	}
 	/* What a window system does on the first make-current. */
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
 	gl->Viewport(0, 0, (GLsizei)width, (GLsizei)height);
@@ -148,7 +167,7 @@ void sgl_surface_swap(struct sglhost_context *ctx)
 
 /* Saves what a readback must not disturb in the guest's state. */
 struct read_state {
-	GLint read_fb, pack_buffer;
+	GLint read_fb, pack_buffer, read_buffer;
 };
 
 /* Straight into `dst`, top row first, when the driver inverts rows and
@@ -174,7 +193,7 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
-	struct read_state st = { 0, 0 };
+	struct read_state st = { 0, 0, GL_COLOR_ATTACHMENT0 };
 	size_t row = (size_t)s->width * 4;
 	/* Desktop GL reads BGRA itself (the X11 layout): no swizzle here. */
 	bool bgra_read = format == SGLHOST_PIXEL_BGRA8888 && !ctx->dec.gles;
@@ -192,6 +211,13 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &st.read_fb);
 	gl->GetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &st.pack_buffer);
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, s->swapped ? s->front_fbo : s->fbo);
+	/* Before the first swap the frame is the back buffer, whatever the
+	 * guest reads from (fbo's read buffer is the guest's state). */
+	bool set_read = !s->swapped && gl->ReadBuffer && (!ctx->dec.gles || ctx->major >= 3);
+	if (set_read) {
+		gl->GetIntegerv(GL_READ_BUFFER, &st.read_buffer);
+		gl->ReadBuffer(GL_COLOR_ATTACHMENT0);
+	}
 	if (st.pack_buffer)
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, 0);
 	sgl_dec_pixels_tight(&ctx->dec, true);
@@ -203,6 +229,8 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	sgl_dec_pixels_restore(&ctx->dec, true);
 	if (st.pack_buffer)
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, (GLuint)st.pack_buffer);
+	if (set_read)
+		gl->ReadBuffer((GLenum)st.read_buffer);
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)st.read_fb);
 	if (direct)
 		return 0;

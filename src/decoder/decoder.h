@@ -191,6 +191,9 @@ uint32_t sgl_dec_extension_count(struct sgl_dec *d);
 /* Client-memory images travel tightly packed: around such a call the
  * pack/unpack state is set to tight and then restored to the guest's. */
 void sgl_dec_pixels_tight(struct sgl_dec *d, bool pack);
+/* glGetIntegerv answers about the window's buffers (window.c): its
+ * attachments back to GL_BACK / GL_FRONT. */
+void sgl_dec_window_buffer_names(struct sgl_dec *d, GLenum pname, GLint *data);
 void sgl_dec_pixels_restore(struct sgl_dec *d, bool pack);
 
 #endif
