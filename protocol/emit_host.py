@@ -94,7 +94,12 @@ def handler(c):
             # required array is replaced by zeros of that length.
             L.append(f'\tint64_t n_{p.name} = sgl_seg_bytes({_seg_count(p)}, {elem_size(p)});')
             L.append(f'\tif (n_{p.name} < 0) {{')
-            L.append('\t\tbad_ = true;')
+            if p.nullable:
+                # No data where NULL is valid GL: GL judges the
+                # arguments itself (and raises the error it means).
+                L.append(f'\t\tbad_ = bad_ || ({present});')
+            else:
+                L.append('\t\tbad_ = true;')
             L.append(f'\t\tn_{p.name} = 0;')
             L.append('\t}')
             L.append(f'\tif ({present}) {{')
