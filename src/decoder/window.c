@@ -157,3 +157,39 @@ void sgl_post_glGetFramebufferAttachmentParameteriv(struct sgl_dec *d, GLenum ta
 	else if (pname == GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
 		params[0] = 0;
 }
+
+/* GL_FRONT_AND_BACK is one draw buffer of the window, two attachments of
+ * ours: clearing draw buffer 0 clears both. */
+static bool both_buffers(struct sgl_dec *d, GLenum buffer, GLint drawbuffer)
+{
+	GLint first = GL_NONE, second = GL_NONE;
+	if (buffer != GL_COLOR || drawbuffer != 0 || !window_bound(d, GL_DRAW_FRAMEBUFFER_BINDING))
+		return false;
+	d->gl->GetIntegerv(GL_DRAW_BUFFER0, &first);
+	d->gl->GetIntegerv(GL_DRAW_BUFFER1, &second);
+	return first == WIN_FRONT && second == WIN_BACK;
+}
+
+int sgl_pre_glClearBufferfv(struct sgl_dec *d, GLenum *buffer, GLint *drawbuffer,
+			    const GLfloat **value)
+{
+	if (*value && both_buffers(d, *buffer, *drawbuffer))
+		d->gl->ClearBufferfv(GL_COLOR, 1, *value);
+	return 0;
+}
+
+int sgl_pre_glClearBufferiv(struct sgl_dec *d, GLenum *buffer, GLint *drawbuffer,
+			    const GLint **value)
+{
+	if (*value && both_buffers(d, *buffer, *drawbuffer))
+		d->gl->ClearBufferiv(GL_COLOR, 1, *value);
+	return 0;
+}
+
+int sgl_pre_glClearBufferuiv(struct sgl_dec *d, GLenum *buffer, GLint *drawbuffer,
+			     const GLuint **value)
+{
+	if (*value && both_buffers(d, *buffer, *drawbuffer))
+		d->gl->ClearBufferuiv(GL_COLOR, 1, *value);
+	return 0;
+}
