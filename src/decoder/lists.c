@@ -79,6 +79,14 @@ int sgl_pre_glNewList(struct sgl_dec *d, GLuint *list, GLenum *mode)
 	return 0;
 }
 
+/* Guest names to host names; "if list is not a display list, CallList has
+ * no effect" (no error). */
+int sgl_pre_glCallList(struct sgl_dec *d, GLuint *list)
+{
+	*list = (GLuint)sgl_dec_lookup(d, SGL_OBJ_DISPLAY_LIST, *list);
+	return *list ? 0 : 1;
+}
+
 int sgl_hand_glDeleteLists(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glDeleteLists c;
