@@ -87,6 +87,11 @@ struct sgl_enc {
 	} *strings;
 	size_t nstrings, strings_cap;
 	GLenum client_active_texture;
+	/* glSelectBuffer / glFeedbackBuffer: the application's, filled by
+	 * glRenderMode (select.c). */
+	GLuint *select_buf;
+	GLfloat *feedback_buf;
+	uint32_t select_size, feedback_size;
 	uint64_t commands;
 	/* The flush timer (timer.c) sends a batch left waiting while the
 	 * owning thread is outside GL. The owner marks its calls with

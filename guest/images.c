@@ -20,7 +20,8 @@ static int layouts(const struct sgl_pixel_store *store, GLenum format, GLenum ty
 }
 
 /* GL_BITMAP rows hold one bit a pixel, starting SKIP_PIXELS bits in: the
- * wire has them from the first bit of the first byte. Bit order stays the
+ * wire has them from the first bit of the first byte (whole bytes copy as
+ * they are when the skip is whole bytes). Bit order stays the
  * application's; the host applies LSB_FIRST (as SWAP_BYTES) itself. */
 static bool bit_at(const uint8_t *row, uint64_t i, bool lsb_first)
 {
@@ -57,7 +58,7 @@ void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum f
 	struct sgl_image_layout a, t;
 	if (layouts(&e->unpack, format, type, width, height, depth, &a, &t) < 0)
 		return;
-	if (type == GL_BITMAP) {
+	if (type == GL_BITMAP && e->unpack.skip_pixels % 8) {
 		memset(dst, 0, t.tight_bytes);
 		bitmap_rows(&e->unpack, &a, &t, (uint8_t *)(uintptr_t)src, dst, width, height, true);
 		return;
@@ -76,7 +77,7 @@ void sgl_enc_image_out(struct sgl_enc *e, void *dst, const uint8_t *src, GLenum 
 	struct sgl_image_layout a, t;
 	if (layouts(&e->pack, format, type, width, height, depth, &a, &t) < 0)
 		return;
-	if (type == GL_BITMAP) {
+	if (type == GL_BITMAP && e->pack.skip_pixels % 8) {
 		bitmap_rows(&e->pack, &a, &t, dst, (uint8_t *)(uintptr_t)src, width, height, false);
 		return;
 	}

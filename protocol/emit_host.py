@@ -196,7 +196,7 @@ def _locals(c):
                 L.append(f'\t{t} a_{p.name} = ({t})sgl_dec_lookup(d, {CLASSES[p.cls]}, c.{p.name});')
                 L.append(f'\tif (!a_{p.name})')
                 L.append('\t\tgoto done_;')
-            elif p.cls:
+            elif p.cls and not p.hooked:
                 if not p.zero_ok and not c.delete_scalar:
                     L.append(f'\tif (c.{p.name} == 0) {{')
                     L.append('\t\tsgl_dec_gl_error(d, GL_INVALID_VALUE);')

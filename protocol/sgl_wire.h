@@ -179,6 +179,34 @@ struct sgl_cmd_glDeleteLists {
 	uint32_t list;
 	int32_t range;
 };
+/* Selection and feedback: GL writes into a buffer it keeps between calls,
+ * so the buffer is the host's (at most SGL_RENDER_BUFFER_MAX values); the
+ * guest keeps the application's pointer. glRenderMode's reply is
+ * {int32 result, uint32 mode left, uint32 count, pad} then `count` values
+ * of the buffer of the mode left (GL_SELECT: uint32, GL_FEEDBACK: float). */
+#define SGL_RENDER_BUFFER_MAX (1u << 20)
+struct sgl_cmd_glSelectBuffer {
+	struct sgl_header hdr;
+	int32_t size;
+	uint32_t pad_;
+};
+struct sgl_cmd_glFeedbackBuffer {
+	struct sgl_header hdr;
+	int32_t size;
+	uint32_t type;
+};
+struct sgl_cmd_glRenderMode {
+	struct sgl_header hdr;
+	uint32_t mode;
+	uint32_t pad_;
+};
+struct sgl_render_mode_reply {
+	int32_t result;
+	uint32_t left;
+	uint32_t count;
+	uint32_t pad_;
+};
+
 /* glCallLists: the guest resolves glListBase + lists[i] itself and sends
  * `n` absolute u32 list names. */
 struct sgl_cmd_glCallLists {

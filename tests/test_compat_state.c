@@ -2,8 +2,8 @@
  * Compatibility-profile state that lives on both sides of the protocol:
  * client-array pointers the host must know about (glGet, errors, edge
  * flags, instanced divisors), display lists named without glGenLists,
- * GL_BITMAP images under the pixel store, and the window's front and back
- * buffers. Checked with real pixels and GL's own answers.
+ * GL_BITMAP images under the pixel store, the window's front and back
+ * buffers, and selection buffers. Checked with real pixels and GL's own answers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -298,6 +298,35 @@ static void test_front_and_back(void **state)
 	harness_finish(&h);
 }
 
+/* Selection: GL fills a buffer it keeps (the host's); glRenderMode brings
+ * the hit records back into ours. */
+static void test_selection(void **state)
+{
+	(void)state;
+	struct harness h;
+	struct sgl_enc *e = setup(&h);
+	GLuint hits[16];
+	memset(hits, 0xff, sizeof(hits));
+
+	sgl_enc_glSelectBuffer(e, 16, hits);
+	assert_int_equal(sgl_enc_glRenderMode(e, GL_SELECT), 0);
+	sgl_enc_glInitNames(e);
+	sgl_enc_glPushName(e, 7);
+	sgl_enc_glRectf(e, -0.5f, -0.5f, 0.5f, 0.5f);
+	sgl_enc_glLoadName(e, 9);
+	sgl_enc_glRectf(e, 2, 2, 3, 3);   /* outside the view: no hit */
+	assert_int_equal(sgl_enc_glRenderMode(e, GL_RENDER), 1);
+	assert_int_equal(hits[0], 1);      /* names in the record */
+	assert_int_equal(hits[3], 7);
+	/* GL keeps its buffer while selecting: changing it is an error. */
+	sgl_enc_glRenderMode(e, GL_SELECT);
+	sgl_enc_glSelectBuffer(e, 16, hits);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	sgl_enc_glRenderMode(e, GL_RENDER);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_list_without_gen),
 		cmocka_unit_test(test_bitmap_store),
 		cmocka_unit_test(test_front_and_back),
+		cmocka_unit_test(test_selection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,8 @@ void sgl_dec_finish(struct sgl_dec *d)
 	free(d->reply_buf);
 	free(d->scratch);
 	free(d->ext_joined);
+	free(d->select_buf);
+	free(d->feedback_buf);
 	if (d->ext_names && d->ext_count)
 		free(d->ext_names[0]);   /* the NUL-separated copy */
 	free(d->ext_names);

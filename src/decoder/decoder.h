@@ -88,6 +88,10 @@ struct sgl_dec {
 		uint64_t size, used;
 	} streams[SGL_STREAM_SLOTS];
 
+	/* glSelectBuffer / glFeedbackBuffer storage GL writes into (select.c). */
+	void *select_buf, *feedback_buf;
+	uint32_t select_size, feedback_size;
+
 	/* The extensions this context advertises (see strings.c). */
 	char *ext_joined;         /* "GL_a GL_b ...", NULL until first asked */
 	char **ext_names;
