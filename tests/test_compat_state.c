@@ -19,10 +19,6 @@
 #define W 64
 #define H 48
 
-#define BLACK RGBA(0, 0, 0, 255)
-#define RED RGBA(255, 0, 0, 255)
-#define GREEN RGBA(0, 255, 0, 255)
-#define BLUE RGBA(0, 0, 255, 255)
 
 static struct sgl_enc *setup(struct harness *h)
 {
