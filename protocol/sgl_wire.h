@@ -207,6 +207,19 @@ struct sgl_render_mode_reply {
 	uint32_t pad_;
 };
 
+/* glGetVertexAttribPointerv / glGetPointerv: the host's pointer value (a
+ * buffer offset, or 0) in a u64 reply; client arrays the guest answers. */
+struct sgl_cmd_glGetVertexAttribPointerv {
+	struct sgl_header hdr;
+	uint32_t index;
+	uint32_t pname;
+};
+struct sgl_cmd_glGetPointerv {
+	struct sgl_header hdr;
+	uint32_t pname;
+	uint32_t pad_;
+};
+
 /* glCallLists: the guest resolves glListBase + lists[i] itself and sends
  * `n` absolute u32 list names. */
 struct sgl_cmd_glCallLists {

@@ -109,3 +109,51 @@ int sgl_hand_glRenderMode(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 		memcpy(out + sizeof(r), src, 4ull * r.count);
 	return sgl_dec_reply_end(d);
 }
+
+/* ---- Pointer queries: never a host address, only what we gave GL (buffer
+ * offsets, or NULL): the guest answers for its client memory. ---- */
+
+static int reply_pointer(struct sgl_dec *d, uint32_t op, const void *v)
+{
+	uint64_t value = (uint64_t)(uintptr_t)v;
+	uint8_t *r = sgl_dec_reply_begin(d, op, 8);
+	if (!r)
+		return -EPROTO;
+	memcpy(r, &value, 8);
+	return sgl_dec_reply_end(d);
+}
+
+int sgl_hand_glGetVertexAttribPointerv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_glGetVertexAttribPointerv c;
+	void *v = NULL;
+	if (size != sizeof(c))
+		return sgl_dec_size_mismatch(d, SGL_OP_glGetVertexAttribPointerv, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	if (!d->gl->GetVertexAttribPointerv)
+		return sgl_dec_missing(d, SGL_OP_glGetVertexAttribPointerv);
+	d->gl->GetVertexAttribPointerv(c.index, c.pname, &v);
+	return reply_pointer(d, SGL_OP_glGetVertexAttribPointerv, v);
+}
+
+int sgl_hand_glGetPointerv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_glGetPointerv c;
+	void *v = NULL;
+	if (size != sizeof(c))
+		return sgl_dec_size_mismatch(d, SGL_OP_glGetPointerv, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	if (!d->gl->GetPointerv)
+		return sgl_dec_missing(d, SGL_OP_glGetPointerv);
+	switch (c.pname) {
+	case GL_SELECTION_BUFFER_POINTER:
+	case GL_FEEDBACK_BUFFER_POINTER:
+	case GL_DEBUG_CALLBACK_FUNCTION:
+	case GL_DEBUG_CALLBACK_USER_PARAM:
+		/* Host addresses: the guest has its own answers. */
+		return reply_pointer(d, SGL_OP_glGetPointerv, NULL);
+	default:
+		d->gl->GetPointerv(c.pname, &v);
+		return reply_pointer(d, SGL_OP_glGetPointerv, v);
+	}
+}
