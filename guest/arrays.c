@@ -20,6 +20,7 @@ static int fixed_slot(struct sgl_enc *e, GLenum cap)
 	case GL_COLOR_ARRAY: return FIXED_BASE + 2;
 	case GL_SECONDARY_COLOR_ARRAY: return FIXED_BASE + 3;
 	case GL_FOG_COORD_ARRAY: return FIXED_BASE + 4;
+	case GL_EDGE_FLAG_ARRAY: return FIXED_BASE + 5;
 	case GL_TEXTURE_COORD_ARRAY: {
 		unsigned unit = e->client_active_texture ? e->client_active_texture - GL_TEXTURE0 : 0;
 		return unit < SGL_TEXCOORD_ARRAYS ? TEXCOORD_BASE + (int)unit : -1;
@@ -33,6 +34,8 @@ static uint32_t wire_array(int slot)
 {
 	if (slot < FIXED_BASE)
 		return (uint32_t)slot;
+	if (slot == FIXED_BASE + 5)
+		return SGL_ARRAY_EDGE_FLAG;
 	if (slot < TEXCOORD_BASE)
 		return SGL_ARRAY_VERTEX + (uint32_t)(slot - FIXED_BASE);
 	return SGL_ARRAY_TEXCOORD + (uint32_t)(slot - TEXCOORD_BASE);
@@ -45,81 +48,114 @@ static void update_mask(struct sgl_enc *e, int slot)
 	e->client_mask = a->enabled && a->client ? e->client_mask | bit : e->client_mask & ~bit;
 }
 
-/* Records a client pointer; false when the pointer is a buffer offset and
- * goes to the host as it is. */
-static bool record(struct sgl_enc *e, int slot, GLint size, GLenum type, uint32_t flags,
-		   GLsizei stride, const void *pointer)
+/* What sglClientArrayData can carry (the host checks again). */
+static bool streamable(GLint size, GLenum type, GLsizei stride)
 {
-	if (slot < 0)
+	switch (type) {
+	case GL_BYTE: case GL_UNSIGNED_BYTE: case GL_SHORT: case GL_UNSIGNED_SHORT:
+	case GL_HALF_FLOAT: case GL_INT: case GL_UNSIGNED_INT: case GL_FLOAT: case GL_FIXED:
+	case GL_DOUBLE: case GL_INT_2_10_10_10_REV: case GL_UNSIGNED_INT_2_10_10_10_REV:
+	case GL_UNSIGNED_INT_10F_11F_11F_REV:
+		break;
+	default:
 		return false;
+	}
+	return stride >= 0 && ((size >= 1 && size <= 4) || size == GL_BGRA);
+}
+
+/* Records a client pointer and returns the pointer the host gets: the
+ * buffer offset as it is, or NULL for application memory. The host still
+ * gets the call, so GL checks size and type, raises its errors and answers
+ * glGet* about the array; the data follows at draw time. */
+static const void *record(struct sgl_enc *e, int slot, GLint size, GLenum type, uint32_t flags,
+			  GLsizei stride, const void *pointer)
+{
+	if (slot < 0 || !streamable(size, type, stride))
+		return e->array_buffer ? pointer : NULL;   /* GL raises the error */
 	struct sgl_array_state *a = &e->arrays[slot];
 	a->client = !e->array_buffer && e->vertex_array == 0 && pointer;
 	update_mask(e, slot);
 	if (!a->client)
-		return false;
+		return pointer;   /* an offset, or rejected by the host */
 	a->size = size;
 	a->type = type;
 	a->flags = flags;
 	a->stride = stride;
 	a->pointer = pointer;
-	return true;
+	return NULL;
 }
 
 void sgl_enc_glVertexAttribPointer(struct sgl_enc *e, GLuint index, GLint size, GLenum type,
 				   GLboolean normalized, GLsizei stride, const void *pointer)
 {
-	if (!record(e, index < SGL_GENERIC_ARRAYS ? (int)index : -1, size, type,
-		    normalized ? 1 : 0, stride, pointer))
-		sgl_enc_raw_glVertexAttribPointer(e, index, size, type, normalized, stride, pointer);
+	int slot = index < SGL_GENERIC_ARRAYS ? (int)index : -1;
+	sgl_enc_raw_glVertexAttribPointer(e, index, size, type, normalized, stride,
+					  record(e, slot, size, type, normalized ? 1 : 0, stride,
+						 pointer));
 }
 
 void sgl_enc_glVertexAttribIPointer(struct sgl_enc *e, GLuint index, GLint size, GLenum type,
 				    GLsizei stride, const void *pointer)
 {
-	if (!record(e, index < SGL_GENERIC_ARRAYS ? (int)index : -1, size, type, 2, stride,
-		    pointer))
-		sgl_enc_raw_glVertexAttribIPointer(e, index, size, type, stride, pointer);
+	int slot = index < SGL_GENERIC_ARRAYS ? (int)index : -1;
+	sgl_enc_raw_glVertexAttribIPointer(e, index, size, type, stride,
+					   record(e, slot, size, type, 2, stride, pointer));
 }
 
 void sgl_enc_glVertexPointer(struct sgl_enc *e, GLint size, GLenum type, GLsizei stride,
 			     const void *pointer)
 {
-	if (!record(e, fixed_slot(e, GL_VERTEX_ARRAY), size, type, 0, stride, pointer))
-		sgl_enc_raw_glVertexPointer(e, size, type, stride, pointer);
+	sgl_enc_raw_glVertexPointer(e, size, type, stride,
+			record(e, fixed_slot(e, GL_VERTEX_ARRAY), size, type, 0, stride, pointer));
 }
 
 void sgl_enc_glNormalPointer(struct sgl_enc *e, GLenum type, GLsizei stride, const void *pointer)
 {
-	if (!record(e, fixed_slot(e, GL_NORMAL_ARRAY), 3, type, 1, stride, pointer))
-		sgl_enc_raw_glNormalPointer(e, type, stride, pointer);
+	sgl_enc_raw_glNormalPointer(e, type, stride,
+			record(e, fixed_slot(e, GL_NORMAL_ARRAY), 3, type, 1, stride, pointer));
 }
 
 void sgl_enc_glColorPointer(struct sgl_enc *e, GLint size, GLenum type, GLsizei stride,
 			    const void *pointer)
 {
-	if (!record(e, fixed_slot(e, GL_COLOR_ARRAY), size, type, 1, stride, pointer))
-		sgl_enc_raw_glColorPointer(e, size, type, stride, pointer);
+	sgl_enc_raw_glColorPointer(e, size, type, stride,
+			record(e, fixed_slot(e, GL_COLOR_ARRAY), size, type, 1, stride, pointer));
 }
 
 void sgl_enc_glSecondaryColorPointer(struct sgl_enc *e, GLint size, GLenum type,
 				     GLsizei stride, const void *pointer)
 {
-	if (!record(e, fixed_slot(e, GL_SECONDARY_COLOR_ARRAY), size, type, 1, stride, pointer))
-		sgl_enc_raw_glSecondaryColorPointer(e, size, type, stride, pointer);
+	sgl_enc_raw_glSecondaryColorPointer(e, size, type, stride,
+			record(e, fixed_slot(e, GL_SECONDARY_COLOR_ARRAY), size, type, 1, stride,
+			       pointer));
 }
 
 void sgl_enc_glFogCoordPointer(struct sgl_enc *e, GLenum type, GLsizei stride,
 			       const void *pointer)
 {
-	if (!record(e, fixed_slot(e, GL_FOG_COORD_ARRAY), 1, type, 0, stride, pointer))
-		sgl_enc_raw_glFogCoordPointer(e, type, stride, pointer);
+	sgl_enc_raw_glFogCoordPointer(e, type, stride,
+			record(e, fixed_slot(e, GL_FOG_COORD_ARRAY), 1, type, 0, stride, pointer));
 }
 
 void sgl_enc_glTexCoordPointer(struct sgl_enc *e, GLint size, GLenum type, GLsizei stride,
 			       const void *pointer)
 {
-	if (!record(e, fixed_slot(e, GL_TEXTURE_COORD_ARRAY), size, type, 0, stride, pointer))
-		sgl_enc_raw_glTexCoordPointer(e, size, type, stride, pointer);
+	sgl_enc_raw_glTexCoordPointer(e, size, type, stride,
+			record(e, fixed_slot(e, GL_TEXTURE_COORD_ARRAY), size, type, 0, stride,
+			       pointer));
+}
+
+void sgl_enc_glEdgeFlagPointer(struct sgl_enc *e, GLsizei stride, const void *pointer)
+{
+	sgl_enc_raw_glEdgeFlagPointer(e, stride,
+			record(e, fixed_slot(e, GL_EDGE_FLAG_ARRAY), 1, GL_UNSIGNED_BYTE, 0, stride,
+			       pointer));
+}
+
+void sgl_enc_track_glVertexAttribDivisor(struct sgl_enc *e, GLuint index, GLuint divisor)
+{
+	if (e->vertex_array == 0 && index < SGL_GENERIC_ARRAYS)
+		e->arrays[index].divisor = divisor;
 }
 
 static void enable(struct sgl_enc *e, int slot, bool on)
@@ -157,18 +193,33 @@ void sgl_enc_track_glClientActiveTexture(struct sgl_enc *e, GLenum texture)
 	e->client_active_texture = texture;
 }
 
-/* Sends vertices [first, first + count) of every enabled client array. */
-void sgl_enc_send_client_arrays(struct sgl_enc *e, int64_t first, int64_t count)
+/* Sends vertices [first, first + count) of every enabled client array; an
+ * array with a divisor sends the elements `instances` instances from
+ * `base_instance` on read (a draw that is not instanced reads instance 0). */
+static void send_arrays(struct sgl_enc *e, int64_t first, int64_t count, int64_t instances,
+			int64_t base_instance)
 {
 	if (e->vertex_array != 0 || first < 0 || count <= 0 || first + count > INT32_MAX)
 		return;
 	for (int i = 0; i < SGL_ARRAY_SLOTS; i++) {
 		const struct sgl_array_state *a = &e->arrays[i];
-		if (e->client_mask & ((uint64_t)1 << i))
-			sgl_enc_sglClientArrayData(e, wire_array(i), a->size, a->type, a->flags,
-						   (GLint)first, (GLsizei)count, a->pointer,
-						   a->stride);
+		if (!(e->client_mask & ((uint64_t)1 << i)))
+			continue;
+		int64_t f = first, n = count;
+		if (i < SGL_GENERIC_ARRAYS && a->divisor) {
+			f = base_instance;
+			n = instances > 1 ? (instances - 1) / a->divisor + 1 : 1;
+			if (f < 0 || f + n > INT32_MAX)
+				continue;
+		}
+		sgl_enc_sglClientArrayData(e, wire_array(i), a->size, a->type, a->flags,
+					   (GLint)f, (GLsizei)n, a->pointer, a->stride);
 	}
+}
+
+void sgl_enc_send_client_arrays(struct sgl_enc *e, int64_t first, int64_t count)
+{
+	send_arrays(e, first, count, 1, 0);
 }
 
 bool sgl_enc_any_client_array(const struct sgl_enc *e)
@@ -180,14 +231,24 @@ void sgl_enc_prepare_glDrawArrays(struct sgl_enc *e, GLenum mode, GLint first, G
 {
 	(void)mode;
 	if (sgl_enc_any_client_array(e))
-		sgl_enc_send_client_arrays(e, first, count);
+		send_arrays(e, first, count, 1, 0);
 }
 
 void sgl_enc_prepare_glDrawArraysInstanced(struct sgl_enc *e, GLenum mode, GLint first,
 					   GLsizei count, GLsizei instancecount)
 {
-	(void)instancecount;
-	sgl_enc_prepare_glDrawArrays(e, mode, first, count);
+	(void)mode;
+	if (sgl_enc_any_client_array(e))
+		send_arrays(e, first, count, instancecount, 0);
+}
+
+void sgl_enc_prepare_glDrawArraysInstancedBaseInstance(struct sgl_enc *e, GLenum mode,
+						       GLint first, GLsizei count,
+						       GLsizei instancecount, GLuint baseinstance)
+{
+	(void)mode;
+	if (sgl_enc_any_client_array(e))
+		send_arrays(e, first, count, instancecount, baseinstance);
 }
 
 /* The lowest and highest index a draw reads; the indices may sit in an
@@ -227,33 +288,42 @@ bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const vo
 }
 
 static void prepare_elements(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
-			     GLint basevertex)
+			     GLint basevertex, GLsizei instances, GLuint base_instance)
 {
 	int64_t lo, hi;
 	if (sgl_enc_any_client_array(e) && sgl_enc_index_range(e, count, type, indices, &lo, &hi))
-		sgl_enc_send_client_arrays(e, lo + basevertex, hi - lo + 1);
+		send_arrays(e, lo + basevertex, hi - lo + 1, instances, base_instance);
 }
 
 void sgl_enc_prepare_glDrawElements(struct sgl_enc *e, GLenum mode, GLsizei count, GLenum type,
 				    const void *indices)
 {
 	(void)mode;
-	prepare_elements(e, count, type, indices, 0);
+	prepare_elements(e, count, type, indices, 0, 1, 0);
 }
 
 void sgl_enc_prepare_glDrawElementsInstanced(struct sgl_enc *e, GLenum mode, GLsizei count,
 					     GLenum type, const void *indices, GLsizei instancecount)
 {
 	(void)mode;
-	(void)instancecount;
-	prepare_elements(e, count, type, indices, 0);
+	prepare_elements(e, count, type, indices, 0, instancecount, 0);
+}
+
+void sgl_enc_prepare_glDrawElementsInstancedBaseInstance(struct sgl_enc *e, GLenum mode,
+							 GLsizei count, GLenum type,
+							 const void *indices,
+							 GLsizei instancecount,
+							 GLuint baseinstance)
+{
+	(void)mode;
+	prepare_elements(e, count, type, indices, 0, instancecount, baseinstance);
 }
 
 void sgl_enc_prepare_glDrawElementsBaseVertex(struct sgl_enc *e, GLenum mode, GLsizei count,
 					      GLenum type, const void *indices, GLint basevertex)
 {
 	(void)mode;
-	prepare_elements(e, count, type, indices, basevertex);
+	prepare_elements(e, count, type, indices, basevertex, 1, 0);
 }
 
 void sgl_enc_prepare_glDrawElementsInstancedBaseVertex(struct sgl_enc *e, GLenum mode,
@@ -262,8 +332,7 @@ void sgl_enc_prepare_glDrawElementsInstancedBaseVertex(struct sgl_enc *e, GLenum
 						       GLint basevertex)
 {
 	(void)mode;
-	(void)instancecount;
-	prepare_elements(e, count, type, indices, basevertex);
+	prepare_elements(e, count, type, indices, basevertex, instancecount, 0);
 }
 
 void sgl_enc_prepare_glDrawRangeElements(struct sgl_enc *e, GLenum mode, GLuint start,
@@ -272,7 +341,7 @@ void sgl_enc_prepare_glDrawRangeElements(struct sgl_enc *e, GLenum mode, GLuint 
 {
 	(void)mode;
 	if (sgl_enc_any_client_array(e) && end >= start)
-		sgl_enc_send_client_arrays(e, start, (int64_t)end - start + 1);
+		send_arrays(e, start, (int64_t)end - start + 1, 1, 0);
 	(void)count;
 	(void)type;
 	(void)indices;
@@ -287,60 +356,5 @@ void sgl_enc_prepare_glDrawRangeElementsBaseVertex(struct sgl_enc *e, GLenum mod
 	(void)type;
 	(void)indices;
 	if (sgl_enc_any_client_array(e) && end >= start)
-		sgl_enc_send_client_arrays(e, (int64_t)start + basevertex, (int64_t)end - start + 1);
-}
-
-/* Pointer queries: a client array's pointer is the application's, known
- * here; anything else is a buffer offset the host gives back. */
-static void *host_pointer(struct sgl_enc *e, uint32_t op, uint32_t a, uint32_t b)
-{
-	struct sgl_cmd_glGetPointerv *c = (struct sgl_cmd_glGetPointerv *)sgl_enc_begin(
-		e, op, sizeof(*c));
-	_Static_assert(sizeof(*c) == sizeof(struct sgl_cmd_glGetVertexAttribPointerv),
-		       "both pointer queries carry two u32");
-	if (!c)
-		return NULL;
-	c->pname = a;
-	c->pad_ = b;
-	const uint8_t *r = sgl_enc_reply(e, op, 8);
-	uint64_t v = 0;
-	if (r)
-		memcpy(&v, r, 8);
-	return (void *)(uintptr_t)v;
-}
-
-void sgl_enc_glGetVertexAttribPointerv(struct sgl_enc *e, GLuint index, GLenum pname,
-				       void **pointer)
-{
-	if (index < SGL_GENERIC_ARRAYS && e->arrays[index].client &&
-	    pname == GL_VERTEX_ATTRIB_ARRAY_POINTER) {
-		*pointer = (void *)e->arrays[index].pointer;
-		return;
-	}
-	*pointer = host_pointer(e, SGL_OP_glGetVertexAttribPointerv, index, pname);
-}
-
-void sgl_enc_glGetPointerv(struct sgl_enc *e, GLenum pname, void **params)
-{
-	int slot = -1;
-	switch (pname) {
-	case GL_DEBUG_CALLBACK_FUNCTION:
-		*params = (void *)(uintptr_t)e->debug_callback;
-		return;
-	case GL_DEBUG_CALLBACK_USER_PARAM:
-		*params = (void *)e->debug_user;
-		return;
-	case GL_VERTEX_ARRAY_POINTER: slot = fixed_slot(e, GL_VERTEX_ARRAY); break;
-	case GL_NORMAL_ARRAY_POINTER: slot = fixed_slot(e, GL_NORMAL_ARRAY); break;
-	case GL_COLOR_ARRAY_POINTER: slot = fixed_slot(e, GL_COLOR_ARRAY); break;
-	case GL_SECONDARY_COLOR_ARRAY_POINTER: slot = fixed_slot(e, GL_SECONDARY_COLOR_ARRAY); break;
-	case GL_FOG_COORD_ARRAY_POINTER: slot = fixed_slot(e, GL_FOG_COORD_ARRAY); break;
-	case GL_TEXTURE_COORD_ARRAY_POINTER: slot = fixed_slot(e, GL_TEXTURE_COORD_ARRAY); break;
-	default: break;
-	}
-	if (slot >= 0 && e->arrays[slot].client) {
-		*params = (void *)e->arrays[slot].pointer;
-		return;
-	}
-	*params = host_pointer(e, SGL_OP_glGetPointerv, pname, 0);
+		send_arrays(e, (int64_t)start + basevertex, (int64_t)end - start + 1, 1, 0);
 }

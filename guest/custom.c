@@ -137,6 +137,16 @@ GLuint sgl_enc_glGenLists(struct sgl_enc *e, GLsizei range)
 	return first;
 }
 
+void sgl_enc_track_glNewList(struct sgl_enc *e, GLuint list, GLenum mode)
+{
+	/* The host creates the list; glGenLists must never hand it out again.
+	 * Far names are left alone (the next range would start past them). */
+	struct sgl_name_pool *p = &e->names[SGL_OBJ_DISPLAY_LIST];
+	(void)mode;
+	if (list > p->next && list < (1u << 24))
+		p->next = list;
+}
+
 void sgl_enc_glDeleteLists(struct sgl_enc *e, GLuint list, GLsizei range)
 {
 	BEGIN(glDeleteLists, SGL_OP_glDeleteLists, 0);

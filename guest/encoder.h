@@ -61,10 +61,11 @@ struct sgl_array_state {
 	GLenum type;
 	uint32_t flags;       /* 1: normalized, 2: integer */
 	GLsizei stride;
+	GLuint divisor;       /* glVertexAttribDivisor: read per instance */
 	const void *pointer;
 };
 #define SGL_GENERIC_ARRAYS 32
-#define SGL_FIXED_ARRAYS 5    /* vertex, normal, color, secondary color, fog */
+#define SGL_FIXED_ARRAYS 6    /* vertex, normal, color, secondary color, fog, edge flag */
 #define SGL_TEXCOORD_ARRAYS 8
 #define SGL_ARRAY_SLOTS (SGL_GENERIC_ARRAYS + SGL_FIXED_ARRAYS + SGL_TEXCOORD_ARRAYS)
 _Static_assert(SGL_ARRAY_SLOTS <= 64, "client_mask has 64 bits");
@@ -101,6 +102,11 @@ struct sgl_enc {
 	GLDEBUGPROC debug_callback;
 	const void *debug_user;
 	bool debug_draining;
+	/* glSelectBuffer / glFeedbackBuffer: the application's, filled by
+	 * glRenderMode (select.c). */
+	GLuint *select_buf;
+	GLfloat *feedback_buf;
+	uint32_t select_size, feedback_size;
 	uint64_t commands;
 	/* The flush timer (timer.c) sends a batch left waiting while the
 	 * owning thread is outside GL. The owner marks its calls with

@@ -43,6 +43,8 @@ def _apply_param_overrides(cmd, directives):
                 p.kind = 'in'
             elif what == 'nullable':
                 p.nullable = True
+            elif what == 'hooked':
+                p.hooked = True
             else:
                 raise SystemExit(f'overrides: {cmd.name} {d}: unknown directive')
         elif d[0] == 'custom':

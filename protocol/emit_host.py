@@ -94,7 +94,13 @@ def handler(c):
             # required array is replaced by zeros of that length.
             L.append(f'\tint64_t n_{p.name} = sgl_seg_bytes({_seg_count(p)}, {elem_size(p)});')
             L.append(f'\tif (n_{p.name} < 0) {{')
-            L.append(f'\t\tbad_ = sgl_len_error(bad_, n_{p.name});')
+            if p.nullable:
+                # No data where NULL is valid GL: GL judges the
+                # arguments itself (and raises the error it means).
+                L.append(f'\t\tif ({present})')
+                L.append(f'\t\t\tbad_ = sgl_len_error(bad_, n_{p.name});')
+            else:
+                L.append(f'\t\tbad_ = sgl_len_error(bad_, n_{p.name});')
             L.append(f'\t\tn_{p.name} = 0;')
             L.append('\t}')
             L.append(f'\tif ({present}) {{')
@@ -191,7 +197,7 @@ def _locals(c):
                 L.append(f'\t{t} a_{p.name} = ({t})sgl_dec_lookup(d, {CLASSES[p.cls]}, c.{p.name});')
                 L.append(f'\tif (!a_{p.name})')
                 L.append('\t\tgoto done_;')
-            elif p.cls:
+            elif p.cls and not p.hooked:
                 if not p.zero_ok and not c.delete_scalar:
                     L.append(f'\tif (c.{p.name} == 0) {{')
                     L.append('\t\tsgl_dec_gl_error(d, GL_INVALID_VALUE);')
@@ -219,7 +225,9 @@ def _locals(c):
             L.append(f'\t\ta_{p.name} = ({t})(uintptr_t)c.{p.name};')
             L.append('\t}')
         elif p.kind == 'offset':
-            L.append(f'\tif ((rc_ = sgl_dec_check_binding(d, {p.binding})))')
+            # NULL with no buffer is a valid GL call (the compatibility
+            # profile's "no array yet"); GL checks it and stores only NULL.
+            L.append(f'\tif (c.{p.name} && (rc_ = sgl_dec_check_binding(d, {p.binding})))')
             L.append('\t\tgoto done_;')
             L.append(f'\t{t} a_{p.name} = ({t})(uintptr_t)c.{p.name};')
         elif p.kind in ('names', 'del', 'gen'):

@@ -33,6 +33,14 @@ def _fn_kind(c):
     return None
 
 
+def _bitmap(c):
+    """An image() of constant format and type (glBitmap's GL_BITMAP)."""
+    for p in c.params:
+        if p.len_c and p.len_c[0][0] == 'fn' and p.len_c[0][1][0] == 'image':
+            return p.len_c[0][1][1][0].isdigit()
+    return False
+
+
 def test_args(c):
     """C expression of each argument the test passes."""
     counts = _len_params(c)
@@ -48,6 +56,8 @@ def test_args(c):
                 v = str(HANDLE)  # an object name the pre hook maps (glCopyImageSubData)
             elif any(t.len_c and t.len_c[0] == ('pname', p.name) for t in c.params):
                 v = PNAME
+            elif fn == 'image' and p.name == 'width' and _bitmap(c):
+                v = '32'         # whole 4-byte rows: the default alignment packs tight
             elif fn == 'image' and p.name == 'format':
                 v = '0x1908'     # GL_RGBA
             elif fn == 'image' and p.name == 'type':

@@ -61,6 +61,7 @@ class Param:
         self.image = None       # 'unpack' | 'pack' when the segment is a client image
         self.bit = None         # bit in the command's nullmask / offmask
         self.nullable = False   # NULL means something to GL (glBufferData data)
+        self.hooked = False     # an object name the command's pre hook maps itself
         self.zero_ok = True     # object name 0 is meaningful here
 
 

@@ -113,6 +113,7 @@ enum sgl_client_array {
 	SGL_ARRAY_SECONDARY_COLOR,
 	SGL_ARRAY_FOG_COORD,
 	SGL_ARRAY_TEXCOORD, /* + texture unit, up to 32 units */
+	SGL_ARRAY_EDGE_FLAG = SGL_ARRAY_TEXCOORD + 32, /* GLboolean, size 1 */
 };
 struct sgl_cmd_sglClientArrayData {
 	struct sgl_header hdr;
@@ -213,6 +214,47 @@ struct sgl_cmd_glDeleteLists {
 	uint32_t list;
 	int32_t range;
 };
+/* Selection and feedback: GL writes into a buffer it keeps between calls,
+ * so the buffer is the host's (at most SGL_RENDER_BUFFER_MAX values); the
+ * guest keeps the application's pointer. glRenderMode's reply is
+ * {int32 result, uint32 mode left, uint32 count, pad} then `count` values
+ * of the buffer of the mode left (GL_SELECT: uint32, GL_FEEDBACK: float). */
+#define SGL_RENDER_BUFFER_MAX (1u << 20)
+struct sgl_cmd_glSelectBuffer {
+	struct sgl_header hdr;
+	int32_t size;
+	uint32_t pad_;
+};
+struct sgl_cmd_glFeedbackBuffer {
+	struct sgl_header hdr;
+	int32_t size;
+	uint32_t type;
+};
+struct sgl_cmd_glRenderMode {
+	struct sgl_header hdr;
+	uint32_t mode;
+	uint32_t pad_;
+};
+struct sgl_render_mode_reply {
+	int32_t result;
+	uint32_t left;
+	uint32_t count;
+	uint32_t pad_;
+};
+
+/* glGetVertexAttribPointerv / glGetPointerv: the host's pointer value (a
+ * buffer offset, or 0) in a u64 reply; client arrays the guest answers. */
+struct sgl_cmd_glGetVertexAttribPointerv {
+	struct sgl_header hdr;
+	uint32_t index;
+	uint32_t pname;
+};
+struct sgl_cmd_glGetPointerv {
+	struct sgl_header hdr;
+	uint32_t pname;
+	uint32_t pad_;
+};
+
 /* glCallLists: the guest resolves glListBase + lists[i] itself and sends
  * `n` absolute u32 list names. */
 struct sgl_cmd_glCallLists {
@@ -318,19 +360,6 @@ struct sgl_cmd_glGetProgramStringARB {
 	struct sgl_header hdr;
 	uint32_t target;
 	uint32_t pname;
-};
-
-/* glGetVertexAttribPointerv / glGetPointerv: the reply is the u64 value
- * (a buffer offset; the guest answers for client arrays itself). */
-struct sgl_cmd_glGetVertexAttribPointerv {
-	struct sgl_header hdr;
-	uint32_t index;
-	uint32_t pname;
-};
-struct sgl_cmd_glGetPointerv {
-	struct sgl_header hdr;
-	uint32_t pname;
-	uint32_t pad_;
 };
 
 /* glGenFragmentShadersATI: the first guest name of the range. */

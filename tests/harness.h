@@ -34,5 +34,9 @@ bool harness_lost(struct harness *h, char *reason, size_t size);
 GLuint harness_shader(struct sgl_enc *e, GLenum type, const char *src);
 
 #define RGBA(r, g, b, a) ((uint32_t)(r) | (uint32_t)(g) << 8 | (uint32_t)(b) << 16 | (uint32_t)(a) << 24)
+#define BLACK RGBA(0, 0, 0, 255)
+#define RED RGBA(255, 0, 0, 255)
+#define GREEN RGBA(0, 255, 0, 255)
+#define BLUE RGBA(0, 0, 255, 255)
 
 #endif

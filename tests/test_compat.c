@@ -26,10 +26,6 @@
 #define W 64
 #define H 48
 
-#define BLACK RGBA(0, 0, 0, 255)
-#define RED RGBA(255, 0, 0, 255)
-#define GREEN RGBA(0, 255, 0, 255)
-#define BLUE RGBA(0, 0, 255, 255)
 #define YELLOW RGBA(255, 255, 0, 255)
 
 /* Quadrant centres in pixels, y from the top. */

@@ -68,6 +68,27 @@ struct sgl_glx_display *sgl_glx_display_get(Display *dpy)
 	return d;
 }
 
+/* As a server-side GLX would report it: the error reaches the handler
+ * before the call returns, numbered with the GLX extension's codes when the
+ * server has it (glXQueryExtension hands out the same base). */
+void sgl_glx_error(Display *dpy, int code, bool glx, XID resource)
+{
+	int major = 0, event = 0, base = 0;
+	xError err = { 0 };
+
+	if (!dpy)
+		return;
+	XQueryExtension(dpy, "GLX", &major, &event, &base);
+	LockDisplay(dpy);
+	err.type = X_Error;
+	err.errorCode = (CARD8)(glx ? base + code : code);
+	err.sequenceNumber = (CARD16)dpy->request;
+	err.resourceID = (CARD32)resource;
+	err.majorCode = (CARD8)major;
+	_XError(dpy, &err);
+	UnlockDisplay(dpy);
+}
+
 bool sgl_glx_debug(void)
 {
 	const char *v = getenv("SGL_DEBUG");

@@ -238,16 +238,32 @@ void sgl_glXDestroyPbuffer(Display *dpy, GLXPbuffer pbuf)
 	forget(dpy, pbuf);
 }
 
+struct window_query {
+	GLXDrawable xid;
+	XWindowAttributes wa;
+	Status ok;
+};
+
+static void query_window(Display *dpy, void *data)
+{
+	struct window_query *q = data;
+	q->ok = XGetWindowAttributes(dpy, q->xid, &q->wa);
+}
+
+/* A window's config: the one of its visual. The drawable may be a window
+ * GLX never saw (glXMakeCurrent takes plain windows), or no window. */
 static GLXFBConfig drawable_config(Display *dpy, GLXDrawable draw,
 				   const struct sgl_glx_drawable *d)
 {
+	struct window_query q = { .xid = draw };
 	if (d && d->config)
 		return d->config;
-	XWindowAttributes wa;
-	if (d && d->kind == SGL_GLX_WINDOW && XGetWindowAttributes(dpy, draw, &wa))
-		return sgl_glx_config_for_visual(dpy, XScreenNumberOfScreen(wa.screen),
-						 XVisualIDFromVisual(wa.visual));
-	return NULL;
+	if (d && d->kind != SGL_GLX_WINDOW)
+		return NULL;
+	if (!sgl_x11_trap_errors(dpy, query_window, &q) || !q.ok)
+		return NULL;
+	return sgl_glx_config_for_visual(dpy, XScreenNumberOfScreen(q.wa.screen),
+					 XVisualIDFromVisual(q.wa.visual));
 }
 
 void sgl_glXQueryDrawable(Display *dpy, GLXDrawable draw, int attrib, unsigned int *value)
@@ -256,6 +272,12 @@ void sgl_glXQueryDrawable(Display *dpy, GLXDrawable draw, int attrib, unsigned i
 	uint32_t w = 0, h = 0;
 	GLXFBConfig c;
 
+	if (draw == None) {
+		/* "If draw is not a valid GLX drawable, a GLXBadDrawable error
+		 * is generated." */
+		sgl_glx_error(dpy, SGL_GLX_BAD_DRAWABLE, true, draw);
+		return;
+	}
 	if (!value)
 		return;
 	switch (attrib) {

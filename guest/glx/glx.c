@@ -10,9 +10,6 @@
 
 #include "glx_internal.h"
 
-/* enum sglhost_api (include/sglhost.h is the host's header). */
-enum { API_GL_COMPAT = 1, API_GL_CORE = 2, API_GLES = 3 };
-
 /* What the host makes first: the framebuffer follows the drawable at the
  * first make-current. */
 #define INITIAL_SIZE 1
@@ -71,110 +68,46 @@ GLXContext sgl_glXCreateContext(Display *dpy, XVisualInfo *vis, GLXContext share
 		return NULL;
 	GLXFBConfig config = sgl_glx_config_for_visual(dpy, vis->screen, vis->visualid);
 	/* 0.0: the highest compatibility-profile version the host has. */
-	return context_new(dpy, config, vis->screen, API_GL_COMPAT, 0, 0, share);
+	return context_new(dpy, config, vis->screen, SGL_GLX_API_GL_COMPAT, 0, 0, share);
 }
 
 GLXContext sgl_glXCreateNewContext(Display *dpy, GLXFBConfig config, int render_type,
 				   GLXContext share, Bool direct)
 {
 	(void)direct;
-	if (!config || render_type == GLX_COLOR_INDEX_TYPE)
+	if (!config || !sgl_glx_config_valid(dpy, config)) {
+		sgl_glx_error(dpy, SGL_GLX_BAD_FBCONFIG, true, 0);
 		return NULL;
-	return context_new(dpy, config, config->screen, API_GL_COMPAT, 0, 0, share);
-}
-
-struct context_attribs {
-	int major, minor, profile, render_type, screen;
-	bool debug;
-};
-
-static bool valid_gl_version(int major, int minor)
-{
-	static const int last_minor[] = { -1, 5, 1, 3, 6 };
-	return major >= 1 && major <= 4 && minor >= 0 && minor <= last_minor[major];
-}
-
-/* GLX_ARB_create_context: the API and version to ask the host for; false
- * for a request no GL can satisfy. */
-static bool resolve_api(const struct context_attribs *a, uint32_t *api, int *major, int *minor)
-{
-	*major = a->major;
-	*minor = a->minor;
-	if (a->profile & GLX_CONTEXT_ES2_PROFILE_BIT_EXT) {
-		*api = API_GLES;
-		/* The attribute's default (1.0) asks for what the bit is named after. */
-		if (a->major == 1 && a->minor == 0)
-			*major = 2;
-		return *major >= 1 && *major <= 3;
 	}
-	if (!valid_gl_version(a->major, a->minor))
-		return false;
-	/* Profiles start at 3.2; the default profile is core. */
-	bool profiled = a->major > 3 || (a->major == 3 && a->minor >= 2);
-	if (profiled && !(a->profile & GLX_CONTEXT_COMPATIBILITY_PROFILE_BIT_ARB)) {
-		*api = API_GL_CORE;
-		return true;
+	if (render_type != GLX_RGBA_TYPE) {
+		sgl_glx_error(dpy, render_type == GLX_COLOR_INDEX_TYPE ? BadMatch : BadValue, false,
+			      0);
+		return NULL;
 	}
-	*api = API_GL_COMPAT;
-	/* 1.0 is the attribute default: "any version", the host's highest. */
-	if (a->major == 1 && a->minor == 0)
-		*major = *minor = 0;
-	return true;
-}
-
-static bool parse_context_attribs(Display *dpy, const int *attribs, struct context_attribs *a)
-{
-	*a = (struct context_attribs){ 1, 0, GLX_CONTEXT_CORE_PROFILE_BIT_ARB, GLX_RGBA_TYPE,
-				       dpy ? DefaultScreen(dpy) : 0, false };
-	for (int i = 0; attribs && attribs[i] != None; i += 2) {
-		int v = attribs[i + 1];
-		switch (attribs[i]) {
-		case GLX_CONTEXT_MAJOR_VERSION_ARB:
-			a->major = v;
-			break;
-		case GLX_CONTEXT_MINOR_VERSION_ARB:
-			a->minor = v;
-			break;
-		case GLX_CONTEXT_PROFILE_MASK_ARB:
-			a->profile = v;
-			break;
-		case GLX_CONTEXT_FLAGS_ARB:
-			/* Forward-compatible, robust: the host's context is
-			 * what it is; a superset is allowed. A debug context
-			 * starts with debug output on. */
-			a->debug = v & GLX_CONTEXT_DEBUG_BIT_ARB;
-			break;
-		case GLX_RENDER_TYPE:
-			a->render_type = v;
-			break;
-		case GLX_SCREEN:
-			a->screen = v;
-			break;
-		default:
-			/* Reset strategy, release behaviour, no-error: the host
-			 * decides; nothing to refuse over. */
-			if (sgl_glx_debug())
-				fprintf(stderr, "sgl: glXCreateContextAttribsARB: ignoring 0x%x\n",
-					attribs[i]);
-			break;
-		}
-	}
-	return a->render_type == GLX_RGBA_TYPE;
+	return context_new(dpy, config, config->screen, SGL_GLX_API_GL_COMPAT, 0, 0, share);
 }
 
 GLXContext sgl_glXCreateContextAttribsARB(Display *dpy, GLXFBConfig config, GLXContext share,
 					  Bool direct, const int *attribs)
 {
-	struct context_attribs a;
-	uint32_t api;
-	int major, minor;
+	struct sgl_glx_request r;
 	(void)direct;
-	if (!parse_context_attribs(dpy, attribs, &a) || !resolve_api(&a, &api, &major, &minor))
+	if (config && !sgl_glx_config_valid(dpy, config)) {
+		sgl_glx_error(dpy, SGL_GLX_BAD_FBCONFIG, true, 0);
 		return NULL;
-	GLXContext ctx = context_new(dpy, config, config ? config->screen : a.screen, api, major,
-				     minor, share);
-	if (ctx && a.debug)
+	}
+	if (!sgl_glx_parse_context_attribs(dpy, attribs, &r)) {
+		sgl_glx_error(dpy, r.error, r.glx_error, 0);
+		return NULL;
+	}
+	GLXContext ctx = context_new(dpy, config, config ? config->screen : r.screen, r.api,
+				     r.major, r.minor, share);
+	/* A debug context starts with debug output on. */
+	if (ctx && r.debug) {
+		sgl_enc_enter(&ctx->sgl->enc);
 		sgl_enc_glEnable(&ctx->sgl->enc, GL_DEBUG_OUTPUT);
+		sgl_enc_leave(&ctx->sgl->enc);
+	}
 	return ctx;
 }
 

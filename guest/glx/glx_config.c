@@ -70,6 +70,17 @@ void sgl_glx_configs_free(struct sgl_glx_display *d)
 	free(d->configs);
 }
 
+bool sgl_glx_config_valid(Display *dpy, GLXFBConfig config)
+{
+	struct sgl_glx_display *d = sgl_glx_display_get(dpy);
+	for (int i = 0; d && config && i < d->screens; i++) {
+		const struct sgl_glx_screen_configs *sc = sgl_glx_configs(dpy, i);
+		if (sc && sc->count && config >= sc->configs && config < sc->configs + sc->count)
+			return true;
+	}
+	return false;
+}
+
 GLXFBConfig sgl_glx_config_for_visual(Display *dpy, int screen, VisualID visual)
 {
 	const struct sgl_glx_screen_configs *sc = sgl_glx_configs(dpy, screen);

@@ -79,8 +79,34 @@ struct sgl_glx_display {
 };
 
 struct sgl_glx_display *sgl_glx_display_get(Display *dpy);
+/* Raises an X error the way the server would have, through the program's
+ * error handler: a core error, or (glx) a GLX one (GLXBadDrawable...). */
+void sgl_glx_error(Display *dpy, int code, bool glx, XID resource);
+/* GLX error codes (the GLX 1.4 protocol; GL/glxproto.h needs the server's
+ * types). */
+enum {
+	SGL_GLX_BAD_CONTEXT = 0,
+	SGL_GLX_BAD_DRAWABLE = 2,
+	SGL_GLX_BAD_FBCONFIG = 9,
+	SGL_GLX_BAD_PROFILE = 13,
+};
+/* `config` is one of the FBConfigs we handed out (programs pass others). */
+bool sgl_glx_config_valid(Display *dpy, GLXFBConfig config);
 /* $SGL_DEBUG: say what is not supported or falls back. */
 bool sgl_glx_debug(void);
+
+/* attribs.c: a glXCreateContextAttribsARB request. enum sglhost_api's
+ * values (include/sglhost.h is the host's header). */
+enum { SGL_GLX_API_GL_COMPAT = 1, SGL_GLX_API_GL_CORE = 2, SGL_GLX_API_GLES = 3 };
+struct sgl_glx_request {
+	uint32_t api;
+	int major, minor, screen;
+	int error;          /* the X error to raise, 0 if none */
+	bool glx_error;     /* `error` is a GLX error code */
+	bool debug;         /* GLX_CONTEXT_DEBUG_BIT_ARB: debug output on from the start */
+};
+/* False (and r->error set) for a request GLX must refuse. */
+bool sgl_glx_parse_context_attribs(Display *dpy, const int *attribs, struct sgl_glx_request *r);
 
 /* glx_config.c */
 const struct sgl_glx_screen_configs *sgl_glx_configs(Display *dpy, int screen);

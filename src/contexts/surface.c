@@ -65,7 +65,8 @@ static void storage(struct sglhost_context *ctx)
 	gl->BindRenderbuffer(GL_RENDERBUFFER, (GLuint)old);
 }
 
-/* Attaches back/depth to fbo and front to front_fbo; restores bindings. */
+/* Attaches back (attachment 0), front (attachment 1) and depth to fbo,
+ * and front to front_fbo; restores bindings. */
 static void attach(struct sglhost_context *ctx)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
@@ -76,6 +77,8 @@ static void attach(struct sglhost_context *ctx)
 	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, s->back_rb);
+	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT1, GL_RENDERBUFFER,
+				    s->front_rb);
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, s->depth_rb);
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_STENCIL_ATTACHMENT, GL_RENDERBUFFER,
 				    s->depth_rb);
@@ -105,6 +108,16 @@ int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t heigh
 	attach(ctx);
 	if (gl->GetError() != GL_NO_ERROR)
 		return -ENOMEM;
+	/* Mesa draws window framebuffers upside down compared with FBOs
+	 * (its y flip changes which pixels lines, points and stipples
+	 * touch): ours are windows, so they draw as windows do. Reads and
+	 * blits still see GL's orientation. */
+	if (gl->FramebufferParameteri && sgl_context_has_extension(ctx, "GL_MESA_framebuffer_flip_y")) {
+		gl->BindFramebuffer(GL_FRAMEBUFFER, s->front_fbo);
+		gl->FramebufferParameteri(GL_FRAMEBUFFER, GL_FRAMEBUFFER_FLIP_Y_MESA, GL_TRUE);
+		gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
+		gl->FramebufferParameteri(GL_FRAMEBUFFER, GL_FRAMEBUFFER_FLIP_Y_MESA, GL_TRUE);
+	}
 	/* What a window system does on the first make-current. */
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
 	gl->Viewport(0, 0, (GLsizei)width, (GLsizei)height);
@@ -154,7 +167,7 @@ void sgl_surface_swap(struct sglhost_context *ctx)
 
 /* Saves what a readback must not disturb in the guest's state. */
 struct read_state {
-	GLint read_fb, pack_buffer;
+	GLint read_fb, pack_buffer, read_buffer;
 };
 
 /* Straight into `dst`, top row first, when the driver inverts rows and
@@ -180,7 +193,7 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
-	struct read_state st = { 0, 0 };
+	struct read_state st = { 0, 0, GL_COLOR_ATTACHMENT0 };
 	size_t row = (size_t)s->width * 4;
 	/* Desktop GL reads BGRA itself (the X11 layout): no swizzle here. */
 	bool bgra_read = format == SGLHOST_PIXEL_BGRA8888 && !ctx->dec.gles;
@@ -198,6 +211,13 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &st.read_fb);
 	gl->GetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &st.pack_buffer);
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, s->swapped ? s->front_fbo : s->fbo);
+	/* Before the first swap the frame is the back buffer, whatever the
+	 * guest reads from (fbo's read buffer is the guest's state). */
+	bool set_read = !s->swapped && gl->ReadBuffer && (!ctx->dec.gles || ctx->major >= 3);
+	if (set_read) {
+		gl->GetIntegerv(GL_READ_BUFFER, &st.read_buffer);
+		gl->ReadBuffer(GL_COLOR_ATTACHMENT0);
+	}
 	if (st.pack_buffer)
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, 0);
 	sgl_dec_pixels_tight(&ctx->dec, true);
@@ -209,6 +229,8 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	sgl_dec_pixels_restore(&ctx->dec, true);
 	if (st.pack_buffer)
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, (GLuint)st.pack_buffer);
+	if (set_read)
+		gl->ReadBuffer((GLenum)st.read_buffer);
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)st.read_fb);
 	if (direct)
 		return 0;

@@ -38,7 +38,7 @@ static int stream_slot(uint32_t array)
 {
 	if (array < 32)
 		return (int)array;
-	if (array >= SGL_ARRAY_VERTEX && array < SGL_ARRAY_TEXCOORD + 32)
+	if (array >= SGL_ARRAY_VERTEX && array <= SGL_ARRAY_EDGE_FLAG)
 		return 32 + (int)(array - SGL_ARRAY_VERTEX);
 	return -1;
 }
@@ -87,6 +87,7 @@ static void set_pointer(struct sgl_dec *d, const struct sgl_cmd_sglClientArrayDa
 	case SGL_ARRAY_COLOR: gl->ColorPointer(c->size, type, 0, off); return;
 	case SGL_ARRAY_SECONDARY_COLOR: gl->SecondaryColorPointer(c->size, type, 0, off); return;
 	case SGL_ARRAY_FOG_COORD: gl->FogCoordPointer(type, 0, off); return;
+	case SGL_ARRAY_EDGE_FLAG: gl->EdgeFlagPointer(0, off); return;
 	default: break;
 	}
 	if (c->array >= SGL_ARRAY_TEXCOORD && c->array < SGL_ARRAY_TEXCOORD + 32) {
@@ -114,7 +115,9 @@ int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t si
 	int64_t elem = element_bytes(c.size, c.type);
 	bool fixed = c.array >= SGL_ARRAY_VERTEX;
 	int slot = stream_slot(c.array);
-	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && d->gles) || slot < 0) {
+	bool edge = c.array == SGL_ARRAY_EDGE_FLAG;
+	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && d->gles) || slot < 0 ||
+	    (edge && (c.size != 1 || c.type != GL_UNSIGNED_BYTE))) {
 		sgl_dec_gl_error(d, GL_INVALID_VALUE);
 		return 0;
 	}

@@ -32,6 +32,8 @@ void sgl_dec_finish(struct sgl_dec *d)
 	free(d->zombies);
 	free(d->scratch);
 	free(d->ext_joined);
+	free(d->select_buf);
+	free(d->feedback_buf);
 	if (d->ext_names && d->ext_count)
 		free(d->ext_names[0]);   /* the NUL-separated copy */
 	free(d->ext_names);

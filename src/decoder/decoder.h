@@ -42,7 +42,7 @@ enum sgl_pixel_param {
 	SGL_PS_COUNT,
 };
 
-#define SGL_STREAM_SLOTS (32 + 5 + 32)
+#define SGL_STREAM_SLOTS (32 + 5 + 32 + 1)
 
 struct sgl_dec {
 	const struct sgl_gl_table *gl;
@@ -92,6 +92,10 @@ struct sgl_dec {
 		GLuint buffer;
 		uint64_t size, used;
 	} streams[SGL_STREAM_SLOTS];
+
+	/* glSelectBuffer / glFeedbackBuffer storage GL writes into (select.c). */
+	void *select_buf, *feedback_buf;
+	uint32_t select_size, feedback_size;
 
 	/* The extensions this context advertises (see strings.c). */
 	char *ext_joined;         /* "GL_a GL_b ...", NULL until first asked */
@@ -196,6 +200,9 @@ uint32_t sgl_dec_extension_count(struct sgl_dec *d);
 /* Client-memory images travel tightly packed: around such a call the
  * pack/unpack state is set to tight and then restored to the guest's. */
 void sgl_dec_pixels_tight(struct sgl_dec *d, bool pack);
+/* glGetIntegerv answers about the window's buffers (window.c): its
+ * attachments back to GL_BACK / GL_FRONT. */
+void sgl_dec_window_buffer_names(struct sgl_dec *d, GLenum pname, GLint *data);
 void sgl_dec_pixels_restore(struct sgl_dec *d, bool pack);
 
 #endif

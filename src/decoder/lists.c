@@ -53,6 +53,40 @@ int sgl_hand_glGenLists(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 	return 0;
 }
 
+/* "glNewList ... list is the name of a display list to create or replace":
+ * any unused name is fine, not only those from glGenLists. */
+int sgl_pre_glNewList(struct sgl_dec *d, GLuint *list, GLenum *mode)
+{
+	(void)mode;
+	if (*list == 0)
+		return 0;   /* GL raises GL_INVALID_VALUE */
+	GLuint h = (GLuint)sgl_dec_lookup(d, SGL_OBJ_DISPLAY_LIST, *list);
+	if (!h) {
+		uint8_t g[4];
+		if (*list > d->maps[SGL_OBJ_DISPLAY_LIST]->max_name) {
+			sgl_dec_gl_error(d, GL_OUT_OF_MEMORY);
+			return 1;
+		}
+		h = d->gl->GenLists(1);
+		if (!h)
+			return 1;   /* inside glNewList: GL raised GL_INVALID_OPERATION */
+		memcpy(g, list, 4);
+		int r = sgl_dec_insert_names(d, SGL_OBJ_DISPLAY_LIST, g, 1, &h);
+		if (r < 0)
+			return r;
+	}
+	*list = h;
+	return 0;
+}
+
+/* Guest names to host names; "if list is not a display list, CallList has
+ * no effect" (no error). */
+int sgl_pre_glCallList(struct sgl_dec *d, GLuint *list)
+{
+	*list = (GLuint)sgl_dec_lookup(d, SGL_OBJ_DISPLAY_LIST, *list);
+	return *list ? 0 : 1;
+}
+
 int sgl_hand_glDeleteLists(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glDeleteLists c;

@@ -1,7 +1,6 @@
 /*
  * State the decoder tracks or rewrites: pixel store, the GL error it raises
- * itself, buffer-binding checks for offsets, names returned by glGet*, and
- * the default framebuffer (a host FBO) behind GL_BACK.
+ * itself, buffer-binding checks for offsets, names returned by glGet*.
  */
 #include <errno.h>
 #include <string.h>
@@ -140,6 +139,8 @@ static GLuint reverse_binding(struct sgl_dec *d, GLenum pname, GLuint host)
 
 void sgl_post_glGetIntegerv(struct sgl_dec *d, GLenum pname, GLint *data)
 {
+	if (data)
+		sgl_dec_window_buffer_names(d, pname, data);
 	if (data && pname == GL_NUM_EXTENSIONS)
 		data[0] = (GLint)sgl_dec_extension_count(d);
 	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
@@ -179,52 +180,6 @@ void sgl_post_glGetDoublev(struct sgl_dec *d, GLenum pname, GLdouble *data)
 {
 	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
 		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
-}
-
-/* ---- The default framebuffer is our FBO: GL_BACK means attachment 0. ---- */
-
-static GLenum window_buffer(struct sgl_dec *d, GLenum binding, GLenum buf)
-{
-	GLint fb = 0;
-	d->gl->GetIntegerv(binding, &fb);
-	if ((GLuint)fb != d->default_fbo || !d->default_fbo)
-		return buf;
-	switch (buf) {
-	case GL_BACK:
-	case GL_BACK_LEFT:
-	case GL_FRONT:
-	case GL_FRONT_LEFT:
-	case GL_LEFT:
-	case GL_FRONT_AND_BACK:
-		return GL_COLOR_ATTACHMENT0;
-	default:
-		return buf;
-	}
-}
-
-int sgl_pre_glDrawBuffer(struct sgl_dec *d, GLenum *buf)
-{
-	*buf = window_buffer(d, GL_DRAW_FRAMEBUFFER_BINDING, *buf);
-	return 0;
-}
-
-int sgl_pre_glReadBuffer(struct sgl_dec *d, GLenum *src)
-{
-	*src = window_buffer(d, GL_READ_FRAMEBUFFER_BINDING, *src);
-	return 0;
-}
-
-int sgl_pre_glDrawBuffers(struct sgl_dec *d, GLsizei *n, const GLenum **bufs)
-{
-	if (!*bufs || *n <= 0)
-		return 0;
-	GLenum *copy = sgl_dec_scratch(d, (uint64_t)*n * sizeof(GLenum));
-	if (!copy)
-		return -EPROTO;
-	for (GLsizei i = 0; i < *n; i++)
-		copy[i] = window_buffer(d, GL_DRAW_FRAMEBUFFER_BINDING, (*bufs)[i]);
-	*bufs = copy;
-	return 0;
 }
 
 /* A guest must not park the decoding thread: waits are capped at 100 ms;

@@ -27,3 +27,169 @@ int sgl_hand_sglResizeSurface(struct sgl_dec *d, const uint8_t *p, uint32_t size
 				    c.width, c.height);
 	return 0;
 }
+
+/* ---- The default framebuffer is our FBO: the back buffer is attachment
+ * 0, the front buffer attachment 1 (src/contexts/surface.c). ---- */
+
+enum { WIN_BACK = GL_COLOR_ATTACHMENT0, WIN_FRONT = GL_COLOR_ATTACHMENT1 };
+
+static bool window_bound(struct sgl_dec *d, GLenum binding)
+{
+	GLint fb = 0;
+	d->gl->GetIntegerv(binding, &fb);
+	return d->default_fbo && (GLuint)fb == d->default_fbo;
+}
+
+/* The attachments a window buffer names: 0 when `buf` is no such name. */
+static int window_buffer(GLenum buf, GLenum out[2])
+{
+	switch (buf) {
+	case GL_BACK:
+	case GL_BACK_LEFT:
+		out[0] = WIN_BACK;
+		return 1;
+	case GL_FRONT:
+	case GL_FRONT_LEFT:
+		out[0] = WIN_FRONT;
+		return 1;
+	case GL_LEFT:
+	case GL_FRONT_AND_BACK:
+		out[0] = WIN_FRONT;
+		out[1] = WIN_BACK;
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+int sgl_pre_glDrawBuffer(struct sgl_dec *d, GLenum *buf)
+{
+	GLenum att[2];
+	int n = window_bound(d, GL_DRAW_FRAMEBUFFER_BINDING) ? window_buffer(*buf, att) : 0;
+	if (n == 1)
+		*buf = att[0];
+	if (n != 2)
+		return 0;
+	/* Both buffers: only glDrawBuffers can name two attachments. */
+	d->gl->DrawBuffers(2, att);
+	return 1;
+}
+
+int sgl_pre_glReadBuffer(struct sgl_dec *d, GLenum *src)
+{
+	GLenum att[2];
+	/* GL_LEFT and GL_FRONT_AND_BACK read the front buffer. */
+	if (window_bound(d, GL_READ_FRAMEBUFFER_BINDING) && window_buffer(*src, att))
+		*src = att[0];
+	return 0;
+}
+
+int sgl_pre_glDrawBuffers(struct sgl_dec *d, GLsizei *n, const GLenum **bufs)
+{
+	if (!*bufs || *n <= 0 || !window_bound(d, GL_DRAW_FRAMEBUFFER_BINDING))
+		return 0;
+	GLenum *copy = sgl_dec_scratch(d, (uint64_t)*n * sizeof(GLenum));
+	if (!copy)
+		return -EPROTO;
+	for (GLsizei i = 0; i < *n; i++) {
+		GLenum att[2];
+		/* Two-buffer names are errors in glDrawBuffers: GL says so. */
+		copy[i] = window_buffer((*bufs)[i], att) == 1 ? att[0] : (*bufs)[i];
+	}
+	*bufs = copy;
+	return 0;
+}
+
+static GLint window_name(GLint att)
+{
+	return att == WIN_BACK ? GL_BACK : att == WIN_FRONT ? GL_FRONT : att;
+}
+
+void sgl_dec_window_buffer_names(struct sgl_dec *d, GLenum pname, GLint *data)
+{
+	if (pname == GL_READ_BUFFER && window_bound(d, GL_READ_FRAMEBUFFER_BINDING)) {
+		data[0] = window_name(data[0]);
+	} else if ((pname == GL_DRAW_BUFFER || pname == GL_DRAW_BUFFER0) &&
+		   window_bound(d, GL_DRAW_FRAMEBUFFER_BINDING)) {
+		GLint second = GL_NONE;
+		d->gl->GetIntegerv(GL_DRAW_BUFFER1, &second);
+		data[0] = data[0] == WIN_FRONT && second == WIN_BACK ? GL_FRONT_AND_BACK :
+			  window_name(data[0]);
+	}
+}
+
+static GLenum binding_of(GLenum target)
+{
+	return target == GL_READ_FRAMEBUFFER ? GL_READ_FRAMEBUFFER_BINDING :
+	       GL_DRAW_FRAMEBUFFER_BINDING;
+}
+
+/* Default-framebuffer attachment names (GL_BACK_LEFT, GL_DEPTH...) become
+ * the window FBO's attachments. */
+int sgl_pre_glGetFramebufferAttachmentParameteriv(struct sgl_dec *d, GLenum *target,
+						  GLenum *attachment, GLenum *pname,
+						  GLint **params)
+{
+	GLenum att[2];
+	(void)pname;
+	(void)params;
+	if (!window_bound(d, binding_of(*target)))
+		return 0;
+	if (*attachment == GL_DEPTH)
+		*attachment = GL_DEPTH_ATTACHMENT;
+	else if (*attachment == GL_STENCIL)
+		*attachment = GL_STENCIL_ATTACHMENT;
+	else if (window_buffer(*attachment, att) == 1)
+		*attachment = att[0];
+	return 0;
+}
+
+/* What a window framebuffer says about its buffers: no object behind them. */
+void sgl_post_glGetFramebufferAttachmentParameteriv(struct sgl_dec *d, GLenum target,
+						    GLenum attachment, GLenum pname,
+						    GLint *params)
+{
+	(void)attachment;
+	if (!params || !window_bound(d, binding_of(target)))
+		return;
+	if (pname == GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE && params[0] != GL_NONE)
+		params[0] = GL_FRAMEBUFFER_DEFAULT;
+	else if (pname == GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
+		params[0] = 0;
+}
+
+/* GL_FRONT_AND_BACK is one draw buffer of the window, two attachments of
+ * ours: clearing draw buffer 0 clears both. */
+static bool both_buffers(struct sgl_dec *d, GLenum buffer, GLint drawbuffer)
+{
+	GLint first = GL_NONE, second = GL_NONE;
+	if (buffer != GL_COLOR || drawbuffer != 0 || !window_bound(d, GL_DRAW_FRAMEBUFFER_BINDING))
+		return false;
+	d->gl->GetIntegerv(GL_DRAW_BUFFER0, &first);
+	d->gl->GetIntegerv(GL_DRAW_BUFFER1, &second);
+	return first == WIN_FRONT && second == WIN_BACK;
+}
+
+int sgl_pre_glClearBufferfv(struct sgl_dec *d, GLenum *buffer, GLint *drawbuffer,
+			    const GLfloat **value)
+{
+	if (*value && both_buffers(d, *buffer, *drawbuffer))
+		d->gl->ClearBufferfv(GL_COLOR, 1, *value);
+	return 0;
+}
+
+int sgl_pre_glClearBufferiv(struct sgl_dec *d, GLenum *buffer, GLint *drawbuffer,
+			    const GLint **value)
+{
+	if (*value && both_buffers(d, *buffer, *drawbuffer))
+		d->gl->ClearBufferiv(GL_COLOR, 1, *value);
+	return 0;
+}
+
+int sgl_pre_glClearBufferuiv(struct sgl_dec *d, GLenum *buffer, GLint *drawbuffer,
+			     const GLuint **value)
+{
+	if (*value && both_buffers(d, *buffer, *drawbuffer))
+		d->gl->ClearBufferuiv(GL_COLOR, 1, *value);
+	return 0;
+}
