@@ -131,19 +131,11 @@ def encoder_body(c):
             L.append(f'\t\tif (tail_) {{')
             L.append(f'\t\t\tsgl_enc_send_tail(e, tail_src_, (uint64_t)b_{p.name});')
             L.append(f'\t\t}} else {{')
-            if p.image == 'unpack':
-                L.append(f'\t\t\tsgl_enc_image_in(e, o_, {p.name}, {_image_args(p)});')
-            else:
-                L.append(f'\t\t\tmemcpy(o_, {p.name}, (size_t)b_{p.name});')
-            L.append(f'\t\t\tsgl_enc_zero_pad(o_, (uint64_t)b_{p.name});')
+            L += _copy_seg(p, '\t\t\t')
             L.append(f'\t\t}}')
             L.append('\t}')
             continue
-        if p.image == 'unpack':
-            L.append(f'\t\tsgl_enc_image_in(e, o_, {p.name}, {_image_args(p)});')
-        else:
-            L.append(f'\t\tmemcpy(o_, {p.name}, (size_t)b_{p.name});')
-        L.append(f'\t\tsgl_enc_zero_pad(o_, (uint64_t)b_{p.name});')
+        L += _copy_seg(p, '\t\t')
         L.append(f'\t\to_ += sgl_pad8((uint64_t)b_{p.name});')
         L.append('\t}')
         if p.kind == 'del':
@@ -160,6 +152,15 @@ def encoder_body(c):
         L.append(f'\treturn {cast}new_name_;')
     L.append('}')
     return '\n'.join(L)
+
+
+def _copy_seg(p, ind):
+    """Copies an input segment into the batch at o_ and pads it."""
+    if p.image == 'unpack':
+        L = [f'{ind}sgl_enc_image_in(e, o_, {p.name}, {_image_args(p)});']
+    else:
+        L = [f'{ind}memcpy(o_, {p.name}, (size_t)b_{p.name});']
+    return L + [f'{ind}sgl_enc_zero_pad(o_, (uint64_t)b_{p.name});']
 
 
 def _cls(p):
