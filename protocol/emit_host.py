@@ -208,6 +208,11 @@ def _locals(c):
                 L.append('\t\tgoto done_;')
             else:
                 L.append(f'\t{t} a_{p.name} = ({t})c.{p.name};')
+                if p.name == 'texunit':
+                    # EXT_direct_state_access: Mesa indexes its units by it
+                    # unchecked in places; GL's answer is GL_INVALID_ENUM.
+                    L.append(f'\tif (sgl_dec_bad_texunit(d, a_{p.name}))')
+                    L.append('\t\tgoto done_;')
         elif p.kind == 'string':
             # An absent string reads as "": GL has no NULL string inputs.
             L.append(f'\t{t} a_{p.name} = b_{p.name} >= 0 ? ({t})(p_ + o_{p.name}) : "";')

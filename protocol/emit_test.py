@@ -68,6 +68,8 @@ def test_args(c):
                 v = '0'          # packed commands
             elif fn == 'index' and p.name == 'type':
                 v = '0x1403'     # GL_UNSIGNED_SHORT
+            elif p.name == 'texunit':
+                v = '0x84c0'     # GL_TEXTURE0: the decoder checks the unit
             elif p.name in counts:
                 v = '3'
             elif p.base in ('GLfloat', 'GLclampf'):

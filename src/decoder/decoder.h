@@ -84,6 +84,7 @@ struct sgl_dec {
 	bool arrays_dirty;
 	GLuint null_buffer;
 	GLint max_attribs;
+	GLint max_texunits;        /* 0 until sgl_dec_bad_texunit asks GL */
 
 	/* Client arrays: the host buffers their data is streamed into, one
 	 * per array (generic 0..31, then the fixed-function ones), so a draw
@@ -163,6 +164,9 @@ GLuint sgl_dec_reverse(struct sgl_dec *d, enum sgl_object_class cls, GLuint host
  * GL_INVALID_OPERATION recorded (an offset without a buffer would be a guest
  * pointer). */
 int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname);
+/* A texture unit outside GL_TEXTURE0 .. + GL_MAX_COMBINED_TEXTURE_IMAGE_UNITS:
+ * raises GL_INVALID_ENUM and returns 1 (the command is not run). */
+int sgl_dec_bad_texunit(struct sgl_dec *d, GLenum texunit);
 int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
 
 /* Memory for one command, charged to the context budget; NULL (and the

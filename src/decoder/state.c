@@ -88,6 +88,21 @@ void sgl_dec_pixels_restore(struct sgl_dec *d, bool pack)
 	}
 }
 
+int sgl_dec_bad_texunit(struct sgl_dec *d, GLenum texunit)
+{
+	if (!d->max_texunits) {
+		d->gl->GetIntegerv(GL_MAX_COMBINED_TEXTURE_IMAGE_UNITS, &d->max_texunits);
+		if (d->max_texunits <= 0)
+			d->max_texunits = 1;
+	}
+	if (texunit >= GL_TEXTURE0 && texunit - GL_TEXTURE0 < (GLenum)d->max_texunits)
+		return 0;
+	sgl_log_debug(d->log, "%s: texture unit 0x%x out of range", sgl_opcode_name(d->opcode),
+		      texunit);
+	sgl_dec_gl_error(d, GL_INVALID_ENUM);
+	return 1;
+}
+
 int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname)
 {
 	GLint bound = 0;
