@@ -184,6 +184,16 @@ def _reply_begin(c):
     return L
 
 
+def ext_dsa_texture(c):
+    """EXT_direct_state_access texture commands whose `target` names a
+    texture target (not glMultiTexEnv/Gen's): Mesa looks the texture up by
+    it and crashed on an unknown one."""
+    import re
+    n = c.name
+    return bool(re.match(r'gl(MultiTex|Texture|GenerateMultiTex|GenerateTexture|BindMultiTex)\w*EXT$', n)) \
+        and not re.search(r'(Env|Gen[fid]|Gen[fid]v|Geni?v|Coord)', n.replace('Generate', ''))
+
+
 def _locals(c):
     L = []
     for p in c.params:
@@ -208,6 +218,9 @@ def _locals(c):
                 L.append('\t\tgoto done_;')
             else:
                 L.append(f'\t{t} a_{p.name} = ({t})c.{p.name};')
+                if p.name == 'target' and ext_dsa_texture(c):
+                    L.append(f'\tif (sgl_dec_bad_textarget(d, a_{p.name}))')
+                    L.append('\t\tgoto done_;')
                 if p.name == 'texunit':
                     # EXT_direct_state_access: Mesa indexes its units by it
                     # unchecked in places; GL's answer is GL_INVALID_ENUM.

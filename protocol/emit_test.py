@@ -7,6 +7,7 @@ input arrays as bytes). The test serializes the arguments it passed the same
 way and compares. Output arrays come back from the mock as a known pattern,
 return values as 0x2A; new names must land in the name maps.
 """
+from emit_host import ext_dsa_texture
 from registry import SCALAR, CLASSES
 from lenexpr import count_c, elem_size
 
@@ -70,6 +71,8 @@ def test_args(c):
                 v = '0x1403'     # GL_UNSIGNED_SHORT
             elif p.name == 'texunit':
                 v = '0x84c0'     # GL_TEXTURE0: the decoder checks the unit
+            elif p.name == 'target' and ext_dsa_texture(c):
+                v = '0x0de1'     # GL_TEXTURE_2D: the decoder checks DSA targets
             elif p.name in counts:
                 v = '3'
             elif p.base in ('GLfloat', 'GLclampf'):

@@ -167,6 +167,9 @@ int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname);
 /* A texture unit outside GL_TEXTURE0 .. + GL_MAX_COMBINED_TEXTURE_IMAGE_UNITS:
  * raises GL_INVALID_ENUM and returns 1 (the command is not run). */
 int sgl_dec_bad_texunit(struct sgl_dec *d, GLenum texunit);
+/* The same for a texture target GL knows (any texture, cube face or proxy
+ * target): GL_INVALID_ENUM and 1 otherwise. */
+int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target);
 int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
 
 /* Memory for one command, charged to the context budget; NULL (and the

@@ -103,6 +103,29 @@ int sgl_dec_bad_texunit(struct sgl_dec *d, GLenum texunit)
 	return 1;
 }
 
+int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target)
+{
+	switch (target) {
+	case GL_TEXTURE_1D: case GL_TEXTURE_2D: case GL_TEXTURE_3D:
+	case GL_TEXTURE_1D_ARRAY: case GL_TEXTURE_2D_ARRAY: case GL_TEXTURE_RECTANGLE:
+	case GL_TEXTURE_CUBE_MAP: case GL_TEXTURE_CUBE_MAP_ARRAY: case GL_TEXTURE_BUFFER:
+	case GL_TEXTURE_2D_MULTISAMPLE: case GL_TEXTURE_2D_MULTISAMPLE_ARRAY:
+	case GL_TEXTURE_CUBE_MAP_POSITIVE_X: case GL_TEXTURE_CUBE_MAP_NEGATIVE_X:
+	case GL_TEXTURE_CUBE_MAP_POSITIVE_Y: case GL_TEXTURE_CUBE_MAP_NEGATIVE_Y:
+	case GL_TEXTURE_CUBE_MAP_POSITIVE_Z: case GL_TEXTURE_CUBE_MAP_NEGATIVE_Z:
+	case GL_PROXY_TEXTURE_1D: case GL_PROXY_TEXTURE_2D: case GL_PROXY_TEXTURE_3D:
+	case GL_PROXY_TEXTURE_1D_ARRAY: case GL_PROXY_TEXTURE_2D_ARRAY:
+	case GL_PROXY_TEXTURE_RECTANGLE: case GL_PROXY_TEXTURE_CUBE_MAP:
+	case GL_PROXY_TEXTURE_CUBE_MAP_ARRAY:
+		return 0;
+	default:
+		sgl_log_debug(d->log, "%s: texture target 0x%x unknown", sgl_opcode_name(d->opcode),
+			      target);
+		sgl_dec_gl_error(d, GL_INVALID_ENUM);
+		return 1;
+	}
+}
+
 int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname)
 {
 	GLint bound = 0;
