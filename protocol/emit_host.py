@@ -194,6 +194,15 @@ def ext_dsa_texture(c):
         and not re.search(r'(Env|Gen[fid]|Gen[fid]v|Geni?v|Coord)', n.replace('Generate', ''))
 
 
+def ext_dsa_dims(c):
+    """Dimensions of an EXT_direct_state_access image command (its target
+    must be one of that many dimensions; Mesa crashed on a 2D target given
+    to glMultiTexSubImage1DEXT), 0 for the others."""
+    import re
+    m = re.search(r'Image([123])DEXT$', c.name)
+    return int(m.group(1)) if m else 0
+
+
 def _locals(c):
     L = []
     for p in c.params:
@@ -219,7 +228,7 @@ def _locals(c):
             else:
                 L.append(f'\t{t} a_{p.name} = ({t})c.{p.name};')
                 if p.name == 'target' and ext_dsa_texture(c):
-                    L.append(f'\tif (sgl_dec_bad_textarget(d, a_{p.name}))')
+                    L.append(f'\tif (sgl_dec_bad_textarget(d, a_{p.name}, {ext_dsa_dims(c)}))')
                     L.append('\t\tgoto done_;')
                 if p.name == 'texunit':
                     # EXT_direct_state_access: Mesa indexes its units by it

@@ -168,8 +168,9 @@ int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname);
  * raises GL_INVALID_ENUM and returns 1 (the command is not run). */
 int sgl_dec_bad_texunit(struct sgl_dec *d, GLenum texunit);
 /* The same for a texture target GL knows (any texture, cube face or proxy
- * target): GL_INVALID_ENUM and 1 otherwise. */
-int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target);
+ * target), of `dims` dimensions when not 0 (image commands):
+ * GL_INVALID_ENUM and 1 otherwise. */
+int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target, int dims);
 int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
 
 /* Memory for one command, charged to the context budget; NULL (and the

@@ -103,27 +103,41 @@ int sgl_dec_bad_texunit(struct sgl_dec *d, GLenum texunit)
 	return 1;
 }
 
-int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target)
+/* Dimensions of a texture target's images; 0 for one GL does not know. */
+static int target_dims(GLenum target)
 {
 	switch (target) {
-	case GL_TEXTURE_1D: case GL_TEXTURE_2D: case GL_TEXTURE_3D:
-	case GL_TEXTURE_1D_ARRAY: case GL_TEXTURE_2D_ARRAY: case GL_TEXTURE_RECTANGLE:
-	case GL_TEXTURE_CUBE_MAP: case GL_TEXTURE_CUBE_MAP_ARRAY: case GL_TEXTURE_BUFFER:
-	case GL_TEXTURE_2D_MULTISAMPLE: case GL_TEXTURE_2D_MULTISAMPLE_ARRAY:
+	case GL_TEXTURE_1D: case GL_PROXY_TEXTURE_1D: case GL_TEXTURE_BUFFER:
+		return 1;
+	case GL_TEXTURE_2D: case GL_TEXTURE_1D_ARRAY: case GL_TEXTURE_RECTANGLE:
+	case GL_TEXTURE_CUBE_MAP: case GL_TEXTURE_2D_MULTISAMPLE:
 	case GL_TEXTURE_CUBE_MAP_POSITIVE_X: case GL_TEXTURE_CUBE_MAP_NEGATIVE_X:
 	case GL_TEXTURE_CUBE_MAP_POSITIVE_Y: case GL_TEXTURE_CUBE_MAP_NEGATIVE_Y:
 	case GL_TEXTURE_CUBE_MAP_POSITIVE_Z: case GL_TEXTURE_CUBE_MAP_NEGATIVE_Z:
-	case GL_PROXY_TEXTURE_1D: case GL_PROXY_TEXTURE_2D: case GL_PROXY_TEXTURE_3D:
-	case GL_PROXY_TEXTURE_1D_ARRAY: case GL_PROXY_TEXTURE_2D_ARRAY:
+	case GL_PROXY_TEXTURE_2D: case GL_PROXY_TEXTURE_1D_ARRAY:
 	case GL_PROXY_TEXTURE_RECTANGLE: case GL_PROXY_TEXTURE_CUBE_MAP:
-	case GL_PROXY_TEXTURE_CUBE_MAP_ARRAY:
-		return 0;
+		return 2;
+	case GL_TEXTURE_3D: case GL_TEXTURE_2D_ARRAY: case GL_TEXTURE_CUBE_MAP_ARRAY:
+	case GL_TEXTURE_2D_MULTISAMPLE_ARRAY: case GL_PROXY_TEXTURE_3D:
+	case GL_PROXY_TEXTURE_2D_ARRAY: case GL_PROXY_TEXTURE_CUBE_MAP_ARRAY:
+		return 3;
 	default:
-		sgl_log_debug(d->log, "%s: texture target 0x%x unknown", sgl_opcode_name(d->opcode),
-			      target);
-		sgl_dec_gl_error(d, GL_INVALID_ENUM);
-		return 1;
+		return 0;
 	}
+}
+
+int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target, int dims)
+{
+	int t = target_dims(target);
+	/* An image command's target names images of its own dimensions (a
+	 * whole cube map is no image target). */
+	if (t && (!dims || (t == dims && target != GL_TEXTURE_CUBE_MAP &&
+			    target != GL_TEXTURE_BUFFER)))
+		return 0;
+	sgl_log_debug(d->log, "%s: texture target 0x%x unknown here", sgl_opcode_name(d->opcode),
+		      target);
+	sgl_dec_gl_error(d, GL_INVALID_ENUM);
+	return 1;
 }
 
 int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname)
