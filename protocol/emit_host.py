@@ -230,6 +230,9 @@ def _locals(c):
                 if p.name == 'target' and ext_dsa_texture(c):
                     L.append(f'\tif (sgl_dec_bad_textarget(d, a_{p.name}, {ext_dsa_dims(c)}))')
                     L.append('\t\tgoto done_;')
+                if p.name == 'level' and ext_dsa_texture(c) and ext_dsa_dims(c):
+                    L.append(f'\tif (sgl_dec_bad_level(d, a_{p.name}))')
+                    L.append('\t\tgoto done_;')
                 if p.name == 'texunit':
                     # EXT_direct_state_access: Mesa indexes its units by it
                     # unchecked in places; GL's answer is GL_INVALID_ENUM.

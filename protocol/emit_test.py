@@ -69,6 +69,8 @@ def test_args(c):
                 v = '0'          # packed commands
             elif fn == 'index' and p.name == 'type':
                 v = '0x1403'     # GL_UNSIGNED_SHORT
+            elif p.name == 'level' and ext_dsa_texture(c) and ext_dsa_dims(c):
+                v = '0'          # the decoder checks DSA image levels
             elif p.name == 'texunit':
                 v = '0x84c0'     # GL_TEXTURE0: the decoder checks the unit
             elif p.name == 'target' and ext_dsa_texture(c):

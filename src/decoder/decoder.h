@@ -85,6 +85,7 @@ struct sgl_dec {
 	GLuint null_buffer;
 	GLint max_attribs;
 	GLint max_texunits;        /* 0 until sgl_dec_bad_texunit asks GL */
+	GLint max_levels;          /* 0 until sgl_dec_bad_level asks GL */
 
 	/* Client arrays: the host buffers their data is streamed into, one
 	 * per array (generic 0..31, then the fixed-function ones), so a draw
@@ -171,6 +172,9 @@ int sgl_dec_bad_texunit(struct sgl_dec *d, GLenum texunit);
  * target), of `dims` dimensions when not 0 (image commands):
  * GL_INVALID_ENUM and 1 otherwise. */
 int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target, int dims);
+/* A mipmap level outside 0 .. log2(GL_MAX_TEXTURE_SIZE): GL_INVALID_VALUE
+ * and 1 (EXT_direct_state_access images: Mesa indexed its levels with it). */
+int sgl_dec_bad_level(struct sgl_dec *d, GLint level);
 int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
 
 /* Memory for one command, charged to the context budget; NULL (and the

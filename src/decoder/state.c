@@ -140,6 +140,24 @@ int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target, int dims)
 	return 1;
 }
 
+int sgl_dec_bad_level(struct sgl_dec *d, GLint level)
+{
+	if (!d->max_levels) {
+		GLint size = 1;
+		d->gl->GetIntegerv(GL_MAX_TEXTURE_SIZE, &size);
+		d->max_levels = 1;
+		while (size > 1 && d->max_levels < 32) {
+			size >>= 1;
+			d->max_levels++;
+		}
+	}
+	if (level >= 0 && level < d->max_levels)
+		return 0;
+	sgl_log_debug(d->log, "%s: level %d out of range", sgl_opcode_name(d->opcode), level);
+	sgl_dec_gl_error(d, GL_INVALID_VALUE);
+	return 1;
+}
+
 int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname)
 {
 	GLint bound = 0;
