@@ -122,6 +122,13 @@ def handler(c):
     L.append('\t\tgoto done_;')
     L.append('\t}')
     L += _locals(c)
+    sub = ext_dsa_subimage(c)
+    if sub:
+        # Mesa's EXT_direct_state_access sub-image paths crash when the
+        # image does not exist: GL's answer is GL_INVALID_OPERATION.
+        L.append(f'\tif (sgl_dec_no_image_ext(d, {"true" if sub == "unit" else "false"}, '
+                 f'a_{"texunit" if sub == "unit" else "texture"}, a_target, a_level))')
+        L.append('\t\tgoto done_;')
     if c.arrays_guard:
         L.append('\tsgl_dec_guard_arrays(d);')
     if c.pre:
@@ -192,6 +199,16 @@ def ext_dsa_texture(c):
     n = c.name
     return bool(re.match(r'gl(MultiTex|Texture|GenerateMultiTex|GenerateTexture|BindMultiTex)\w*EXT$', n)) \
         and not re.search(r'(Env|Gen[fid]|Gen[fid]v|Geni?v|Coord)', n.replace('Generate', ''))
+
+
+def ext_dsa_subimage(c):
+    """'unit' or 'texture' for an EXT_direct_state_access sub-image
+    command (by texture unit or by name), None for the others."""
+    import re
+    m = re.match(r'gl(Copy|Compressed)?(MultiTex|Texture)SubImage[123]DEXT$', c.name)
+    if not m or not {'target', 'level'} <= {p.name for p in c.params}:
+        return None
+    return 'unit' if m.group(2) == 'MultiTex' else 'texture'
 
 
 def ext_dsa_dims(c):

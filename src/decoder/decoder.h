@@ -175,6 +175,10 @@ int sgl_dec_bad_textarget(struct sgl_dec *d, GLenum target, int dims);
 /* A mipmap level outside 0 .. log2(GL_MAX_TEXTURE_SIZE): GL_INVALID_VALUE
  * and 1 (EXT_direct_state_access images: Mesa indexed its levels with it). */
 int sgl_dec_bad_level(struct sgl_dec *d, GLint level);
+/* EXT_direct_state_access sub-images: GL_INVALID_OPERATION and 1 when the
+ * image (of texture unit `multitex`, else texture name) does not exist. */
+int sgl_dec_no_image_ext(struct sgl_dec *d, bool multitex, GLuint unit_or_texture, GLenum target,
+			 GLint level);
 int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
 
 /* Memory for one command, charged to the context budget; NULL (and the

@@ -158,6 +158,23 @@ int sgl_dec_bad_level(struct sgl_dec *d, GLint level)
 	return 1;
 }
 
+int sgl_dec_no_image_ext(struct sgl_dec *d, bool multitex, GLuint unit_or_texture, GLenum target,
+			 GLint level)
+{
+	GLint w = 0;
+	if (multitex && d->gl->GetMultiTexLevelParameterivEXT)
+		d->gl->GetMultiTexLevelParameterivEXT(unit_or_texture, target, level,
+						      GL_TEXTURE_WIDTH, &w);
+	else if (!multitex && d->gl->GetTextureLevelParameterivEXT)
+		d->gl->GetTextureLevelParameterivEXT(unit_or_texture, target, level,
+						     GL_TEXTURE_WIDTH, &w);
+	if (w > 0)
+		return 0;
+	sgl_log_debug(d->log, "%s: no image at level %d", sgl_opcode_name(d->opcode), level);
+	sgl_dec_gl_error(d, GL_INVALID_OPERATION);
+	return 1;
+}
+
 int sgl_dec_check_binding(struct sgl_dec *d, GLenum pname)
 {
 	GLint bound = 0;
