@@ -164,24 +164,18 @@ static bool put_host_segment(struct sgl_x11_window *d, const struct sgl_frame *f
 {
 	if (f->shmid < 0 || d->host_failed || f->stride != f->width * 4)
 		return false;
+	char *base = (char *)f->pixels - f->shm_offset;
+	bool attached = d->host_info.shmid == f->shmid && d->host_info.shmaddr == base;
 	XImage *img = d->host_image;
-	if (img && (d->host_info.shmid != f->shmid ||
-		    d->host_info.shmaddr != (char *)f->pixels - f->shm_offset ||
-		    (uint32_t)img->width != f->width || (uint32_t)img->height != f->height)) {
-		bool same_segment = d->host_info.shmid == f->shmid &&
-				    d->host_info.shmaddr == (char *)f->pixels - f->shm_offset;
-		if (same_segment) {
-			/* Only the size changed: a new image on the same attachment. */
-			img->data = NULL;
-			XDestroyImage(img);
-			d->host_image = NULL;
-		} else {
-			host_image_free(d, false);
-		}
+	if (img && !attached) {
+		host_image_free(d, false);
+	} else if (img && ((uint32_t)img->width != f->width || (uint32_t)img->height != f->height)) {
+		/* Only the size changed: a new image on the same attachment. */
+		img->data = NULL;
+		XDestroyImage(img);
+		d->host_image = NULL;
 	}
 	if (!d->host_image) {
-		XShmSegmentInfo info = { 0, f->shmid, (char *)f->pixels - f->shm_offset, True };
-		bool attached = d->host_info.shmid == f->shmid && d->host_info.shmaddr == info.shmaddr;
 		img = XShmCreateImage(d->dpy, d->visual, (unsigned)d->depth, ZPixmap, NULL,
 				      &d->host_info, f->width, f->height);
 		if (!img || img->bytes_per_line != (int)f->stride) {
@@ -190,7 +184,7 @@ static bool put_host_segment(struct sgl_x11_window *d, const struct sgl_frame *f
 			return false;
 		}
 		if (!attached) {
-			d->host_info = info;
+			d->host_info = (XShmSegmentInfo){ 0, f->shmid, base, True };
 			if (!sgl_x11_trap_errors(d->dpy, attach, &d->host_info)) {
 				d->host_failed = true;
 				d->host_info = (XShmSegmentInfo){ 0 };
