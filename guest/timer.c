@@ -24,7 +24,8 @@
 #include <unistd.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t wake;   /* on CLOCK_MONOTONIC, made by start() */
+static bool wake_ready;
 static struct sgl_enc **encs;
 static size_t nencs, cap;
 static bool started, disabled, atfork_set;
@@ -111,6 +112,19 @@ static bool start(void)
 	}
 	if (disabled)
 		return false;
+	/* The ticks are deadlines on the monotonic clock: a condition
+	 * variable on the default (realtime) clock would see each one long
+	 * past and the thread would spin. */
+	if (!wake_ready) {
+		pthread_condattr_t ca;
+		if (pthread_condattr_init(&ca) || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) ||
+		    pthread_cond_init(&wake, &ca)) {
+			disabled = true;
+			return false;
+		}
+		pthread_condattr_destroy(&ca);
+		wake_ready = true;
+	}
 	if (!atfork_set) {
 		pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 		atfork_set = true;

@@ -7,7 +7,9 @@
  * which is checked. TIMER_EXPECT=busy: large uploads whose copy into the
  * batch outlasts several ticks (run it with SGL_FLUSH_MS=1) must arrive
  * whole: the timer must never send a batch while its owner is inside a
- * call. Exit: 0 as expected, 1 not, 2 no server.
+ * call. In the first two modes the process must also stay idle while it
+ * waits: the timer sleeps between ticks (a tick deadline on the wrong clock
+ * once made it spin a core). Exit: 0 as expected, 1 not, 2 no server.
  */
 #define GL_GLEXT_PROTOTYPES
 #include <GL/gl.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime.h"
@@ -89,7 +92,12 @@ int main(void)
 	glGenBuffers(1, &buffer);
 	glBindBuffer(GL_ARRAY_BUFFER, buffer);
 	glBufferData(GL_ARRAY_BUFFER, sizeof(data), data, GL_STATIC_DRAW);
+	struct timespec c0, c1;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	usleep(200 * 1000);   /* no GL call: only the timer can send the batch */
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+	double idle_ms = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
+	printf("timer_program: %.1f ms of CPU while waiting 200 ms\n", idle_ms);
 
 	pthread_t t;
 	pthread_create(&t, NULL, read_in_b, NULL);
@@ -101,5 +109,7 @@ int main(void)
 	sgl_context_make_current(NULL);
 	sgl_context_free(b);
 	sgl_context_free(a);
-	return flushed == !strcmp(expect, "flushed") ? 0 : 1;
+	if (idle_ms > 40.0)
+		printf("timer_program: the process was busy while idle\n");
+	return flushed == !strcmp(expect, "flushed") && idle_ms <= 40.0 ? 0 : 1;
 }
