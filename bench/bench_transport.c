@@ -208,7 +208,7 @@ static bool bctx_open(struct bctx *b, bool local, uint32_t w, uint32_t h)
 {
 	memset(b, 0, sizeof(*b));
 	if (!local) {
-		b->c = sgl_context_new(1 /* GL compatibility */, 0, 0, NULL, w, h);
+		b->c = sgl_context_new(1 /* GL compatibility */, 0, 0, NULL, w, h, 0);
 		if (!b->c)
 			return false;
 		b->e = &b->c->enc;

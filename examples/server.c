@@ -1,7 +1,19 @@
 /*
- * sgl-host serving guests: a thread per listener accepts clients, a thread
- * per client runs its session (src/transport/session.c) until it leaves or
- * dies; then everything the client created is destroyed.
+ * sgl-host serving guests: a thread per listener accepts clients; each
+ * client's session (src/transport/session.c) runs until it leaves or dies,
+ * then everything the client created is destroyed.
+ *
+ * Where it runs (--isolation): by default in a process of its own, forked
+ * for it with its own EGL display, so that a crash inside the GL driver
+ * (which a guest's commands can still reach, however well they are
+ * checked) loses that client only; the parent keeps the channel untouched
+ * while the child runs and destroys it when the child is reaped, which is
+ * also what tells the guest. The parent holds no EGL display then: it
+ * checks the driver at start and lets it go before any fork (an EGL display
+ * is not something a child may inherit). Listeners whose channels live on
+ * this process's threads (vhost-user, ivshmem doorbells) cannot be forked:
+ * with one of them, or --isolation=thread, sessions are threads of one
+ * process sharing one display.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -9,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,9 +29,19 @@
 #include "transport/listener.h"
 #include "transport/session.h"
 
+/* A client served by a child process: its channel, ours to destroy when
+ * the child is gone. */
+struct child {
+	pid_t pid;
+	struct sgl_channel *ch;
+	struct child *next;
+};
+
 struct server {
 	const struct server_options *opt;
-	struct sglhost *host;
+	const struct sglhost_config *host_cfg;
+	struct sglhost *host;       /* NULL when clients get processes */
+	bool fork_clients;
 	struct sgl_session_config session;
 	struct sgl_listener *listeners[4];
 	pthread_t accept_threads[4];
@@ -26,6 +49,7 @@ struct server {
 	pthread_mutex_t lock;
 	unsigned clients;           /* sessions running */
 	unsigned long served;
+	struct child *children;     /* under lock */
 };
 
 struct client {
@@ -54,6 +78,89 @@ struct accept_arg {
 	struct sgl_session_config session;
 };
 
+/* In the child: a display of its own, the session, and out. Nothing of the
+ * parent's listeners or threads is touched; the channel is left for the
+ * parent to destroy. */
+static _Noreturn void client_process(struct accept_arg *a, struct sgl_channel *ch)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	int rc = 1;
+	struct sglhost *host = sglhost_create(a->srv->host_cfg);
+	if (host) {
+		struct sgl_session_config sc = a->session;
+		sc.host = host;
+		sgl_session_run(&sc, ch);
+		sglhost_destroy(host);
+		rc = 0;
+	} else {
+		fprintf(stderr, "sgl-host: %s: no EGL display for the client: %s\n", ch->peer,
+			strerror(errno));
+	}
+	fflush(stdout);
+	fflush(stderr);
+	_exit(rc);
+}
+
+static bool spawn_process(struct accept_arg *a, struct sgl_channel *ch)
+{
+	struct child *k = calloc(1, sizeof(*k));
+	if (!k)
+		return false;
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0)
+		client_process(a, ch);
+	if (pid < 0) {
+		fprintf(stderr, "sgl-host: %s: fork: %s\n", ch->peer, strerror(errno));
+		free(k);
+		return false;
+	}
+	pthread_mutex_lock(&a->srv->lock);
+	*k = (struct child){ pid, ch, a->srv->children };
+	a->srv->children = k;
+	pthread_mutex_unlock(&a->srv->lock);
+	return true;
+}
+
+/* Children that ended: their channels go (the guest sees it if it is still
+ * there), and a crash is said. */
+static void reap_children(struct server *srv)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		pthread_mutex_lock(&srv->lock);
+		struct child **p = &srv->children, *k = NULL;
+		for (; *p; p = &(*p)->next) {
+			if ((*p)->pid == pid) {
+				k = *p;
+				*p = k->next;
+				srv->clients--;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&srv->lock);
+		if (!k)
+			continue;
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "sgl-host: %s: the process serving it died (signal %d, %s); "
+				"other clients carry on\n", k->ch->peer, WTERMSIG(status),
+				strsignal(WTERMSIG(status)));
+		k->ch->ops->destroy(k->ch);
+		free(k);
+	}
+}
+
+static void stop_children(struct server *srv)
+{
+	pthread_mutex_lock(&srv->lock);
+	for (struct child *k = srv->children; k; k = k->next)
+		kill(k->pid, SIGTERM);
+	pthread_mutex_unlock(&srv->lock);
+}
+
 static void *accept_loop(void *arg)
 {
 	struct accept_arg *a = arg;
@@ -81,6 +188,16 @@ static void *accept_loop(void *arg)
 		a->srv->clients++;
 		a->srv->served++;
 		pthread_mutex_unlock(&a->srv->lock);
+		if (a->srv->fork_clients) {
+			free(c);
+			if (!spawn_process(a, ch)) {
+				ch->ops->destroy(ch);
+				pthread_mutex_lock(&a->srv->lock);
+				a->srv->clients--;
+				pthread_mutex_unlock(&a->srv->lock);
+			}
+			continue;
+		}
 		pthread_attr_init(&attr);
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 		if (pthread_create(&t, &attr, client_thread, c)) {
@@ -140,6 +257,7 @@ static void wait_for_clients(struct server *srv, double seconds)
 {
 	double end = now() + seconds;
 	for (;;) {
+		reap_children(srv);
 		pthread_mutex_lock(&srv->lock);
 		unsigned n = srv->clients;
 		pthread_mutex_unlock(&srv->lock);
@@ -157,11 +275,14 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 	int rc = 1;
 
 	pthread_mutex_init(&srv.lock, NULL);
+	srv.host_cfg = cfg;
 	srv.host = sglhost_create(cfg);
 	if (!srv.host) {
 		fprintf(stderr, "sgl-host: no EGL display: %s\n", strerror(errno));
 		return 1;
 	}
+	char platform[128];
+	snprintf(platform, sizeof(platform), "%s", sglhost_platform_name(srv.host));
 	srv.session = (struct sgl_session_config){
 		.host = srv.host, .token = o->has_token ? o->token : NULL,
 		.width_limit = o->max_width, .height_limit = o->max_height,
@@ -174,6 +295,15 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 			goto out;
 		srv.listeners[srv.nlisteners++] = l;
 	}
+	srv.fork_clients = !o->thread_isolation;
+	for (int i = 0; i < srv.nlisteners; i++)
+		srv.fork_clients &= srv.listeners[i]->forkable;
+	if (srv.fork_clients) {
+		/* Checked above that the driver works; children open their own. */
+		sglhost_destroy(srv.host);
+		srv.host = NULL;
+		srv.session.host = NULL;
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -182,19 +312,22 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 		*a = (struct accept_arg){ &srv, srv.listeners[i], srv.session };
 		a->session.needs_token = srv.listeners[i]->needs_token;
 		pthread_create(&srv.accept_threads[i], NULL, accept_loop, a);
-		printf("sgl-host: listening on %s (%s)\n", srv.listeners[i]->desc,
-		       sglhost_platform_name(srv.host));
+		printf("sgl-host: listening on %s (%s%s)\n", srv.listeners[i]->desc, platform,
+		       srv.fork_clients ? ", a process per client" : "");
 	}
 	fflush(stdout);
 	double start = now();
-	while (!stop && (o->exit_after <= 0 || now() - start < o->exit_after))
+	while (!stop && (o->exit_after <= 0 || now() - start < o->exit_after)) {
+		reap_children(&srv);
 		usleep(50 * 1000);
+	}
 	rc = 0;
 out:
 	for (int i = 0; i < srv.nlisteners; i++)
 		srv.listeners[i]->ops->shutdown(srv.listeners[i]);
 	for (int i = 0; i < srv.nlisteners && rc == 0; i++)
 		pthread_join(srv.accept_threads[i], NULL);
+	stop_children(&srv);
 	/* Sessions still running read from channels the listeners own. */
 	wait_for_clients(&srv, 2.0);
 	for (int i = 0; i < srv.nlisteners; i++)

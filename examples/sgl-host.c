@@ -58,6 +58,10 @@ static void usage(FILE *f)
 		"  -P, --platform=NAME      auto, render-node, device or surfaceless (default: auto)\n"
 		"  -d, --render-node=PATH   render node for the render-node platform\n"
 		"  -D, --device=N           EGL device index for the device platform\n"
+		"  -i, --isolation=MODE     process: each client in its own process, so a\n"
+		"                           driver crash loses only that client (shm, tcp,\n"
+		"                           unix, vsock listeners); thread: one process\n"
+		"                           (default: process)\n"
 		"Other:\n"
 		"  -L, --log-level=LEVEL    error, warning, info or debug (default: warning)\n"
 		"  -v, --print-vm-args      print QEMU and libvirt arguments for the transports\n"
@@ -137,6 +141,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "platform", required_argument, NULL, 'P' },
 		{ "render-node", required_argument, NULL, 'd' },
 		{ "device", required_argument, NULL, 'D' },
+		{ "isolation", required_argument, NULL, 'i' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "print-vm-args", no_argument, NULL, 'v' },
 		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
@@ -151,6 +156,7 @@ static int parse(int argc, char **argv, struct options *o)
 	static const char *const apis[] = { "gl", "core", "gles" };
 	static const char *const platforms[] = { "auto", "render-node", "device", "surfaceless" };
 	static const char *const levels[] = { "silent", "error", "warning", "info", "debug" };
+	static const char *const isolations[] = { "process", "thread" };
 	int c, v, port = 0;
 	bool network = false;
 	struct server_options *s = &o->server;
@@ -161,7 +167,7 @@ static int parse(int argc, char **argv, struct options *o)
 	o->demo = (struct demo_options){ "sgl-host.png", 120, 640, 480, SGLHOST_API_GL_CORE };
 	sglhost_config_init(&o->host);
 	o->host.log = host_log;
-	while ((c = getopt_long(argc, argv, "l:p:nS:c:xg:r:m:P:d:D:L:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:p:nS:c:xg:r:m:P:d:D:i:L:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (s->nlisten == 4)
@@ -205,6 +211,11 @@ static int parse(int argc, char **argv, struct options *o)
 			if ((v = parse_enum(optarg, levels, 5)) < 0)
 				return -1;
 			s->log_level = log_level = (enum sglhost_log_level)v;
+			break;
+		case 'i':
+			if ((v = parse_enum(optarg, isolations, 2)) < 0)
+				return -1;
+			s->thread_isolation = v == 1;
 			break;
 		case 'v': o->print_vm = true; break;
 		case OPT_EXIT_AFTER: s->exit_after = atof(optarg); break;

@@ -26,6 +26,7 @@ struct server_options {
 	int gl_major, gl_minor;      /* highest GL version contexts get; 0: the driver's */
 	enum sglhost_log_level log_level;
 	double exit_after;           /* seconds; 0: run until a signal */
+	bool thread_isolation;       /* --isolation=thread: clients share one process */
 };
 
 void host_log(void *user, enum sglhost_log_level level, const char *file, int line,

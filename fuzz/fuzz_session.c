@@ -245,7 +245,9 @@ static void hello(struct seed *s, uint8_t conf)
 static void create(struct seed *s, uint32_t id, uint32_t api, int major, int minor,
 		   uint32_t share)
 {
-	struct sgl_msg_create_context m = { api, major, minor, share, 64, 64 };
+	/* The framebuffer flags vary with the id: surfaces without depth or
+	 * stencil get covered too. */
+	struct sgl_msg_create_context m = { api, major, minor, share, 64, 64, id % 4, 0 };
 	msg(s, SGL_MSG_CREATE_CONTEXT, id, 0, &m, sizeof(m));
 }
 

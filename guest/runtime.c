@@ -38,7 +38,8 @@ struct sgl_session *sgl_runtime_session(void)
 }
 
 struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
-				    struct sgl_context *share, uint32_t width, uint32_t height)
+				    struct sgl_context *share, uint32_t width, uint32_t height,
+				    uint32_t flags)
 {
 	struct sgl_session *s = sgl_runtime_session();
 	struct sgl_context *c;
@@ -49,7 +50,7 @@ struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
 	c->width = width ? width : 1;
 	c->height = height ? height : 1;
 	int r = sgl_session_create_context(s, c->id, api, major, minor, share ? share->id : 0,
-					   c->width, c->height, &c->major, &c->minor);
+					   c->width, c->height, flags, &c->major, &c->minor);
 	if (r) {
 		free(c);
 		return NULL;

@@ -12,6 +12,7 @@
 #include "encoder.h"
 #include "entry.h"
 #include "session.h"
+#include "sgl_session.h"
 
 struct sgl_context {
 	struct sgl_enc enc;
@@ -27,8 +28,11 @@ struct sgl_context {
  * message on stderr once, when sgl-host cannot be reached. */
 struct sgl_session *sgl_runtime_session(void);
 
+/* `flags`: SGL_CONTEXT_NO_DEPTH / _NO_STENCIL (sgl_session.h), what the
+ * program's framebuffer configuration lacks. */
 struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
-				    struct sgl_context *share, uint32_t width, uint32_t height);
+				    struct sgl_context *share, uint32_t width, uint32_t height,
+				    uint32_t flags);
 void sgl_context_free(struct sgl_context *c);
 
 /* Makes `c` (or no context, NULL) current on this thread. */

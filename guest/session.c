@@ -185,9 +185,9 @@ static int wait_for(struct sgl_session *s, uint32_t kind, uint32_t context,
 
 int sgl_session_create_context(struct sgl_session *s, uint32_t id, uint32_t api, int major,
 			       int minor, uint32_t share, uint32_t width, uint32_t height,
-			       int *got_major, int *got_minor)
+			       uint32_t flags, int *got_major, int *got_minor)
 {
-	struct sgl_msg_create_context m = { api, major, minor, share, width, height };
+	struct sgl_msg_create_context m = { api, major, minor, share, width, height, flags, 0 };
 	struct sgl_msg_context_created r;
 	struct sgl_msg_header h;
 	pthread_mutex_lock(&s->lock);

@@ -34,10 +34,11 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 				     size_t err_size);
 void sgl_session_close(struct sgl_session *s);
 
-/* Creates context `id` on the host; 0 or -errno. Fills the version. */
+/* Creates context `id` on the host (`flags`: SGL_CONTEXT_NO_*); 0 or
+ * -errno. Fills the version. */
 int sgl_session_create_context(struct sgl_session *s, uint32_t id, uint32_t api, int major,
 			       int minor, uint32_t share, uint32_t width, uint32_t height,
-			       int *got_major, int *got_minor);
+			       uint32_t flags, int *got_major, int *got_minor);
 void sgl_session_destroy_context(struct sgl_session *s, uint32_t id);
 uint32_t sgl_session_new_context_id(struct sgl_session *s);
 

@@ -144,9 +144,22 @@ typedef void (*sglhost_present_fn)(void *user, struct sglhost_context *ctx,
 				   uint32_t width, uint32_t height);
 
 /*
+ * Window-system framebuffer of a context (sglhost_context_config.flags).
+ * By default it has an RGBA8 color buffer (double-buffered), depth 24 and
+ * stencil 8. A guest whose configuration has no stencil (or no depth) says
+ * so: its depth clears then need not preserve a stencil buffer it never
+ * asked for (on llvmpipe a masked depth clear costs glxgears ~20% of its
+ * frame rate), and GL_STENCIL_BITS / GL_DEPTH_BITS answer 0 as on the
+ * guest's own driver.
+ */
+#define SGLHOST_CONTEXT_NO_DEPTH   (1u << 0)
+#define SGLHOST_CONTEXT_NO_STENCIL (1u << 1)
+#define SGLHOST_CONTEXT_FLAGS_ALL  (SGLHOST_CONTEXT_NO_DEPTH | SGLHOST_CONTEXT_NO_STENCIL)
+
+/*
  * Context configuration. `version` must be SGLHOST_CONTEXT_CONFIG_VERSION;
- * `flags` must be 0. `major`/`minor` 0/0 ask for the highest version the
- * driver gives for `api`. `share`, if not NULL, is a context of the same
+ * `flags` is 0 or a combination of SGLHOST_CONTEXT_NO_*. `major`/`minor`
+ * 0/0 ask for the highest version the driver gives for `api`. `share`, if not NULL, is a context of the same
  * host and api whose share group (textures, buffers, programs, ...) the new
  * context joins. `width`/`height` size the window-system framebuffer and
  * must be within the host limits (1x1 at least).

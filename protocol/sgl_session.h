@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define SGL_SESSION_MAGIC 0x314c4753u   /* "SGL1" */
-#define SGL_SESSION_VERSION 1
+#define SGL_SESSION_VERSION 2
 /* Largest message either side accepts: room for a 64 MiB upload (a 4096x4096
  * RGBA texture) and its command. */
 #define SGL_SESSION_MAX_MESSAGE (256u << 20)
@@ -65,11 +65,17 @@ struct sgl_msg_welcome {
 	uint32_t pad_;
 };
 
+/* The same bits as SGLHOST_CONTEXT_NO_* of sglhost.h. */
+#define SGL_CONTEXT_NO_DEPTH   (1u << 0)
+#define SGL_CONTEXT_NO_STENCIL (1u << 1)
+
 struct sgl_msg_create_context {
 	uint32_t api;         /* enum sglhost_api */
 	int32_t major, minor; /* 0, 0: the highest */
 	uint32_t share;       /* context id to share objects with, 0: none */
 	uint32_t width, height;
+	uint32_t flags;       /* SGL_CONTEXT_NO_*: the guest's framebuffer config */
+	uint32_t pad_;
 };
 
 struct sgl_msg_context_created {

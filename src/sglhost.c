@@ -90,7 +90,8 @@ SGLHOST_EXPORT void sglhost_context_config_init(struct sglhost_context_config *c
 SGLHOST_EXPORT struct sglhost_context *
 sglhost_context_create(struct sglhost *host, const struct sglhost_context_config *cfg)
 {
-	if (!host || !cfg || cfg->version != SGLHOST_CONTEXT_CONFIG_VERSION || cfg->flags ||
+	if (!host || !cfg || cfg->version != SGLHOST_CONTEXT_CONFIG_VERSION ||
+	    (cfg->flags & ~SGLHOST_CONTEXT_FLAGS_ALL) ||
 	    cfg->api < SGLHOST_API_GL_COMPAT || cfg->api > SGLHOST_API_GLES ||
 	    cfg->width == 0 || cfg->height == 0 || cfg->width > host->max_width ||
 	    cfg->height > host->max_height ||

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "runtime.h"
 
@@ -48,15 +49,21 @@ static int check(const char *what, uint32_t got, uint32_t want)
 int main(void)
 {
 	const char *t = getenv("SGL_TRANSPORT");
-	struct sgl_context *c = sgl_context_new(1 /* GL compatibility */, 0, 0, NULL, W, H);
+	struct sgl_context *c = sgl_context_new(1 /* GL compatibility */, 0, 0, NULL, W, H, 0);
 	if (!c)
 		return 2;
 	sgl_context_make_current(c);
 	printf("guest_program: %s over %s, GL %d.%d\n", glGetString(GL_RENDERER), t ? t : "shm",
 	       c->major, c->minor);
+	fflush(stdout);   /* tests wait for this line */
 
+	/* $GUEST_PROGRAM_PAUSE: seconds to wait after the first frame (while
+	 * a test does something to another client). */
+	const char *pause = getenv("GUEST_PROGRAM_PAUSE");
 	int bad = 0;
 	for (int frame = 0; frame < 3; frame++) {
+		if (frame == 1 && pause)
+			usleep((useconds_t)(atof(pause) * 1e6));
 		glViewport(0, 0, W, H);
 		glClearColor(1.0f, 0.0f, 0.0f, 1.0f);
 		glClear(GL_COLOR_BUFFER_BIT);

@@ -79,6 +79,7 @@ bool harness_context_version(struct harness *h, enum sglhost_api api, int major,
 	cc.minor = minor;
 	cc.width = w;
 	cc.height = hgt;
+	cc.flags = h->flags;
 	h->ctx = sglhost_context_create(h->host, &cc);
 	if (!h->ctx)
 		return false;

@@ -16,6 +16,7 @@ struct harness {
 	uint8_t *reply;
 	size_t reply_size, reply_cap;
 	int last_rc;
+	uint32_t flags;     /* sglhost_context_config.flags of the next context */
 	char log[4096];
 };
 

@@ -8,6 +8,8 @@
 #   - with $EGL_SMOKE and $EGL_VENDOR_JSON in the environment: egl_smoke
 #     through glvnd's libEGL/libGLESv2 and libEGL_sgl.so.0, in pbuffer mode
 #     without X and on the default X11 display, and in window mode under Xvfb.
+#   - isolation: a client whose host process crashes (SIGSEGV sent to it)
+#     loses its context; a client beside it and the next one carry on.
 # Usage: integration.sh SGL_HOST GUEST_PROGRAM [GLX_SMOKE LIBGL_DIR [GLVND_DIR]]
 # Prints "N passed, N failed".
 set -u
@@ -116,6 +118,39 @@ egl_clients() {   # name client-transport
 	result $? "$1: egl_smoke window through glvnd" "$dir/egl.log"
 }
 
+# Two clients paused after their first frame; the process serving the
+# second (the child of the host that appeared with it) gets SIGSEGV, as from
+# a crash in the driver. The first must finish with right frames, the second
+# must report its context lost, and a third must be served.
+wait_for_line() {   # file text
+	i=0
+	until grep -q "$2" "$1" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done
+}
+isolation() {   # name client-transport host-pid host-log
+	GUEST_PROGRAM_PAUSE=4 SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/iso-a.log" 2>&1 &
+	a=$!
+	wait_for_line "$dir/iso-a.log" " over "
+	pgrep -P "$3" | sort >"$dir/children-before"
+	GUEST_PROGRAM_PAUSE=4 SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/iso-b.log" 2>&1 &
+	b=$!
+	wait_for_line "$dir/iso-b.log" " over "
+	victim=$(pgrep -P "$3" | sort | comm -13 "$dir/children-before" - | head -n 1)
+	[ -n "$victim" ] && kill -SEGV "$victim"
+	wait "$a"; sa=$?
+	wait "$b"; sb=$?
+	{
+		echo "client a: exit $sa"; cat "$dir/iso-a.log"
+		echo "client b: exit $sb (served by pid $victim)"; cat "$dir/iso-b.log"
+	} >"$dir/iso.log"
+	ok=1
+	[ "$sa" -eq 0 ] || ok=0
+	[ "$sb" -eq 1 ] && grep -q "no frame" "$dir/iso-b.log" || ok=0
+	grep -q "died (signal 11" "$4" || ok=0
+	SGL_TRANSPORT="$2" timeout 60 "$prog" >>"$dir/iso.log" 2>&1 || ok=0
+	[ $ok -eq 1 ]
+	result $? "$1: a crash in one client's host process loses that client only" "$dir/iso.log"
+}
+
 serve() {   # name listen-spec client-spec
 	log="$dir/host-$1.log"
 	"$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 120 -L info \
@@ -127,6 +162,7 @@ serve() {   # name listen-spec client-spec
 	done
 	clients "$1" "$3"
 	egl_clients "$1" "$3"
+	[ "$1" = unix ] || isolation "$1" "$3" "$pid" "$log"
 	[ "$failed" -gt 0 ] && sed "s/^/# host: /" "$log"
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null

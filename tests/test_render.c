@@ -4,6 +4,7 @@
  * runs through the public API on surfaceless llvmpipe; pixels are checked at
  * known places. Once per API: GL core, GL compat, GLES.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -294,6 +295,67 @@ static void test_readback_core(void **state) { (void)state; readback_layout(SGLH
 static void test_readback_compat(void **state) { (void)state; readback_layout(SGLHOST_API_GL_COMPAT); }
 static void test_readback_gles(void **state) { (void)state; readback_layout(SGLHOST_API_GLES); }
 
+/* The window framebuffer has the depth and stencil buffers the guest's
+ * configuration names (SGLHOST_CONTEXT_NO_*), and works with them. */
+static void test_framebuffer_flags(void **state)
+{
+	(void)state;
+	static const uint32_t cases[] = { 0, SGLHOST_CONTEXT_NO_STENCIL, SGLHOST_CONTEXT_NO_DEPTH,
+					  SGLHOST_CONTEXT_NO_DEPTH | SGLHOST_CONTEXT_NO_STENCIL };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct harness h;
+		if (!harness_host(&h))
+			skip();
+		h.flags = cases[i];
+		if (!harness_context(&h, SGLHOST_API_GL_COMPAT, W, H))
+			fail_msg("flags 0x%x: %s", cases[i], h.log);
+		struct sgl_enc *e = &h.enc;
+		bool depth = !(cases[i] & SGLHOST_CONTEXT_NO_DEPTH);
+		bool stencil = !(cases[i] & SGLHOST_CONTEXT_NO_STENCIL);
+		GLint bits = -1;
+		sgl_enc_glGetIntegerv(e, GL_DEPTH_BITS, &bits);
+		assert_int_equal(bits, depth ? 24 : 0);
+		sgl_enc_glGetIntegerv(e, GL_STENCIL_BITS, &bits);
+		assert_int_equal(bits, stencil ? 8 : 0);
+
+		sgl_enc_glClearDepth(e, 0.5);
+		sgl_enc_glClearStencil(e, 5);
+		sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+		float z = -1;
+		sgl_enc_glReadPixels(e, 1, 1, 1, 1, GL_DEPTH_COMPONENT, GL_FLOAT, &z);
+		assert_int_equal(sgl_enc_glGetError(e), depth ? GL_NO_ERROR : GL_INVALID_OPERATION);
+		if (depth)
+			assert_true(z > 0.49f && z < 0.51f);
+		uint8_t st = 0;
+		sgl_enc_glReadPixels(e, 1, 1, 1, 1, GL_STENCIL_INDEX, GL_UNSIGNED_BYTE, &st);
+		assert_int_equal(sgl_enc_glGetError(e), stencil ? GL_NO_ERROR : GL_INVALID_OPERATION);
+		if (stencil)
+			assert_int_equal(st, 5);
+		/* Swaps keep them (only the color buffers change places). */
+		sgl_enc_sglSwapBuffers(e);
+		sgl_enc_glClearDepth(e, 0.25);
+		sgl_enc_glClear(e, GL_DEPTH_BUFFER_BIT);
+		sgl_enc_glReadPixels(e, 1, 1, 1, 1, GL_STENCIL_INDEX, GL_UNSIGNED_BYTE, &st);
+		if (stencil)
+			assert_int_equal(st, 5);
+		sgl_enc_glGetIntegerv(e, GL_STENCIL_BITS, &bits);
+		assert_int_equal(bits, stencil ? 8 : 0);
+		sgl_enc_glGetError(e);
+		assert_false(harness_lost(&h, NULL, 0));
+		harness_finish(&h);
+	}
+
+	/* Unknown bits are refused. */
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	h.flags = 1u << 7;
+	errno = 0;
+	assert_false(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	assert_int_equal(errno, EINVAL);
+	harness_finish(&h);
+}
+
 static void test_core(void **state) { (void)state; run(SGLHOST_API_GL_CORE); }
 static void test_compat(void **state) { (void)state; run(SGLHOST_API_GL_COMPAT); }
 static void test_gles(void **state) { (void)state; run(SGLHOST_API_GLES); }
@@ -307,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_readback_core),
 		cmocka_unit_test(test_readback_compat),
 		cmocka_unit_test(test_readback_gles),
+		cmocka_unit_test(test_framebuffer_flags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

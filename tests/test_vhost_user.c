@@ -155,7 +155,7 @@ static int guest_work(struct guest *g)
 	if (!s)
 		return 1;
 	uint32_t id = sgl_session_new_context_id(s);
-	int r = sgl_session_create_context(s, id, SGLHOST_API_GL_COMPAT, 0, 0, 0, W, H, &major,
+	int r = sgl_session_create_context(s, id, SGLHOST_API_GL_COMPAT, 0, 0, 0, W, H, 0, &major,
 					   &minor);
 	if (r) {
 		snprintf(g->why, sizeof(g->why), "create context: %d", r);

@@ -77,7 +77,7 @@ int main(void)
 	if (!expect)
 		expect = "flushed";
 	if (!strcmp(expect, "busy")) {
-		if (!(a = sgl_context_new(1, 0, 0, NULL, 16, 16)))
+		if (!(a = sgl_context_new(1, 0, 0, NULL, 16, 16, 0)))
 			return 2;
 		sgl_context_make_current(a);
 		int r = busy();
@@ -85,7 +85,8 @@ int main(void)
 		sgl_context_free(a);
 		return r;
 	}
-	if (!(a = sgl_context_new(1, 0, 0, NULL, 16, 16)) || !(b = sgl_context_new(1, 0, 0, a, 16, 16)))
+	if (!(a = sgl_context_new(1, 0, 0, NULL, 16, 16, 0)) ||
+	    !(b = sgl_context_new(1, 0, 0, a, 16, 16, 0)))
 		return 2;
 	sgl_context_make_current(a);
 	glGetError();   /* a round trip: everything before is on the host */

@@ -199,7 +199,7 @@ void sgl_glXDestroyPixmap(Display *dpy, GLXPixmap pixmap)
 
 GLXPixmap sgl_glXCreateGLXPixmap(Display *dpy, XVisualInfo *vis, Pixmap pixmap)
 {
-	GLXFBConfig c = vis ? sgl_glx_config_for_visual(dpy, vis->screen, vis->visualid) : NULL;
+	GLXFBConfig c = vis ? sgl_glx_config_for_info(dpy, vis) : NULL;
 	return sgl_glXCreatePixmap(dpy, c, pixmap, NULL);
 }
 

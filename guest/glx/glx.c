@@ -41,14 +41,16 @@ static GLXContext context_new(Display *dpy, GLXFBConfig config, int screen, uint
 	struct __GLXcontextRec *ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
 		return NULL;
+	GLXFBConfig fb = config ? config : default_config(dpy, screen);
+	uint32_t flags = fb && !fb->stencil ? SGL_CONTEXT_NO_STENCIL : 0;
 	ctx->sgl = sgl_context_new(api, major, minor, share ? share->sgl : NULL, INITIAL_SIZE,
-				   INITIAL_SIZE);
+				   INITIAL_SIZE, flags);
 	if (!ctx->sgl) {
 		free(ctx);
 		return NULL;
 	}
 	ctx->sgl->user = ctx;
-	ctx->config = config ? config : default_config(dpy, screen);
+	ctx->config = fb;
 	ctx->screen = config ? config->screen : screen;
 	ctx->created_width = ctx->sgl->width;
 	ctx->created_height = ctx->sgl->height;
@@ -66,7 +68,7 @@ GLXContext sgl_glXCreateContext(Display *dpy, XVisualInfo *vis, GLXContext share
 	(void)direct;
 	if (!vis)
 		return NULL;
-	GLXFBConfig config = sgl_glx_config_for_visual(dpy, vis->screen, vis->visualid);
+	GLXFBConfig config = sgl_glx_config_for_info(dpy, vis);
 	/* 0.0: the highest compatibility-profile version the host has. */
 	return context_new(dpy, config, vis->screen, SGL_GLX_API_GL_COMPAT, 0, 0, share);
 }

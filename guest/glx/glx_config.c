@@ -275,11 +275,58 @@ int sgl_glXGetFBConfigAttrib(Display *dpy, GLXFBConfig config, int attrib, int *
 	return config_attrib(config, attrib, value);
 }
 
+/*
+ * A visual stands for several of our configs (with and without stencil),
+ * but GLX 1.2 programs name a visual only: glXChooseVisual, then
+ * glXCreateContext with the XVisualInfo it returned. The last infos handed
+ * out remember the config they were chosen for, so such a program gets the
+ * buffers it asked for (glxgears: no stencil, and its depth clears are
+ * then plain clears on the host). An info we did not hand out, or whose
+ * memory now holds another visual, falls back to the visual's first config.
+ */
+#define GIVEN_INFOS 16
+struct given_info {
+	const XVisualInfo *info;
+	int screen;
+	VisualID visual;
+	GLXFBConfig config;
+};
+static struct given_info given[GIVEN_INFOS];
+static unsigned given_next;
+
 static XVisualInfo *visual_info(Display *dpy, GLXFBConfig c)
 {
 	XVisualInfo tmpl = { .screen = c->screen, .visualid = c->visual };
 	int n = 0;
-	return XGetVisualInfo(dpy, VisualScreenMask | VisualIDMask, &tmpl, &n);
+	XVisualInfo *vis = XGetVisualInfo(dpy, VisualScreenMask | VisualIDMask, &tmpl, &n);
+	if (vis) {
+		pthread_mutex_lock(&configs_lock);
+		for (unsigned i = 0; i < GIVEN_INFOS; i++) {
+			if (given[i].info == vis)
+				given[i].info = NULL;
+		}
+		given[given_next++ % GIVEN_INFOS] = (struct given_info){ vis, vis->screen,
+									   vis->visualid, c };
+		pthread_mutex_unlock(&configs_lock);
+	}
+	return vis;
+}
+
+GLXFBConfig sgl_glx_config_for_info(Display *dpy, const XVisualInfo *vis)
+{
+	GLXFBConfig c = NULL;
+	pthread_mutex_lock(&configs_lock);
+	for (unsigned i = 0; i < GIVEN_INFOS && !c; i++) {
+		if (given[i].info == vis && given[i].screen == vis->screen &&
+		    given[i].visual == vis->visualid && given[i].config->screen == vis->screen)
+			c = given[i].config;
+	}
+	pthread_mutex_unlock(&configs_lock);
+	/* Still one of this display's configs (a display closed and another
+	 * opened could have reused the memory). */
+	if (c && !sgl_glx_config_valid(dpy, c))
+		c = NULL;
+	return c ? c : sgl_glx_config_for_visual(dpy, vis->screen, vis->visualid);
 }
 
 XVisualInfo *sgl_glXGetVisualFromFBConfig(Display *dpy, GLXFBConfig config)
@@ -329,7 +376,7 @@ int sgl_glXGetConfig(Display *dpy, XVisualInfo *vis, int attrib, int *value)
 {
 	if (!vis || !value)
 		return GLX_BAD_VALUE;
-	GLXFBConfig c = sgl_glx_config_for_visual(dpy, vis->screen, vis->visualid);
+	GLXFBConfig c = sgl_glx_config_for_info(dpy, vis);
 	if (!c) {
 		if (attrib != GLX_USE_GL)
 			return GLX_BAD_VISUAL;

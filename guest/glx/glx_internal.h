@@ -111,6 +111,9 @@ bool sgl_glx_parse_context_attribs(Display *dpy, const int *attribs, struct sgl_
 /* glx_config.c */
 const struct sgl_glx_screen_configs *sgl_glx_configs(Display *dpy, int screen);
 GLXFBConfig sgl_glx_config_for_visual(Display *dpy, int screen, VisualID visual);
+/* The config an XVisualInfo we handed out was chosen for, else the
+ * visual's first. */
+GLXFBConfig sgl_glx_config_for_info(Display *dpy, const XVisualInfo *vis);
 void sgl_glx_configs_free(struct sgl_glx_display *d);
 
 /* drawable.c */

@@ -131,7 +131,7 @@ struct sglhost_context *sgl_context_create(struct sglhost *host,
 	}
 	if (ctx->dec.ctx_compat && !has_fixed_function(ctx))
 		ctx->dec.ctx_compat = false;
-	if (sgl_surface_init(ctx, cfg->width, cfg->height) < 0) {
+	if (sgl_surface_init(ctx, cfg->width, cfg->height, cfg->flags) < 0) {
 		sgl_log_error(&host->log, "cannot make a %ux%u framebuffer", cfg->width,
 			      cfg->height);
 		goto err_maps;

@@ -30,7 +30,8 @@ struct sgl_share_group {
 };
 
 /* The guest's window-system framebuffer: draw into `fbo` (back buffer);
- * a swap exchanges the color renderbuffers of `fbo` and `front_fbo`. */
+ * a swap exchanges the color renderbuffers of `fbo` and `front_fbo`
+ * (which only reads the frame, never flipped). */
 struct sgl_surface {
 	GLuint fbo;
 	GLuint front_fbo;
@@ -40,6 +41,8 @@ struct sgl_surface {
 	uint32_t width, height;
 	bool swapped;
 	bool pack_invert;       /* GL_MESA_pack_invert: reads come top-down */
+	bool flip_y;            /* fbo draws as a window: rows stored top-down */
+	GLenum depth_format;    /* of depth_rb; 0: none */
 };
 
 struct sglhost_context {
@@ -68,7 +71,8 @@ struct sglhost_context *sgl_context_create(struct sglhost *host,
 					   const struct sglhost_context_config *cfg);
 void sgl_context_destroy(struct sglhost_context *ctx);
 
-int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t height);
+int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t height,
+		     uint32_t flags);
 /* Whether the current context's driver lists extension `name`. */
 bool sgl_context_has_extension(struct sglhost_context *ctx, const char *name);
 void sgl_surface_finish(struct sglhost_context *ctx);

@@ -59,15 +59,17 @@ static void storage(struct sglhost_context *ctx)
 		gl->RenderbufferStorage(GL_RENDERBUFFER, color_format(ctx), (GLsizei)s->width,
 					(GLsizei)s->height);
 	}
-	gl->BindRenderbuffer(GL_RENDERBUFFER, s->depth_rb);
-	gl->RenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH24_STENCIL8, (GLsizei)s->width,
-				(GLsizei)s->height);
+	if (s->depth_format) {
+		gl->BindRenderbuffer(GL_RENDERBUFFER, s->depth_rb);
+		gl->RenderbufferStorage(GL_RENDERBUFFER, s->depth_format, (GLsizei)s->width,
+					(GLsizei)s->height);
+	}
 	gl->BindRenderbuffer(GL_RENDERBUFFER, (GLuint)old);
 }
 
-/* Attaches back (attachment 0), front (attachment 1) and depth to fbo,
- * and front to front_fbo; restores bindings. */
-static void attach(struct sglhost_context *ctx)
+/* Attaches back (attachment 0), front (attachment 1) and, the `first`
+ * time, depth/stencil to fbo, and front to front_fbo; restores bindings. */
+static void attach(struct sglhost_context *ctx, bool first)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
@@ -79,9 +81,13 @@ static void attach(struct sglhost_context *ctx)
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, s->back_rb);
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT1, GL_RENDERBUFFER,
 				    s->front_rb);
-	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, s->depth_rb);
-	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_STENCIL_ATTACHMENT, GL_RENDERBUFFER,
-				    s->depth_rb);
+	/* Attached once: a swap changes only the color buffers. */
+	if (first && s->depth_format && s->depth_format != GL_STENCIL_INDEX8)
+		gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER,
+					    s->depth_rb);
+	if (first && s->depth_format && s->depth_format != GL_DEPTH_COMPONENT24)
+		gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_STENCIL_ATTACHMENT, GL_RENDERBUFFER,
+					    s->depth_rb);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->front_fbo);
 	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER,
 				    s->front_rb);
@@ -89,7 +95,19 @@ static void attach(struct sglhost_context *ctx)
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)read);
 }
 
-int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t height)
+/* The depth/stencil buffer the guest's configuration has (0: none):
+ * stencil alone still comes packed with depth, which GL drivers store. */
+static GLenum depth_format(uint32_t flags)
+{
+	bool depth = !(flags & SGLHOST_CONTEXT_NO_DEPTH);
+	bool stencil = !(flags & SGLHOST_CONTEXT_NO_STENCIL);
+	if (stencil)
+		return depth ? GL_DEPTH24_STENCIL8 : GL_STENCIL_INDEX8;
+	return depth ? GL_DEPTH_COMPONENT24 : 0;
+}
+
+int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t height,
+		     uint32_t flags)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
@@ -104,19 +122,22 @@ int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t heigh
 	s->depth_rb = rbs[2];
 	s->width = width;
 	s->height = height;
+	s->depth_format = depth_format(flags);
 	storage(ctx);
-	attach(ctx);
+	attach(ctx, true);
 	if (gl->GetError() != GL_NO_ERROR)
 		return -ENOMEM;
 	/* Mesa draws window framebuffers upside down compared with FBOs
 	 * (its y flip changes which pixels lines, points and stipples
 	 * touch): ours are windows, so they draw as windows do. Reads and
-	 * blits still see GL's orientation. */
+	 * blits still see GL's orientation. front_fbo stays unflipped: read
+	 * through it, the stored rows come top row first, as a frame goes
+	 * out, with neither a flip nor GL_MESA_pack_invert (whose inverted
+	 * read of a flipped framebuffer is Mesa's slow path). */
 	if (gl->FramebufferParameteri && sgl_context_has_extension(ctx, "GL_MESA_framebuffer_flip_y")) {
-		gl->BindFramebuffer(GL_FRAMEBUFFER, s->front_fbo);
-		gl->FramebufferParameteri(GL_FRAMEBUFFER, GL_FRAMEBUFFER_FLIP_Y_MESA, GL_TRUE);
 		gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
 		gl->FramebufferParameteri(GL_FRAMEBUFFER, GL_FRAMEBUFFER_FLIP_Y_MESA, GL_TRUE);
+		s->flip_y = gl->GetError() == GL_NO_ERROR;
 	}
 	/* What a window system does on the first make-current. */
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
@@ -159,7 +180,7 @@ void sgl_surface_swap(struct sglhost_context *ctx)
 	ctx->host->gl.Flush();
 	s->back_rb = s->front_rb;
 	s->front_rb = t;
-	attach(ctx);
+	attach(ctx, false);
 	s->swapped = true;
 	if (ctx->present)
 		ctx->present(ctx->present_user, ctx, s->width, s->height);
@@ -170,22 +191,27 @@ struct read_state {
 	GLint read_fb, pack_buffer, read_buffer;
 };
 
-/* Straight into `dst`, top row first, when the driver inverts rows and
- * the stride is whole pixels: no staging copy. */
-static void read_inverted(struct sglhost_context *ctx, GLenum format, void *dst, size_t stride)
+/* Straight into `dst`, top row first, when the rows come that way (a
+ * flipped frame read through front_fbo, or GL_MESA_pack_invert) and the
+ * stride is whole pixels: no staging copy. */
+static void read_direct(struct sglhost_context *ctx, GLenum format, void *dst, size_t stride,
+			bool invert)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
-	GLint invert = 0;
+	GLint was = 0;
 
-	gl->GetIntegerv(GL_PACK_INVERT_MESA, &invert);
-	gl->PixelStorei(GL_PACK_INVERT_MESA, 1);
+	if (s->pack_invert) {
+		gl->GetIntegerv(GL_PACK_INVERT_MESA, &was);
+		gl->PixelStorei(GL_PACK_INVERT_MESA, invert);
+	}
 	if (stride != (size_t)s->width * 4)
 		gl->PixelStorei(GL_PACK_ROW_LENGTH, (GLint)(stride / 4));
 	gl->ReadPixels(0, 0, (GLsizei)s->width, (GLsizei)s->height, format, GL_UNSIGNED_BYTE, dst);
 	if (stride != (size_t)s->width * 4)
 		gl->PixelStorei(GL_PACK_ROW_LENGTH, 0);
-	gl->PixelStorei(GL_PACK_INVERT_MESA, invert);
+	if (s->pack_invert)
+		gl->PixelStorei(GL_PACK_INVERT_MESA, was);
 }
 
 int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format format, void *dst,
@@ -197,8 +223,11 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	size_t row = (size_t)s->width * 4;
 	/* Desktop GL reads BGRA itself (the X11 layout): no swizzle here. */
 	bool bgra_read = format == SGLHOST_PIXEL_BGRA8888 && !ctx->dec.gles;
-	bool direct = s->pack_invert && (format == SGLHOST_PIXEL_RGBA8888 || bgra_read) &&
-		      stride % 4 == 0 && stride / 4 <= INT32_MAX;
+	/* After a swap a flipped frame is read through front_fbo top-down. */
+	bool stored_top_down = s->swapped && s->flip_y;
+	bool direct = (stored_top_down || s->pack_invert) &&
+		      (format == SGLHOST_PIXEL_RGBA8888 || bgra_read) && stride % 4 == 0 &&
+		      stride / 4 <= INT32_MAX;
 	uint8_t *tmp = ctx->read_buf;
 
 	if (!direct && row * s->height > ctx->read_cap) {
@@ -222,7 +251,7 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, 0);
 	sgl_dec_pixels_tight(&ctx->dec, true);
 	if (direct)
-		read_inverted(ctx, bgra_read ? GL_BGRA : GL_RGBA, dst, stride);
+		read_direct(ctx, bgra_read ? GL_BGRA : GL_RGBA, dst, stride, !stored_top_down);
 	else
 		gl->ReadPixels(0, 0, (GLsizei)s->width, (GLsizei)s->height,
 			       bgra_read ? GL_BGRA : GL_RGBA, GL_UNSIGNED_BYTE, tmp);
@@ -235,9 +264,11 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	if (direct)
 		return 0;
 
-	/* GL rows go bottom-up; callers get the top row first. */
+	/* GL rows go bottom-up (unless stored top-down); callers get the
+	 * top row first. */
 	for (uint32_t y = 0; y < s->height; y++) {
-		const uint8_t *src = tmp + (size_t)(s->height - 1 - y) * row;
+		uint32_t from = stored_top_down ? y : s->height - 1 - y;
+		const uint8_t *src = tmp + (size_t)from * row;
 		uint8_t *out = (uint8_t *)dst + (size_t)y * stride;
 		if (format == SGLHOST_PIXEL_RGBA8888 || bgra_read) {
 			memcpy(out, src, row);

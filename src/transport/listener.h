@@ -30,6 +30,11 @@ struct sgl_listener {
 	char desc[160];       /* "tcp 127.0.0.1:3000", "shm /dev/shm/sgl" */
 	/* Clients must present the pre-shared token (listens beyond loopback). */
 	bool needs_token;
+	/* Each channel stands alone (a socket, or a slot of a mapped file): a
+	 * forked process can serve it, provided this one leaves the channel
+	 * untouched until that process ends and then destroys it. Channels fed
+	 * by this process's threads (vhost-user, ivshmem doorbells) cannot. */
+	bool forkable;
 };
 
 /* "tcp:HOST:PORT", "unix:PATH", "vsock:CID:PORT". A TCP listen on anything

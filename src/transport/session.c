@@ -125,6 +125,10 @@ static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_
 
 static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint32_t h);
 
+_Static_assert(SGL_CONTEXT_NO_DEPTH == SGLHOST_CONTEXT_NO_DEPTH &&
+		       SGL_CONTEXT_NO_STENCIL == SGLHOST_CONTEXT_NO_STENCIL,
+	       "context flags travel as they are");
+
 static int create_context(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	struct sgl_msg_create_context m;
@@ -160,6 +164,7 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 		cc.share = share ? share->ctx : NULL;
 		cc.width = m.width;
 		cc.height = m.height;
+		cc.flags = m.flags;   /* unknown bits: EINVAL from the library */
 		cc.present = on_present;
 		cc.present_user = s;
 		struct sglhost_context *ctx = sglhost_context_create(s->cfg->host, &cc);

@@ -303,6 +303,9 @@ struct sgl_listener *sgl_shm_listen(const struct sgl_shm_config *cfg, char *err,
 	}
 	sgl_shm_region_start(&l->region, cfg->ivshmem ? 0 : (uint32_t)getpid());
 	l->base.ops = &listener_ops;
+	/* A channel touches only its slot; sweeps and heartbeats stay with
+	 * the listener's process. */
+	l->base.forkable = true;
 	return &l->base;
 
 err_close:

@@ -337,6 +337,7 @@ static struct stream_listener *listener_new(int fd)
 	if (pipe2(l->wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		goto fail_free;
 	l->base.ops = &listener_ops;
+	l->base.forkable = true;
 	l->fd = fd;
 	l->port = -1;
 	atomic_init(&l->stopped, false);
