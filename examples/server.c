@@ -50,6 +50,7 @@ struct server {
 	unsigned clients;           /* sessions running */
 	unsigned long served;
 	struct child *children;     /* under lock */
+	bool stopping;              /* children were sent SIGTERM by us */
 };
 
 struct client {
@@ -144,7 +145,7 @@ static void reap_children(struct server *srv)
 		pthread_mutex_unlock(&srv->lock);
 		if (!k)
 			continue;
-		if (WIFSIGNALED(status))
+		if (WIFSIGNALED(status) && !(srv->stopping && WTERMSIG(status) == SIGTERM))
 			fprintf(stderr, "sgl-host: %s: the process serving it died (signal %d, %s); "
 				"other clients carry on\n", k->ch->peer, WTERMSIG(status),
 				strsignal(WTERMSIG(status)));
@@ -156,6 +157,7 @@ static void reap_children(struct server *srv)
 static void stop_children(struct server *srv)
 {
 	pthread_mutex_lock(&srv->lock);
+	srv->stopping = true;
 	for (struct child *k = srv->children; k; k = k->next)
 		kill(k->pid, SIGTERM);
 	pthread_mutex_unlock(&srv->lock);
