@@ -116,8 +116,13 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 	if (!s->ch)
 		goto fail;
 	const char *off = getenv("SGL_NO_SHARED_FRAMES");
+	/* Frames in the host's SysV segment where it can be attached: on this
+	 * machine (shm; unix or TCP loopback sockets). A peer in another IPC
+	 * namespace is caught by the segment's nonce. */
+	bool stream = !strncmp(transport, "unix:", 5) || !strncmp(transport, "tcp:", 4);
 	s->local = (!strcmp(transport, "shm") || !strncmp(transport, "shm:", 4) ||
-		    !strncmp(transport, "unix:", 5)) && (!off || !*off || !strcmp(off, "0"));
+		    (stream && sgl_stream_same_machine(s->ch))) &&
+		   (!off || !*off || !strcmp(off, "0"));
 	token_from_env(hello.token);
 	snprintf(hello.name, sizeof(hello.name), "%s", name ? name : "");
 	if (write_msg(s, SGL_MSG_HELLO, 0, 0, &hello, sizeof(hello)) || read_msg(s, &h)) {

@@ -45,6 +45,7 @@ struct stream_channel {
 	struct sgl_channel base;
 	int fd;
 	atomic_bool down;
+	bool same_machine;   /* unix, or TCP to a loopback address */
 };
 
 /* ---------------------------------------------------------------------- */
@@ -190,6 +191,17 @@ static struct sgl_channel *channel_new(int fd, const char *peer)
 	return &c->base;
 }
 
+/* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. */
+static bool is_loopback(const union sockaddr_any *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return (ntohl(a->in.sin_addr.s_addr) >> 24) == 127;
+	if (a->sa.sa_family != AF_INET6)
+		return false;
+	const struct in6_addr *v6 = &a->in6.sin6_addr;
+	return IN6_IS_ADDR_LOOPBACK(v6) || (IN6_IS_ADDR_V4MAPPED(v6) && v6->s6_addr[12] == 127);
+}
+
 static struct sgl_channel *connect_tcp(const char *address, char *err, size_t err_size)
 {
 	char host[256], name[64], peer[80];
@@ -233,7 +245,14 @@ static struct sgl_channel *connect_tcp(const char *address, char *err, size_t er
 	format_inet(&a, name, sizeof(name));
 	snprintf(peer, sizeof(peer), "tcp %s", name);
 	struct sgl_channel *ch = channel_new(fd, peer);
+	if (ch)
+		channel_of(ch)->same_machine = is_loopback(&a);
 	return ch ? ch : sgl_addr_fail(ENOMEM, err, err_size, "%s: out of memory", address);
+}
+
+bool sgl_stream_same_machine(struct sgl_channel *ch)
+{
+	return channel_of(ch)->same_machine;
 }
 
 static struct sgl_channel *connect_unix(const char *address, char *err, size_t err_size)
@@ -253,6 +272,8 @@ static struct sgl_channel *connect_unix(const char *address, char *err, size_t e
 	if (fd < 0)
 		return sgl_addr_fail(-fd, err, err_size, "%s: connect: %s", address, strerror(-fd));
 	struct sgl_channel *ch = channel_new(fd, "unix");
+	if (ch)
+		channel_of(ch)->same_machine = true;
 	return ch ? ch : sgl_addr_fail(ENOMEM, err, err_size, "%s: out of memory", address);
 }
 

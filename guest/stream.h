@@ -9,6 +9,7 @@
 #ifndef SGL_GUEST_STREAM_H
 #define SGL_GUEST_STREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct sgl_channel;
@@ -18,6 +19,11 @@ struct sgl_channel;
  * or "local"). Blocks until connected. NULL, errno and a message on
  * failure. */
 struct sgl_channel *sgl_stream_connect(const char *address, char *err, size_t err_size);
+
+/* Whether a channel of sgl_stream_connect reaches this machine (unix, TCP
+ * to a loopback address): the host's System V frame segments can then be
+ * attached here. */
+bool sgl_stream_same_machine(struct sgl_channel *ch);
 
 /* Reads exactly `n` bytes; 0, -EPIPE at end of stream, or -errno
  * (channel.c; the guest's name for sgl_channel_read_all). */

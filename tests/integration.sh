@@ -66,10 +66,11 @@ start_xvfb() {
 }
 
 clients() {   # name client-transport
-	# Frames come in the host's SysV segment on this machine (shm, unix),
-	# in the session messages otherwise, or when that is turned off.
+	# Frames come in the host's SysV segment on this machine (shm, unix,
+	# TCP to loopback), in the session messages otherwise (tests/vm: TCP
+	# from a VM), or when that is turned off.
 	frames=message
-	case "$2" in shm*|unix:*) frames=shared ;; esac
+	case "$2" in shm*|unix:*|tcp:127.*) frames=shared ;; esac
 	GUEST_PROGRAM_FRAMES=$frames SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/prog.log" 2>&1
 	result $? "$1: guest_program (frames $frames)" "$dir/prog.log"
 	if [ -n "${TIMER_PROGRAM:-}" ]; then
