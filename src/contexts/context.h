@@ -35,7 +35,7 @@ struct sgl_share_group {
 struct sgl_surface {
 	GLuint fbo;
 	GLuint front_fbo;
-	GLuint back_rb;
+	GLuint back_rb;         /* color buffers: textures when color_tex */
 	GLuint front_rb;
 	GLuint depth_rb;
 	uint32_t width, height;
@@ -43,6 +43,7 @@ struct sgl_surface {
 	bool pack_invert;       /* GL_MESA_pack_invert: reads come top-down */
 	bool flip_y;            /* fbo draws as a window: rows stored top-down */
 	GLenum depth_format;    /* of depth_rb; 0: none */
+	bool color_tex;         /* color buffers are BGRA-stored textures */
 };
 
 struct sglhost_context {

@@ -46,25 +46,70 @@ static GLenum color_format(const struct sglhost_context *ctx)
 	return GL_RGBA8;
 }
 
+/*
+ * Desktop GL: the color buffers are textures made with glTexImage2D(GL_RGBA,
+ * ..., GL_BGRA, GL_UNSIGNED_BYTE): the driver then stores them as BGRA (Mesa
+ * picks the storage that matches the upload's format for an unsized internal
+ * format), the layout frames go out in, so reading a frame is a plain copy
+ * instead of a per-pixel red/blue swap (on llvmpipe that swap was the host's
+ * largest cost per frame in glmark2's fast scenes). GLES keeps RGBA8
+ * renderbuffers.
+ */
+static void color_storage(struct sglhost_context *ctx)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	struct sgl_surface *s = &ctx->surface;
+	GLuint bufs[2] = { s->back_rb, s->front_rb };
+	GLint old = 0, unpack = 0;
+
+	if (!s->color_tex) {
+		gl->GetIntegerv(GL_RENDERBUFFER_BINDING, &old);
+		for (int i = 0; i < 2; i++) {
+			gl->BindRenderbuffer(GL_RENDERBUFFER, bufs[i]);
+			gl->RenderbufferStorage(GL_RENDERBUFFER, color_format(ctx),
+						(GLsizei)s->width, (GLsizei)s->height);
+		}
+		gl->BindRenderbuffer(GL_RENDERBUFFER, (GLuint)old);
+		return;
+	}
+	/* No pixels are sent: only an unpack buffer would be read. */
+	gl->GetIntegerv(GL_TEXTURE_BINDING_2D, &old);
+	gl->GetIntegerv(GL_PIXEL_UNPACK_BUFFER_BINDING, &unpack);
+	if (unpack)
+		gl->BindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
+	for (int i = 0; i < 2; i++) {
+		gl->BindTexture(GL_TEXTURE_2D, bufs[i]);
+		gl->TexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, (GLsizei)s->width, (GLsizei)s->height, 0,
+			       GL_BGRA, GL_UNSIGNED_BYTE, NULL);
+	}
+	gl->BindTexture(GL_TEXTURE_2D, (GLuint)old);
+	if (unpack)
+		gl->BindBuffer(GL_PIXEL_UNPACK_BUFFER, (GLuint)unpack);
+}
+
 static void storage(struct sglhost_context *ctx)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
 	GLint old = 0;
 
+	color_storage(ctx);
 	gl->GetIntegerv(GL_RENDERBUFFER_BINDING, &old);
-	GLuint rbs[2] = { s->back_rb, s->front_rb };
-	for (int i = 0; i < 2; i++) {
-		gl->BindRenderbuffer(GL_RENDERBUFFER, rbs[i]);
-		gl->RenderbufferStorage(GL_RENDERBUFFER, color_format(ctx), (GLsizei)s->width,
-					(GLsizei)s->height);
-	}
 	if (s->depth_format) {
 		gl->BindRenderbuffer(GL_RENDERBUFFER, s->depth_rb);
 		gl->RenderbufferStorage(GL_RENDERBUFFER, s->depth_format, (GLsizei)s->width,
 					(GLsizei)s->height);
 	}
 	gl->BindRenderbuffer(GL_RENDERBUFFER, (GLuint)old);
+}
+
+static void attach_color(struct sglhost_context *ctx, GLenum attachment, GLuint buf)
+{
+	const struct sgl_gl_table *gl = &ctx->host->gl;
+	if (ctx->surface.color_tex)
+		gl->FramebufferTexture2D(GL_FRAMEBUFFER, attachment, GL_TEXTURE_2D, buf, 0);
+	else
+		gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, attachment, GL_RENDERBUFFER, buf);
 }
 
 /* Attaches back (attachment 0), front (attachment 1) and, the `first`
@@ -78,9 +123,8 @@ static void attach(struct sglhost_context *ctx, bool first)
 	gl->GetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
 	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
-	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, s->back_rb);
-	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT1, GL_RENDERBUFFER,
-				    s->front_rb);
+	attach_color(ctx, GL_COLOR_ATTACHMENT0, s->back_rb);
+	attach_color(ctx, GL_COLOR_ATTACHMENT1, s->front_rb);
 	/* Attached once: a swap changes only the color buffers. */
 	if (first && s->depth_format && s->depth_format != GL_STENCIL_INDEX8)
 		gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER,
@@ -89,8 +133,7 @@ static void attach(struct sglhost_context *ctx, bool first)
 		gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_STENCIL_ATTACHMENT, GL_RENDERBUFFER,
 					    s->depth_rb);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->front_fbo);
-	gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER,
-				    s->front_rb);
+	attach_color(ctx, GL_COLOR_ATTACHMENT0, s->front_rb);
 	gl->BindFramebuffer(GL_DRAW_FRAMEBUFFER, (GLuint)draw);
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)read);
 }
@@ -111,8 +154,9 @@ int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t heigh
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
-	GLuint fbos[2], rbs[3];
+	GLuint fbos[2], rbs[3], tex[2];
 
+	s->color_tex = !ctx->dec.gles && gl->TexImage2D && gl->FramebufferTexture2D;
 	gl->GenFramebuffers(2, fbos);
 	gl->GenRenderbuffers(3, rbs);
 	s->fbo = fbos[0];
@@ -120,6 +164,12 @@ int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t heigh
 	s->back_rb = rbs[0];
 	s->front_rb = rbs[1];
 	s->depth_rb = rbs[2];
+	if (s->color_tex) {
+		gl->DeleteRenderbuffers(2, rbs);
+		gl->GenTextures(2, tex);
+		s->back_rb = tex[0];
+		s->front_rb = tex[1];
+	}
 	s->width = width;
 	s->height = height;
 	s->depth_format = depth_format(flags);
@@ -153,10 +203,14 @@ void sgl_surface_finish(struct sglhost_context *ctx)
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
 	GLuint fbos[2] = { s->fbo, s->front_fbo };
-	GLuint rbs[3] = { s->back_rb, s->front_rb, s->depth_rb };
+	GLuint colors[2] = { s->back_rb, s->front_rb };
 
 	gl->DeleteFramebuffers(2, fbos);
-	gl->DeleteRenderbuffers(3, rbs);
+	if (s->color_tex)
+		gl->DeleteTextures(2, colors);
+	else
+		gl->DeleteRenderbuffers(2, colors);
+	gl->DeleteRenderbuffers(1, &s->depth_rb);
 	memset(s, 0, sizeof(*s));
 }
 
