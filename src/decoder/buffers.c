@@ -159,41 +159,33 @@ static int map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t 
 	return sgl_dec_reply_end(d);
 }
 
-int sgl_hand_glMapBufferRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return map_range(d, SGL_OP_glMapBufferRange, p, size);
-}
+/* Each opcode's handler: the shared function with the opcode. */
+#define BY_OP(fn, name) \
+	int sgl_hand_##name(struct sgl_dec *d, const uint8_t *p, uint32_t size) \
+	{ \
+		return fn(d, SGL_OP_##name, p, size); \
+	}
 
-int sgl_hand_glMapNamedBufferRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return map_range(d, SGL_OP_glMapNamedBufferRange, p, size);
-}
-
-int sgl_hand_glMapNamedBufferRangeEXT(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return map_range(d, SGL_OP_glMapNamedBufferRangeEXT, p, size);
-}
+BY_OP(map_range, glMapBufferRange)
+BY_OP(map_range, glMapNamedBufferRange)
+BY_OP(map_range, glMapNamedBufferRangeEXT)
 
 /* Whole-buffer maps travel as ranges. */
-int sgl_hand_glMapBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+static int whole_map(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
 	(void)p;
 	(void)size;
-	return sgl_dec_fail(d, "glMapBuffer: guests send it as glMapBufferRange");
+	return sgl_dec_fail(d, "%s: guests send it as its Range twin", sgl_opcode_name(op));
 }
 
-int sgl_hand_glMapNamedBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	(void)p;
-	(void)size;
-	return sgl_dec_fail(d, "glMapNamedBuffer: guests send it as glMapNamedBufferRange");
-}
+BY_OP(whole_map, glMapBuffer)
+BY_OP(whole_map, glMapNamedBuffer)
+BY_OP(whole_map, glMapNamedBufferEXT)
 
-int sgl_hand_glMapNamedBufferEXT(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+static bool is_unmap(uint32_t op)
 {
-	(void)p;
-	(void)size;
-	return sgl_dec_fail(d, "glMapNamedBufferEXT: guests send it as glMapNamedBufferRangeEXT");
+	return op == SGL_OP_glUnmapBuffer || op == SGL_OP_glUnmapNamedBuffer ||
+	       op == SGL_OP_glUnmapNamedBufferEXT;
 }
 
 /* Unmaps, flushes and sglMappedWrite share one layout: a range and the
@@ -204,9 +196,7 @@ static int read_write(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t
 	if (size < sizeof(*c))
 		return sgl_dec_short(d, op, size, sizeof(*c));
 	memcpy(c, p, sizeof(*c));
-	const bool unmap = op == SGL_OP_glUnmapBuffer || op == SGL_OP_glUnmapNamedBuffer ||
-			   op == SGL_OP_glUnmapNamedBufferEXT;
-	const bool carries = !unmap || c->has_data;
+	const bool carries = !is_unmap(op) || c->has_data;
 	*data = carries && c->length > 0 ? (uint64_t)c->length : 0;
 	if (c->length > SGL_MAX_SEGMENT || sizeof(*c) + sgl_pad8(*data) != size)
 		return sgl_dec_size_mismatch(d, op, size, sizeof(*c) + sgl_pad8(*data));
@@ -224,7 +214,9 @@ static bool store(struct sgl_dec *d, GLenum target, const struct sgl_cmd_glUnmap
 	return dst != NULL;
 }
 
-static int unmap(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
+/* Unmaps and explicit flushes: the bytes into the host's map, then GL's
+ * unmap or flush of that range. */
+static int write_back(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glUnmapBuffer c;
 	uint64_t data;
@@ -235,41 +227,12 @@ static int unmap(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size
 	r = enter(d, op, c.target, &s);
 	if (r)
 		return r < 0 ? r : 0;
-	if (data)
-		store(d, s.target, &c, p);
-	d->gl->UnmapBuffer(s.target);
-	leave(d, &s);
-	return 0;
-}
-
-int sgl_hand_glUnmapBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return unmap(d, SGL_OP_glUnmapBuffer, p, size);
-}
-
-int sgl_hand_glUnmapNamedBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return unmap(d, SGL_OP_glUnmapNamedBuffer, p, size);
-}
-
-int sgl_hand_glUnmapNamedBufferEXT(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return unmap(d, SGL_OP_glUnmapNamedBufferEXT, p, size);
-}
-
-static int flush(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
-{
-	struct sgl_cmd_glUnmapBuffer c;
-	uint64_t data;
-	int r = read_write(d, op, p, size, &c, &data);
-	if (r)
-		return r;
-	struct site s;
-	r = enter(d, op, c.target, &s);
-	if (r)
-		return r < 0 ? r : 0;
-	GLint64 moff = 0;
-	if (store(d, s.target, &c, p)) {
+	if (is_unmap(op)) {
+		if (data)
+			store(d, s.target, &c, p);
+		d->gl->UnmapBuffer(s.target);
+	} else if (store(d, s.target, &c, p)) {
+		GLint64 moff = 0;
 		d->gl->GetBufferParameteri64v(s.target, GL_BUFFER_MAP_OFFSET, &moff);
 		d->gl->FlushMappedBufferRange(s.target, (GLintptr)(c.offset - moff),
 					      (GLsizeiptr)c.length);
@@ -278,21 +241,12 @@ static int flush(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size
 	return 0;
 }
 
-int sgl_hand_glFlushMappedBufferRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return flush(d, SGL_OP_glFlushMappedBufferRange, p, size);
-}
-
-int sgl_hand_glFlushMappedNamedBufferRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return flush(d, SGL_OP_glFlushMappedNamedBufferRange, p, size);
-}
-
-int sgl_hand_glFlushMappedNamedBufferRangeEXT(struct sgl_dec *d, const uint8_t *p,
-					      uint32_t size)
-{
-	return flush(d, SGL_OP_glFlushMappedNamedBufferRangeEXT, p, size);
-}
+BY_OP(write_back, glUnmapBuffer)
+BY_OP(write_back, glUnmapNamedBuffer)
+BY_OP(write_back, glUnmapNamedBufferEXT)
+BY_OP(write_back, glFlushMappedBufferRange)
+BY_OP(write_back, glFlushMappedNamedBufferRange)
+BY_OP(write_back, glFlushMappedNamedBufferRangeEXT)
 
 /* A persistent map's bytes, by buffer name: stored in the host's map only
  * while the buffer is persistently mapped. */
