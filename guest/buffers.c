@@ -1,10 +1,13 @@
 /*
- * Buffer maps on the guest: the application gets a shadow copy, the host
- * maps the buffer for real (GL validates the call; the buffer reads as
- * mapped, so commands that must fail on a mapped buffer do). Maps are a
- * round trip: the reply says whether GL mapped the buffer and brings the
- * range's bytes unless the map invalidates them. Written bytes go back with
- * glUnmapBuffer, or range by range with glFlushMappedBufferRange.
+ * Buffer maps on the guest, through a target (glMapBufferRange) or by name
+ * (glMapNamedBufferRange, its EXT_direct_state_access twin): one table of
+ * maps keyed by buffer name; a target map resolves the buffer bound to its
+ * target. The application gets a shadow copy, the host maps the buffer for
+ * real (GL validates the call; the buffer reads as mapped, so commands that
+ * must fail on a mapped buffer do). Maps are a round trip: the reply says
+ * whether GL mapped the buffer and brings the range's bytes unless the map
+ * invalidates them. Written bytes go back with the unmap, or range by range
+ * with the explicit flush.
  *
  * Persistent maps stay in the shadow: before every command that may read
  * the buffer (draws, glFlush, glFinish, fences, barriers, swaps) the guest
@@ -18,11 +21,28 @@
  * of it (Mesa says 64). */
 #define MAP_ALIGN 64
 
-static void set_error(struct sgl_enc *e, GLenum err)
-{
-	if (e->error == GL_NO_ERROR)
-		e->error = err;
-}
+/* How a map was asked for: the opcodes of its map, flush and unmap. The
+ * three kinds share the wire layouts (sgl_wire.h); the `target` field
+ * holds the target, or the buffer name for the named kinds. */
+enum kind { BY_TARGET, BY_NAME, BY_NAME_EXT };
+static const uint32_t ops[3][3] = {
+	[BY_TARGET] = { SGL_OP_glMapBufferRange, SGL_OP_glFlushMappedBufferRange,
+			SGL_OP_glUnmapBuffer },
+	[BY_NAME] = { SGL_OP_glMapNamedBufferRange, SGL_OP_glFlushMappedNamedBufferRange,
+		      SGL_OP_glUnmapNamedBuffer },
+	[BY_NAME_EXT] = { SGL_OP_glMapNamedBufferRangeEXT,
+			  SGL_OP_glFlushMappedNamedBufferRangeEXT,
+			  SGL_OP_glUnmapNamedBufferEXT },
+};
+enum { MAP, FLUSH, UNMAP };
+
+_Static_assert(sizeof(struct sgl_cmd_glMapBufferRange) ==
+		       sizeof(struct sgl_cmd_glMapNamedBufferRange),
+	       "one map layout");
+_Static_assert(sizeof(struct sgl_cmd_glUnmapBuffer) ==
+			       sizeof(struct sgl_cmd_glFlushMappedBufferRange) &&
+		       sizeof(struct sgl_cmd_glUnmapBuffer) == sizeof(struct sgl_cmd_sglMappedWrite),
+	       "one layout for unmaps, flushes and persistent writes");
 
 static GLuint bound(struct sgl_enc *e, GLenum target)
 {
@@ -30,18 +50,18 @@ static GLuint bound(struct sgl_enc *e, GLenum target)
 	return b ? *b : 0;
 }
 
-/* The map of the buffer bound to `target`; for targets the guest does not
- * track, the latest map made through `target`. */
+static struct sgl_map *find(struct sgl_enc *e, GLuint buffer)
+{
+	for (int i = 0; i < SGL_MAX_MAPS; i++)
+		if (e->maps[i].used && e->maps[i].buffer == buffer)
+			return &e->maps[i];
+	return NULL;
+}
+
+/* The map of the buffer bound to `target`. */
 struct sgl_map *sgl_enc_find_map(struct sgl_enc *e, GLenum target)
 {
-	const bool tracked = sgl_enc_buffer_binding(e, target) != NULL;
-	const GLuint buffer = bound(e, target);
-	for (int i = 0; i < SGL_MAX_MAPS; i++) {
-		struct sgl_map *m = &e->maps[i];
-		if (m->target && (tracked ? m->buffer == buffer : m->target == target))
-			return m;
-	}
-	return NULL;
+	return find(e, bound(e, target));
 }
 
 static void drop(struct sgl_enc *e, struct sgl_map *m)
@@ -54,17 +74,18 @@ static void drop(struct sgl_enc *e, struct sgl_map *m)
 
 void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer)
 {
-	for (int i = 0; i < SGL_MAX_MAPS; i++)
-		if (e->maps[i].target && e->maps[i].buffer == buffer)
-			drop(e, &e->maps[i]);
+	struct sgl_map *m = find(e, buffer);
+	if (m)
+		drop(e, m);
 }
 
-void *sgl_enc_glMapBufferRange(struct sgl_enc *e, GLenum target, GLintptr offset,
-			       GLsizeiptr length, GLbitfield access)
+/* `name` is the target (BY_TARGET) or the buffer; `buffer` the buffer. */
+static void *map_range(struct sgl_enc *e, enum kind k, GLenum name, GLuint buffer,
+		       GLintptr offset, GLsizeiptr length, GLbitfield access)
 {
 	struct sgl_map *m = NULL;
 	for (int i = 0; i < SGL_MAX_MAPS && !m; i++)
-		if (!e->maps[i].target)
+		if (!e->maps[i].used)
 			m = &e->maps[i];
 	/* Arguments GL would refuse are still sent: the host's GL raises the
 	 * error it deserves. Only what the shadow cannot hold stops here. */
@@ -74,21 +95,21 @@ void *sgl_enc_glMapBufferRange(struct sgl_enc *e, GLenum target, GLintptr offset
 			      : NULL;
 	if (fits && (!m || !block)) {
 		free(block);
-		set_error(e, GL_OUT_OF_MEMORY);
+		sgl_enc_error(e, GL_OUT_OF_MEMORY);
 		return NULL;
 	}
 	struct sgl_cmd_glMapBufferRange *c = (struct sgl_cmd_glMapBufferRange *)sgl_enc_begin(
-		e, SGL_OP_glMapBufferRange, sizeof(*c));
+		e, ops[k][MAP], sizeof(*c));
 	if (!c) {
 		free(block);
 		return NULL;
 	}
 	c->offset = offset;
 	c->length = length;
-	c->target = target;
+	c->target = name;
 	c->access = access;
 	size_t got;
-	const uint8_t *r = sgl_enc_reply_any(e, SGL_OP_glMapBufferRange, &got);
+	const uint8_t *r = sgl_enc_reply_any(e, ops[k][MAP], &got);
 	struct sgl_map_reply rep = { 0, 0 };
 	if (r && got >= sizeof(rep))
 		memcpy(&rep, r, sizeof(rep));
@@ -102,45 +123,39 @@ void *sgl_enc_glMapBufferRange(struct sgl_enc *e, GLenum target, GLintptr offset
 		memcpy(shadow, r + sizeof(rep), (size_t)length);
 	else
 		memset(shadow, 0, (size_t)length);
-	*m = (struct sgl_map){ target, bound(e, target), shadow, block, offset, length, access };
+	*m = (struct sgl_map){ true, buffer, shadow, block, offset, length, access };
 	if (access & GL_MAP_PERSISTENT_BIT)
 		e->persistent_maps++;
 	return shadow;
 }
 
-void *sgl_enc_glMapBuffer(struct sgl_enc *e, GLenum target, GLenum access)
+static GLbitfield access_bits(struct sgl_enc *e, GLenum access)
 {
-	GLint64 size = 0;
-	sgl_enc_glGetBufferParameteri64v(e, target, GL_BUFFER_SIZE, &size);
 	GLbitfield bits = access == GL_READ_ONLY ? GL_MAP_READ_BIT :
 			  access == GL_WRITE_ONLY ? GL_MAP_WRITE_BIT :
 			  access == GL_READ_WRITE ? GL_MAP_READ_BIT | GL_MAP_WRITE_BIT : 0;
-	if (!bits) {
-		set_error(e, GL_INVALID_ENUM);
-		return NULL;
-	}
-	return sgl_enc_glMapBufferRange(e, target, 0, (GLsizeiptr)size, bits);
+	if (!bits)
+		sgl_enc_error(e, GL_INVALID_ENUM);
+	return bits;
 }
 
 /* One command carrying `len` bytes of the shadow from `off` (relative to
  * the map). */
 static void send_range(struct sgl_enc *e, uint32_t op, const struct sgl_map *m, int64_t off,
-		       int64_t len, uint32_t target_or_buffer, uint32_t flag)
+		       int64_t len, uint32_t name, uint32_t flag)
 {
 	struct sgl_cmd_glUnmapBuffer *c = (struct sgl_cmd_glUnmapBuffer *)sgl_enc_begin(
 		e, op, sizeof(*c) + sgl_pad8((uint64_t)len));
 	if (!c)
 		return;
-	_Static_assert(sizeof(struct sgl_cmd_glUnmapBuffer) ==
-			       sizeof(struct sgl_cmd_glFlushMappedBufferRange) &&
-		       sizeof(struct sgl_cmd_glUnmapBuffer) == sizeof(struct sgl_cmd_sglMappedWrite),
-		       "one layout for the three");
-	c->offset = m->offset + off;
+	c->offset = (m ? m->offset : 0) + off;
 	c->length = len;
-	c->target = target_or_buffer;
+	c->target = name;
 	c->has_data = flag;
-	memcpy(c + 1, m->shadow + off, (size_t)len);
-	sgl_enc_zero_pad((uint8_t *)(c + 1), (uint64_t)len);
+	if (len) {
+		memcpy(c + 1, m->shadow + off, (size_t)len);
+		sgl_enc_zero_pad((uint8_t *)(c + 1), (uint64_t)len);
+	}
 }
 
 void sgl_enc_sync_maps_slow(struct sgl_enc *e)
@@ -148,44 +163,147 @@ void sgl_enc_sync_maps_slow(struct sgl_enc *e)
 	for (int i = 0; i < SGL_MAX_MAPS; i++) {
 		const struct sgl_map *m = &e->maps[i];
 		const GLbitfield a = m->access;
-		if (m->target && (a & GL_MAP_PERSISTENT_BIT) && (a & GL_MAP_WRITE_BIT) &&
+		if (m->used && (a & GL_MAP_PERSISTENT_BIT) && (a & GL_MAP_WRITE_BIT) &&
 		    !(a & GL_MAP_FLUSH_EXPLICIT_BIT))
 			send_range(e, SGL_OP_sglMappedWrite, m, 0, m->length, m->buffer, 0);
 	}
 }
 
-void sgl_enc_glFlushMappedBufferRange(struct sgl_enc *e, GLenum target, GLintptr offset,
-				      GLsizeiptr length)
+static void flush_range(struct sgl_enc *e, enum kind k, GLenum name, struct sgl_map *m,
+			GLintptr offset, GLsizeiptr length)
 {
-	struct sgl_map *m = sgl_enc_find_map(e, target);
 	if (!m || !(m->access & GL_MAP_FLUSH_EXPLICIT_BIT)) {
-		set_error(e, GL_INVALID_OPERATION);
+		sgl_enc_error(e, GL_INVALID_OPERATION);
 		return;
 	}
 	if (offset < 0 || length < 0 || offset > m->length || length > m->length - offset) {
-		set_error(e, GL_INVALID_VALUE);
+		sgl_enc_error(e, GL_INVALID_VALUE);
 		return;
 	}
-	send_range(e, SGL_OP_glFlushMappedBufferRange, m, offset, length, target, 0);
+	send_range(e, ops[k][FLUSH], m, offset, length, name, 0);
+}
+
+static GLboolean unmap(struct sgl_enc *e, enum kind k, GLenum name, struct sgl_map *m)
+{
+	/* Not mapped here: the host's GL raises the error (or unmaps what
+	 * it mapped). */
+	const bool write = m && (m->access & GL_MAP_WRITE_BIT) &&
+			   !(m->access & GL_MAP_FLUSH_EXPLICIT_BIT);
+	send_range(e, ops[k][UNMAP], m, 0, write ? m->length : 0, name, write);
+	if (!m)
+		return GL_FALSE;
+	drop(e, m);
+	return GL_TRUE;
+}
+
+void *sgl_enc_glMapBufferRange(struct sgl_enc *e, GLenum target, GLintptr offset,
+			       GLsizeiptr length, GLbitfield access)
+{
+	return map_range(e, BY_TARGET, target, bound(e, target), offset, length, access);
+}
+
+void *sgl_enc_glMapNamedBufferRange(struct sgl_enc *e, GLuint buffer, GLintptr offset,
+				    GLsizeiptr length, GLbitfield access)
+{
+	return map_range(e, BY_NAME, buffer, buffer, offset, length, access);
+}
+
+void *sgl_enc_glMapNamedBufferRangeEXT(struct sgl_enc *e, GLuint buffer, GLintptr offset,
+				       GLsizeiptr length, GLbitfield access)
+{
+	return map_range(e, BY_NAME_EXT, buffer, buffer, offset, length, access);
+}
+
+/* The whole-buffer maps are sent as ranges over the buffer's size (the
+ * size query raises GL's error for a target or name that has no buffer). */
+void *sgl_enc_glMapBuffer(struct sgl_enc *e, GLenum target, GLenum access)
+{
+	GLint64 size = 0;
+	sgl_enc_glGetBufferParameteri64v(e, target, GL_BUFFER_SIZE, &size);
+	GLbitfield bits = access_bits(e, access);
+	return bits ? sgl_enc_glMapBufferRange(e, target, 0, (GLsizeiptr)size, bits) : NULL;
+}
+
+void *sgl_enc_glMapNamedBuffer(struct sgl_enc *e, GLuint buffer, GLenum access)
+{
+	GLint64 size = 0;
+	sgl_enc_glGetNamedBufferParameteri64v(e, buffer, GL_BUFFER_SIZE, &size);
+	GLbitfield bits = access_bits(e, access);
+	return bits ? map_range(e, BY_NAME, buffer, buffer, 0, (GLsizeiptr)size, bits) : NULL;
+}
+
+void *sgl_enc_glMapNamedBufferEXT(struct sgl_enc *e, GLuint buffer, GLenum access)
+{
+	GLint size = 0;
+	sgl_enc_glGetNamedBufferParameterivEXT(e, buffer, GL_BUFFER_SIZE, &size);
+	GLbitfield bits = access_bits(e, access);
+	return bits ? map_range(e, BY_NAME_EXT, buffer, buffer, 0, size, bits) : NULL;
+}
+
+void sgl_enc_glFlushMappedBufferRange(struct sgl_enc *e, GLenum target, GLintptr offset,
+				      GLsizeiptr length)
+{
+	flush_range(e, BY_TARGET, target, sgl_enc_find_map(e, target), offset, length);
+}
+
+void sgl_enc_glFlushMappedNamedBufferRange(struct sgl_enc *e, GLuint buffer, GLintptr offset,
+					   GLsizeiptr length)
+{
+	flush_range(e, BY_NAME, buffer, find(e, buffer), offset, length);
+}
+
+void sgl_enc_glFlushMappedNamedBufferRangeEXT(struct sgl_enc *e, GLuint buffer,
+					      GLintptr offset, GLsizeiptr length)
+{
+	flush_range(e, BY_NAME_EXT, buffer, find(e, buffer), offset, length);
 }
 
 GLboolean sgl_enc_glUnmapBuffer(struct sgl_enc *e, GLenum target)
 {
-	struct sgl_map *m = sgl_enc_find_map(e, target);
-	if (!m) {
-		/* The host's GL raises the error (or unmaps what it mapped). */
-		struct sgl_cmd_glUnmapBuffer *c = (struct sgl_cmd_glUnmapBuffer *)sgl_enc_begin(
-			e, SGL_OP_glUnmapBuffer, sizeof(*c));
-		if (c) {
-			c->offset = 0;
-			c->length = 0;
-			c->target = target;
-			c->has_data = 0;
-		}
-		return GL_FALSE;
+	return unmap(e, BY_TARGET, target, sgl_enc_find_map(e, target));
+}
+
+GLboolean sgl_enc_glUnmapNamedBuffer(struct sgl_enc *e, GLuint buffer)
+{
+	return unmap(e, BY_NAME, buffer, find(e, buffer));
+}
+
+GLboolean sgl_enc_glUnmapNamedBufferEXT(struct sgl_enc *e, GLuint buffer)
+{
+	return unmap(e, BY_NAME_EXT, buffer, find(e, buffer));
+}
+
+/* The map pointer is the guest's shadow. A buffer the guest has not mapped
+ * asks the host, whose GL raises the error for a name that is no buffer. */
+static void *named_pointer(struct sgl_enc *e, enum kind k, GLuint buffer, GLenum pname)
+{
+	if (pname != GL_BUFFER_MAP_POINTER) {
+		sgl_enc_error(e, GL_INVALID_ENUM);
+		return NULL;
 	}
-	bool write = (m->access & GL_MAP_WRITE_BIT) && !(m->access & GL_MAP_FLUSH_EXPLICIT_BIT);
-	send_range(e, SGL_OP_glUnmapBuffer, m, 0, write ? m->length : 0, target, write);
-	drop(e, m);
-	return GL_TRUE;
+	const struct sgl_map *m = find(e, buffer);
+	if (m)
+		return m->shadow;
+	GLint mapped = 0;
+	if (k == BY_NAME_EXT)
+		sgl_enc_glGetNamedBufferParameterivEXT(e, buffer, GL_BUFFER_MAPPED, &mapped);
+	else
+		sgl_enc_glGetNamedBufferParameteriv(e, buffer, GL_BUFFER_MAPPED, &mapped);
+	return NULL;
+}
+
+void sgl_enc_glGetNamedBufferPointerv(struct sgl_enc *e, GLuint buffer, GLenum pname,
+				      void **params)
+{
+	void *p = named_pointer(e, BY_NAME, buffer, pname);
+	if (pname == GL_BUFFER_MAP_POINTER)
+		*params = p;
+}
+
+void sgl_enc_glGetNamedBufferPointervEXT(struct sgl_enc *e, GLuint buffer, GLenum pname,
+					 void **params)
+{
+	void *p = named_pointer(e, BY_NAME_EXT, buffer, pname);
+	if (pname == GL_BUFFER_MAP_POINTER)
+		*params = p;
 }

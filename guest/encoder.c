@@ -32,7 +32,7 @@ void sgl_enc_finish(struct sgl_enc *e)
 		free(e->names[i].free), free(e->names[i].live);
 	free(e->element_buffers);
 	for (int i = 0; i < SGL_MAX_MAPS; i++)
-		free(e->maps[i].block), free(e->named_maps[i].block);
+		free(e->maps[i].block);
 	for (size_t i = 0; i < e->nstrings; i++)
 		free(e->strings[i].text);
 	free(e->strings);

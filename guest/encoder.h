@@ -41,10 +41,11 @@ struct sgl_name_pool {
 	size_t live_bytes;
 };
 
-/* A buffer mapped by the application: the guest's shadow of its bytes. */
+/* A buffer mapped by the application, through a target or by name: the
+ * guest's shadow of its bytes. */
 struct sgl_map {
-	GLenum target;        /* 0: slot free */
-	GLuint buffer;        /* the buffer bound to `target` when mapped */
+	bool used;            /* false: slot free */
+	GLuint buffer;        /* the mapped buffer */
 	uint8_t *shadow;      /* what the application sees */
 	void *block;          /* the allocation around `shadow` */
 	int64_t offset, length;
@@ -85,8 +86,7 @@ struct sgl_enc {
 	GLuint *element_buffers;     /* per vertex array name, [0] = default VAO */
 	size_t element_cap;
 	uint32_t list_base;
-	struct sgl_map maps[SGL_MAX_MAPS];
-	struct sgl_map named_maps[SGL_MAX_MAPS];  /* `target` holds the buffer name */
+	struct sgl_map maps[SGL_MAX_MAPS];   /* keyed by buffer name (buffers.c) */
 	uint32_t persistent_maps;    /* maps whose writes go at every sync point */
 	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
 	uint64_t client_mask;   /* slots both enabled and client: draws check this */

@@ -3,7 +3,7 @@
  * images, program strings, array pointers): the guest binds the object,
  * makes the bind-to-edit call the protocol already carries and restores
  * the binding it found, so no command of our own is needed. Named-buffer
- * maps are the GL 4.5 ones (named_maps.c).
+ * maps are carried as themselves (buffers.c).
  */
 #include "encoder.h"
 
@@ -151,32 +151,4 @@ void sgl_enc_glGetVertexArrayPointeri_vEXT(struct sgl_enc *e, GLuint vaobj, GLui
 	sgl_enc_glBindVertexArray(e, vaobj);
 	sgl_enc_glGetVertexAttribPointerv(e, index, pname, param);
 	sgl_enc_glBindVertexArray(e, old);
-}
-
-void *sgl_enc_glMapNamedBufferEXT(struct sgl_enc *e, GLuint buffer, GLenum access)
-{
-	return sgl_enc_glMapNamedBuffer(e, buffer, access);
-}
-
-void *sgl_enc_glMapNamedBufferRangeEXT(struct sgl_enc *e, GLuint buffer, GLintptr offset,
-				       GLsizeiptr length, GLbitfield access)
-{
-	return sgl_enc_glMapNamedBufferRange(e, buffer, offset, length, access);
-}
-
-GLboolean sgl_enc_glUnmapNamedBufferEXT(struct sgl_enc *e, GLuint buffer)
-{
-	return sgl_enc_glUnmapNamedBuffer(e, buffer);
-}
-
-void sgl_enc_glFlushMappedNamedBufferRangeEXT(struct sgl_enc *e, GLuint buffer, GLintptr offset,
-					      GLsizeiptr length)
-{
-	sgl_enc_glFlushMappedNamedBufferRange(e, buffer, offset, length);
-}
-
-void sgl_enc_glGetNamedBufferPointervEXT(struct sgl_enc *e, GLuint buffer, GLenum pname,
-					 void **params)
-{
-	sgl_enc_glGetNamedBufferPointerv(e, buffer, pname, params);
 }

@@ -277,12 +277,22 @@ struct sgl_cmd_glPixelStoref {
 /* glMapBufferRange: the host maps the buffer for real (so GL validates the
  * call and the buffer reads as mapped) and replies with a
  * sgl_map_reply, followed by the `length` bytes of the range when
- * `has_data` (the map succeeded and did not invalidate the range). */
+ * `has_data` (the map succeeded and did not invalidate the range).
+ * glMapNamedBufferRange(EXT), glFlushMappedNamedBufferRange(EXT) and
+ * glUnmapNamedBuffer(EXT) have the layouts of their target twins with the
+ * buffer's name where those have the target. */
 struct sgl_cmd_glMapBufferRange {
 	struct sgl_header hdr;
 	int64_t offset;
 	int64_t length;
 	uint32_t target;
+	uint32_t access;
+};
+struct sgl_cmd_glMapNamedBufferRange {
+	struct sgl_header hdr;
+	int64_t offset;
+	int64_t length;
+	uint32_t buffer;
 	uint32_t access;
 };
 struct sgl_map_reply {

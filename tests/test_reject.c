@@ -487,6 +487,36 @@ static void b_buffer_sub_data_int64_max(struct wire *w, const struct env *e)
 	put(w, NULL, 8);
 	w->cmds++;
 }
+/* -- buffer maps by name -- */
+static void b_named_map_extra(struct wire *w, const struct env *e)
+{
+	(void)e;
+	mark_bad(w);
+	struct sgl_cmd_glMapNamedBufferRange c = { { SGL_OP_glMapNamedBufferRange, sizeof(c) + 8 },
+						   0, 8, 1, GL_MAP_READ_BIT };
+	put(w, &c, sizeof(c));
+	put(w, NULL, 8);
+	w->cmds++;
+}
+static void b_named_unmap_int64_max(struct wire *w, const struct env *e)
+{
+	(void)e;
+	mark_bad(w);
+	struct sgl_cmd_glUnmapBuffer c = { { SGL_OP_glUnmapNamedBuffer, sizeof(c) + 8 },
+					   0, INT64_MAX - 3, 1, 1 };
+	put(w, &c, sizeof(c));
+	put(w, NULL, 8);
+	w->cmds++;
+}
+static void b_named_flush_unknown(struct wire *w, const struct env *e)
+{
+	(void)e;
+	struct sgl_cmd_glUnmapBuffer c = { { SGL_OP_glFlushMappedNamedBufferRange, sizeof(c) + 8 },
+					   0, 8, 777, 0 };
+	put(w, &c, sizeof(c));
+	put(w, NULL, 8);
+	w->cmds++;
+}
 /* -- unknown opcodes, unsupported commands -- */
 static void unknown_op(struct wire *w, uint32_t op)
 {
@@ -818,6 +848,10 @@ static const struct row rows[] = {
 	     "glBufferData: command size 40 does not match"),
 	LOST("buffer_sub_data_near_int64_max", b_buffer_sub_data_int64_max,
 	     "glBufferSubData: command size 40 does not match"),
+	LOST("named_map_extra_bytes", b_named_map_extra,
+	     "glMapNamedBufferRange: command size 40 does not match"),
+	LOST("named_unmap_length_near_int64_max", b_named_unmap_int64_max,
+	     "glUnmapNamedBuffer: command size 40 does not match"),
 	LOST("unknown_opcode_0", b_op_0, "unknown opcode 0 "),
 	LOST("unknown_opcode_count", b_op_count, "unknown opcode"),
 	LOST("unknown_opcode_0xffffffff", b_op_max, "unknown opcode 4294967295"),
@@ -868,6 +902,7 @@ static const struct row rows[] = {
 	      c_texture_alive),
 	GLERR("uniform_negative_count", b_uniform_negative, GL_INVALID_VALUE, NULL),
 	GLERR("attrib_offset_without_array_buffer", b_attrib_offset, GL_INVALID_OPERATION, NULL),
+	GLERR("named_flush_unknown_buffer", b_named_flush_unknown, GL_INVALID_OPERATION, NULL),
 	{ .name = "buffer_data_2_62_as_encoded", .build = b_buffer_data_2_62_encoded,
 	  .error = GL_INVALID_VALUE, .error_alt = GL_OUT_OF_MEMORY },
 };

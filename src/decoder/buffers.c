@@ -1,11 +1,16 @@
 /*
- * Buffer maps. The host maps a buffer for real when the guest does, so GL
- * validates the map and every command that must fail on a mapped buffer
- * fails; the reply carries the range's bytes to the guest's shadow. The
- * bytes the guest wrote arrive with its glUnmapBuffer,
- * glFlushMappedBufferRange or (persistent maps) sglMappedWrite and are
- * copied into the host's map after its bounds are checked. Neither a guest
- * pointer nor the host's map pointer crosses the protocol.
+ * Buffer maps, through a target or by name (GL 4.5 and
+ * EXT_direct_state_access). The host maps a buffer for real when the guest
+ * does, so GL validates the map and every command that must fail on a
+ * mapped buffer fails; the reply carries the range's bytes to the guest's
+ * shadow. The bytes the guest wrote arrive with its unmap, explicit flush
+ * or (persistent maps) sglMappedWrite and are copied into the host's map
+ * after its bounds are checked. Neither a guest pointer nor the host's map
+ * pointer crosses the protocol.
+ *
+ * One path for both kinds: a command naming a buffer binds it to
+ * GL_COPY_WRITE_BUFFER for the call (the binding is put back after), so
+ * every map runs through the target entry points.
  */
 #include <errno.h>
 #include <string.h>
@@ -41,6 +46,62 @@ int sgl_hand_sglBufferReadRange(struct sgl_dec *d, const uint8_t *p, uint32_t si
 	return read_range(d, SGL_OP_sglBufferReadRange, c.target, c.offset, c.size);
 }
 
+/* The target a command's buffer is reached through. */
+struct site {
+	GLenum target;
+	GLint restore;        /* the GL_COPY_WRITE_BUFFER binding to put back */
+	bool bound;
+};
+
+static bool by_name_ext(uint32_t op)
+{
+	return op == SGL_OP_glMapNamedBufferRangeEXT || op == SGL_OP_glUnmapNamedBufferEXT ||
+	       op == SGL_OP_glFlushMappedNamedBufferRangeEXT;
+}
+
+static bool by_name(uint32_t op)
+{
+	switch (op) {
+	case SGL_OP_glMapNamedBufferRange:
+	case SGL_OP_glFlushMappedNamedBufferRange:
+	case SGL_OP_glUnmapNamedBuffer:
+	case SGL_OP_sglMappedWrite:
+		return true;
+	default:
+		return by_name_ext(op);
+	}
+}
+
+/* 0: `s` says where the buffer is; 1: it is none (GL_INVALID_OPERATION
+ * recorded, the command is skipped); <0: the context is lost. */
+static int enter(struct sgl_dec *d, uint32_t op, uint32_t target_or_buffer, struct site *s)
+{
+	*s = (struct site){ target_or_buffer, 0, false };
+	if (!by_name(op))
+		return 0;
+	GLuint host = 0;
+	int r = sgl_dec_map(d, SGL_OBJ_BUFFER, target_or_buffer, &host);
+	if (r)
+		return r;
+	/* The GL 4.5 entry points want a buffer object: a name glGenBuffers
+	 * made and nothing bound yet is none. The EXT ones create it, as
+	 * binding it does. */
+	if (!host || (!by_name_ext(op) && !d->gl->IsBuffer(host))) {
+		sgl_dec_gl_error(d, GL_INVALID_OPERATION);
+		return 1;
+	}
+	d->gl->GetIntegerv(GL_COPY_WRITE_BUFFER_BINDING, &s->restore);
+	d->gl->BindBuffer(GL_COPY_WRITE_BUFFER, host);
+	*s = (struct site){ GL_COPY_WRITE_BUFFER, s->restore, true };
+	return 0;
+}
+
+static void leave(struct sgl_dec *d, const struct site *s)
+{
+	if (s->bound)
+		d->gl->BindBuffer(GL_COPY_WRITE_BUFFER, (GLuint)s->restore);
+}
+
 /* Where the guest's bytes for [offset, offset + length) of the buffer
  * bound to `target` go in the host's map of it; NULL (and a GL error)
  * when it is not mapped or the range lies outside the mapped one. */
@@ -62,52 +123,80 @@ static uint8_t *mapped_at(struct sgl_dec *d, GLenum target, int64_t offset, int6
 	return (uint8_t *)ptr + (offset - moff);
 }
 
-int sgl_hand_glMapBufferRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+/* glMapBufferRange, glMapNamedBufferRange(EXT): one layout. */
+static int map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glMapBufferRange c;
+	_Static_assert(sizeof(c) == sizeof(struct sgl_cmd_glMapNamedBufferRange), "one layout");
 	if (size != sizeof(c))
-		return sgl_dec_size_mismatch(d, SGL_OP_glMapBufferRange, size, sizeof(c));
+		return sgl_dec_size_mismatch(d, op, size, sizeof(c));
 	memcpy(&c, p, sizeof(c));
 	if (!d->gl->MapBufferRange || !d->gl->GetBufferPointerv)
-		return sgl_dec_missing(d, SGL_OP_glMapBufferRange);
+		return sgl_dec_missing(d, op);
 	/* GL checks the arguments; the map stays until the guest's unmap (or
 	 * for good, when persistent). Ranges the protocol cannot carry are
 	 * refused before GL sees them. */
+	struct site s;
+	int r = enter(d, op, c.target, &s);
+	if (r < 0)
+		return r;
 	void *m = NULL;
-	if (c.length > SGL_MAX_SEGMENT)
+	if (r == 0 && c.length > SGL_MAX_SEGMENT)
 		sgl_dec_gl_error(d, GL_OUT_OF_MEMORY);
-	else
-		m = d->gl->MapBufferRange(c.target, (GLintptr)c.offset, (GLsizeiptr)c.length,
+	else if (r == 0)
+		m = d->gl->MapBufferRange(s.target, (GLintptr)c.offset, (GLsizeiptr)c.length,
 					  c.access);
+	leave(d, &s);
 	const bool data = m && c.length > 0 &&
 			  !(c.access & (GL_MAP_INVALIDATE_RANGE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT));
 	struct sgl_map_reply rep = { m != NULL, data };
-	uint8_t *r = sgl_dec_reply_begin(d, SGL_OP_glMapBufferRange,
-					 sizeof(rep) + (data ? (uint64_t)c.length : 0));
-	if (!r)
+	uint8_t *out = sgl_dec_reply_begin(d, op, sizeof(rep) + (data ? (uint64_t)c.length : 0));
+	if (!out)
 		return -EPROTO;
-	memcpy(r, &rep, sizeof(rep));
+	memcpy(out, &rep, sizeof(rep));
 	if (data)
-		memcpy(r + sizeof(rep), m, (size_t)c.length);
+		memcpy(out + sizeof(rep), m, (size_t)c.length);
 	return sgl_dec_reply_end(d);
 }
 
-int sgl_hand_glMapBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+/* Each opcode's handler: the shared function with the opcode. */
+#define BY_OP(fn, name) \
+	int sgl_hand_##name(struct sgl_dec *d, const uint8_t *p, uint32_t size) \
+	{ \
+		return fn(d, SGL_OP_##name, p, size); \
+	}
+
+BY_OP(map_range, glMapBufferRange)
+BY_OP(map_range, glMapNamedBufferRange)
+BY_OP(map_range, glMapNamedBufferRangeEXT)
+
+/* Whole-buffer maps travel as ranges. */
+static int whole_map(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
 	(void)p;
 	(void)size;
-	return sgl_dec_fail(d, "glMapBuffer: guests send it as glMapBufferRange");
+	return sgl_dec_fail(d, "%s: guests send it as its Range twin", sgl_opcode_name(op));
 }
 
-/* glUnmapBuffer, glFlushMappedBufferRange and sglMappedWrite share one
- * layout: a range and the bytes for it. */
+BY_OP(whole_map, glMapBuffer)
+BY_OP(whole_map, glMapNamedBuffer)
+BY_OP(whole_map, glMapNamedBufferEXT)
+
+static bool is_unmap(uint32_t op)
+{
+	return op == SGL_OP_glUnmapBuffer || op == SGL_OP_glUnmapNamedBuffer ||
+	       op == SGL_OP_glUnmapNamedBufferEXT;
+}
+
+/* Unmaps, flushes and sglMappedWrite share one layout: a range and the
+ * bytes for it (for unmaps, only when has_data). */
 static int read_write(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size,
 		      struct sgl_cmd_glUnmapBuffer *c, uint64_t *data)
 {
 	if (size < sizeof(*c))
 		return sgl_dec_short(d, op, size, sizeof(*c));
 	memcpy(c, p, sizeof(*c));
-	const bool carries = op != SGL_OP_glUnmapBuffer || c->has_data;
+	const bool carries = !is_unmap(op) || c->has_data;
 	*data = carries && c->length > 0 ? (uint64_t)c->length : 0;
 	if (c->length > SGL_MAX_SEGMENT || sizeof(*c) + sgl_pad8(*data) != size)
 		return sgl_dec_size_mismatch(d, op, size, sizeof(*c) + sgl_pad8(*data));
@@ -125,53 +214,57 @@ static bool store(struct sgl_dec *d, GLenum target, const struct sgl_cmd_glUnmap
 	return dst != NULL;
 }
 
-int sgl_hand_glUnmapBuffer(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+/* Unmaps and explicit flushes: the bytes into the host's map, then GL's
+ * unmap or flush of that range. */
+static int write_back(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glUnmapBuffer c;
 	uint64_t data;
-	int r = read_write(d, SGL_OP_glUnmapBuffer, p, size, &c, &data);
+	int r = read_write(d, op, p, size, &c, &data);
 	if (r)
 		return r;
-	if (data)
-		store(d, c.target, &c, p);
-	d->gl->UnmapBuffer(c.target);
+	struct site s;
+	r = enter(d, op, c.target, &s);
+	if (r)
+		return r < 0 ? r : 0;
+	if (is_unmap(op)) {
+		if (data)
+			store(d, s.target, &c, p);
+		d->gl->UnmapBuffer(s.target);
+	} else if (store(d, s.target, &c, p)) {
+		GLint64 moff = 0;
+		d->gl->GetBufferParameteri64v(s.target, GL_BUFFER_MAP_OFFSET, &moff);
+		d->gl->FlushMappedBufferRange(s.target, (GLintptr)(c.offset - moff),
+					      (GLsizeiptr)c.length);
+	}
+	leave(d, &s);
 	return 0;
 }
 
-int sgl_hand_glFlushMappedBufferRange(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	struct sgl_cmd_glUnmapBuffer c;
-	uint64_t data;
-	int r = read_write(d, SGL_OP_glFlushMappedBufferRange, p, size, &c, &data);
-	if (r)
-		return r;
-	GLint64 moff = 0;
-	if (!store(d, c.target, &c, p))
-		return 0;
-	d->gl->GetBufferParameteri64v(c.target, GL_BUFFER_MAP_OFFSET, &moff);
-	d->gl->FlushMappedBufferRange(c.target, (GLintptr)(c.offset - moff), (GLsizeiptr)c.length);
-	return 0;
-}
+BY_OP(write_back, glUnmapBuffer)
+BY_OP(write_back, glUnmapNamedBuffer)
+BY_OP(write_back, glUnmapNamedBufferEXT)
+BY_OP(write_back, glFlushMappedBufferRange)
+BY_OP(write_back, glFlushMappedNamedBufferRange)
+BY_OP(write_back, glFlushMappedNamedBufferRangeEXT)
 
-/* A persistent map's bytes: the buffer need not be bound, so it is bound
- * to GL_COPY_WRITE_BUFFER for the copy and the binding put back. */
+/* A persistent map's bytes, by buffer name: stored in the host's map only
+ * while the buffer is persistently mapped. */
 int sgl_hand_sglMappedWrite(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glUnmapBuffer c;
 	uint64_t data;
 	int r = read_write(d, SGL_OP_sglMappedWrite, p, size, &c, &data);
-	if (r)
+	if (r || !c.target)
 		return r;
-	GLuint buffer;
-	if (sgl_dec_map(d, SGL_OBJ_BUFFER, c.target, &buffer) || !buffer)
-		return 0;
-	GLint old = 0;
-	d->gl->GetIntegerv(GL_COPY_WRITE_BUFFER_BINDING, &old);
-	d->gl->BindBuffer(GL_COPY_WRITE_BUFFER, buffer);
+	struct site s;
+	r = enter(d, SGL_OP_sglMappedWrite, c.target, &s);
+	if (r)
+		return r < 0 ? r : 0;
 	GLint persistent = 0;
-	d->gl->GetBufferParameteriv(GL_COPY_WRITE_BUFFER, GL_BUFFER_ACCESS_FLAGS, &persistent);
+	d->gl->GetBufferParameteriv(s.target, GL_BUFFER_ACCESS_FLAGS, &persistent);
 	if (persistent & GL_MAP_PERSISTENT_BIT)
-		store(d, GL_COPY_WRITE_BUFFER, &c, p);
-	d->gl->BindBuffer(GL_COPY_WRITE_BUFFER, (GLuint)old);
+		store(d, s.target, &c, p);
+	leave(d, &s);
 	return 0;
 }

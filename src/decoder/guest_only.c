@@ -1,5 +1,5 @@
 /*
- * Commands the guest answers itself: named-buffer maps (guest/named_maps.c),
+ * Commands the guest answers itself: named-buffer map pointers (guest/buffers.c),
  * the debug callback (guest/debug.c) and the EXT_direct_state_access calls
  * made around a temporary binding (guest/ext_dsa.c). They never travel; one
  * that does is a protocol error.
@@ -12,10 +12,6 @@
 		return sgl_dec_unsupported(d, p, size); \
 	}
 
-GUEST_ONLY(glMapNamedBuffer)
-GUEST_ONLY(glMapNamedBufferRange)
-GUEST_ONLY(glFlushMappedNamedBufferRange)
-GUEST_ONLY(glUnmapNamedBuffer)
 GUEST_ONLY(glGetNamedBufferPointerv)
 GUEST_ONLY(glDebugMessageCallback)
 GUEST_ONLY(glGetTextureImageEXT)
@@ -28,8 +24,4 @@ GUEST_ONLY(glGetPointerIndexedvEXT)
 GUEST_ONLY(glGetPointeri_vEXT)
 GUEST_ONLY(glGetVertexArrayPointervEXT)
 GUEST_ONLY(glGetVertexArrayPointeri_vEXT)
-GUEST_ONLY(glMapNamedBufferEXT)
-GUEST_ONLY(glMapNamedBufferRangeEXT)
-GUEST_ONLY(glUnmapNamedBufferEXT)
-GUEST_ONLY(glFlushMappedNamedBufferRangeEXT)
 GUEST_ONLY(glGetNamedBufferPointervEXT)
