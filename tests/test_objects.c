@@ -167,6 +167,69 @@ static void test_copy_image_names(void **state)
 	harness_finish(&h);
 }
 
+/* GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME answers the guest's names (the
+ * host's differ: it made the window's color textures first), for textures
+ * and renderbuffers, through the bound and the named queries; the window
+ * framebuffer has no object name. */
+static void test_attachment_names(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	GLuint tex, rb, fb;
+	GLint name = -1;
+	sgl_enc_glGenTextures(e, 1, &tex);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, tex);
+	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA8, 4, 4, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+			     NULL);
+	sgl_enc_glGenRenderbuffers(e, 1, &rb);
+	sgl_enc_glBindRenderbuffer(e, GL_RENDERBUFFER, rb);
+	sgl_enc_glRenderbufferStorage(e, GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, 4, 4);
+	sgl_enc_glGenFramebuffers(e, 1, &fb);
+	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, fb);
+	sgl_enc_glFramebufferTexture2D(e, GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex,
+				       0);
+	sgl_enc_glFramebufferRenderbuffer(e, GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER,
+					  rb);
+	sgl_enc_glGetFramebufferAttachmentParameteriv(e, GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0,
+						      GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME,
+						      &name);
+	assert_int_equal(name, (GLint)tex);
+	sgl_enc_glGetFramebufferAttachmentParameteriv(e, GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT,
+						      GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME,
+						      &name);
+	assert_int_equal(name, (GLint)rb);
+	name = -1;
+	sgl_enc_glGetNamedFramebufferAttachmentParameteriv(e, fb, GL_COLOR_ATTACHMENT0,
+							   GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME,
+							   &name);
+	assert_int_equal(name, (GLint)tex);
+	name = -1;
+	sgl_enc_glGetNamedFramebufferAttachmentParameterivEXT(e, fb, GL_DEPTH_ATTACHMENT,
+							      GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME,
+							      &name);
+	assert_int_equal(name, (GLint)rb);
+	/* What the guest gets back binds its own texture. */
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, 0);
+	sgl_enc_glGetFramebufferAttachmentParameteriv(e, GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0,
+						      GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME,
+						      &name);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, (GLuint)name);
+	GLint w = 0;
+	sgl_enc_glGetTexLevelParameteriv(e, GL_TEXTURE_2D, 0, GL_TEXTURE_WIDTH, &w);
+	assert_int_equal(w, 4);
+	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, 0);
+	name = -1;
+	sgl_enc_glGetFramebufferAttachmentParameteriv(e, GL_FRAMEBUFFER, GL_BACK_LEFT,
+						      GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME,
+						      &name);
+	assert_int_equal(name, 0);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_sync_errors),
 		cmocka_unit_test(test_gl31_draw_no_error),
 		cmocka_unit_test(test_copy_image_names),
+		cmocka_unit_test(test_attachment_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

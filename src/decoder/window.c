@@ -144,12 +144,66 @@ int sgl_pre_glGetFramebufferAttachmentParameteriv(struct sgl_dec *d, GLenum *tar
 	return 0;
 }
 
-/* What a window framebuffer says about its buffers: no object behind them. */
+/* GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME comes back in the guest's names:
+ * the object's namespace is the attachment's GL_..._OBJECT_TYPE. Host and
+ * guest names differ (the host makes objects of its own, e.g. the window's
+ * color textures), so an untranslated name would point at another object. */
+static void guest_object_name(struct sgl_dec *d, GLint type, GLint *name)
+{
+	enum sgl_object_class cls = type == GL_TEXTURE ? SGL_OBJ_TEXTURE :
+				    type == GL_RENDERBUFFER ? SGL_OBJ_RENDERBUFFER : SGL_OBJ_NONE;
+	if (cls != SGL_OBJ_NONE && *name > 0)
+		*name = (GLint)sgl_dec_reverse(d, cls, (GLuint)*name);
+}
+
+void sgl_post_glGetNamedFramebufferAttachmentParameteriv(struct sgl_dec *d, GLuint framebuffer,
+							 GLenum attachment, GLenum pname,
+							 GLint *params)
+{
+	GLint type = GL_NONE;
+	if (!params || pname != GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
+		return;
+	if (framebuffer == d->default_fbo) {
+		params[0] = 0;
+		return;
+	}
+	d->gl->GetNamedFramebufferAttachmentParameteriv(framebuffer, attachment,
+							GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE, &type);
+	guest_object_name(d, type, params);
+}
+
+void sgl_post_glGetNamedFramebufferAttachmentParameterivEXT(struct sgl_dec *d, GLuint framebuffer,
+							    GLenum attachment, GLenum pname,
+							    GLint *params)
+{
+	GLint type = GL_NONE;
+	if (!params || pname != GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
+		return;
+	if (framebuffer == d->default_fbo) {
+		params[0] = 0;
+		return;
+	}
+	d->gl->GetNamedFramebufferAttachmentParameterivEXT(framebuffer, attachment,
+							   GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE,
+							   &type);
+	guest_object_name(d, type, params);
+}
+
+/* What a window framebuffer says about its buffers: no object behind them.
+ * Other framebuffers name their objects in the guest's names. */
 void sgl_post_glGetFramebufferAttachmentParameteriv(struct sgl_dec *d, GLenum target,
 						    GLenum attachment, GLenum pname,
 						    GLint *params)
 {
-	(void)attachment;
+	if (params && pname == GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME &&
+	    !window_bound(d, binding_of(target))) {
+		GLint type = GL_NONE;
+		d->gl->GetFramebufferAttachmentParameteriv(target, attachment,
+							   GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE,
+							   &type);
+		guest_object_name(d, type, params);
+		return;
+	}
 	if (!params || !window_bound(d, binding_of(target)))
 		return;
 	if (pname == GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE && params[0] != GL_NONE)
