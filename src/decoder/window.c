@@ -156,9 +156,9 @@ static void guest_object_name(struct sgl_dec *d, GLint type, GLint *name)
 		*name = (GLint)sgl_dec_reverse(d, cls, (GLuint)*name);
 }
 
-void sgl_post_glGetNamedFramebufferAttachmentParameteriv(struct sgl_dec *d, GLuint framebuffer,
-							 GLenum attachment, GLenum pname,
-							 GLint *params)
+/* The named queries (GL 4.5 and EXT_direct_state_access). */
+static void named_object_name(struct sgl_dec *d, GLuint framebuffer, GLenum attachment,
+			      GLenum pname, GLint *params, bool ext)
 {
 	GLint type = GL_NONE;
 	if (!params || pname != GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
@@ -167,26 +167,27 @@ void sgl_post_glGetNamedFramebufferAttachmentParameteriv(struct sgl_dec *d, GLui
 		params[0] = 0;
 		return;
 	}
-	d->gl->GetNamedFramebufferAttachmentParameteriv(framebuffer, attachment,
-							GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE, &type);
+	if (ext)
+		d->gl->GetNamedFramebufferAttachmentParameterivEXT(
+			framebuffer, attachment, GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE, &type);
+	else
+		d->gl->GetNamedFramebufferAttachmentParameteriv(
+			framebuffer, attachment, GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE, &type);
 	guest_object_name(d, type, params);
+}
+
+void sgl_post_glGetNamedFramebufferAttachmentParameteriv(struct sgl_dec *d, GLuint framebuffer,
+							 GLenum attachment, GLenum pname,
+							 GLint *params)
+{
+	named_object_name(d, framebuffer, attachment, pname, params, false);
 }
 
 void sgl_post_glGetNamedFramebufferAttachmentParameterivEXT(struct sgl_dec *d, GLuint framebuffer,
 							    GLenum attachment, GLenum pname,
 							    GLint *params)
 {
-	GLint type = GL_NONE;
-	if (!params || pname != GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
-		return;
-	if (framebuffer == d->default_fbo) {
-		params[0] = 0;
-		return;
-	}
-	d->gl->GetNamedFramebufferAttachmentParameterivEXT(framebuffer, attachment,
-							   GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE,
-							   &type);
-	guest_object_name(d, type, params);
+	named_object_name(d, framebuffer, attachment, pname, params, true);
 }
 
 /* What a window framebuffer says about its buffers: no object behind them.
