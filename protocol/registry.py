@@ -46,6 +46,7 @@ CLASSES = {
     'transform feedback': 'SGL_OBJ_TRANSFORM_FEEDBACK',
     'program pipeline': 'SGL_OBJ_PROGRAM_PIPELINE', 'display list': 'SGL_OBJ_DISPLAY_LIST',
     'sync': 'SGL_OBJ_SYNC', 'fragment shader ATI': 'SGL_OBJ_FRAGMENT_SHADER_ATI',
+    'program ARB': 'SGL_OBJ_PROGRAM_ARB',
 }
 
 LEN_TOKEN = re.compile(r'\s*(?:(\d+)|([A-Za-z_]\w*)|(\*|/))')

@@ -65,6 +65,7 @@ enum sgl_object_class {
 	SGL_OBJ_DISPLAY_LIST,
 	SGL_OBJ_SYNC,
 	SGL_OBJ_FRAGMENT_SHADER_ATI,
+	SGL_OBJ_PROGRAM_ARB,         /* ARB assembly programs: not GLSL's namespace */
 	SGL_OBJ_COUNT,
 };
 

@@ -230,6 +230,35 @@ static void test_attachment_names(void **state)
 	harness_finish(&h);
 }
 
+/* ARB assembly programs and GLSL programs are two namespaces: both may
+ * be named 1 (each guest pool starts there) and stay apart. */
+static void test_arb_program_names(void **state)
+{
+	(void)state;
+	static const char vp[] = "!!ARBvp1.0\nMOV result.position, vertex.position;\nEND\n";
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	GLuint glsl = sgl_enc_glCreateProgram(e), arb = 0;
+	sgl_enc_glGenProgramsARB(e, 1, &arb);
+	assert_int_equal(arb, glsl);
+	sgl_enc_glBindProgramARB(e, GL_VERTEX_PROGRAM_ARB, arb);
+	sgl_enc_glProgramStringARB(e, GL_VERTEX_PROGRAM_ARB, GL_PROGRAM_FORMAT_ASCII_ARB,
+				   (GLsizei)strlen(vp), vp);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_true(sgl_enc_glIsProgramARB(e, arb));
+	assert_true(sgl_enc_glIsProgram(e, glsl));
+	GLint bound = -1;
+	sgl_enc_glGetProgramivARB(e, GL_VERTEX_PROGRAM_ARB, GL_PROGRAM_LENGTH_ARB, &bound);
+	assert_int_equal(bound, (GLint)strlen(vp));
+	sgl_enc_glDeleteProgramsARB(e, 1, &arb);
+	assert_false(sgl_enc_glIsProgramARB(e, arb));
+	assert_true(sgl_enc_glIsProgram(e, glsl));
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_gl31_draw_no_error),
 		cmocka_unit_test(test_copy_image_names),
 		cmocka_unit_test(test_attachment_names),
+		cmocka_unit_test(test_arb_program_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

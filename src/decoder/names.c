@@ -21,6 +21,7 @@ static const char *class_name(enum sgl_object_class cls)
 		[SGL_OBJ_PROGRAM_PIPELINE] = "program pipeline",
 		[SGL_OBJ_DISPLAY_LIST] = "display list", [SGL_OBJ_SYNC] = "sync",
 		[SGL_OBJ_FRAGMENT_SHADER_ATI] = "ATI fragment shader",
+		[SGL_OBJ_PROGRAM_ARB] = "ARB program",
 	};
 	return cls < SGL_OBJ_COUNT && names[cls] ? names[cls] : "object";
 }
