@@ -149,6 +149,10 @@ static void reap_children(struct server *srv)
 			fprintf(stderr, "sgl-host: %s: the process serving it died (signal %d, %s); "
 				"other clients carry on\n", k->ch->peer, WTERMSIG(status),
 				strsignal(WTERMSIG(status)));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			/* e.g. a sanitizer's report of a crash, or no EGL display */
+			fprintf(stderr, "sgl-host: %s: the process serving it failed (exit status "
+				"%d); other clients carry on\n", k->ch->peer, WEXITSTATUS(status));
 		k->ch->ops->destroy(k->ch);
 		free(k);
 	}

@@ -236,7 +236,13 @@ def _locals(c):
             elif p.cls and not p.hooked:
                 if not p.zero_ok and not c.delete_scalar:
                     L.append(f'\tif (c.{p.name} == 0) {{')
-                    L.append('\t\tsgl_dec_gl_error(d, GL_INVALID_VALUE);')
+                    # GL's answer for a name that is no object: GL_INVALID_VALUE
+                    # for programs and shaders, GL_INVALID_OPERATION for the
+                    # rest (glBeginQuery(0), glTextureParameteri(0), ...), as
+                    # the decoder's name lookup answers (decoder/names.c).
+                    zerr = 'GL_INVALID_VALUE' if CLASSES[p.cls] == 'SGL_OBJ_PROGRAM' \
+                        else 'GL_INVALID_OPERATION'
+                    L.append(f'\t\tsgl_dec_gl_error(d, {zerr});')
                     L.append('\t\tgoto done_;')
                     L.append('\t}')
                 L.append(f'\tGLuint a_{p.name};')

@@ -146,7 +146,8 @@ isolation() {   # name client-transport host-pid host-log
 	ok=1
 	[ "$sa" -eq 0 ] || ok=0
 	[ "$sb" -eq 1 ] && grep -q "no frame" "$dir/iso-b.log" || ok=0
-	grep -q "died (signal 11" "$4" || ok=0
+	# A signal, or an exit status where a sanitizer reports the crash.
+	grep -q "the process serving it \(died (signal 11\|failed (exit status\)" "$4" || ok=0
 	SGL_TRANSPORT="$2" timeout 60 "$prog" >>"$dir/iso.log" 2>&1 || ok=0
 	[ $ok -eq 1 ]
 	result $? "$1: a crash in one client's host process loses that client only" "$dir/iso.log"

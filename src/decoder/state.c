@@ -269,6 +269,70 @@ void sgl_post_glGetDoublev(struct sgl_dec *d, GLenum pname, GLdouble *data)
 		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
 }
 
+/* Object-valued answers of per-object queries: the first value, when
+ * `pname` names an object. */
+static void reverse_first(struct sgl_dec *d, GLenum pname, GLint *params)
+{
+	if (params && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
+		params[0] = (GLint)reverse_binding(d, pname, (GLuint)params[0]);
+}
+
+void sgl_post_glGetQueryiv(struct sgl_dec *d, GLenum target, GLenum pname, GLint *params)
+{
+	(void)target;
+	reverse_first(d, pname, params);
+}
+
+void sgl_post_glGetQueryIndexediv(struct sgl_dec *d, GLenum target, GLuint index, GLenum pname,
+				  GLint *params)
+{
+	(void)target;
+	(void)index;
+	reverse_first(d, pname, params);
+}
+
+void sgl_post_glGetVertexAttribiv(struct sgl_dec *d, GLuint index, GLenum pname, GLint *params)
+{
+	(void)index;
+	reverse_first(d, pname, params);
+}
+
+void sgl_post_glGetVertexArrayiv(struct sgl_dec *d, GLuint vaobj, GLenum pname, GLint *param)
+{
+	(void)vaobj;
+	reverse_first(d, pname, param);
+}
+
+void sgl_post_glGetVertexArrayIndexediv(struct sgl_dec *d, GLuint vaobj, GLuint index,
+					GLenum pname, GLint *param)
+{
+	(void)vaobj;
+	(void)index;
+	reverse_first(d, pname, param);
+}
+
+/* A pipeline names the program of each stage (pname: the stage's shader
+ * type) and its active program. */
+void sgl_post_glGetProgramPipelineiv(struct sgl_dec *d, GLuint pipeline, GLenum pname,
+				     GLint *params)
+{
+	(void)pipeline;
+	switch (pname) {
+	case GL_ACTIVE_PROGRAM:
+	case GL_VERTEX_SHADER:
+	case GL_FRAGMENT_SHADER:
+	case GL_GEOMETRY_SHADER:
+	case GL_TESS_CONTROL_SHADER:
+	case GL_TESS_EVALUATION_SHADER:
+	case GL_COMPUTE_SHADER:
+		if (params && params[0] > 0)
+			params[0] = (GLint)sgl_dec_reverse(d, SGL_OBJ_PROGRAM, (GLuint)params[0]);
+		break;
+	default:
+		break;
+	}
+}
+
 /* A guest must not park the decoding thread: waits are capped at 100 ms;
  * GL_TIMEOUT_EXPIRED tells the guest to wait again. */
 int sgl_pre_glClientWaitSync(struct sgl_dec *d, GLsync *sync, GLbitfield *flags,
