@@ -267,13 +267,28 @@ static int run_pbuffer(EGLDisplay dpy, const char *name)
 			ok = false;
 		}
 	}
+	/* Without a stencil size the first config has none (smaller stencil
+	 * sorts first, as native drivers list); with one, it has 8. */
 	static const EGLint want[] = { EGL_SURFACE_TYPE, EGL_PBUFFER_BIT, EGL_RENDERABLE_TYPE,
 				       EGL_OPENGL_ES2_BIT, EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8,
-				       EGL_BLUE_SIZE, 8, EGL_DEPTH_SIZE, 24, EGL_NONE };
+				       EGL_BLUE_SIZE, 8, EGL_DEPTH_SIZE, 24, EGL_NONE, 0, EGL_NONE };
+	EGLint want_stencil[sizeof(want) / sizeof(want[0])];
+	memcpy(want_stencil, want, sizeof(want));
+	want_stencil[12] = EGL_STENCIL_SIZE;
+	want_stencil[13] = 8;
 	EGLConfig config;
-	EGLint n = 0, depth = 0, stencil = 0;
+	EGLint n = 0, depth = 0, stencil = -1;
 	if (!eglChooseConfig(dpy, want, &config, 1, &n) || n < 1) {
 		fail("no RGB8 depth-24 pbuffer config");
+		return 1;
+	}
+	eglGetConfigAttrib(dpy, config, EGL_STENCIL_SIZE, &stencil);
+	if (stencil != 0) {
+		fprintf(stderr, "egl_smoke: first depth-24 config has stencil %d\n", stencil);
+		ok = false;
+	}
+	if (!eglChooseConfig(dpy, want_stencil, &config, 1, &n) || n < 1) {
+		fail("no RGB8 depth-24 stencil-8 pbuffer config");
 		return 1;
 	}
 	eglGetConfigAttrib(dpy, config, EGL_DEPTH_SIZE, &depth);
@@ -307,6 +322,13 @@ static int run_pbuffer(EGLDisplay dpy, const char *name)
 	}
 	if (eglGetCurrentContext() != ctx || eglGetCurrentSurface(EGL_DRAW) != pbuf)
 		ok = fail("eglGetCurrentContext/Surface do not say what is current");
+	GLint sbits = -1;
+	glGetIntegerv(GL_STENCIL_BITS, &sbits);
+	if (sbits != 8) {
+		fprintf(stderr, "egl_smoke: a stencil-8 config's context has %d stencil bits\n",
+			sbits);
+		ok = false;
+	}
 	triangle_program();
 	draw();
 	ok &= check_frame(W, H);

@@ -1,9 +1,11 @@
 /*
- * EGLConfigs. The host draws every context into the same kind of
- * framebuffer (RGBA8, depth 24, stencil 8), so every config describes that
- * one; on X11 there is one for the screen's 24-bit TrueColor visual and
- * one for its 32-bit (ARGB) visual when it has one, for windows that want
- * to be translucent. Surfaceless displays have pbuffers only.
+ * EGLConfigs. The host draws a context into an RGBA8 framebuffer with depth
+ * 24 and, as the context's config says, stencil 8 or none (a program that
+ * wants no stencil then pays for none: depth clears are plain clears). On
+ * X11 each comes for the screen's 24-bit TrueColor visual and for its
+ * 32-bit (ARGB) visual when it has one, for windows that want to be
+ * translucent. Surfaceless displays have pbuffers only. IDs follow the
+ * spec's sort order (smaller stencil first, as a native driver lists).
  */
 #include <X11/Xutil.h>
 #include <stdlib.h>
@@ -31,24 +33,30 @@ static VisualID find_visual(Display *dpy, int screen, int depth)
 void sgl_egl_configs_init(struct sgl_egl_display *d)
 {
 	d->config_count = 0;
-	if (d->platform == SGL_EGL_SURFACELESS) {
-		d->configs[d->config_count++] = (struct sgl_egl_config){
-			.id = 1, .surface_type = EGL_PBUFFER_BIT };
-		return;
-	}
-	static const int depths[] = { 24, 32 };
-	for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
-		VisualID v = find_visual(d->xdpy, d->xscreen, depths[i]);
-		if (!v && i > 0)
+	for (EGLint stencil = 0; stencil <= 8; stencil += 8) {
+		if (d->platform == SGL_EGL_SURFACELESS) {
+			d->configs[d->config_count] = (struct sgl_egl_config){
+				.id = d->config_count + 1, .stencil = stencil,
+				.surface_type = EGL_PBUFFER_BIT };
+			d->config_count++;
 			continue;
-		/* Without a 24-bit visual the frame is converted for the window
-		 * (guest/x11): the config stays. */
-		d->configs[d->config_count++] = (struct sgl_egl_config){
-			.id = (EGLint)i + 1,
-			.surface_type = EGL_WINDOW_BIT | EGL_PBUFFER_BIT,
-			.visual = v,
-			.visual_depth = v ? depths[i] : 0,
-		};
+		}
+		static const int depths[] = { 24, 32 };
+		for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]); i++) {
+			VisualID v = find_visual(d->xdpy, d->xscreen, depths[i]);
+			if (!v && i > 0)
+				continue;
+			/* Without a 24-bit visual the frame is converted for the
+			 * window (guest/x11): the config stays. */
+			d->configs[d->config_count] = (struct sgl_egl_config){
+				.id = d->config_count + 1,
+				.stencil = stencil,
+				.surface_type = EGL_WINDOW_BIT | EGL_PBUFFER_BIT,
+				.visual = v,
+				.visual_depth = v ? depths[i] : 0,
+			};
+			d->config_count++;
+		}
 	}
 }
 
@@ -80,7 +88,7 @@ static bool config_attrib(const struct sgl_egl_display *d, const struct sgl_egl_
 		*value = 24;
 		return true;
 	case EGL_STENCIL_SIZE:
-		*value = 8;
+		*value = c->stencil;
 		return true;
 	case EGL_LUMINANCE_SIZE:
 	case EGL_ALPHA_MASK_SIZE:
@@ -309,8 +317,8 @@ static bool matches(const struct sgl_egl_display *d, const struct sgl_egl_config
 }
 
 /*
- * The configs in ID order, which is also the spec's sort order: every
- * sorting attribute is equal across them. EGL_RENDERABLE_TYPE's default
+ * The configs in ID order, which is also the spec's sort order: they differ
+ * in EGL_STENCIL_SIZE (smaller first, lower IDs) and visual only. EGL_RENDERABLE_TYPE's default
  * (EGL_OPENGL_ES_BIT, i.e. ES 1) is not applied: there are no ES 1
  * contexts, and programs that leave it out mean "any" (they go on to
  * create ES 2 or GL contexts).

@@ -189,7 +189,8 @@ EGLContext sgl_eglCreateContext(EGLDisplay dpy, EGLConfig config, EGLContext sha
 		sgl_egl_error(EGL_BAD_ALLOC);
 		return EGL_NO_CONTEXT;
 	}
-	ctx->sgl = sgl_context_new(api, major, minor, share_sgl, INITIAL_SIZE, INITIAL_SIZE, 0);
+	uint32_t flags = c && !c->stencil ? SGL_CONTEXT_NO_STENCIL : 0;
+	ctx->sgl = sgl_context_new(api, major, minor, share_sgl, INITIAL_SIZE, INITIAL_SIZE, flags);
 	if (!ctx->sgl) {
 		/* The host has no such context (or is gone). */
 		free(ctx);

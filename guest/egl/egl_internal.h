@@ -30,12 +30,13 @@ enum { SGL_API_GL_COMPAT = 1, SGL_API_GL_CORE = 2, SGL_API_GLES = 3 };
 /* The largest pbuffer we promise: the host's limit is not known here. */
 #define SGL_EGL_MAX_PBUFFER_SIZE 8192
 
-#define SGL_EGL_MAX_CONFIGS 2
+#define SGL_EGL_MAX_CONFIGS 4
 
-/* Every config describes the host's framebuffer (RGBA8, depth 24, stencil
- * 8); on X11 they differ by the visual a window shows it through. */
+/* Every config describes a host framebuffer (RGBA8, depth 24, stencil 8 or
+ * none); on X11 they differ by the visual a window shows it through too. */
 struct sgl_egl_config {
 	EGLint id;
+	EGLint stencil;             /* 0 or 8 (SGL_CONTEXT_NO_STENCIL) */
 	EGLint surface_type;
 	VisualID visual;            /* 0 on surfaceless displays */
 	int visual_depth;
