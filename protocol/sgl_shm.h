@@ -44,7 +44,7 @@
 #define SGL_SHM_WAIT_MS 100
 /* How long a waiter spins (pause) before it sleeps: a round trip to a
  * peer that answers within it costs no system call. */
-#define SGL_SHM_SPIN_NS 5000
+#define SGL_SHM_SPIN_NS 50000
 /* A side that cannot be woken (polling: ivshmem without a doorbell) sleeps
  * between looks, from the first to the last, doubling: an idle side costs
  * about a thousand short sleeps a second, a busy one microseconds. */

@@ -10,8 +10,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* How long a read polls before it sleeps (sgl_socket.c). */
+#define SGL_SOCKET_SPIN_NS 50000u
+
 /* recv with EINTR retry; -EPIPE once `down` is set (shutdown from another
- * thread makes a blocked recv return 0, which is not the peer's end). */
+ * thread makes a blocked recv return 0, which is not the peer's end).
+ * Polls for SGL_SOCKET_SPIN_NS before sleeping. */
 ssize_t sgl_socket_read(int fd, atomic_bool *down, void *buf, size_t n);
 
 /* Sends all `n` bytes (blocking: natural backpressure), without SIGPIPE;
