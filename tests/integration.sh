@@ -128,6 +128,8 @@ wait_for_line() {   # file text
 	until grep -q "$2" "$1" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done
 }
 isolation() {   # name client-transport host-pid host-log
+	# No lines of an earlier transport's run may be taken for this one's.
+	rm -f "$dir/iso-a.log" "$dir/iso-b.log"
 	GUEST_PROGRAM_PAUSE=4 SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/iso-a.log" 2>&1 &
 	a=$!
 	wait_for_line "$dir/iso-a.log" " over "

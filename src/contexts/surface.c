@@ -52,8 +52,9 @@ static GLenum color_format(const struct sglhost_context *ctx)
  * picks the storage that matches the upload's format for an unsized internal
  * format), the layout frames go out in, so reading a frame is a plain copy
  * instead of a per-pixel red/blue swap (on llvmpipe that swap was the host's
- * largest cost per frame in glmark2's fast scenes). GLES keeps RGBA8
- * renderbuffers.
+ * largest cost per frame in glmark2's fast scenes). GLES does the same with
+ * GL_BGRA_EXT where the driver has GL_EXT_texture_format_BGRA8888 and
+ * GL_EXT_read_format_bgra; otherwise RGBA8 renderbuffers.
  */
 static void color_storage(struct sglhost_context *ctx)
 {
@@ -79,8 +80,9 @@ static void color_storage(struct sglhost_context *ctx)
 		gl->BindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
 	for (int i = 0; i < 2; i++) {
 		gl->BindTexture(GL_TEXTURE_2D, bufs[i]);
-		gl->TexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, (GLsizei)s->width, (GLsizei)s->height, 0,
-			       GL_BGRA, GL_UNSIGNED_BYTE, NULL);
+		gl->TexImage2D(GL_TEXTURE_2D, 0, ctx->dec.gles ? GL_BGRA : GL_RGBA,
+			       (GLsizei)s->width, (GLsizei)s->height, 0, GL_BGRA, GL_UNSIGNED_BYTE,
+			       NULL);
 	}
 	gl->BindTexture(GL_TEXTURE_2D, (GLuint)old);
 	if (unpack)
@@ -156,7 +158,10 @@ int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t heigh
 	struct sgl_surface *s = &ctx->surface;
 	GLuint fbos[2], rbs[3], tex[2];
 
-	s->color_tex = !ctx->dec.gles && gl->TexImage2D && gl->FramebufferTexture2D;
+	s->color_tex = gl->TexImage2D && gl->FramebufferTexture2D &&
+		       (!ctx->dec.gles ||
+			(sgl_context_has_extension(ctx, "GL_EXT_texture_format_BGRA8888") &&
+			 sgl_context_has_extension(ctx, "GL_EXT_read_format_bgra")));
 	gl->GenFramebuffers(2, fbos);
 	gl->GenRenderbuffers(3, rbs);
 	s->fbo = fbos[0];
@@ -275,8 +280,9 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 	struct sgl_surface *s = &ctx->surface;
 	struct read_state st = { 0, 0, GL_COLOR_ATTACHMENT0 };
 	size_t row = (size_t)s->width * 4;
-	/* Desktop GL reads BGRA itself (the X11 layout): no swizzle here. */
-	bool bgra_read = format == SGLHOST_PIXEL_BGRA8888 && !ctx->dec.gles;
+	/* GL reads BGRA itself (the X11 layout): no swizzle here; GLES only
+	 * with GL_EXT_read_format_bgra (checked with the BGRA color buffers). */
+	bool bgra_read = format == SGLHOST_PIXEL_BGRA8888 && (!ctx->dec.gles || s->color_tex);
 	/* After a swap a flipped frame is read through front_fbo top-down. */
 	bool stored_top_down = s->swapped && s->flip_y;
 	bool direct = (stored_top_down || s->pack_invert) &&
