@@ -167,6 +167,24 @@ static void stop_children(struct server *srv)
 	pthread_mutex_unlock(&srv->lock);
 }
 
+/* In this process: a detached thread runs the session. */
+static bool spawn_thread(struct accept_arg *a, struct sgl_channel *ch)
+{
+	struct client *c = calloc(1, sizeof(*c));
+	pthread_t t;
+	pthread_attr_t attr;
+	if (!c)
+		return false;
+	*c = (struct client){ a->srv, &a->session, ch };
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	bool ok = pthread_create(&t, &attr, client_thread, c) == 0;
+	pthread_attr_destroy(&attr);
+	if (!ok)
+		free(c);
+	return ok;
+}
+
 static void *accept_loop(void *arg)
 {
 	struct accept_arg *a = arg;
@@ -180,37 +198,16 @@ static void *accept_loop(void *arg)
 			usleep(100 * 1000);
 			continue;
 		}
-		struct client *c = calloc(1, sizeof(*c));
-		pthread_t t;
-		pthread_attr_t attr;
-		if (!c) {
-			ch->ops->destroy(ch);
-			continue;
-		}
-		c->srv = a->srv;
-		c->session = &a->session;
-		c->ch = ch;
 		pthread_mutex_lock(&a->srv->lock);
 		a->srv->clients++;
 		a->srv->served++;
 		pthread_mutex_unlock(&a->srv->lock);
-		if (a->srv->fork_clients) {
-			free(c);
-			if (!spawn_process(a, ch)) {
-				ch->ops->destroy(ch);
-				pthread_mutex_lock(&a->srv->lock);
-				a->srv->clients--;
-				pthread_mutex_unlock(&a->srv->lock);
-			}
+		if (a->srv->fork_clients ? spawn_process(a, ch) : spawn_thread(a, ch))
 			continue;
-		}
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		if (pthread_create(&t, &attr, client_thread, c)) {
-			ch->ops->destroy(ch);
-			free(c);
-		}
-		pthread_attr_destroy(&attr);
+		ch->ops->destroy(ch);
+		pthread_mutex_lock(&a->srv->lock);
+		a->srv->clients--;
+		pthread_mutex_unlock(&a->srv->lock);
 	}
 	return NULL;
 }

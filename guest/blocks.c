@@ -57,8 +57,7 @@ void sgl_enc_glMultiDrawElements(struct sgl_enc *e, GLenum mode, const GLsizei *
 				 GLenum type, const void *const *indices, GLsizei drawcount)
 {
 	if (drawcount < 0) {
-		if (e->error == GL_NO_ERROR)
-			e->error = GL_INVALID_VALUE;
+		sgl_enc_error(e, GL_INVALID_VALUE);
 		return;
 	}
 	for (GLsizei i = 0; i < drawcount; i++)
@@ -70,8 +69,7 @@ void sgl_enc_glMultiDrawElementsBaseVertex(struct sgl_enc *e, GLenum mode, const
 					   GLsizei drawcount, const GLint *basevertex)
 {
 	if (drawcount < 0) {
-		if (e->error == GL_NO_ERROR)
-			e->error = GL_INVALID_VALUE;
+		sgl_enc_error(e, GL_INVALID_VALUE);
 		return;
 	}
 	for (GLsizei i = 0; i < drawcount; i++)
@@ -84,8 +82,7 @@ void sgl_enc_glGetBufferPointerv(struct sgl_enc *e, GLenum target, GLenum pname,
 				 void **params)
 {
 	if (pname != GL_BUFFER_MAP_POINTER) {
-		if (e->error == GL_NO_ERROR)
-			e->error = GL_INVALID_ENUM;
+		sgl_enc_error(e, GL_INVALID_ENUM);
 		return;
 	}
 	const struct sgl_map *m = sgl_enc_find_map(e, target);
@@ -96,8 +93,7 @@ GLuint sgl_enc_glCreateShaderProgramv(struct sgl_enc *e, GLenum type, GLsizei co
 				      const GLchar *const *strings)
 {
 	if (count < 0) {
-		if (e->error == GL_NO_ERROR)
-			e->error = GL_INVALID_VALUE;
+		sgl_enc_error(e, GL_INVALID_VALUE);
 		return 0;
 	}
 	const uint32_t name = sgl_enc_new_name(e, SGL_OBJ_PROGRAM);

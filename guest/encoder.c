@@ -95,8 +95,7 @@ uint8_t *sgl_enc_begin_slow(struct sgl_enc *e, uint32_t op, uint64_t bytes)
 uint8_t *sgl_enc_begin_tail(struct sgl_enc *e, uint32_t op, uint64_t bytes, uint64_t tail)
 {
 	if (bytes > UINT32_MAX || tail > bytes) {
-		if (e->error == GL_NO_ERROR)
-			e->error = GL_OUT_OF_MEMORY;
+		sgl_enc_error(e, GL_OUT_OF_MEMORY);
 		return NULL;
 	}
 	uint8_t *p = sgl_enc_begin(e, op, bytes - tail);

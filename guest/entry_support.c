@@ -26,8 +26,7 @@ sgl_proc sgl_entry_lookup(const char *name)
 void sgl_entry_unsupported(const char *name)
 {
 	struct sgl_enc *e = sgl_current_encoder();
-	if (e->error == GL_NO_ERROR)
-		e->error = GL_INVALID_OPERATION;
+	sgl_enc_error(e, GL_INVALID_OPERATION);
 	if (getenv("SGL_DEBUG"))
 		fprintf(stderr, "sgl: %s is not supported yet\n", name);
 }

@@ -192,8 +192,12 @@ int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user)
 {
 	struct present_chain p = { present, user };
 	sgl_enc_enter(&c->enc);
-	int r = getenv("SGL_DUMP_FRAME") ? sgl_session_swap(&c->enc, present_and_keep, &p) :
-					   sgl_session_swap(&c->enc, present, user);
+	/* The environment is read once, not at every frame. */
+	static int dump = -1;
+	if (dump < 0)
+		dump = getenv("SGL_DUMP_FRAME") != NULL;
+	int r = dump ? sgl_session_swap(&c->enc, present_and_keep, &p) :
+		       sgl_session_swap(&c->enc, present, user);
 	sgl_enc_leave(&c->enc);
 	return r;
 }

@@ -117,13 +117,17 @@ static bool start(void)
 	 * past and the thread would spin. */
 	if (!wake_ready) {
 		pthread_condattr_t ca;
-		if (pthread_condattr_init(&ca) || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) ||
-		    pthread_cond_init(&wake, &ca)) {
+		if (pthread_condattr_init(&ca)) {
 			disabled = true;
 			return false;
 		}
+		wake_ready = !pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) &&
+			     !pthread_cond_init(&wake, &ca);
 		pthread_condattr_destroy(&ca);
-		wake_ready = true;
+		if (!wake_ready) {
+			disabled = true;
+			return false;
+		}
 	}
 	if (!atfork_set) {
 		pthread_atfork(before_fork, after_fork_parent, after_fork_child);

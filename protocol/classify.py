@@ -45,6 +45,8 @@ def _apply_param_overrides(cmd, directives):
                 p.nullable = True
             elif what == 'hooked':
                 p.hooked = True
+            elif what == 'names_by':
+                p.names_by = args[0]
             else:
                 raise SystemExit(f'overrides: {cmd.name} {d}: unknown directive')
         elif d[0] == 'custom':

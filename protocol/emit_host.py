@@ -339,6 +339,8 @@ def _after(c):
         elif p.kind == 'outnames':
             L.append(f'\tsgl_dec_reverse_array(d, {CLASSES[p.cls]}, a_{p.name}, '
                      f'(uint32_t)(rb_{p.name} / 4));')
+        elif p.names_by:
+            L.append(f'\tsgl_dec_reverse_pname(d, a_{p.names_by}, a_{p.name});')
         elif p.kind == 'scalar' and c.delete_scalar and p.cls:
             if p.base == 'GLsync':
                 L.append(f'\tsgl_dec_unmap(d, SGL_OBJ_SYNC, c.{p.name});')

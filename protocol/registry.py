@@ -63,6 +63,7 @@ class Param:
         self.bit = None         # bit in the command's nullmask / offmask
         self.nullable = False   # NULL means something to GL (glBufferData data)
         self.hooked = False     # an object name the command's pre hook maps itself
+        self.names_by = None    # out value holding an object name when PARAM (a pname) names one
         self.zero_ok = True     # object name 0 is meaningful here
 
 

@@ -30,13 +30,13 @@ struct sgl_share_group {
 };
 
 /* The guest's window-system framebuffer: draw into `fbo` (back buffer);
- * a swap exchanges the color renderbuffers of `fbo` and `front_fbo`
- * (which only reads the frame, never flipped). */
+ * a swap exchanges the color buffers of `fbo` and `front_fbo` (which only
+ * reads the frame, never flipped). */
 struct sgl_surface {
 	GLuint fbo;
 	GLuint front_fbo;
-	GLuint back_rb;         /* color buffers: textures when color_tex */
-	GLuint front_rb;
+	GLuint back_color;      /* textures when color_tex, else renderbuffers */
+	GLuint front_color;
 	GLuint depth_rb;
 	uint32_t width, height;
 	bool swapped;

@@ -1,7 +1,7 @@
 /*
  * The window-system framebuffer of a guest context is a host FBO. Guest
  * framebuffer 0 maps to it (decoder/names.c); a swap exchanges the back and
- * front color renderbuffers, so presenting costs no copy on the GPU.
+ * front color buffers, so presenting costs no copy on the GPU.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,7 +60,7 @@ static void color_storage(struct sglhost_context *ctx)
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
-	GLuint bufs[2] = { s->back_rb, s->front_rb };
+	GLuint bufs[2] = { s->back_color, s->front_color };
 	GLint old = 0, unpack = 0;
 
 	if (!s->color_tex) {
@@ -125,8 +125,8 @@ static void attach(struct sglhost_context *ctx, bool first)
 	gl->GetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
 	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
-	attach_color(ctx, GL_COLOR_ATTACHMENT0, s->back_rb);
-	attach_color(ctx, GL_COLOR_ATTACHMENT1, s->front_rb);
+	attach_color(ctx, GL_COLOR_ATTACHMENT0, s->back_color);
+	attach_color(ctx, GL_COLOR_ATTACHMENT1, s->front_color);
 	/* Attached once: a swap changes only the color buffers. */
 	if (first && s->depth_format && s->depth_format != GL_STENCIL_INDEX8)
 		gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER,
@@ -135,7 +135,7 @@ static void attach(struct sglhost_context *ctx, bool first)
 		gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_STENCIL_ATTACHMENT, GL_RENDERBUFFER,
 					    s->depth_rb);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->front_fbo);
-	attach_color(ctx, GL_COLOR_ATTACHMENT0, s->front_rb);
+	attach_color(ctx, GL_COLOR_ATTACHMENT0, s->front_color);
 	gl->BindFramebuffer(GL_DRAW_FRAMEBUFFER, (GLuint)draw);
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)read);
 }
@@ -156,25 +156,22 @@ int sgl_surface_init(struct sglhost_context *ctx, uint32_t width, uint32_t heigh
 {
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
-	GLuint fbos[2], rbs[3], tex[2];
+	GLuint fbos[2], colors[2];
 
 	s->color_tex = gl->TexImage2D && gl->FramebufferTexture2D &&
 		       (!ctx->dec.gles ||
 			(sgl_context_has_extension(ctx, "GL_EXT_texture_format_BGRA8888") &&
 			 sgl_context_has_extension(ctx, "GL_EXT_read_format_bgra")));
 	gl->GenFramebuffers(2, fbos);
-	gl->GenRenderbuffers(3, rbs);
+	if (s->color_tex)
+		gl->GenTextures(2, colors);
+	else
+		gl->GenRenderbuffers(2, colors);
+	gl->GenRenderbuffers(1, &s->depth_rb);
 	s->fbo = fbos[0];
 	s->front_fbo = fbos[1];
-	s->back_rb = rbs[0];
-	s->front_rb = rbs[1];
-	s->depth_rb = rbs[2];
-	if (s->color_tex) {
-		gl->DeleteRenderbuffers(2, rbs);
-		gl->GenTextures(2, tex);
-		s->back_rb = tex[0];
-		s->front_rb = tex[1];
-	}
+	s->back_color = colors[0];
+	s->front_color = colors[1];
 	s->width = width;
 	s->height = height;
 	s->depth_format = depth_format(flags);
@@ -208,7 +205,7 @@ void sgl_surface_finish(struct sglhost_context *ctx)
 	const struct sgl_gl_table *gl = &ctx->host->gl;
 	struct sgl_surface *s = &ctx->surface;
 	GLuint fbos[2] = { s->fbo, s->front_fbo };
-	GLuint colors[2] = { s->back_rb, s->front_rb };
+	GLuint colors[2] = { s->back_color, s->front_color };
 
 	gl->DeleteFramebuffers(2, fbos);
 	if (s->color_tex)
@@ -233,12 +230,12 @@ int sgl_surface_resize(struct sglhost_context *ctx, uint32_t width, uint32_t hei
 void sgl_surface_swap(struct sglhost_context *ctx)
 {
 	struct sgl_surface *s = &ctx->surface;
-	GLuint t = s->back_rb;
+	GLuint t = s->back_color;
 
 	/* Flush so the front image is complete before anyone reads it. */
 	ctx->host->gl.Flush();
-	s->back_rb = s->front_rb;
-	s->front_rb = t;
+	s->back_color = s->front_color;
+	s->front_color = t;
 	attach(ctx, false);
 	s->swapped = true;
 	if (ctx->present)

@@ -160,6 +160,9 @@ int sgl_dec_created(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest
 void sgl_dec_reverse_array(struct sgl_dec *d, enum sgl_object_class cls, GLuint *names,
 			   uint32_t n);
 GLuint sgl_dec_reverse(struct sgl_dec *d, enum sgl_object_class cls, GLuint host);
+/* params[0] back to the guest's name when `pname` answers with an object
+ * (sgl_pname_object_class); state.c. */
+void sgl_dec_reverse_pname(struct sgl_dec *d, GLenum pname, GLint *params);
 
 /* 0 when the buffer binding `pname` is non-zero; else 1 with
  * GL_INVALID_OPERATION recorded (an offset without a buffer would be a guest

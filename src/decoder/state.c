@@ -269,46 +269,12 @@ void sgl_post_glGetDoublev(struct sgl_dec *d, GLenum pname, GLdouble *data)
 		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
 }
 
-/* Object-valued answers of per-object queries: the first value, when
- * `pname` names an object. */
-static void reverse_first(struct sgl_dec *d, GLenum pname, GLint *params)
+/* Object-valued answers of per-object queries (overrides.txt `names_by`):
+ * the first value, when `pname` names an object. */
+void sgl_dec_reverse_pname(struct sgl_dec *d, GLenum pname, GLint *params)
 {
 	if (params && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
 		params[0] = (GLint)reverse_binding(d, pname, (GLuint)params[0]);
-}
-
-void sgl_post_glGetQueryiv(struct sgl_dec *d, GLenum target, GLenum pname, GLint *params)
-{
-	(void)target;
-	reverse_first(d, pname, params);
-}
-
-void sgl_post_glGetQueryIndexediv(struct sgl_dec *d, GLenum target, GLuint index, GLenum pname,
-				  GLint *params)
-{
-	(void)target;
-	(void)index;
-	reverse_first(d, pname, params);
-}
-
-void sgl_post_glGetVertexAttribiv(struct sgl_dec *d, GLuint index, GLenum pname, GLint *params)
-{
-	(void)index;
-	reverse_first(d, pname, params);
-}
-
-void sgl_post_glGetVertexArrayiv(struct sgl_dec *d, GLuint vaobj, GLenum pname, GLint *param)
-{
-	(void)vaobj;
-	reverse_first(d, pname, param);
-}
-
-void sgl_post_glGetVertexArrayIndexediv(struct sgl_dec *d, GLuint vaobj, GLuint index,
-					GLenum pname, GLint *param)
-{
-	(void)vaobj;
-	(void)index;
-	reverse_first(d, pname, param);
 }
 
 /* A pipeline names the program of each stage (pname: the stage's shader
