@@ -11,7 +11,9 @@ the build directory:
   sgl_decoder_gen.c   the host decoder table
   test_roundtrip.c    one encode -> decode -> mock-dispatch test per command
   unsupported.txt     commands rejected for now, with the reason
-  stats.txt           counts by kind
+  stats.txt           counts by kind, and the wire id
+  wire.txt            the wire description the wire id hashes (wire_id.py)
+  sgl_wire_id.h       the wire id, for the session's HELLO
 Usage: gen.py --xml gl.xml --protocol-dir DIR --out DIR
 """
 import argparse
@@ -27,10 +29,19 @@ import emit_guest  # noqa: E402
 import emit_host  # noqa: E402
 import emit_test  # noqa: E402
 import emit_entry  # noqa: E402
+import wire_id  # noqa: E402
 
 
 def write(outdir, name, text):
+    """Leaves a file that would not change alone: ninja (restat) then
+    rebuilds only what depends on the outputs that changed."""
     path = os.path.join(outdir, name)
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
     with open(path + '.tmp', 'w') as f:
         f.write(text)
     os.replace(path + '.tmp', path)
@@ -180,6 +191,10 @@ def main():
     gl = dict(cmds)
 
     out = a.out
+    wire = wire_id.describe(every)
+    wid = wire_id.wire_id(wire, pd)
+    write(out, 'wire.txt', wire)
+    write(out, 'sgl_wire_id.h', wire_id.header(wid))
     write(out, 'sgl_protocol.h', protocol_h(every, nops, sha))
     write(out, 'sgl_names.c', names_c(every, nops))
     write(out, 'sgl_gl_types.h', gl_types_h(reg))
@@ -207,7 +222,8 @@ def main():
           f'entry points {aliases_n}\nroot commands {len(gl)}\n' +
           ''.join(f'{k} {v}\n' for k, v in sorted(kinds.items())) +
           f'protocol-only commands {len(proto)}\n'
-          f'forwardable extensions {n_ext} of {len(exts)}\n')
+          f'forwardable extensions {n_ext} of {len(exts)}\n'
+          f'wire id {wid.hex()[:16]}\n')
 
 
 if __name__ == '__main__':

@@ -6,7 +6,7 @@
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
-       libdrm-dev khronos-api libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
+       libdrm-dev libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
        libxext-dev libglvnd-dev libgl-dev libgles-dev"
 tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
 run="xvfb x11-utils mesa-utils"
