@@ -26,7 +26,7 @@ step "install the Debian packages it names (as root, or with sudo rights) and ru
 	sh scripts/deps.sh --run
 # The test suite's dependencies (cmocka) are not needed here: tests=auto.
 [ -f build/build.ninja ] ||
-	step "fix what meson reports missing (scripts/deps.sh lists the packages), then rm -rf build and run again" \
+	step "install what meson reports missing (scripts/deps.sh lists the Debian packages) and run again" \
 		meson setup build
 step "the build failed: see the compiler's message above; 'ninja -C build' shows it all" \
 	ninja -C build
