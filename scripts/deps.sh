@@ -33,7 +33,13 @@ for p in $pkgs; do
 	fi
 done
 sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+	if [ -n "$missing" ] && ! command -v sudo >/dev/null; then
+		echo "deps: missing$missing; run as root, or install them: apt-get install$missing" >&2
+		exit 1
+	fi
+	sudo="sudo"
+fi
 export DEBIAN_FRONTEND=noninteractive
 if [ -z "$missing" ]; then
 	# tests/vm downloads the guest kernel: apt needs its package lists.
@@ -44,5 +50,9 @@ if [ -z "$missing" ]; then
 fi
 
 echo "deps: installing$missing"
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if ! { $sudo apt-get update -qq && \
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null; }; then
+	echo "deps: apt-get could not install$missing (its messages above);" \
+		"fix the package sources or install them by hand, then run again" >&2
+	exit 1
+fi
