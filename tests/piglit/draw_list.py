@@ -24,8 +24,8 @@ The rule, so that anyone can redraw the same list from the same piglit:
   3. Tests whose names match SLOW (below) are left out: families measured to
      take 5 s or more each on llvmpipe here (the gate must run in minutes on
      2 cores), and families that need hardware no CI machine has.
-  4. Per category, tests are grouped by extension or spec section (the name
-     up to its second '@'), each group shuffled with random.Random(SEED), the
+  4. Per category, tests are grouped by area (an extension or spec section:
+     the name less its last part, at most two parts), each group shuffled with random.Random(SEED), the
      group order shuffled too, and tests taken round robin across groups until
      the category's quota is met: every area is sampled before any area gives
      a second test, so a family of thousands of generated tests (texture
@@ -49,12 +49,12 @@ import xml.etree.ElementTree as ET
 
 SEED = 20261207
 QUOTAS = collections.OrderedDict([
-    ("gl-compat", 250),
-    ("gl-core", 220),
-    ("gles2", 170),
-    ("gles3", 130),
-    ("glx", 90),
-    ("egl", 50),
+    ("gl-compat", 200),
+    ("gl-core", 170),
+    ("gles2", 130),
+    ("gles3", 110),
+    ("glx", 75),
+    ("egl", 45),
 ])
 # Families measured natively to take 5 s or more per test (llvmpipe, 2 cores
 # shared with other work), or that need hardware no CI machine has.
@@ -127,7 +127,10 @@ def category(prog, api, plat):
 
 
 def group(name):
-    return "@".join(name.split("@")[:2])
+    """The area: the name less its last part, at most two parts
+    (spec@arb_sync, glslparsertest@glsl2, shaders, glx)."""
+    parts = name.split("@")
+    return "@".join(parts[:min(2, len(parts) - 1)])
 
 
 def draw(tests, seed):

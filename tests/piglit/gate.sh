@@ -16,8 +16,8 @@
 #   --strict   also fail on listed failures that now pass
 #   --out DIR  keep results there (default: a temporary folder, removed)
 #   -j N       concurrent tests (default: nproc)
-# Environment: GATE_TIMEOUT (s, default 900) bounds each piglit pass,
-# GATE_TEST_TIMEOUT (s, default 60) each test.
+# Environment: GATE_TIMEOUT (s, default 600) bounds the piglit passes
+# together, GATE_TEST_TIMEOUT (s, default 60) each test.
 # Needs piglit, wflinfo (waffle-utils), Xvfb: scripts/deps.sh --conformance.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -81,9 +81,9 @@ start_xvfb 300 "$out/xvfb.log" || { echo "gate: Xvfb did not start (see $out/xvf
 # scripts/test.sh sets EGL_PLATFORM=surfaceless for its own tests; piglit's
 # EGL tests take the X11 display from eglGetDisplay's default.
 unset EGL_PLATFORM
-limit=${GATE_TIMEOUT:-900}
+limit=${GATE_TIMEOUT:-600}
 if [ -z "$native" ]; then
-	"$host" --listen shm --shm-path "$shm" -x -L warning --exit-after $((2 * limit + 60)) \
+	"$host" --listen shm --shm-path "$shm" -x -L warning --exit-after $((limit + 120)) \
 		>"$out/host.log" 2>&1 &
 	host_pid=$!
 	i=0
@@ -93,27 +93,47 @@ if [ -z "$native" ]; then
 fi
 
 run_pass() {   # name platform list [env...]
-	local name=$1 platform=$2 list=$3 rc
+	local name=$1 platform=$2 list=$3 rc left
 	shift 3
 	[ -s "$list" ] || return 0
+	left=$((deadline - $(date +%s)))
+	[ $left -ge 30 ] || left=30
 	echo "gate: $name: $(wc -l <"$list") tests on $platform, -j $jobs"
-	timeout -k 10 "$limit" env "$@" piglit run quick --test-list "$list" -p "$platform" \
+	timeout -k 10 "$left" env "$@" piglit run quick --test-list "$list" -p "$platform" \
 		-j "$jobs" --timeout "${GATE_TEST_TIMEOUT:-60}" -l dummy -o -n "gate-$name" \
 		"$out/$name" >"$out/$name.log" 2>&1
 	rc=$?
-	[ $rc -eq 124 ] && echo "gate: $name: stopped after ${limit}s (GATE_TIMEOUT); unfinished tests count as missing"
+	[ $rc -eq 124 ] && echo "gate: $name: stopped after ${left}s (GATE_TIMEOUT=$limit for all passes); unfinished tests count as missing"
 	[ $rc -ne 0 ] && [ $rc -ne 124 ] && { echo "gate: $name: piglit exited $rc:"; tail -5 "$out/$name.log"; }
 	return 0
 }
 
+# piglit skips shader tests by the versions wflinfo reports; check that
+# wflinfo gets them through the same libraries first.
+probe() {   # env...
+	local api
+	for api in "gl --profile compat" "gl --profile core" gles2 gles3; do
+		# shellcheck disable=SC2086 # the api words
+		env "$@" timeout 60 wflinfo --platform glx --api $api >"$out/wflinfo.log" 2>&1 || {
+			echo "gate: wflinfo --platform glx --api $api failed (piglit would skip its shader tests):" >&2
+			tail -5 "$out/wflinfo.log" >&2
+			exit 1
+		}
+	done
+}
+
 start=$(date +%s)
+deadline=$((start + limit))
 if [ -n "$native" ]; then
+	probe
 	run_pass glx glx "$out/glx.list"
 	run_pass egl x11_egl "$out/egl.list"
 else
 	# The drop-in set: our libGL.so.1 and the GLES libraries that resolve to it
 	# (waffle dlopens libGLESv2.so.2 for GLES contexts made through GLX).
-	run_pass glx glx "$out/glx.list" LD_LIBRARY_PATH="$libgl/gles:$libgl${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	dropin=LD_LIBRARY_PATH="$libgl/gles:$libgl${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	probe "$dropin"
+	run_pass glx glx "$out/glx.list" "$dropin"
 	# EGL through glvnd: only our vendor library.
 	run_pass egl x11_egl "$out/egl.list" __EGL_VENDOR_LIBRARY_FILENAMES="$json"
 fi
