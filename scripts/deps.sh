@@ -2,7 +2,8 @@
 # Installs the Debian packages the build needs, when they are missing, and
 # with --tests those of the test suite, with --apps those of the application
 # checks (tests/apps.sh), with --run those of scripts/run.sh, with --vm those
-# of the QEMU guests of tests/vm. Debian 12. Needs root or sudo.
+# of the QEMU guests of tests/vm, with --conformance those of the piglit
+# conformance gate (tests/piglit/gate.sh). Debian 12. Needs root or sudo.
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
@@ -11,6 +12,8 @@ build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-d
 tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
 run="xvfb x11-utils mesa-utils"
 apps="xvfb mesa-utils glmark2-x11 apitrace python3"
+# waffle-utils: wflinfo, without which piglit skips every shader test.
+conformance="piglit waffle-utils xvfb python3"
 # tests/vm: QEMU guests (the guest kernel itself is fetched by
 # tests/vm/kernel.sh with apt-get download; the headers build guest/kmod).
 vm="qemu-system-x86 busybox-static cpio kmod make linux-headers-amd64"
@@ -22,6 +25,7 @@ for opt in "$@"; do
 	--run) pkgs="$pkgs $run" ;;
 	--apps) pkgs="$pkgs $apps" ;;
 	--vm) pkgs="$pkgs $vm" ;;
+	--conformance) pkgs="$pkgs $conformance" ;;
 	*) echo "deps: unknown option $opt" >&2; exit 2 ;;
 	esac
 done
@@ -33,7 +37,13 @@ for p in $pkgs; do
 	fi
 done
 sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+	if [ -n "$missing" ] && ! command -v sudo >/dev/null; then
+		echo "deps: missing$missing; run as root, or install them: apt-get install$missing" >&2
+		exit 1
+	fi
+	sudo="sudo"
+fi
 export DEBIAN_FRONTEND=noninteractive
 if [ -z "$missing" ]; then
 	# tests/vm downloads the guest kernel: apt needs its package lists.
@@ -44,5 +54,9 @@ if [ -z "$missing" ]; then
 fi
 
 echo "deps: installing$missing"
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if ! { $sudo apt-get update -qq && \
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null; }; then
+	echo "deps: apt-get could not install$missing (its messages above);" \
+		"fix the package sources or install them by hand, then run again" >&2
+	exit 1
+fi
