@@ -9,10 +9,17 @@ sh scripts/deps.sh --tests --apps --vm
 export EGL_PLATFORM=surfaceless
 
 echo "== build and test"
-# The suite needs cmocka: tests=enabled makes meson stop when it is missing
-# (a build dir scripts/run.sh configured may have left the tests out).
-if [ -f build/build.ninja ]; then meson configure build -Dtests=enabled >/dev/null
-else meson setup build -Dtests=enabled >/dev/null; fi
+# The suite needs cmocka: tests=enabled makes meson stop, saying so, when it
+# is missing (a build dir scripts/run.sh configured may have left the tests out).
+reconf=
+[ -f build/build.ninja ] && reconf=--reconfigure
+log=$(mktemp)
+meson setup $reconf build -Dtests=enabled >"$log" 2>&1 || {
+	tail -n 30 "$log"
+	echo "test: meson setup failed (above): install what it names (scripts/deps.sh --tests)" >&2
+	exit 1
+}
+rm -f "$log"
 ninja -C build >/dev/null
 meson test -C build --print-errorlogs
 
