@@ -2,15 +2,18 @@
 # Installs the Debian packages the build needs, when they are missing, and
 # with --tests those of the test suite, with --apps those of the application
 # checks (tests/apps.sh), with --run those of scripts/run.sh, with --vm those
-# of the QEMU guests of tests/vm. Debian 12. Needs root or sudo.
+# of the QEMU guests of tests/vm, with --conformance those of the piglit
+# conformance gate (tests/piglit/gate.sh). Debian 12. Needs root or sudo.
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
-       libdrm-dev khronos-api libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
+       libdrm-dev libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
        libxext-dev libglvnd-dev libgl-dev libgles-dev"
 tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
 run="xvfb x11-utils mesa-utils"
 apps="xvfb mesa-utils glmark2-x11 apitrace python3"
+# waffle-utils: wflinfo, without which piglit skips every shader test.
+conformance="piglit waffle-utils xvfb python3"
 # tests/vm: QEMU guests (the guest kernel itself is fetched by
 # tests/vm/kernel.sh with apt-get download; the headers build guest/kmod).
 vm="qemu-system-x86 busybox-static cpio kmod make linux-headers-amd64"
@@ -22,6 +25,7 @@ for opt in "$@"; do
 	--run) pkgs="$pkgs $run" ;;
 	--apps) pkgs="$pkgs $apps" ;;
 	--vm) pkgs="$pkgs $vm" ;;
+	--conformance) pkgs="$pkgs $conformance" ;;
 	*) echo "deps: unknown option $opt" >&2; exit 2 ;;
 	esac
 done

@@ -31,11 +31,9 @@ passed=0
 failed=0
 xvfb_pid=
 host_pid=
+. "$here/xvfb.sh"
 cleanup() {
-	for pid in $host_pid $xvfb_pid; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids "$host_pid" "$xvfb_pid"
 	rm -rf "$dir" "$shm"
 }
 trap cleanup EXIT
@@ -52,14 +50,7 @@ result() {   # status name log
 	fi
 }
 
-n=$((300 + $$ % 100))
-while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-env -u LD_LIBRARY_PATH Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp \
-	>"$dir/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=":$n"
-i=0
-while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+start_xvfb 300 "$dir/xvfb.log"
 
 port=$((21000 + $$ % 20000))
 "$host" --listen shm --listen "tcp:127.0.0.1:$port" --shm-path "$shm" -x -L info \
