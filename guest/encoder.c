@@ -29,7 +29,7 @@ void sgl_enc_finish(struct sgl_enc *e)
 {
 	free(e->buf);
 	for (int i = 0; i < SGL_OBJ_COUNT; i++)
-		free(e->names[i].free), free(e->names[i].live);
+		free(e->names[i].free), free(e->names[i].live), free(e->names[i].shader);
 	free(e->element_buffers);
 	for (int i = 0; i < SGL_MAX_MAPS; i++)
 		free(e->maps[i].block);

@@ -7,7 +7,7 @@
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
-       libdrm-dev khronos-api libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
+       libdrm-dev libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
        libxext-dev libglvnd-dev libgl-dev libgles-dev"
 tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
 run="xvfb x11-utils mesa-utils"
@@ -37,7 +37,13 @@ for p in $pkgs; do
 	fi
 done
 sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
+if [ "$(id -u)" -ne 0 ]; then
+	if [ -n "$missing" ] && ! command -v sudo >/dev/null; then
+		echo "deps: missing$missing; run as root, or install them: apt-get install$missing" >&2
+		exit 1
+	fi
+	sudo="sudo"
+fi
 export DEBIAN_FRONTEND=noninteractive
 if [ -z "$missing" ]; then
 	# tests/vm downloads the guest kernel: apt needs its package lists.
@@ -48,5 +54,9 @@ if [ -z "$missing" ]; then
 fi
 
 echo "deps: installing$missing"
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if ! { $sudo apt-get update -qq && \
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null; }; then
+	echo "deps: apt-get could not install$missing (its messages above);" \
+		"fix the package sources or install them by hand, then run again" >&2
+	exit 1
+fi
