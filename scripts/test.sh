@@ -1,11 +1,12 @@
 #!/bin/sh
 # Every test: set up what is missing, build, run the suite and the end to end
 # test in QEMU guests (tests/vm); then the suite again under AddressSanitizer
-# + UndefinedBehaviorSanitizer, and a bounded libFuzzer run on the submit
-# entry point (FUZZ_SECONDS, default 60).
+# + UndefinedBehaviorSanitizer, real applications, the piglit conformance
+# gate (tests/piglit/gate.sh, docs/conformance.md), and a bounded libFuzzer
+# run on the submit entry point (FUZZ_SECONDS, default 60).
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/deps.sh --tests --apps --vm
+sh scripts/deps.sh --tests --apps --vm --conformance
 export EGL_PLATFORM=surfaceless
 
 echo "== build and test"
@@ -41,6 +42,11 @@ ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 
 echo "== real applications through sgl-host (tests/apps.sh)"
 sh tests/apps.sh build/examples/sgl-host build/guest/glx
+
+# piglit's tests through sgl-host against the checked-in expectations; fails
+# when a test expected to pass does not. GATE_TIMEOUT (600 s) bounds its piglit runs.
+echo "== piglit conformance gate through sgl-host (tests/piglit/gate.sh)"
+bash tests/piglit/gate.sh build
 
 if [ -x scripts/fuzz.sh ] || [ -f scripts/fuzz.sh ]; then
 	echo "== fuzz the decoder and the transports for ${FUZZ_SECONDS:-90} s"
