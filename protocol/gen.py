@@ -14,6 +14,7 @@ the build directory:
   stats.txt           counts by kind, and the wire id
   wire.txt            the wire description the wire id hashes (wire_id.py)
   sgl_wire_id.h       the wire id, for the session's HELLO
+  sgl_wire_layout.c   layout asserts of the hand-written wire structs
 Usage: gen.py [--xml gl.xml] [--protocol-dir DIR] --out DIR
        gen.py --explain glFoo     what the generator does with one command
        gen.py --stats             the counts of stats.txt
@@ -33,6 +34,7 @@ import emit_host  # noqa: E402
 import emit_test  # noqa: E402
 import emit_entry  # noqa: E402
 import wire_id  # noqa: E402
+import wire_layout  # noqa: E402
 from directives import check_legend  # noqa: E402
 
 
@@ -194,6 +196,11 @@ def generate(xml, pd):
     wid = wire_id.wire_id(wire, pd)
     t['wire.txt'] = wire
     t['sgl_wire_id.h'] = wire_id.header(wid)
+    hand = []
+    for h in ('sgl_wire.h', 'sgl_session.h'):
+        with open(os.path.join(pd, h)) as f:
+            hand.append((h, f.read()))
+    t['sgl_wire_layout.c'], n_hand = wire_layout.asserts_c(hand)
     t['sgl_protocol.h'] = protocol_h(every, nops, sha)
     t['sgl_names.c'] = names_c(every, nops)
     t['sgl_gl_types.h'] = gl_types_h(reg)
@@ -215,6 +222,7 @@ def generate(xml, pd):
                       f'protocol-only commands {len(proto)}\n' +
                       ''.join(f'{h} hooks {sum(bool(getattr(c, h)) for c in gl.values())}\n'
                               for h in ('pre', 'post', 'track', 'prepare', 'wrap')) +
+                      f'hand-written wire structs {n_hand}, layout asserted\n'
                       f'forwardable extensions {n_ext} of {len(exts)}\n'
                       f'wire id {wid.hex()[:16]}\n')
     model = {'cmds': gl, 'proto': proto, 'aliases': aliases, 'zero_checked': zero_checked}
