@@ -2,7 +2,10 @@
 # Installs the Debian packages the build needs, when they are missing, and
 # with --tests those of the test suite, with --apps those of the application
 # checks (tests/apps.sh), with --run those of scripts/run.sh, with --vm those
-# of the QEMU guests of tests/vm. Debian 12. Needs root or sudo.
+# of the QEMU guests of tests/vm, with --windows those of the Windows guest
+# (mingw-w64 for both arches, Wine with its 32-bit half: i386 multiarch is
+# added first, and wine32 must be there before any Wine prefix is made, or
+# the prefix is unusable once it arrives). Debian 12. Needs root or sudo.
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
@@ -14,6 +17,10 @@ apps="xvfb mesa-utils glmark2-x11 apitrace python3"
 # tests/vm: QEMU guests (the guest kernel itself is fetched by
 # tests/vm/kernel.sh with apt-get download; the headers build guest/kmod).
 vm="qemu-system-x86 busybox-static cpio kmod make linux-headers-amd64"
+# guest/windows (docs/windows.md): cross compilers, and Wine to run the
+# programs of tests/windows under Xvfb.
+windows="gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 mingw-w64-tools wine wine64 wine32:i386
+         xvfb x11-utils"
 
 pkgs=$build
 for opt in "$@"; do
@@ -22,6 +29,7 @@ for opt in "$@"; do
 	--run) pkgs="$pkgs $run" ;;
 	--apps) pkgs="$pkgs $apps" ;;
 	--vm) pkgs="$pkgs $vm" ;;
+	--windows) pkgs="$pkgs $windows" ;;
 	*) echo "deps: unknown option $opt" >&2; exit 2 ;;
 	esac
 done
@@ -44,5 +52,9 @@ if [ -z "$missing" ]; then
 fi
 
 echo "deps: installing$missing"
+# wine32 comes from the i386 half of the archive.
+case " $missing " in *":i386 "*)
+	dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386 ;;
+esac
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
