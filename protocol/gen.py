@@ -12,6 +12,7 @@ the build directory:
   test_roundtrip.c    one encode -> decode -> mock-dispatch test per command
   unsupported.txt     commands rejected for now, with the reason
   stats.txt           counts by kind
+  sgl_opengl32.def    the Windows guest's opengl32.dll exports
 Usage: gen.py --xml gl.xml --protocol-dir DIR --out DIR
 """
 import argparse
@@ -27,6 +28,7 @@ import emit_guest  # noqa: E402
 import emit_host  # noqa: E402
 import emit_test  # noqa: E402
 import emit_entry  # noqa: E402
+import emit_windows  # noqa: E402
 
 
 def write(outdir, name, text):
@@ -77,7 +79,10 @@ def gl_types_h(reg):
     out = ['/* GL types for the guest, generated from gl.xml. Do not edit. */',
            '#ifndef SGL_GL_TYPES_H', '#define SGL_GL_TYPES_H',
            '#if !defined(__gl_h_) && !defined(EPOXY_GL_H) && !defined(__gl2_h_)',
-           '#include <KHR/khrplatform.h>', '#include <stddef.h>']
+           '#include <KHR/khrplatform.h>', '#include <stddef.h>',
+           '/* Callbacks the application gives GL: __stdcall on 32-bit Windows. */',
+           '#if defined(_WIN32) && !defined(_WIN64)', '#define SGL_APIENTRY __stdcall', '#else',
+           '#define SGL_APIENTRY', '#endif']
     seen = set()
     for t in reg.find('types'):
         name = t.get('name') or (t.find('name').text if t.find('name') is not None else None)
@@ -87,7 +92,7 @@ def gl_types_h(reg):
         text = ''
         for piece in t.iter():
             if piece.tag == 'apientry':
-                text += (piece.tail or '')
+                text += 'SGL_APIENTRY' + (piece.tail or '')
             elif piece is t:
                 text += piece.text or ''
             else:
@@ -195,6 +200,7 @@ def main():
     write(out, 'test_roundtrip.c', emit_test.roundtrip(gl))
     write(out, 'sgl_gl_noop.c', emit_test.noop_table(gl))
     write(out, 'sgl_entry.c', emit_entry.entry_c(gl))
+    write(out, 'sgl_opengl32.def', emit_windows.def_file(reg, gl))
     ext_c, n_ext = extensions_c(reg, exts, gl, aliases)
     write(out, 'sgl_extensions.c', ext_c)
     uns = sorted((c.name, c.reason) for c in gl.values() if c.kind == 'unsupported')
