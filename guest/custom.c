@@ -3,6 +3,7 @@
 #include "encoder.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #define BEGIN(type, op, extra)                                                   \
 	struct sgl_cmd_##type *c = (struct sgl_cmd_##type *)sgl_enc_begin(      \
@@ -10,12 +11,21 @@
 	if (!c)                                                                  \
 		return
 
+/* The length string i travels with: a NULL array or string (an error the
+ * caller raised, where GL raises one) travels as an empty string. */
+static uint32_t array_string_len(const GLchar *const *string, const GLint *length, uint64_t i)
+{
+	if (!string || !string[i])
+		return 0;
+	return length && length[i] >= 0 ? (uint32_t)length[i] : (uint32_t)strlen(string[i]);
+}
+
 void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei count,
 			   const GLchar *const *string, const GLint *length)
 {
 	uint64_t n = count > 0 ? (uint64_t)count : 0, text = 0;
 	for (uint64_t i = 0; i < n; i++)
-		text += length && length[i] >= 0 ? (uint64_t)length[i] : strlen(string[i]);
+		text += array_string_len(string, length, i);
 	uint64_t lens = sgl_pad8(n * 4);
 	uint8_t *c = sgl_enc_begin(e, op, fixed + (count < 0 ? 0 : lens + sgl_pad8(text)));
 	if (!c || count < 0)
@@ -23,19 +33,51 @@ void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei
 	uint8_t *l = c + fixed, *t = l + lens;
 	memset(l, 0, lens);
 	for (uint64_t i = 0; i < n; i++) {
-		uint32_t len = length && length[i] >= 0 ? (uint32_t)length[i] :
-							  (uint32_t)strlen(string[i]);
+		uint32_t len = array_string_len(string, length, i);
 		memcpy(l + 4 * i, &len, 4);
-		memcpy(t, string[i], len);
+		if (len)
+			memcpy(t, string[i], len);
 		t += len;
 	}
 	sgl_enc_zero_pad(l + lens, text);
 	return c;
 }
 
+/*
+ * GL looks `shader` up before it reads a string: a name that is not a
+ * shader raises GL_INVALID_VALUE (GL_INVALID_OPERATION for a program) and
+ * the strings are never touched, whatever they point at (GL 4.6, 7.1:
+ * "An INVALID_VALUE error is generated if shader is not the name of either
+ * a program or shader object"). A shader this encoder made is known here;
+ * any other name is asked of the host. A NULL array or string raises what
+ * Mesa raises (the spec does not say).
+ */
+static bool shader_source_ok(struct sgl_enc *e, GLuint shader, GLsizei count,
+			     const GLchar *const *string)
+{
+	if (!sgl_enc_known_shader(e, shader) && !sgl_enc_glIsShader(e, shader)) {
+		sgl_enc_error(e, sgl_enc_glIsProgram(e, shader) ? GL_INVALID_OPERATION :
+								 GL_INVALID_VALUE);
+		return false;
+	}
+	if (count < 0 || !string) {
+		sgl_enc_error(e, GL_INVALID_VALUE);
+		return false;
+	}
+	for (GLsizei i = 0; i < count; i++) {
+		if (!string[i]) {
+			sgl_enc_error(e, GL_INVALID_OPERATION);
+			return false;
+		}
+	}
+	return true;
+}
+
 void sgl_enc_glShaderSource(struct sgl_enc *e, GLuint shader, GLsizei count,
 			    const GLchar *const *string, const GLint *length)
 {
+	if (!shader_source_ok(e, shader, count, string))
+		return;
 	struct sgl_cmd_glShaderSource *c = sgl_enc_string_array(
 		e, SGL_OP_glShaderSource, sizeof(*c), count, string, length);
 	if (!c)
@@ -378,12 +420,40 @@ void sgl_enc_glGetUniformui64vARB(struct sgl_enc *e, GLuint program, GLint locat
 	get_uniform(e, SGL_OP_glGetUniformui64vARB, program, location, params, 8);
 }
 
-/* glClientWaitSync never returns 0: the host answers 0 when it did not wait
- * (an unknown sync, with GL_INVALID_VALUE), and a lost context cannot wait
- * either. GL says GL_WAIT_FAILED for both. */
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/*
+ * glClientWaitSync: the host waits at most 100 ms per call
+ * (src/decoder/state.c) and answers GL_TIMEOUT_EXPIRED when that ran out,
+ * so the wait is repeated here until the application's timeout has passed
+ * on the guest's clock: "ClientWaitSync will block and will wait up to
+ * <timeout> nanoseconds for <sync> to become signaled" (GL 4.6, 4.1.1).
+ * The flush the flags ask for happens once, with the first wait.
+ *
+ * It never returns 0: the host answers 0 when it did not wait (an unknown
+ * sync, with GL_INVALID_VALUE), and a lost context cannot wait either. GL
+ * says GL_WAIT_FAILED for both.
+ */
 GLenum sgl_enc_glClientWaitSync(struct sgl_enc *e, GLsync sync, GLbitfield flags,
 				GLuint64 timeout)
 {
-	GLenum r = sgl_enc_raw_glClientWaitSync(e, sync, flags, timeout);
-	return r ? r : GL_WAIT_FAILED;
+	uint64_t start = now_ns();
+	GLuint64 left = timeout;
+	for (;;) {
+		GLenum r = sgl_enc_raw_glClientWaitSync(e, sync, flags, left);
+		if (!r)
+			return GL_WAIT_FAILED;
+		if (r != GL_TIMEOUT_EXPIRED)
+			return r;
+		uint64_t spent = now_ns() - start;
+		if (spent >= timeout)
+			return r;
+		left = timeout - spent;
+		flags &= ~(GLbitfield)GL_SYNC_FLUSH_COMMANDS_BIT;
+	}
 }

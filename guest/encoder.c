@@ -31,7 +31,7 @@ void sgl_enc_finish(struct sgl_enc *e)
 {
 	sgl_aligned_free(e->buf);
 	for (int i = 0; i < SGL_OBJ_COUNT; i++)
-		free(e->names[i].free), free(e->names[i].live);
+		free(e->names[i].free), free(e->names[i].live), free(e->names[i].shader);
 	free(e->element_buffers);
 	for (int i = 0; i < SGL_MAX_MAPS; i++)
 		sgl_aligned_free(e->maps[i].block);

@@ -21,11 +21,15 @@ struct sgl_session *sgl_runtime_session(void)
 {
 	pthread_mutex_lock(&session_lock);
 	if (!session && !session_failed) {
-		char err[256];
+		char err[512];
 		session = sgl_session_open(NULL, sgl_program_name(), err, sizeof(err));
 		if (!session) {
+			/* Every context creation fails from now on (glXCreateContext
+			 * and eglCreateContext return NULL, eglInitialize fails): a
+			 * refused session, a protocol mismatch included, is never a
+			 * context lost later. */
 			session_failed = true;
-			fprintf(stderr, "sgl: cannot reach sgl-host: %s\n", err);
+			fprintf(stderr, "sgl: no session with sgl-host: %s\n", err);
 		}
 	}
 	pthread_mutex_unlock(&session_lock);

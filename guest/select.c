@@ -106,9 +106,8 @@ static const struct sgl_array_state *client_array(struct sgl_enc *e, int slot)
 void sgl_enc_glGetVertexAttribPointerv(struct sgl_enc *e, GLuint index, GLenum pname,
 				       void **pointer)
 {
-	const struct sgl_array_state *a = client_array(e, index < SGL_GENERIC_ARRAYS &&
-						       pname == GL_VERTEX_ATTRIB_ARRAY_POINTER ?
-						       (int)index : -1);
+	const struct sgl_array_state *a = client_array(e, pname == GL_VERTEX_ATTRIB_ARRAY_POINTER ?
+						       sgl_enc_generic_slot(e, index) : -1);
 	void *v = a ? (void *)(uintptr_t)a->pointer :
 		  host_attrib_pointer(e, index, pname);
 	if (pointer)

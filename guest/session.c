@@ -9,6 +9,7 @@
 
 #include "channel.h"
 #include "sgl_session.h"
+#include "sgl_wire_id.h"
 #include "ivshmem.h"
 #include "platform.h"
 #include "shm.h"
@@ -101,7 +102,8 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 				     size_t err_size)
 {
 	struct sgl_session *s = calloc(1, sizeof(*s));
-	struct sgl_msg_hello hello = { SGL_SESSION_MAGIC, SGL_SESSION_VERSION, { 0 }, { 0 } };
+	struct sgl_msg_hello hello = { SGL_SESSION_MAGIC, SGL_SESSION_VERSION, { 0 }, { 0 },
+				       SGL_WIRE_ID_BYTES };
 	struct sgl_msg_header h;
 
 	if (!transport)
@@ -132,7 +134,7 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 		goto fail;
 	}
 	if (h.kind != SGL_MSG_WELCOME || h.size - sizeof(h) < sizeof(struct sgl_msg_welcome)) {
-		snprintf(err, err_size, "%s: sgl-host refused: %.*s", transport,
+		snprintf(err, err_size, "%s: sgl-host refused the session: %.*s", transport,
 			 (int)(h.size - sizeof(h)), h.kind == SGL_MSG_BYE ? (char *)s->in : "?");
 		goto fail;
 	}

@@ -122,12 +122,12 @@ def handler(c):
     L.append('\t\tgoto done_;')
     L.append('\t}')
     L += _locals(c)
-    sub = ext_dsa_subimage(c)
-    if sub:
-        # Mesa's EXT_direct_state_access sub-image paths crash when the
-        # image does not exist: GL's answer is GL_INVALID_OPERATION.
-        L.append(f'\tif (sgl_dec_no_image_ext(d, {"true" if sub == "unit" else "false"}, '
-                 f'a_{"texunit" if sub == "unit" else "texture"}, a_target, a_level))')
+    if c.check_image:
+        # check_image: Mesa's EXT_direct_state_access sub-image paths crash
+        # when the image does not exist; GL's answer is GL_INVALID_OPERATION.
+        by, param = c.check_image
+        L.append(f'\tif (sgl_dec_no_image_ext(d, {"true" if by == "unit" else "false"}, '
+                 f'a_{param}, a_target, a_level))')
         L.append('\t\tgoto done_;')
     if c.arrays_guard:
         L.append('\tsgl_dec_guard_arrays(d);')
@@ -191,35 +191,6 @@ def _reply_begin(c):
     return L
 
 
-def ext_dsa_texture(c):
-    """EXT_direct_state_access texture commands whose `target` names a
-    texture target (not glMultiTexEnv/Gen's): Mesa looks the texture up by
-    it and crashed on an unknown one."""
-    import re
-    n = c.name
-    return bool(re.match(r'gl(MultiTex|Texture|GenerateMultiTex|GenerateTexture|BindMultiTex)\w*EXT$', n)) \
-        and not re.search(r'(Env|Gen[fid]|Gen[fid]v|Geni?v|Coord)', n.replace('Generate', ''))
-
-
-def ext_dsa_subimage(c):
-    """'unit' or 'texture' for an EXT_direct_state_access sub-image
-    command (by texture unit or by name), None for the others."""
-    import re
-    m = re.match(r'gl(Copy|Compressed)?(MultiTex|Texture)SubImage[123]DEXT$', c.name)
-    if not m or not {'target', 'level'} <= {p.name for p in c.params}:
-        return None
-    return 'unit' if m.group(2) == 'MultiTex' else 'texture'
-
-
-def ext_dsa_dims(c):
-    """Dimensions of an EXT_direct_state_access image command (its target
-    must be one of that many dimensions; Mesa crashed on a 2D target given
-    to glMultiTexSubImage1DEXT), 0 for the others."""
-    import re
-    m = re.search(r'Image([123])DEXT$', c.name)
-    return int(m.group(1)) if m else 0
-
-
 def _locals(c):
     L = []
     for p in c.params:
@@ -250,15 +221,17 @@ def _locals(c):
                 L.append('\t\tgoto done_;')
             else:
                 L.append(f'\t{t} a_{p.name} = ({t})c.{p.name};')
-                if p.name == 'target' and ext_dsa_texture(c):
-                    L.append(f'\tif (sgl_dec_bad_textarget(d, a_{p.name}, {ext_dsa_dims(c)}))')
+                if p.textarget is not None:
+                    # check_textarget: Mesa looks an EXT_direct_state_access
+                    # texture up by its target and crashed on an unknown one.
+                    L.append(f'\tif (sgl_dec_bad_textarget(d, a_{p.name}, {p.textarget}))')
                     L.append('\t\tgoto done_;')
-                if p.name == 'level' and ext_dsa_texture(c) and ext_dsa_dims(c):
+                if p.check_level:
                     L.append(f'\tif (sgl_dec_bad_level(d, a_{p.name}))')
                     L.append('\t\tgoto done_;')
-                if p.name == 'texunit':
-                    # EXT_direct_state_access: Mesa indexes its units by it
-                    # unchecked in places; GL's answer is GL_INVALID_ENUM.
+                if p.check_texunit:
+                    # check_texunit: Mesa indexes its units by it unchecked
+                    # in places; GL's answer is GL_INVALID_ENUM.
                     L.append(f'\tif (sgl_dec_bad_texunit(d, a_{p.name}))')
                     L.append('\t\tgoto done_;')
         elif p.kind == 'string':

@@ -11,7 +11,10 @@ sh scripts/deps.sh --tests --apps --vm --windows
 export EGL_PLATFORM=surfaceless
 
 echo "== build and test"
-[ -f build/build.ninja ] || meson setup build >/dev/null
+# The suite needs cmocka: tests=enabled makes meson stop when it is missing
+# (a build dir scripts/run.sh configured may have left the tests out).
+if [ -f build/build.ninja ]; then meson configure build -Dtests=enabled >/dev/null
+else meson setup build -Dtests=enabled >/dev/null; fi
 ninja -C build >/dev/null
 meson test -C build --print-errorlogs
 
@@ -35,7 +38,7 @@ sh tests/vm/run.sh build || rc=$?
 
 echo "== build and test with -Db_sanitize=address,undefined"
 [ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined \
-	-Db_lundef=false >/dev/null
+	-Db_lundef=false -Dtests=enabled >/dev/null
 ninja -C build-asan >/dev/null
 # Mesa's own allocations at exit are not ours to chase.
 ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

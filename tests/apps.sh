@@ -1,6 +1,6 @@
 #!/bin/sh
 # Real applications through sgl-host, under their own Xvfb (-noreset):
-#   - glxgears, and the 14 glmark2 scenes of the conformance subset, run to
+#   - glxgears, and the 14 glmark2 scenes of bench/glmark_scenes.txt, run to
 #     the end through our libGL.so.1 over shared memory and over TCP;
 #   - a glmark2 trace recorded natively (apitrace) is replayed natively and
 #     through sgl-host over each transport; the frames glretrace captures
@@ -25,11 +25,9 @@ passed=0
 failed=0
 xvfb_pid=
 host_pid=
+. "$here/xvfb.sh"
 cleanup() {
-	for pid in $host_pid $xvfb_pid; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids "$host_pid" "$xvfb_pid"
 	rm -rf "$dir" "$shm"
 }
 trap cleanup EXIT
@@ -46,14 +44,7 @@ result() {   # status name log
 	fi
 }
 
-n=$((300 + $$ % 100))
-while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-env -u LD_LIBRARY_PATH Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp \
-	>"$dir/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=":$n"
-i=0
-while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+start_xvfb 300 "$dir/xvfb.log"
 
 port=$((21000 + $$ % 20000))
 "$host" --listen shm --listen "tcp:127.0.0.1:$port" --shm-path "$shm" -x -L info \
@@ -64,23 +55,8 @@ until [ "$(grep -c "listening on" "$dir/host.log" 2>/dev/null)" -ge 2 ] || [ $i 
 	sleep 0.1; i=$((i + 1))
 done
 
-# The conformance subset's scenes (../shared/conformance/glmark_subset.sh).
-cat >"$dir/scenes.txt" <<EOF
-build:use-vbo=false:duration=$secs
-build:use-vbo=true:duration=$secs
-texture:texture-filter=nearest:duration=$secs
-texture:texture-filter=mipmap:duration=$secs
-shading:shading=gouraud:duration=$secs
-shading:shading=phong:duration=$secs
-bump:bump-render=high-poly:duration=$secs
-effect2d:kernel=0,1,0;1,-4,1;0,1,0;:duration=$secs
-pulsar:light=false:quads=5:texture=false:duration=$secs
-desktop:blur-radius=5:effect=blur:passes=1:separable=true:windows=4:duration=$secs
-buffer:columns=200:interleave=false:update-dispersion=0.9:update-fraction=0.5:update-method=map:duration=$secs
-buffer:columns=200:interleave=false:update-dispersion=0.9:update-fraction=0.5:update-method=subdata:duration=$secs
-loop:fragment-steps=5:fragment-uniform=false:vertex-steps=5:duration=$secs
-jellyfish:duration=$secs
-EOF
+# The application benchmark's scenes (bench/glmark_scenes.txt).
+grep -v '^#' "$here/../bench/glmark_scenes.txt" | sed "s/\$/:duration=$secs/" >"$dir/scenes.txt"
 
 # Whether the host logged a lost context or a broken session since line $1.
 host_clean() {
