@@ -113,7 +113,7 @@ run_arch() {   # arch build wine
 			ok=0
 			[ $rc -eq 0 ] && grep -q "^$prog: ok $bits-bit" "$log" && [ "$after" -gt "$before" ] || ok=1
 			result $ok "$arch $tname: $prog (exit $rc) $(grep -o 'FPS.*\|[0-9.]* FPS' "$log" | head -1)" "$log"
-			grep "GL_RENDERER\|frames in" "$log" | sed "s/^/# $arch $tname: /"
+			grep "GL_RENDERER\|frames in\|pixels lit" "$log" | sed "s/^/# $arch $tname: /"
 		done
 	done
 }
