@@ -14,7 +14,8 @@ the build directory:
   stats.txt           counts by kind, and the wire id
   wire.txt            the wire description the wire id hashes (wire_id.py)
   sgl_wire_id.h       the wire id, for the session's HELLO
-  sgl_opengl32.def    the Windows guest's opengl32.dll exports (emit_windows.py)
+  sgl_wire_layout.c   layout asserts of the hand-written wire structs
+  sgl_opengl32.def    the Windows guest's opengl32.dll exports
 Usage: gen.py [--xml gl.xml] [--protocol-dir DIR] --out DIR
        gen.py --explain glFoo     what the generator does with one command
        gen.py --stats             the counts of stats.txt
@@ -33,9 +34,10 @@ import emit_guest  # noqa: E402
 import emit_host  # noqa: E402
 import emit_test  # noqa: E402
 import emit_entry  # noqa: E402
-import emit_windows  # noqa: E402
 import wire_id  # noqa: E402
+import wire_layout  # noqa: E402
 from directives import check_legend  # noqa: E402
+import emit_windows  # noqa: E402
 
 
 def write(outdir, name, text):
@@ -199,6 +201,11 @@ def generate(xml, pd):
     wid = wire_id.wire_id(wire, pd)
     t['wire.txt'] = wire
     t['sgl_wire_id.h'] = wire_id.header(wid)
+    hand = []
+    for h in ('sgl_wire.h', 'sgl_session.h'):
+        with open(os.path.join(pd, h)) as f:
+            hand.append((h, f.read()))
+    t['sgl_wire_layout.c'], n_hand = wire_layout.asserts_c(hand)
     t['sgl_protocol.h'] = protocol_h(every, nops, sha)
     t['sgl_names.c'] = names_c(every, nops)
     t['sgl_gl_types.h'] = gl_types_h(reg)
@@ -208,8 +215,8 @@ def generate(xml, pd):
     t['test_roundtrip.c'] = emit_test.roundtrip(gl)
     t['sgl_gl_noop.c'] = emit_test.noop_table(gl)
     t['sgl_entry.c'] = emit_entry.entry_c(gl)
-    t['sgl_opengl32.def'] = emit_windows.def_file(reg, gl)
     t['sgl_extensions.c'], n_ext = extensions_c(reg, exts, gl, aliases)
+    t['sgl_opengl32.def'] = emit_windows.def_file(reg, gl)
     uns = sorted((c.name, c.reason) for c in gl.values() if c.kind == 'unsupported')
     t['unsupported.txt'] = ''.join(f'{n}\t{r}\n' for n, r in uns)
     kinds = {}
@@ -221,6 +228,7 @@ def generate(xml, pd):
                       f'protocol-only commands {len(proto)}\n' +
                       ''.join(f'{h} hooks {sum(bool(getattr(c, h)) for c in gl.values())}\n'
                               for h in ('pre', 'post', 'track', 'prepare', 'wrap')) +
+                      f'hand-written wire structs {n_hand}, layout asserted\n'
                       f'forwardable extensions {n_ext} of {len(exts)}\n'
                       f'wire id {wid.hex()[:16]}\n')
     model = {'cmds': gl, 'proto': proto, 'aliases': aliases, 'zero_checked': zero_checked}

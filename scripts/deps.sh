@@ -3,11 +3,10 @@
 # with --tests those of the test suite, with --apps those of the application
 # checks (tests/apps.sh), with --run those of scripts/run.sh, with --vm those
 # of the QEMU guests of tests/vm, with --conformance those of the piglit
-# conformance gate (tests/piglit/gate.sh), with --windows those of the
-# Windows guest (mingw-w64 for both arches, Wine with its 32-bit half: i386
-# multiarch is added first, and wine32 must be there before any Wine prefix
-# is made, or the prefix is unusable once it arrives). Debian 12. Needs root
-# or sudo.
+# conformance gate (tests/piglit/gate.sh), with --windows those of the Windows guest
+# (mingw-w64 for both arches, Wine with its 32-bit half: i386 multiarch is
+# added first, and wine32 must be there before any Wine prefix is made, or
+# the prefix is unusable once it arrives). Debian 12. Needs root or sudo.
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev

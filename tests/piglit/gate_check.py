@@ -82,12 +82,12 @@ def read_results(rdir):
 
 def reason_of(t):
     """A one-line hint from the test's output, for new expectation entries."""
-    text = (t.get("out") or "") + "\n" + (t.get("err") or "")
-    for line in text.splitlines():
-        line = line.strip()
-        if re.search(r"fail|error|expected|probe|unexpected|assert|abort|segm|lost",
-                     line, re.I) and not line.startswith("PIGLIT:"):
-            return line[:100].replace("\t", " ")
+    lines = [l.strip() for l in ((t.get("out") or "") + "\n" + (t.get("err") or "")).splitlines()]
+    for pattern in (r"requires|not supported|not available|does not support",
+                    r"unexpected|expected|probe|fail|error|abort|segm|lost"):
+        for line in lines:
+            if re.search(pattern, line, re.I) and not line.startswith("(Error at"):
+                return line[:100].replace("\t", " ")
     return t.get("result", "")
 
 
