@@ -11,6 +11,7 @@
 #include "sgl_session.h"
 #include "sgl_wire_id.h"
 #include "ivshmem.h"
+#include "platform.h"
 #include "shm.h"
 #include "stream.h"
 
@@ -62,10 +63,10 @@ static int read_msg(struct sgl_session *s, struct sgl_msg_header *h)
 		return -EPROTO;
 	size_t n = h->size - sizeof(*h);
 	if (n > s->in_cap) {
-		uint8_t *b = aligned_alloc(8, (n + 7) & ~(size_t)7);
+		uint8_t *b = sgl_aligned_alloc(8, (n + 7) & ~(size_t)7);
 		if (!b)
 			return -ENOMEM;
-		free(s->in);
+		sgl_aligned_free(s->in);
 		s->in = b;
 		s->in_cap = n;
 	}
@@ -122,7 +123,8 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 	 * machine (shm; unix or TCP loopback sockets). A peer in another IPC
 	 * namespace is caught by the segment's nonce. */
 	bool stream = !strncmp(transport, "unix:", 5) || !strncmp(transport, "tcp:", 4);
-	s->local = (!strcmp(transport, "shm") || !strncmp(transport, "shm:", 4) ||
+	s->local = sgl_sysv_frames_possible() &&
+		   (!strcmp(transport, "shm") || !strncmp(transport, "shm:", 4) ||
 		    (stream && sgl_stream_same_machine(s->ch))) &&
 		   (!off || !*off || !strcmp(off, "0"));
 	token_from_env(hello.token);
@@ -153,7 +155,7 @@ void sgl_session_close(struct sgl_session *s)
 	if (s->ch)
 		s->ch->ops->destroy(s->ch);
 	pthread_mutex_destroy(&s->lock);
-	free(s->in);
+	sgl_aligned_free(s->in);
 	free(s);
 }
 

@@ -52,6 +52,10 @@ def _apply_param_overrides(cmd, directives):
                 raise SystemExit(f'overrides.txt:{num}: {cmd.name} {" ".join(d)}: unknown directive')
         elif d[0] == 'custom':
             cmd.kind = 'custom'
+            cmd.shared = d[1] if len(d) > 1 else None
+        elif d[0] == 'guest_only':
+            cmd.kind = 'custom'
+            cmd.guest_only = True
         elif d[0] == 'unsupported':
             cmd.kind = 'unsupported'
             cmd.reason = ' '.join(d[1:]) or 'marked unsupported in overrides'

@@ -36,7 +36,8 @@ DIRECTIVES = {
     'sync_maps': (False, 'G', 'persistently mapped bytes travel first'),
     'arrays_dirty': (False, 'H', 'an enabled vertex array may lack a buffer afterwards'),
     'arrays_guard': (False, 'H', 'the draw checks vertex arrays first'),
-    'custom': (False, 'G H', 'hand-written on both sides'),
+    'custom': (False, 'G H', 'hand-written on both sides (custom FN: one host handler for a family)'),
+    'guest_only': (False, 'G H', 'the guest answers it by hand; the host refuses it if it arrives'),
     'unsupported': (False, 'H', 'refused with "not supported yet"'),
 }
 

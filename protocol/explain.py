@@ -162,7 +162,12 @@ def explain(name, model, texts, src_root, build_dir):
             at = [i for i, ln in enumerate(f, 1) if re.match(rf'struct sgl_cmd_{n} \{{', ln)]
         w(f'  {"wire struct":<15} ' + (f'protocol/sgl_wire.h:{at[0]}' if at else
                                        '(none of its own: see the host handler)'))
-        hooks.append(('host handler', rf'int sgl_hand_{n}\('))
+        if c.guest_only:
+            w(f'  {"host handler":<15} none: the table refuses it (sgl_dec_guest_only)')
+        elif c.shared:
+            hooks.append(('host handler', rf'int sgl_hand_{re.escape(c.shared)}\('))
+        else:
+            hooks.append(('host handler', rf'int sgl_hand_{n}\('))
         hooks.append(('guest encoder', rf'\w[\w *]* sgl_enc_{n}\('))
     if c.pre:
         hooks.append(('host pre hook', rf'int sgl_pre_{n}\('))
@@ -189,13 +194,15 @@ def explain(name, model, texts, src_root, build_dir):
     w(f'Generated code ({build_dir}/):')
     places = [('wire struct', 'sgl_protocol.h', rf'^struct sgl_cmd_{n} \{{'),
               ('opcode', 'sgl_protocol.h', rf'\tSGL_OP_{n} = ')]
+    if c.shared:
+        places.append(('host wrapper', 'sgl_decoder_gen.c', rf'^static int h_{n}\('))
     if c.kind == 'gen':
         places += [('guest encoder', 'sgl_encoder_gen.c', rf'^\w[\w *]* sgl_enc_(raw_)?{n}\('),
                    ('host handler', 'sgl_decoder_gen.c', rf'^static int h_{n}\('),
                    ('round-trip test', 'test_roundtrip.c', rf'^static void test_{n}\(')]
     places += [('decoder table', 'sgl_decoder_gen.c', rf'\[SGL_OP_{n}\] = '),
                ('entry point', 'sgl_entry.c', rf'\b{n}\b')]
-    if c.kind == 'custom' or c.pre or c.post:
+    if (c.kind == 'custom' and not c.shared and not c.guest_only) or c.pre or c.post:
         places.append(('hook prototypes', 'sgl_decoder_hooks.h', rf'sgl_(hand|pre|post)_{n}\('))
     for label, fn, rx in places:
         line = _find(texts, fn, rx)

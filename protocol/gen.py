@@ -14,6 +14,8 @@ the build directory:
   stats.txt           counts by kind, and the wire id
   wire.txt            the wire description the wire id hashes (wire_id.py)
   sgl_wire_id.h       the wire id, for the session's HELLO
+  sgl_wire_layout.c   layout asserts of the hand-written wire structs
+  sgl_opengl32.def    the Windows guest's opengl32.dll exports
 Usage: gen.py [--xml gl.xml] [--protocol-dir DIR] --out DIR
        gen.py --explain glFoo     what the generator does with one command
        gen.py --stats             the counts of stats.txt
@@ -33,7 +35,9 @@ import emit_host  # noqa: E402
 import emit_test  # noqa: E402
 import emit_entry  # noqa: E402
 import wire_id  # noqa: E402
+import wire_layout  # noqa: E402
 from directives import check_legend  # noqa: E402
+import emit_windows  # noqa: E402
 
 
 def write(outdir, name, text):
@@ -92,7 +96,10 @@ def gl_types_h(reg):
     out = ['/* GL types for the guest, generated from gl.xml. Do not edit. */',
            '#ifndef SGL_GL_TYPES_H', '#define SGL_GL_TYPES_H',
            '#if !defined(__gl_h_) && !defined(EPOXY_GL_H) && !defined(__gl2_h_)',
-           '#include <KHR/khrplatform.h>', '#include <stddef.h>']
+           '#include <KHR/khrplatform.h>', '#include <stddef.h>',
+           '/* Callbacks the application gives GL: __stdcall on 32-bit Windows. */',
+           '#if defined(_WIN32) && !defined(_WIN64)', '#define SGL_APIENTRY __stdcall', '#else',
+           '#define SGL_APIENTRY', '#endif']
     seen = set()
     for t in reg.find('types'):
         name = t.get('name') or (t.find('name').text if t.find('name') is not None else None)
@@ -102,7 +109,7 @@ def gl_types_h(reg):
         text = ''
         for piece in t.iter():
             if piece.tag == 'apientry':
-                text += (piece.tail or '')
+                text += 'SGL_APIENTRY' + (piece.tail or '')
             elif piece is t:
                 text += piece.text or ''
             else:
@@ -194,6 +201,11 @@ def generate(xml, pd):
     wid = wire_id.wire_id(wire, pd)
     t['wire.txt'] = wire
     t['sgl_wire_id.h'] = wire_id.header(wid)
+    hand = []
+    for h in ('sgl_wire.h', 'sgl_session.h'):
+        with open(os.path.join(pd, h)) as f:
+            hand.append((h, f.read()))
+    t['sgl_wire_layout.c'], n_hand = wire_layout.asserts_c(hand)
     t['sgl_protocol.h'] = protocol_h(every, nops, sha)
     t['sgl_names.c'] = names_c(every, nops)
     t['sgl_gl_types.h'] = gl_types_h(reg)
@@ -204,6 +216,7 @@ def generate(xml, pd):
     t['sgl_gl_noop.c'] = emit_test.noop_table(gl)
     t['sgl_entry.c'] = emit_entry.entry_c(gl)
     t['sgl_extensions.c'], n_ext = extensions_c(reg, exts, gl, aliases)
+    t['sgl_opengl32.def'] = emit_windows.def_file(reg, gl)
     uns = sorted((c.name, c.reason) for c in gl.values() if c.kind == 'unsupported')
     t['unsupported.txt'] = ''.join(f'{n}\t{r}\n' for n, r in uns)
     kinds = {}
@@ -215,6 +228,7 @@ def generate(xml, pd):
                       f'protocol-only commands {len(proto)}\n' +
                       ''.join(f'{h} hooks {sum(bool(getattr(c, h)) for c in gl.values())}\n'
                               for h in ('pre', 'post', 'track', 'prepare', 'wrap')) +
+                      f'hand-written wire structs {n_hand}, layout asserted\n'
                       f'forwardable extensions {n_ext} of {len(exts)}\n'
                       f'wire id {wid.hex()[:16]}\n')
     model = {'cmds': gl, 'proto': proto, 'aliases': aliases, 'zero_checked': zero_checked}

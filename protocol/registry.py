@@ -86,6 +86,8 @@ class Command:
         self.delete_scalar = False
         self.zero_ok = False    # zero_ok: object name 0 reaches GL (it means "none")
         self.check_image = None     # check_image unit|name PARAM: the image must exist
+        self.shared = None      # custom FN: the host handler is sgl_hand_FN(d, opcode, p, size)
+        self.guest_only = False     # guest_only: the guest answers it, the host refuses it
         self.directives = []    # (line number, words) of every overrides line applied
 
     @property

@@ -3,7 +3,10 @@
 # with --tests those of the test suite, with --apps those of the application
 # checks (tests/apps.sh), with --run those of scripts/run.sh, with --vm those
 # of the QEMU guests of tests/vm, with --conformance those of the piglit
-# conformance gate (tests/piglit/gate.sh). Debian 12. Needs root or sudo.
+# conformance gate (tests/piglit/gate.sh), with --windows those of the Windows guest
+# (mingw-w64 for both arches, Wine with its 32-bit half: i386 multiarch is
+# added first, and wine32 must be there before any Wine prefix is made, or
+# the prefix is unusable once it arrives). Debian 12. Needs root or sudo.
 set -eu
 
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
@@ -17,6 +20,10 @@ conformance="piglit waffle-utils xvfb python3"
 # tests/vm: QEMU guests (the guest kernel itself is fetched by
 # tests/vm/kernel.sh with apt-get download; the headers build guest/kmod).
 vm="qemu-system-x86 busybox-static cpio kmod make linux-headers-amd64"
+# guest/windows (docs/windows.md): cross compilers, and Wine to run the
+# programs of tests/windows under Xvfb.
+windows="gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 mingw-w64-tools wine wine64 wine32:i386
+         xvfb x11-utils"
 
 pkgs=$build
 for opt in "$@"; do
@@ -26,6 +33,7 @@ for opt in "$@"; do
 	--apps) pkgs="$pkgs $apps" ;;
 	--vm) pkgs="$pkgs $vm" ;;
 	--conformance) pkgs="$pkgs $conformance" ;;
+	--windows) pkgs="$pkgs $windows" ;;
 	*) echo "deps: unknown option $opt" >&2; exit 2 ;;
 	esac
 done
@@ -54,6 +62,10 @@ if [ -z "$missing" ]; then
 fi
 
 echo "deps: installing$missing"
+# wine32 comes from the i386 half of the archive.
+case " $missing " in *":i386 "*)
+	dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386 ;;
+esac
 if ! { $sudo apt-get update -qq && \
 	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null; }; then
 	echo "deps: apt-get could not install$missing (its messages above);" \

@@ -5,9 +5,15 @@
 #   - a glmark2 trace recorded natively (apitrace) is replayed natively and
 #     through sgl-host over each transport; the frames glretrace captures
 #     must match native llvmpipe's within a small tolerance
-#     (tests/frame_compare.py).
+#     (tests/frame_compare.py);
+#   - EGL and GLES 2 through the drop-in folder alone (its libEGL.so.1 and
+#     libGLESv2.so.2): es2gears_x11 must report its FPS and leave a frame
+#     with a picture (SGL_DUMP_FRAME, tests/png_check.py); a trace of it
+#     recorded natively is replayed by eglretrace natively and through
+#     sgl-host, frames compared as above.
 # Usage: apps.sh SGL_HOST LIBGL_DIR   (LIBGL_DIR holds our libGL.so.1)
-# Needs glxgears (mesa-utils), glmark2 (glmark2-x11), apitrace, Xvfb:
+# Needs glxgears and es2gears_x11 (mesa-utils), glmark2 (glmark2-x11),
+# apitrace, Xvfb:
 # scripts/deps.sh --apps. Prints "N passed, N failed"; exits 77 when a
 # program is missing.
 set -u
@@ -15,7 +21,7 @@ host=$(readlink -f "$1")
 libgl_dir=$(readlink -f "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${APPS_SCENE_SECONDS:-1}
-for p in Xvfb glxgears glmark2 apitrace glretrace python3; do
+for p in Xvfb glxgears es2gears_x11 glmark2 apitrace glretrace eglretrace python3; do
 	command -v "$p" >/dev/null || { echo "apps: $p is missing (scripts/deps.sh --apps)"; exit 77; }
 done
 
@@ -110,6 +116,32 @@ else
 		result $? "$t: glretrace frames vs native: $(tail -1 "$dir/cmp-$t.log")" \
 			"$dir/cmp-$t.log"
 	done
+fi
+
+# es2gears_x11 (EGL on X11, GLES 2) reports every 5 s.
+from=$(($(wc -l <"$dir/host.log") + 1))
+log=$dir/es2gears.log
+rm -f "$dir/es2gears.png"
+ours "shm:$shm" env SGL_DUMP_FRAME="$dir/es2gears.png" timeout -s INT 8 stdbuf -oL \
+	es2gears_x11 -info >"$log" 2>&1
+grep -q "EGL_VENDOR = libsglhost" "$log" && grep -q "frames in" "$log" &&
+	python3 "$here/png_check.py" "$dir/es2gears.png" 300 300 >>"$log" 2>&1 && host_clean "$from"
+result $? "shm: es2gears_x11 through the drop-in libEGL ($(grep -o '[0-9.]* FPS' "$log" | tail -1))" \
+	"$log"
+
+timeout -s INT 4 apitrace trace --api egl -o "$dir/es2.trace" es2gears_x11 >"$dir/es2trace.log" 2>&1
+if [ ! -s "$dir/es2.trace" ]; then
+	result 1 "apitrace recorded es2gears_x11 natively" "$dir/es2trace.log"
+else
+	timeout 120 eglretrace -s - --snapshot-interval=50 "$dir/es2.trace" >"$dir/es2-native.pnm" \
+		2>"$dir/es2-native.log"
+	from=$(($(wc -l <"$dir/host.log") + 1))
+	ours "shm:$shm" timeout 120 eglretrace -s - --snapshot-interval=50 "$dir/es2.trace" \
+		>"$dir/es2-sgl.pnm" 2>"$dir/es2-sgl.log"
+	python3 "$here/frame_compare.py" "$dir/es2-native.pnm" "$dir/es2-sgl.pnm" \
+		>"$dir/es2-cmp.log" 2>&1 && host_clean "$from"
+	result $? "shm: eglretrace of es2gears_x11 vs native: $(tail -1 "$dir/es2-cmp.log")" \
+		"$dir/es2-cmp.log"
 fi
 
 if ! kill -0 "$host_pid" 2>/dev/null; then
