@@ -1,7 +1,7 @@
 /*
  * The wgl* of opengl32.dll that have nothing to act on here: no layer
  * planes or palettes (our formats have none), no context copies. They
- * answer as Windows does for a driver without them. wglUseFont* are
+ * answer as Windows does for a driver without them. wglUseFontOutlines is
  * exported but not implemented yet (docs/windows.md).
  */
 #include "wgl_internal.h"
@@ -59,18 +59,6 @@ DWORD WINAPI wglSwapMultipleBuffers(UINT n, const WGLSWAP *swaps)
 		if ((swaps[i].uiFlags & WGL_SWAP_MAIN_PLANE) && wglSwapBuffers(swaps[i].hdc))
 			done |= 1u << i;
 	return done;
-}
-
-BOOL WINAPI wglUseFontBitmapsA(HDC hdc, DWORD first, DWORD count, DWORD base)
-{
-	(void)hdc, (void)first, (void)count, (void)base;
-	SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
-	return FALSE;
-}
-
-BOOL WINAPI wglUseFontBitmapsW(HDC hdc, DWORD first, DWORD count, DWORD base)
-{
-	return wglUseFontBitmapsA(hdc, first, count, base);
 }
 
 BOOL WINAPI wglUseFontOutlinesA(HDC hdc, DWORD first, DWORD count, DWORD base, FLOAT dev,

@@ -113,10 +113,27 @@ run_arch() {   # arch build wine
 			ok=0
 			[ $rc -eq 0 ] && grep -q "^$prog: ok $bits-bit" "$log" && [ "$after" -gt "$before" ] || ok=1
 			result $ok "$arch $tname: $prog (exit $rc) $(grep -o 'FPS.*\|[0-9.]* FPS' "$log" | head -1)" "$log"
-			grep "GL_RENDERER\|frames in" "$log" | sed "s/^/# $arch $tname: /"
+			grep "GL_RENDERER\|frames in\|pixels lit" "$log" | sed "s/^/# $arch $tname: /"
 		done
 	done
 }
+
+# What applications and gdi32 link against, checked in the files (the i686
+# DLL included, which not every kernel can run): every name of the
+# generated .def exported undecorated (no _glClear@4).
+exports() {   # arch build
+	dll="$2/guest/windows/opengl32.dll"
+	def="$2/protocol/sgl_opengl32.def"
+	"$1-w64-mingw32-objdump" -p "$dll" >"$dir/exports-$1.txt" 2>&1 &&
+	awk '/^\t/ { print $1 }' "$def" | sort >"$dir/want-$1.txt" &&
+	sed -n 's/^\s*\[ *[0-9]*\] \([A-Za-z0-9_@]*\)$/\1/p' "$dir/exports-$1.txt" | sort \
+		>"$dir/have-$1.txt" &&
+	cmp -s "$dir/want-$1.txt" "$dir/have-$1.txt"
+	result $? "$1: opengl32.dll exports the $(wc -l <"$dir/want-$1.txt") names of sgl_opengl32.def, undecorated" \
+		"$dir/have-$1.txt"
+}
+exports x86_64 "$b64"
+[ -n "$b32" ] && exports i686 "$b32"
 
 run_arch x86_64 "$b64" "$wine64"
 

@@ -3,7 +3,8 @@
  * lighting): three meshing gears turning for N frames (argv[1], default
  * 300). Prints the frame rate, and checks that the gears were presented:
  * the window's center pixel, behind the red gear, must not be the clear
- * color. "wgl_gears: N frames in S s = F FPS".
+ * color; then text through wglUseFontBitmaps must light pixels.
+ * "wgl_gears: N frames in S s = F FPS".
  */
 #include "wgl_window.h"
 
@@ -83,6 +84,33 @@ static GLuint make_gear(const float color[4], float r0, float r1, float r2, floa
 	return list;
 }
 
+/* Text through wglUseFontBitmaps: the lit pixels of "WWWW" in the
+ * system font, read back with glReadPixels. */
+static int font_pixels(struct test_window *w)
+{
+	static unsigned char px[300 * 40 * 4];
+	glDisable(GL_LIGHTING);
+	glDisable(GL_DEPTH_TEST);
+	glClear(GL_COLOR_BUFFER_BIT);
+	SelectObject(w->dc, GetStockObject(SYSTEM_FONT));
+	if (!wglUseFontBitmapsA(w->dc, 0, 128, 1000))
+		return -1;
+	glMatrixMode(GL_PROJECTION);
+	glLoadIdentity();
+	glOrtho(0, w->width, 0, w->height, -1, 1);
+	glMatrixMode(GL_MODELVIEW);
+	glLoadIdentity();
+	glColor3f(1, 1, 1);
+	glRasterPos2i(10, 10);
+	glListBase(1000);
+	glCallLists(4, GL_UNSIGNED_BYTE, "WWWW");
+	glReadPixels(0, 0, 300, 40, GL_RGBA, GL_UNSIGNED_BYTE, px);
+	int lit = 0;
+	for (int i = 0; i < 300 * 40; i++)
+		lit += px[4 * i] > 128;
+	return lit;
+}
+
 int main(int argc, char **argv)
 {
 	struct test_window w;
@@ -153,9 +181,11 @@ int main(int argc, char **argv)
 	unsigned px = test_window_pixel(&w, W / 2 - 40, H / 2 + 20);
 	if (!test_window_dump(&w))
 		return 1;
+	int lit = font_pixels(&w);
+	printf("wgl_gears: wglUseFontBitmaps text: %d pixels lit\n", lit);
 	test_window_close(&w);
 	printf("wgl_gears: %d frames in %.2f s = %.1f FPS\n", frames, s, frames / s);
-	if (err || (px >> 16) < 0x20 || px == 0) {
+	if (err || (px >> 16) < 0x20 || px == 0 || lit < 20) {
 		printf("wgl_gears: FAILED (glGetError %#x, pixel %06x)\n", err, px);
 		return 1;
 	}
