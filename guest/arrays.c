@@ -30,17 +30,15 @@ static int fixed_slot(struct sgl_enc *e, GLenum cap)
 }
 
 /*
- * The slot of generic attribute `index`, or -1 where GL has no such
- * attribute (GL raises GL_INVALID_VALUE for index >= GL_MAX_VERTEX_ATTRIBS,
- * and nothing may be recorded for it). Every GL has at least 16: the
- * host's limit is asked only for an index above that, once.
+ * Whether GL has generic attribute `index` (it raises GL_INVALID_VALUE for
+ * index >= GL_MAX_VERTEX_ATTRIBS, and nothing may be recorded for it).
+ * Every GL has at least 16: the host's limit is asked only for an index
+ * above that, once.
  */
-int sgl_enc_generic_slot(struct sgl_enc *e, GLuint index)
+static bool attrib_exists(struct sgl_enc *e, GLuint index)
 {
-	if (index >= SGL_GENERIC_ARRAYS)
-		return -1;
 	if (index < 16)
-		return (int)index;
+		return true;
 	if (!e->max_vertex_attribs) {
 		GLint n = 16;
 		GLenum saved = e->error;
@@ -49,7 +47,25 @@ int sgl_enc_generic_slot(struct sgl_enc *e, GLuint index)
 		e->error = saved;
 		e->max_vertex_attribs = n < 16 ? 16 : (uint32_t)n;
 	}
-	return index < e->max_vertex_attribs ? (int)index : -1;
+	return index < e->max_vertex_attribs;
+}
+
+/* The slot of generic attribute `index`, or -1 where there is none. */
+int sgl_enc_generic_slot(struct sgl_enc *e, GLuint index)
+{
+	return index < SGL_GENERIC_ARRAYS && attrib_exists(e, index) ? (int)index : -1;
+}
+
+/* 64-bit attributes take buffer offsets only: a client pointer is the
+ * host's GL_INVALID_OPERATION, but GL judges the index first. */
+void sgl_enc_glVertexAttribLPointer(struct sgl_enc *e, GLuint index, GLint size, GLenum type,
+				    GLsizei stride, const void *pointer)
+{
+	if (!attrib_exists(e, index)) {
+		sgl_enc_error(e, GL_INVALID_VALUE);
+		return;
+	}
+	sgl_enc_raw_glVertexAttribLPointer(e, index, size, type, stride, pointer);
 }
 
 /* The array id sglClientArrayData uses for a slot. */

@@ -127,7 +127,7 @@ static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, uint32_t name,
 	/* One NUL-terminated string of the host's length. */
 	size_t n;
 	const char *s = (const char *)sgl_enc_reply_any(e, op, &n);
-	if (!s || n == 0 || !memchr(s, 0, n))
+	if (!s || e->reply_error || n == 0 || !memchr(s, 0, n))
 		return NULL;
 	/* GL strings stay valid for the context's life: keep a copy. */
 	return keep_string(e, name, index, s);
@@ -335,7 +335,7 @@ size_t sgl_enc_reply_counted(struct sgl_enc *e, uint32_t op, void *out, size_t e
 	if (!r || size < 8)
 		return 0;
 	memcpy(&count, r, 4);
-	if (count > max || 8 + (uint64_t)count * esize > size)
+	if (e->reply_error || count > max || 8 + (uint64_t)count * esize > size)
 		return 0;
 	if (out)
 		memcpy(out, r + 8, count * esize);

@@ -133,7 +133,8 @@ const uint8_t *sgl_enc_reply_any(struct sgl_enc *e, uint32_t op, size_t *payload
 		return NULL;
 	}
 	memcpy(&h, reply, sizeof(h));
-	if (h.opcode != op || h.size != size) {
+	e->reply_error = h.opcode & SGL_REPLY_GL_ERROR;
+	if ((h.opcode & ~SGL_REPLY_GL_ERROR) != op || h.size != size) {
 		/* The host answered something else: the stream is out of step. */
 		e->failed = true;
 		return NULL;

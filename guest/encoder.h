@@ -78,6 +78,8 @@ struct sgl_enc {
 	const struct sgl_transport_ops *ops;
 	void *user;
 	bool failed;          /* the transport failed: the context is gone */
+	bool reply_error;     /* the last reply's command raised a GL error: it
+			       * wrote nothing (SGL_REPLY_GL_ERROR) */
 	GLenum error;         /* errors the guest raises itself */
 	struct sgl_name_pool names[SGL_OBJ_COUNT];
 	struct sgl_pixel_store unpack, pack;

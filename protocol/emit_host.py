@@ -243,7 +243,9 @@ def _locals(c):
                 L += _absent(p)
         elif p.kind == 'ptr_or_off':
             L.append(f'\t{t} a_{p.name} = b_{p.name} >= 0 ? ({t})(p_ + o_{p.name}) : NULL;')
-            if not p.nullable:
+            if p.image == 'unpack' and not p.nullable:
+                L += _absent_image(p, t)
+            elif not p.nullable:
                 L += _absent(p, f' && !(c.offmask & (1u << {p.bit}))')
             L.append(f'\tif (c.offmask & (1u << {p.bit})) {{')
             L.append(f'\t\tif ((rc_ = sgl_dec_check_binding(d, {p.binding})))')
@@ -292,6 +294,24 @@ def _absent(p, cond=''):
     return [f'\tif (b_{p.name} < 0 && n_{p.name} > 0{cond}) {{',
             f'\t\tsgl_dec_gl_error(d, {err});',
             '\t\tgoto done_;',
+            '\t}']
+
+
+def _absent_image(p, t):
+    """A NULL image with no unpack buffer (glTexSubImage2D(..., NULL)): GL
+    judges the arguments and raises its own error or none; zeros stand in
+    for the pixels, so no driver reads address 0. Beyond
+    SGL_DEC_NULL_IMAGE_MAX bytes it is GL_INVALID_OPERATION instead."""
+    return [f'\tif (b_{p.name} < 0 && n_{p.name} > 0 && !(c.offmask & (1u << {p.bit}))) {{',
+            f'\t\tif (n_{p.name} > SGL_DEC_NULL_IMAGE_MAX) {{',
+            '\t\t\tsgl_dec_gl_error(d, GL_INVALID_OPERATION);',
+            '\t\t\tgoto done_;',
+            '\t\t}',
+            f'\t\tvoid *z_ = sgl_dec_scratch(d, (uint64_t)n_{p.name});',
+            '\t\tif (!z_)',
+            '\t\t\treturn -EPROTO;',
+            f'\t\tmemset(z_, 0, (size_t)n_{p.name});',
+            f'\t\ta_{p.name} = ({t})z_;',
             '\t}']
 
 

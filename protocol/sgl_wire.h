@@ -21,6 +21,11 @@ struct sgl_header {
 	uint32_t size;
 };
 
+/* Set in the opcode of a reply whose command raised a GL error: GL wrote
+ * nothing to its outputs, so the guest leaves the application's memory as
+ * it was (the data that follows is zeros). */
+#define SGL_REPLY_GL_ERROR 0x80000000u
+
 /* Largest variable segment either side accepts (the host also applies its
  * per-context memory limit). */
 #define SGL_MAX_SEGMENT ((int64_t)1 << 40)

@@ -101,6 +101,101 @@ static void test_attrib_past_max(void **state)
 	harness_finish(&h);
 }
 
+/* "The command generating the error is ignored" (GL 4.6, 2.3.1): a query
+ * that raises an error writes nothing into the application's memory. */
+static void test_query_error_writes_nothing(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	GLint v[4] = { 0x0badc0de, 0x0badc0de, 0x0badc0de, 0x0badc0de };
+	sgl_enc_glGetIntegerv(e, 0x1234, v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
+	assert_int_equal(v[0], 0x0badc0de);
+	GLuint tex = 0;
+	sgl_enc_glGenTextures(e, 1, &tex);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, tex);
+	sgl_enc_glGetTexParameterIiv(e, GL_TEXTURE_2D, GL_TEXTURE_CROP_RECT_OES, v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(v[i], 0x0badc0de);
+	/* A query that succeeds still answers. */
+	sgl_enc_glGetTexParameteriv(e, GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_int_equal(v[0], GL_NEAREST_MIPMAP_LINEAR);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
+/* Robust queries write at most bufSize bytes, whatever the element size,
+ * and nothing at all when bufSize is too small (GL_INVALID_OPERATION). */
+static void test_robust_query_bounds(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	struct {
+		GLushort us[32];
+		GLuint ui[32];
+		GLuint guard;
+	} m;
+	GLfloat map[32];
+	for (int i = 0; i < 32; i++)
+		map[i] = (float)(i & 1);
+	sgl_enc_glPixelMapfv(e, GL_PIXEL_MAP_R_TO_R, 32, map);
+	memset(&m, 0xab, sizeof(m));
+	sgl_enc_glGetnPixelMapusvARB(e, GL_PIXEL_MAP_R_TO_R, (GLsizei)sizeof(m.us), m.us);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_int_equal(m.us[0], 0);
+	assert_int_equal(m.us[1], 0xffff);
+	assert_int_equal(m.ui[0], 0xabababab);
+	sgl_enc_glGetnPixelMapuivARB(e, GL_PIXEL_MAP_R_TO_R, (GLsizei)sizeof(m.ui), m.ui);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_int_equal(m.ui[1], 0xffffffffu);
+	assert_int_equal(m.guard, 0xabababab);
+	memset(&m, 0xab, sizeof(m));
+	sgl_enc_glGetnPixelMapuivARB(e, GL_PIXEL_MAP_R_TO_R, (GLsizei)sizeof(m.ui) - 1, m.ui);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	assert_int_equal(m.ui[0], 0xabababab);
+	GLubyte px[4 * 4 * 4 - 1];
+	memset(px, 0xab, sizeof(px));
+	sgl_enc_glReadnPixels(e, 0, 0, 4, 4, GL_RGBA, GL_UNSIGNED_BYTE, (GLsizei)sizeof(px), px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	assert_int_equal(px[0], 0xab);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
+/* A NULL image with no unpack buffer: GL checks the arguments and raises
+ * its own error, or none (Mesa reads nothing). */
+static void test_null_subimage(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	GLuint tex = 0;
+	sgl_enc_glGenTextures(e, 1, &tex);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, tex);
+	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA, 16, 16, 0, GL_RGBA, GL_FLOAT, NULL);
+	sgl_enc_glTexSubImage2D(e, GL_TEXTURE_2D, 0, 0, 0, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_glTexSubImage1D(e, GL_TEXTURE_2D, 0, 6, 10, GL_RGBA, GL_FLOAT, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
+	sgl_enc_glTexSubImage2D(e, GL_TEXTURE_2D, 0, 6, 6, 100, 100, GL_RGBA, GL_FLOAT, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	/* 64-bit attributes: the index is judged before the client pointer. */
+	GLint max = 0;
+	sgl_enc_glGetIntegerv(e, GL_MAX_VERTEX_ATTRIBS, &max);
+	static const GLdouble quad[8] = { 0 };
+	sgl_enc_glVertexAttribLPointer(e, (GLuint)max, 2, GL_DOUBLE, 0, quad);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 /*
  * A scripted host for glClientWaitSync: it answers GL_TIMEOUT_EXPIRED
  * `expire` times, as a host that caps each wait does, then
@@ -207,6 +302,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shader_source_errors),
 		cmocka_unit_test(test_attrib_past_max),
+		cmocka_unit_test(test_query_error_writes_nothing),
+		cmocka_unit_test(test_robust_query_bounds),
+		cmocka_unit_test(test_null_subimage),
 		cmocka_unit_test(test_client_wait_sync_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

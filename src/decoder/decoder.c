@@ -94,8 +94,18 @@ int sgl_dec_guest_only(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 
 void sgl_dec_gl_error(struct sgl_dec *d, GLenum error)
 {
+	d->errors_raised++;
 	if (d->error == GL_NO_ERROR)
 		d->error = error;
+}
+
+/* Moves an error GL holds into the decoder's (the first one stays, as GL
+ * keeps it): a reply can then tell whether its own command raised one. */
+static void take_gl_error(struct sgl_dec *d)
+{
+	GLenum e = d->gl->GetError ? d->gl->GetError() : GL_NO_ERROR;
+	if (e != GL_NO_ERROR)
+		sgl_dec_gl_error(d, e);
 }
 
 /* Grows *buf to at least `need` bytes, charging the growth to the budget. */
@@ -153,13 +163,25 @@ uint8_t *sgl_dec_reply_begin(struct sgl_dec *d, uint32_t op, uint64_t bytes)
 	struct sgl_header h = { op, (uint32_t)total };
 	memcpy(d->reply_buf, &h, sizeof(h));
 	d->reply_size = total;
+	take_gl_error(d);
+	d->reply_errors = d->errors_raised;
 	return d->reply_buf + sizeof(h);
 }
 
+/* GL writes nothing to a command's outputs when it raises an error (GL
+ * 4.6, 2.3.1: "the command generating the error is ignored"); the reply
+ * says so, and the guest leaves the application's memory alone. */
 int sgl_dec_reply_end(struct sgl_dec *d)
 {
 	uint64_t n = d->reply_size;
 	d->reply_size = 0;
+	take_gl_error(d);
+	if (d->errors_raised != d->reply_errors) {
+		uint32_t op;
+		memcpy(&op, d->reply_buf, sizeof(op));
+		op |= SGL_REPLY_GL_ERROR;
+		memcpy(d->reply_buf, &op, sizeof(op));
+	}
 	return d->reply(d->reply_user, d->reply_buf, n);
 }
 

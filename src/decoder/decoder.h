@@ -66,6 +66,10 @@ struct sgl_dec {
 
 	/* A GL error the decoder raised itself, returned by the next glGetError. */
 	GLenum error;
+	/* Errors raised so far (recorded or not), and their count when the
+	 * reply being built began: a reply flags the error its command raised
+	 * (SGL_REPLY_GL_ERROR). */
+	uint32_t errors_raised, reply_errors;
 	/* [0] unpack, [1] pack, as GL took the guest's calls (sgl_sizes.h's
 	 * rules, the guest's own). */
 	struct sgl_pixel_store pixel[2];
@@ -179,6 +183,8 @@ int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
 /* Memory for one command, charged to the context budget; NULL (and the
  * context lost) when over budget. */
 void *sgl_dec_scratch(struct sgl_dec *d, uint64_t bytes);
+/* Largest zeroed image that stands in for a NULL one (protocol/emit_host.py). */
+#define SGL_DEC_NULL_IMAGE_MAX ((int64_t)16 << 20)
 
 
 /* Replies: begin returns zeroed payload memory of `bytes`; end sends it. */

@@ -14,6 +14,8 @@
 #   --native   run the list on native llvmpipe, without sgl-host, and compare
 #              with native.txt
 #   --strict   also fail on listed failures that now pass
+#   --egl-vendor  run the egl section through the glvnd EGL vendor
+#              (build/guest/egl/50_sgl.json) instead of the drop-in set
 #   --out DIR  keep results there (default: a temporary folder, removed)
 #   -j N       concurrent tests (default: nproc)
 # Environment: GATE_TIMEOUT (s, default 600) bounds the piglit passes
@@ -21,12 +23,13 @@
 # Needs piglit, wflinfo (waffle-utils), Xvfb: scripts/deps.sh --conformance.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-update=; native=; strict=; out=; jobs=$(nproc)
+update=; native=; strict=; out=; jobs=$(nproc); egl_vendor=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--update) update=--update ;;
 	--native) native=--native ;;
 	--strict) strict=--strict ;;
+	--egl-vendor) egl_vendor=1 ;;
 	--out) out=$2; shift ;;
 	-j) jobs=$2; shift ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -50,7 +53,7 @@ host=$build/examples/sgl-host
 libgl=$build/guest/glx
 json=$build/guest/egl/50_sgl.json
 if [ -z "$native" ]; then
-	for f in "$host" "$libgl/libGL.so.1" "$libgl/gles/libGLESv2.so.2" "$json"; do
+	for f in "$host" "$libgl/libGL.so.1" "$libgl/libEGL.so.1" "$libgl/libGLESv2.so.2" "$json"; do
 		[ -e "$f" ] || { echo "gate: $f missing: build first (ninja -C $build)" >&2; exit 2; }
 	done
 fi
@@ -129,13 +132,18 @@ if [ -n "$native" ]; then
 	run_pass glx glx "$out/glx.list"
 	run_pass egl x11_egl "$out/egl.list"
 else
-	# The drop-in set: our libGL.so.1 and the GLES libraries that resolve to it
-	# (waffle dlopens libGLESv2.so.2 for GLES contexts made through GLX).
-	dropin=LD_LIBRARY_PATH="$libgl/gles:$libgl${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	# The drop-in set (docs/guest.md): our libGL.so.1 and the libEGL,
+	# libGLESv2... beside it that resolve to it (piglit's programs link
+	# libGL.so.1 and libEGL.so.1; waffle dlopens libGLESv2.so.2).
+	dropin=LD_LIBRARY_PATH="$libgl${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 	probe "$dropin"
 	run_pass glx glx "$out/glx.list" "$dropin"
-	# EGL through glvnd: only our vendor library.
-	run_pass egl x11_egl "$out/egl.list" __EGL_VENDOR_LIBRARY_FILENAMES="$json"
+	if [ -n "$egl_vendor" ]; then
+		# glvnd's libEGL with our vendor library alone.
+		run_pass egl x11_egl "$out/egl.list" __EGL_VENDOR_LIBRARY_FILENAMES="$json"
+	else
+		run_pass egl x11_egl "$out/egl.list" "$dropin"
+	fi
 fi
 echo "gate: piglit took $(($(date +%s) - start)) s ($(uptime | sed 's/.*load/load/'))"
 

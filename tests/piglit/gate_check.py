@@ -140,6 +140,7 @@ def main():
             if exp != "pass":
                 known.append(n)
         elif st == "pass":
+            gated_pass += 1
             fixed.append((n, exp))
         else:
             regressions.append((n, exp, st, results.get(n, {})))
