@@ -2,7 +2,8 @@
  * A core-profile WGL program: a 3.3 core context through
  * WGL_ARB_create_context, shaders, a vertex buffer and vertex array, a
  * texture, a framebuffer object with a depth buffer; checks the FBO with
- * glReadPixels and the window with GDI after SwapBuffers. Prints
+ * glReadPixels and the window with GDI after SwapBuffers, then that a grown
+ * window is covered by the next frames. Prints
  * "wgl_core: ok" and exits 0 only when every pixel is right.
  */
 #include "wgl_window.h"
@@ -216,6 +217,17 @@ int main(void)
 	}
 	if (!test_window_dump(&w))
 		return 1;
+
+	/* The window grows: the next frames cover it all. */
+	SetWindowPos(w.wnd, NULL, 0, 0, W + 32, H + 32, SWP_NOMOVE | SWP_NOZORDER);
+	for (int i = 0; i < 2; i++) {
+		glViewport(0, 0, W + 32, H + 32);
+		glClearColor(0, 1, 0, 1);
+		glClear(GL_COLOR_BUFFER_BIT);
+		SwapBuffers(w.dc);
+	}
+	expect("resized window GetPixel", W + 24, H + 24, test_window_pixel(&w, W + 24, H + 24),
+	       0x00ff00);
 	test_window_close(&w);
 	if (failures) {
 		printf("wgl_core: FAILED (%d wrong)\n", failures);
