@@ -17,6 +17,8 @@
 
 #include <stdlib.h>
 
+#include "platform.h"
+
 /* GL_MIN_MAP_BUFFER_ALIGNMENT: the pointer minus the offset is a multiple
  * of it (Mesa says 64). */
 #define MAP_ALIGN 64
@@ -68,7 +70,7 @@ static void drop(struct sgl_enc *e, struct sgl_map *m)
 {
 	if (m->access & GL_MAP_PERSISTENT_BIT)
 		e->persistent_maps--;
-	free(m->block);
+	sgl_aligned_free(m->block);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -90,18 +92,18 @@ static void *map_range(struct sgl_enc *e, enum kind k, GLenum name, GLuint buffe
 	/* Arguments GL would refuse are still sent: the host's GL raises the
 	 * error it deserves. Only what the shadow cannot hold stops here. */
 	const bool fits = offset >= 0 && length > 0 && (uint64_t)length <= SIZE_MAX - 2 * MAP_ALIGN;
-	uint8_t *block = fits ? aligned_alloc(MAP_ALIGN,
+	uint8_t *block = fits ? sgl_aligned_alloc(MAP_ALIGN,
 					      ((size_t)length + 2 * MAP_ALIGN - 1) & ~(size_t)(MAP_ALIGN - 1))
 			      : NULL;
 	if (fits && (!m || !block)) {
-		free(block);
+		sgl_aligned_free(block);
 		sgl_enc_error(e, GL_OUT_OF_MEMORY);
 		return NULL;
 	}
 	struct sgl_cmd_glMapBufferRange *c = (struct sgl_cmd_glMapBufferRange *)sgl_enc_begin(
 		e, ops[k][MAP], sizeof(*c));
 	if (!c) {
-		free(block);
+		sgl_aligned_free(block);
 		return NULL;
 	}
 	c->offset = offset;
@@ -115,7 +117,7 @@ static void *map_range(struct sgl_enc *e, enum kind k, GLenum name, GLuint buffe
 		memcpy(&rep, r, sizeof(rep));
 	const uint64_t want = sizeof(rep) + (rep.has_data && fits ? sgl_pad8((uint64_t)length) : 0);
 	if (!r || !rep.mapped || !block || got != want) {
-		free(block);
+		sgl_aligned_free(block);
 		return NULL;
 	}
 	uint8_t *shadow = block + ((uint64_t)offset & (MAP_ALIGN - 1));

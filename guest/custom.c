@@ -231,51 +231,20 @@ void sgl_enc_glCallLists(struct sgl_enc *e, GLsizei n, GLenum type, const void *
 	sgl_enc_zero_pad(out, count * 4);
 }
 
-static void track_pixel_store(struct sgl_enc *e, GLenum pname, GLint v)
+/* glPixelStore (track, overrides.txt): the state GL keeps on the host, by
+ * the rules the host applies too (protocol/sgl_pixel_store.c); client
+ * images are laid out by it. */
+void sgl_enc_track_glPixelStorei(struct sgl_enc *e, GLenum pname, GLint param)
 {
-	struct sgl_pixel_store *ps = NULL;
-	switch (pname) {
-	case GL_UNPACK_ALIGNMENT: case GL_UNPACK_ROW_LENGTH: case GL_UNPACK_IMAGE_HEIGHT:
-	case GL_UNPACK_SKIP_PIXELS: case GL_UNPACK_SKIP_ROWS: case GL_UNPACK_SKIP_IMAGES:
-	case GL_UNPACK_SWAP_BYTES: case GL_UNPACK_LSB_FIRST:
-		ps = &e->unpack;
-		break;
-	default:
-		ps = &e->pack;
-		break;
-	}
-	if (v < 0)
-		return;   /* GL_INVALID_VALUE on the host; state unchanged */
-	switch (pname) {
-	case GL_UNPACK_ALIGNMENT: case GL_PACK_ALIGNMENT:
-		if (v == 1 || v == 2 || v == 4 || v == 8)
-			ps->alignment = v;
-		break;
-	case GL_UNPACK_ROW_LENGTH: case GL_PACK_ROW_LENGTH: ps->row_length = v; break;
-	case GL_UNPACK_IMAGE_HEIGHT: case GL_PACK_IMAGE_HEIGHT: ps->image_height = v; break;
-	case GL_UNPACK_SKIP_PIXELS: case GL_PACK_SKIP_PIXELS: ps->skip_pixels = v; break;
-	case GL_UNPACK_SKIP_ROWS: case GL_PACK_SKIP_ROWS: ps->skip_rows = v; break;
-	case GL_UNPACK_SKIP_IMAGES: case GL_PACK_SKIP_IMAGES: ps->skip_images = v; break;
-	case GL_UNPACK_SWAP_BYTES: case GL_PACK_SWAP_BYTES: ps->swap_bytes = v != 0; break;
-	case GL_UNPACK_LSB_FIRST: case GL_PACK_LSB_FIRST: ps->lsb_first = v != 0; break;
-	default: break;
-	}
+	bool pack;
+	int i = sgl_pixel_store_param(pname, &pack);
+	if (i >= 0)
+		sgl_pixel_store_set(pack ? &e->pack : &e->unpack, i, param);
 }
 
-void sgl_enc_glPixelStorei(struct sgl_enc *e, GLenum pname, GLint param)
+void sgl_enc_track_glPixelStoref(struct sgl_enc *e, GLenum pname, GLfloat param)
 {
-	track_pixel_store(e, pname, param);
-	BEGIN(glPixelStorei, SGL_OP_glPixelStorei, 0);
-	c->pname = pname;
-	c->param = param;
-}
-
-void sgl_enc_glPixelStoref(struct sgl_enc *e, GLenum pname, GLfloat param)
-{
-	track_pixel_store(e, pname, (GLint)(param + (param >= 0 ? 0.5f : -0.5f)));
-	BEGIN(glPixelStoref, SGL_OP_glPixelStoref, 0);
-	c->pname = pname;
-	c->param = param;
+	sgl_enc_track_glPixelStorei(e, pname, sgl_pixel_store_round(param));
 }
 
 void sgl_enc_sglSwapBuffers(struct sgl_enc *e)

@@ -268,17 +268,6 @@ struct sgl_cmd_glCallLists {
 	uint32_t pad_;
 };
 
-struct sgl_cmd_glPixelStorei {
-	struct sgl_header hdr;
-	uint32_t pname;
-	int32_t param;
-};
-struct sgl_cmd_glPixelStoref {
-	struct sgl_header hdr;
-	uint32_t pname;
-	float param;
-};
-
 /* glMapBufferRange: the host maps the buffer for real (so GL validates the
  * call and the buffer reads as mapped) and replies with a
  * sgl_map_reply, followed by the `length` bytes of the range when

@@ -15,8 +15,8 @@ void sgl_dec_init(struct sgl_dec *d, const struct sgl_gl_table *gl, struct sgl_m
 	d->budget = budget;
 	d->log = log;
 	d->arrays_dirty = true;
-	d->pixel[0][SGL_PS_ALIGNMENT] = 4;
-	d->pixel[1][SGL_PS_ALIGNMENT] = 4;
+	sgl_pixel_store_init(&d->pixel[0]);
+	sgl_pixel_store_init(&d->pixel[1]);
 }
 
 static void budget_release(struct sgl_dec *d, uint64_t bytes)
@@ -79,6 +79,17 @@ int sgl_dec_unsupported(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 	(void)p;
 	(void)size;
 	return sgl_dec_fail(d, "%s is not supported yet", sgl_opcode_name(d->opcode));
+}
+
+/* guest_only commands (overrides.txt): the guest library answers them
+ * itself (named-buffer map pointers, the debug callback, EXT_direct_state_access
+ * calls made around a temporary binding); one that travels is a broken guest. */
+int sgl_dec_guest_only(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	(void)p;
+	(void)size;
+	return sgl_dec_fail(d, "%s is answered by the guest library and never sent",
+			    sgl_opcode_name(d->opcode));
 }
 
 void sgl_dec_gl_error(struct sgl_dec *d, GLenum error)
