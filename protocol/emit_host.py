@@ -204,6 +204,19 @@ def _locals(c):
                 L.append(f'\t{t} a_{p.name} = ({t})sgl_dec_lookup(d, {CLASSES[p.cls]}, c.{p.name});')
                 L.append(f'\tif (!a_{p.name})')
                 L.append('\t\tgoto done_;')
+            elif p.cls and not p.hooked and CLASSES[p.cls] == 'SGL_OBJ_PROGRAM' \
+                    and c.ret != 'void':
+                # A query of a name that is no program (glGetUniformBlockIndex,
+                # glGetUniformLocation): GL raises GL_INVALID_VALUE and returns
+                # its own "none" (GL_INVALID_INDEX, -1); program 0 gets both.
+                L.append(f'\tGLuint a_{p.name} = 0;')
+                L.append(f'\tif (c.{p.name} && (rc_ = sgl_dec_map(d, SGL_OBJ_PROGRAM, '
+                         f'c.{p.name}, &a_{p.name}))) {{')
+                L.append('\t\tif (rc_ < 0)')
+                L.append('\t\t\tgoto done_;')
+                L.append(f'\t\ta_{p.name} = 0;')
+                L.append('\t\trc_ = 0;')
+                L.append('\t}')
             elif p.cls and not p.hooked:
                 if not p.zero_ok and not c.delete_scalar:
                     L.append(f'\tif (c.{p.name} == 0) {{')

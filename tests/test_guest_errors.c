@@ -168,6 +168,24 @@ static void test_robust_query_bounds(void **state)
 	harness_finish(&h);
 }
 
+/* A query of a name that is no program raises GL_INVALID_VALUE and returns
+ * GL's "none" (GL_INVALID_INDEX, -1), not a zero that names something. */
+static void test_query_of_no_program(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	assert_int_equal(sgl_enc_glGetUniformBlockIndex(e, 0xd0d0, "a"), GL_INVALID_INDEX);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	assert_int_equal(sgl_enc_glGetUniformLocation(e, 0xd0d0, "a"), -1);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	assert_int_equal(sgl_enc_glGetAttribLocation(e, 0, "a"), -1);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 /* A NULL image with no unpack buffer: GL checks the arguments and raises
  * its own error, or none (Mesa reads nothing). */
 static void test_null_subimage(void **state)
@@ -304,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_attrib_past_max),
 		cmocka_unit_test(test_query_error_writes_nothing),
 		cmocka_unit_test(test_robust_query_bounds),
+		cmocka_unit_test(test_query_of_no_program),
 		cmocka_unit_test(test_null_subimage),
 		cmocka_unit_test(test_client_wait_sync_timeout),
 	};
