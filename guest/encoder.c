@@ -31,8 +31,7 @@ void sgl_enc_finish(struct sgl_enc *e)
 	for (int i = 0; i < SGL_OBJ_COUNT; i++)
 		free(e->names[i].free), free(e->names[i].live);
 	free(e->element_buffers);
-	for (int i = 0; i < SGL_MAX_MAPS; i++)
-		free(e->maps[i].block);
+	sgl_enc_free_maps(e);
 	for (size_t i = 0; i < e->nstrings; i++)
 		free(e->strings[i].text);
 	free(e->strings);
@@ -235,6 +234,7 @@ bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum pname)
 
 void sgl_enc_track_glBindBuffer(struct sgl_enc *e, GLenum target, GLuint buffer)
 {
+	sgl_enc_claim_name(e, SGL_OBJ_BUFFER, buffer);
 	GLuint *b = binding(e, target);
 	if (b)
 		*b = buffer;

@@ -1,5 +1,6 @@
 /*
  * Commands the guest answers itself: named-buffer map pointers (guest/buffers.c),
+ * glInterleavedArrays (guest/interleaved.c: the array calls GL defines it as),
  * the debug callback (guest/debug.c) and the EXT_direct_state_access calls
  * made around a temporary binding (guest/ext_dsa.c). They never travel; one
  * that does is a protocol error.
@@ -25,3 +26,4 @@ GUEST_ONLY(glGetPointeri_vEXT)
 GUEST_ONLY(glGetVertexArrayPointervEXT)
 GUEST_ONLY(glGetVertexArrayPointeri_vEXT)
 GUEST_ONLY(glGetNamedBufferPointervEXT)
+GUEST_ONLY(glInterleavedArrays)
