@@ -80,18 +80,18 @@ struct sgl_map *sgl_enc_find_map(struct sgl_enc *e, GLenum target)
 }
 
 /* Persistent write maps compared at each sync take at most this many
- * bytes together (SGL_MAP_COMPARE, default 256 KiB: some 50 us of memcmp
- * per sync); the rest are write-watched. bench/bench_watch measured a
- * protection fault and re-protection at 200 us a page in a loaded VM and
- * comparing at 5 GB/s: comparing wins for the few small ring buffers most
- * applications map, watching for the hundreds of buffers engines map. */
+ * bytes together (SGL_MAP_COMPARE, default 8 MiB: a millisecond or two of
+ * memcmp per batch sent); the rest are write-watched. bench/bench_watch
+ * measured a protection fault and re-protection at 200 us a page in a
+ * loaded VM and comparing at 5 GB/s; syncs happen once per batch, not per
+ * draw (persistent.c), so comparing wins until maps are large. */
 static uint64_t compare_max(void)
 {
 	static uint64_t bytes;
 	static bool read;
 	if (!read) {
 		const char *env = getenv("SGL_MAP_COMPARE");
-		bytes = env ? strtoull(env, NULL, 0) : 256 << 10;
+		bytes = env ? strtoull(env, NULL, 0) : 8 << 20;
 		read = true;
 	}
 	return bytes;
@@ -123,8 +123,10 @@ void sgl_enc_free_maps(struct sgl_enc *e)
 	while (e->nmaps)
 		drop(e, e->maps[0]);
 	free(e->maps);
+	free(e->mbuf);
 	e->maps = NULL;
-	e->maps_cap = 0;
+	e->mbuf = NULL;
+	e->maps_cap = e->mcap = 0;
 }
 
 /* The shadow of [offset, offset + length). A persistent write map's is

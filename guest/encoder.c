@@ -55,6 +55,7 @@ int sgl_enc_flush(struct sgl_enc *e)
 
 int sgl_enc_send(struct sgl_enc *e)
 {
+	sgl_enc_maps_first(e);
 	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (!n || e->failed)
@@ -107,6 +108,7 @@ uint8_t *sgl_enc_begin_tail(struct sgl_enc *e, uint32_t op, uint64_t bytes, uint
 
 void sgl_enc_send_tail(struct sgl_enc *e, const void *src, uint64_t size)
 {
+	sgl_enc_maps_first(e);
 	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (e->failed)
@@ -119,9 +121,10 @@ const uint8_t *sgl_enc_reply_any(struct sgl_enc *e, uint32_t op, size_t *payload
 {
 	const void *reply = NULL;
 	size_t size = 0;
-	size_t n = (size_t)(e->cur - e->buf);
 	struct sgl_header h;
 
+	sgl_enc_maps_first(e);
+	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (e->failed)
 		return NULL;

@@ -96,6 +96,10 @@ struct sgl_enc {
 	uint32_t unwatched_writes;   /* persistent write maps compared at every sync */
 	uint64_t compare_bytes;      /* ... and their bytes (buffers.c) */
 	_Atomic uint32_t maps_dirty; /* watched maps written since the last sync */
+	bool maps_wanted;            /* the batch holds a command that may read them */
+	bool maps_syncing;           /* persistent.c is sending them */
+	uint8_t *mbuf;               /* ... from this batch of their own */
+	size_t mcap;
 	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
 	uint64_t client_mask;   /* slots both enabled and client: draws check this */
 	/* GL strings live as long as the context: fetched once, kept here. */
@@ -232,15 +236,20 @@ GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target);
 struct sgl_map *sgl_enc_find_map(struct sgl_enc *e, GLenum target);
 /* buffers.c: a deleted buffer's maps go away with it. */
 void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer);
-/* buffers.c: before every command that can read a persistent map (draws,
- * flushes, fences, barriers, swaps) what the application wrote into it
- * travels to the host: the written pages of watched maps, whole ranges of
- * the others. Nothing to do costs one load. */
-void sgl_enc_sync_maps_slow(struct sgl_enc *e);
+/* persistent.c: a command that can read a persistent map (draws, flushes,
+ * fences, barriers, swaps) is in the batch: what the application wrote
+ * into its maps goes to the host ahead of the batch when it is sent
+ * (sgl_enc_maps_first). Nothing written costs one load. */
 static inline void sgl_enc_sync_maps(struct sgl_enc *e)
 {
 	if (e->unwatched_writes || atomic_load_explicit(&e->maps_dirty, memory_order_relaxed))
-		sgl_enc_sync_maps_slow(e);
+		e->maps_wanted = true;
+}
+void sgl_enc_maps_first_slow(struct sgl_enc *e);
+static inline void sgl_enc_maps_first(struct sgl_enc *e)
+{
+	if (e->maps_wanted && !e->maps_syncing)
+		sgl_enc_maps_first_slow(e);
 }
 /* buffers.c: where GL makes the host's writes into persistent maps visible
  * to the client (a signaled fence, glFinish) they come into the shadows. */

@@ -5,9 +5,14 @@
  * Guest to host: GL lets the application write a persistent map at any
  * time and requires the GPU to see the bytes at the next command that uses
  * the buffer (coherent maps) or after glMemoryBarrier(
- * GL_CLIENT_MAPPED_BUFFER_BARRIER_BIT) or a fence (others). Before every
- * command that may read a buffer (the `sync_maps` directive in
- * protocol/overrides.txt) the guest sends what was written: the written
+ * GL_CLIENT_MAPPED_BUFFER_BARRIER_BIT) or a fence (others). A command that
+ * may read a buffer (the `sync_maps` directive in protocol/overrides.txt)
+ * marks the batch; when a marked batch is sent, the guest first sends, in
+ * a batch of its own, what was written. The host runs the batch's
+ * commands after the writes, as a GPU runs queued commands after the
+ * application's writes: GL gives an application no way to tell (bytes a
+ * queued command reads must not change until a fence says it ran), and a
+ * frame's hundred draws cost one sync instead of a hundred. What is sent: the written
  * pages of each write-watched map (watch.h), nothing when nothing was
  * written; for the others (small ones, SGL_MAP_WATCH=0; buffers.c says
  * which) the runs that differ from a copy of what the host has; explicitly flushed
@@ -25,6 +30,8 @@
  */
 #include "encoder.h"
 #include "watch.h"
+
+#include <stdlib.h>
 
 struct run_ctx {
 	struct sgl_enc *e;
@@ -70,7 +77,7 @@ static void send_changed(struct sgl_enc *e, const struct sgl_map *m)
 		send_run_of(e, m, from, m->length);
 }
 
-void sgl_enc_sync_maps_slow(struct sgl_enc *e)
+static void sync_writes(struct sgl_enc *e)
 {
 	const bool watched = atomic_exchange(&e->maps_dirty, 0) != 0;
 	for (size_t i = 0; i < e->nmaps; i++) {
@@ -124,10 +131,40 @@ static bool apply(struct sgl_enc *e, const uint8_t *p, size_t size, bool *more)
 	return true;
 }
 
+/* The writes in a batch of their own (e->mbuf), submitted ahead of the
+ * batch being sent; sending them may flush that batch more than once. */
+void sgl_enc_maps_first_slow(struct sgl_enc *e)
+{
+	uint8_t *buf = e->buf, *cur = e->cur, *end = e->end;
+	const size_t cap = e->cap;
+	e->maps_wanted = false;
+	if (!e->mbuf) {
+		e->mcap = 64 << 10;
+		e->mbuf = aligned_alloc(8, e->mcap);
+		if (!e->mbuf) {
+			e->failed = true;   /* the writes cannot travel: the context is gone */
+			return;
+		}
+	}
+	e->buf = e->cur = e->mbuf;
+	e->end = e->mbuf + e->mcap;
+	e->cap = e->mcap;
+	e->maps_syncing = true;
+	sync_writes(e);
+	sgl_enc_send(e);
+	e->maps_syncing = false;
+	e->mbuf = e->buf;     /* sgl_enc_begin_slow may have grown it */
+	e->mcap = e->cap;
+	e->buf = buf;
+	e->cur = cur;
+	e->end = end;
+	e->cap = cap;
+}
+
 void sgl_enc_pull_maps_slow(struct sgl_enc *e)
 {
-	/* What the application wrote reaches the host first: the host's
-	 * answer is then only what its GL wrote. */
+	/* What the application wrote reaches the host first (ahead of the
+	 * pull's batch): the host's answer is then only what its GL wrote. */
 	sgl_enc_sync_maps(e);
 	bool more = true;
 	for (int rounds = 0; more && rounds < 1024; rounds++) {
