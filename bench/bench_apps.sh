@@ -1,10 +1,9 @@
 #!/bin/sh
 # Real applications through sgl-host next to native, in the same run:
-# glxgears (FPS) and glmark2 (score, 14 scenes at 800x600) with the scripts
-# of ../shared/conformance (gears_fps.sh, glmark_subset.sh), once with
-# -P native (the system's Mesa) and once through the drop-in libGL and an
-# sgl-host this script starts, over shared memory and over TCP. Prints the
-# figures,
+# glxgears (FPS, bench/gears.sh) and glmark2 (score, the 14 scenes of
+# bench/glmark_scenes.txt at 800x600, bench/glmark.sh), once on the
+# system's Mesa and once through the drop-in libGL and an sgl-host this
+# script starts, over shared memory and over TCP. Prints the figures,
 # the ratio and the target of the performance issue (glxgears >= 0.8x native,
 # glmark2 >= 0.75x), and glmark2's scenes side by side.
 #
@@ -14,24 +13,22 @@
 #   SGL_BENCH_GEARS_RUNS (1), SGL_BENCH_GEARS_SECS (11: two FPS reports, the
 #   first dropped as warm-up), SGL_BENCH_GLMARK_RUNS (1),
 #   SGL_BENCH_GLMARK_SECS (3 per scene), SGL_BENCH_SIZE (800x600),
-#   SGL_CONFORMANCE_DIR (../shared/conformance from the repository),
 #   SGL_BENCH_KEEP=DIR keeps the logs there.
 # Installs what it needs when missing (Debian 12: mesa-utils, glmark2-x11,
-# xvfb, time, python3; as root or through sudo).
+# xvfb, python3; as root or through sudo).
 # Exit: 0 when every figure was measured (whatever it is), 1 otherwise.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 host=$(readlink -f "${1:-$root/build/examples/sgl-host}")
 libgl_dir=$(readlink -f "${2:-$root/build/guest/glx}")
-conf=${SGL_CONFORMANCE_DIR:-$root/../shared/conformance}
 gears_runs=${SGL_BENCH_GEARS_RUNS:-1}
 gears_secs=${SGL_BENCH_GEARS_SECS:-11}
 glmark_runs=${SGL_BENCH_GLMARK_RUNS:-1}
 glmark_secs=${SGL_BENCH_GLMARK_SECS:-3}
 size=${SGL_BENCH_SIZE:-800x600}
 
-for f in "$host" "$libgl_dir/libGL.so.1" "$conf/gears_fps.sh" "$conf/glmark_subset.sh"; do
+for f in "$host" "$libgl_dir/libGL.so.1"; do
 	[ -e "$f" ] || { echo "bench_apps: missing $f"; exit 1; }
 done
 
@@ -43,7 +40,6 @@ need() {   # program package
 need glxgears mesa-utils
 need glmark2 glmark2-x11   # Debian 12's package of the GLX (X11) glmark2
 need Xvfb xvfb
-need /usr/bin/time time    # glmark_subset.sh runs it by that path
 need python3 python3
 if [ -n "$missing" ]; then
 	echo "bench_apps: installing$missing"
@@ -93,35 +89,40 @@ until [ "$(grep -c "listening on" "$dir/host.log")" -ge 2 ] || [ $i -ge 200 ]; d
 done
 [ "$(grep -c "listening on" "$dir/host.log")" -ge 2 ] ||
 	{ echo "bench_apps: sgl-host did not start:"; cat "$dir/host.log"; exit 1; }
-printf 'LD_LIBRARY_PATH=%s\nSGL_TRANSPORT=shm:%s\n' "$libgl_dir" "$shm" >"$dir/sgl.env"
-printf 'LD_LIBRARY_PATH=%s\nSGL_TRANSPORT=tcp:127.0.0.1:%s\n' "$libgl_dir" "$port" >"$dir/tcp.env"
 echo "bench_apps: DISPLAY $DISPLAY; $(grep "listening on" "$dir/host.log")"
 
 # ---- Runs: native and ours alternate ----
 connects() { grep -c "connected" "$dir/host.log"; }
-run() {   # label script args...
+# run LABEL TRANSPORT SCRIPT ARGS...: TRANSPORT "native" is the system's
+# libGL, otherwise our drop-in libGL over that SGL_TRANSPORT.
+run() {
 	label=$1
-	shift
+	transport=$2
+	shift 2
 	c0=$(connects)
 	echo "bench_apps: $label" >&2
-	bash "$@" >"$dir/$label.out" 2>"$dir/$label.err"
+	if [ "$transport" = native ]; then
+		env -u LD_LIBRARY_PATH -u SGL_TRANSPORT sh "$@"
+	else
+		env LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$transport" sh "$@"
+	fi >"$dir/$label.out" 2>"$dir/$label.err"
 	echo "$(($(connects) - c0))" >"$dir/$label.clients"
 }
-run gears-native "$conf/gears_fps.sh" -P native -n "$gears_runs" -t "$gears_secs" -s "$size" \
-	"$dir/gears-native"
-run gears-sgl "$conf/gears_fps.sh" -P none -e "$dir/sgl.env" -n "$gears_runs" \
-	-t "$gears_secs" -s "$size" "$dir/gears-sgl"
-run glmark-native "$conf/glmark_subset.sh" -P native -n "$glmark_runs" -d "$glmark_secs" \
-	-s "$size" "$dir/glmark-native"
-run glmark-sgl "$conf/glmark_subset.sh" -P none -e "$dir/sgl.env" -n "$glmark_runs" \
-	-d "$glmark_secs" -s "$size" "$dir/glmark-sgl"
-run gears-tcp "$conf/gears_fps.sh" -P none -e "$dir/tcp.env" -n "$gears_runs" \
-	-t "$gears_secs" -s "$size" "$dir/gears-tcp"
-run glmark-tcp "$conf/glmark_subset.sh" -P none -e "$dir/tcp.env" -n "$glmark_runs" \
-	-d "$glmark_secs" -s "$size" "$dir/glmark-tcp"
+gears() {   # label transport
+	run "$1" "$2" "$here/gears.sh" -n "$gears_runs" -t "$gears_secs" -s "$size" "$dir/$1"
+}
+glmark() {   # label transport
+	run "$1" "$2" "$here/glmark.sh" -n "$glmark_runs" -d "$glmark_secs" -s "$size" "$dir/$1"
+}
+gears gears-native native
+gears gears-sgl "shm:$shm"
+glmark glmark-native native
+glmark glmark-sgl "shm:$shm"
+gears gears-tcp "tcp:127.0.0.1:$port"
+glmark glmark-tcp "tcp:127.0.0.1:$port"
 
 # ---- Figures ----
-gears() { sed -n 's/^glxgears median_fps=\([0-9.]*\).*/\1/p' "$dir/$1.out"; }
+fps() { sed -n 's/^glxgears median_fps=\([0-9.]*\).*/\1/p' "$dir/$1.out"; }
 score() { sed -n 's/^score=\([0-9.]*\) .*/\1/p' "$dir/$1.out"; }
 status=0
 # line NAME UNIT NATIVE OURS TARGET NATIVE_RUN OUR_RUN TRANSPORT: the runs'
@@ -130,8 +131,8 @@ line() {
 	if [ -z "$3" ] || [ -z "$4" ] || [ "$4" = NA ] || [ "$3" = NA ]; then
 		printf '%-9s FAILED: no figure (native "%s", sgl-host "%s")\n' "$1" "$3" "$4"
 		for l in "$6" "$7"; do
-			{ cat "$dir/$l.out"; grep -h "^Error" "$dir/$l"/*.log; } 2>/dev/null |
-				grep -iv "^run\|^renderer\|FPS=" | tail -4 | sed "s/^/  $l: /"
+			{ cat "$dir/$l.err" "$dir/$l.out"; grep -h "^Error" "$dir/$l"/*.log; } 2>/dev/null |
+				tail -4 | sed "s/^/  $l: /"
 		done
 		status=1
 		return
@@ -159,8 +160,8 @@ scenes() {   # NATIVE_DIR SGL_DIR
 }
 echo "bench_apps: $size, glxgears $gears_runs x ${gears_secs} s," \
 	"glmark2 $glmark_runs x 14 scenes x ${glmark_secs} s (medians)"
-line glxgears FPS "$(gears gears-native)" "$(gears gears-sgl)" 0.8 gears-native gears-sgl shm
-line glxgears FPS "$(gears gears-native)" "$(gears gears-tcp)" 0.8 gears-native gears-tcp tcp
+line glxgears FPS "$(fps gears-native)" "$(fps gears-sgl)" 0.8 gears-native gears-sgl shm
+line glxgears FPS "$(fps gears-native)" "$(fps gears-tcp)" 0.8 gears-native gears-tcp tcp
 line glmark2 score "$(score glmark-native)" "$(score glmark-sgl)" 0.75 glmark-native glmark-sgl shm
 line glmark2 score "$(score glmark-native)" "$(score glmark-tcp)" 0.75 glmark-native glmark-tcp tcp
 scenes "$dir/glmark-native" "$dir/glmark-sgl"

@@ -5,8 +5,11 @@
  * transports with --listen. --demo renders a built-in scene in-process
  * instead and writes a PNG. See --help and docs/sgl-host.md.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
+#include <link.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +252,28 @@ static int parse(int argc, char **argv, struct options *o)
 	return optind == argc && o->demo.frames > 0 ? 0 : -1;
 }
 
+/*
+ * The host renders through the system's libEGL. With the guest's drop-in
+ * folder on LD_LIBRARY_PATH (exported for the applications), libepoxy
+ * would load our drop-in libEGL.so.1 instead: a guest library, which looks
+ * for an sgl-host to forward to. Say so rather than fail at eglInitialize.
+ */
+static bool dropin_egl_loaded(void)
+{
+	void *h = dlopen("libEGL.so.1", RTLD_LAZY | RTLD_LOCAL);
+	bool guest = h && dlsym(h, "sgl_dropin_libgl");
+	if (guest) {
+		struct link_map *map = NULL;
+		dlinfo(h, RTLD_DI_LINKMAP, &map);
+		fprintf(stderr, "sgl-host: libEGL.so.1 is libsglhost's drop-in guest library (%s): "
+			"start sgl-host without its folder on LD_LIBRARY_PATH\n",
+			map ? map->l_name : "libEGL.so.1");
+	}
+	if (h)
+		dlclose(h);
+	return guest;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -260,6 +285,8 @@ int main(int argc, char **argv)
 		print_vm_args(&o.server, !o.listen_given);
 		return 0;
 	}
+	if (dropin_egl_loaded())
+		return 1;
 	if (o.demo_mode)
 		return demo_main(&o.demo, &o.host);
 	return server_main(&o.server, &o.host);

@@ -79,6 +79,8 @@ static void vm_tcp(const char *spec)
 	       "  </interface>\n"
 	       "# in the guest (virtio_net; an address by DHCP, or 10.0.2.15/24 via 10.0.2.2):\n"
 	       "SGL_TRANSPORT=tcp:%s%s\n", guest_host, port);
+	printf("# a Windows guest (docs/windows.md): opengl32.dll beside the program, and\n"
+	       "set SGL_TRANSPORT=tcp:%s%s\n", guest_host, port);
 	if (!loopback_or_any(host) || !strcmp(host, "0.0.0.0"))
 		printf("# beyond loopback sgl-host requires --token: the guest sets SGL_TOKEN\n");
 }
@@ -184,6 +186,16 @@ static void vm_ivshmem(const char *spec, const struct server_options *o)
 	printf("# in the guest, as root or with the udev rule in docs/vm.md%s:\n"
 	       "SGL_TRANSPORT=ivshmem\n", doorbell ? "; the module in\n"
 	       "# guest/kmod (sgl_ivshmem.ko) gives interrupts, without it the guest polls" : "");
+	/* Wine programs on this machine map the file itself (Z: is /). */
+	printf("# a Windows guest: ivshmem through the virtio-win IVSHMEM driver is not\n"
+	       "# done yet (docs/windows.md); use tcp.%s\n", doorbell ? "" :
+	       " Under Wine on this machine, the file:");
+	if (!doorbell) {
+		printf("set SGL_TRANSPORT=shm:Z:");
+		for (int i = 0; i < plen; i++)
+			putchar(path[i] == '/' ? '\\' : path[i]);
+		printf("\n");
+	}
 }
 
 static void vm_vhost_user_vsock(const char *spec)

@@ -29,6 +29,45 @@ static int fixed_slot(struct sgl_enc *e, GLenum cap)
 	}
 }
 
+/*
+ * Whether GL has generic attribute `index` (it raises GL_INVALID_VALUE for
+ * index >= GL_MAX_VERTEX_ATTRIBS, and nothing may be recorded for it).
+ * Every GL has at least 16: the host's limit is asked only for an index
+ * above that, once.
+ */
+static bool attrib_exists(struct sgl_enc *e, GLuint index)
+{
+	if (index < 16)
+		return true;
+	if (!e->max_vertex_attribs) {
+		GLint n = 16;
+		GLenum saved = e->error;
+		e->error = GL_NO_ERROR;
+		sgl_enc_glGetIntegerv(e, GL_MAX_VERTEX_ATTRIBS, &n);
+		e->error = saved;
+		e->max_vertex_attribs = n < 16 ? 16 : (uint32_t)n;
+	}
+	return index < e->max_vertex_attribs;
+}
+
+/* The slot of generic attribute `index`, or -1 where there is none. */
+int sgl_enc_generic_slot(struct sgl_enc *e, GLuint index)
+{
+	return index < SGL_GENERIC_ARRAYS && attrib_exists(e, index) ? (int)index : -1;
+}
+
+/* 64-bit attributes take buffer offsets only: a client pointer is the
+ * host's GL_INVALID_OPERATION, but GL judges the index first. */
+void sgl_enc_glVertexAttribLPointer(struct sgl_enc *e, GLuint index, GLint size, GLenum type,
+				    GLsizei stride, const void *pointer)
+{
+	if (!attrib_exists(e, index)) {
+		sgl_enc_error(e, GL_INVALID_VALUE);
+		return;
+	}
+	sgl_enc_raw_glVertexAttribLPointer(e, index, size, type, stride, pointer);
+}
+
 /* The array id sglClientArrayData uses for a slot. */
 static uint32_t wire_array(int slot)
 {
@@ -88,7 +127,7 @@ static const void *record(struct sgl_enc *e, int slot, GLint size, GLenum type, 
 void sgl_enc_glVertexAttribPointer(struct sgl_enc *e, GLuint index, GLint size, GLenum type,
 				   GLboolean normalized, GLsizei stride, const void *pointer)
 {
-	int slot = index < SGL_GENERIC_ARRAYS ? (int)index : -1;
+	int slot = sgl_enc_generic_slot(e, index);
 	sgl_enc_raw_glVertexAttribPointer(e, index, size, type, normalized, stride,
 					  record(e, slot, size, type, normalized ? 1 : 0, stride,
 						 pointer));
@@ -97,7 +136,7 @@ void sgl_enc_glVertexAttribPointer(struct sgl_enc *e, GLuint index, GLint size, 
 void sgl_enc_glVertexAttribIPointer(struct sgl_enc *e, GLuint index, GLint size, GLenum type,
 				    GLsizei stride, const void *pointer)
 {
-	int slot = index < SGL_GENERIC_ARRAYS ? (int)index : -1;
+	int slot = sgl_enc_generic_slot(e, index);
 	sgl_enc_raw_glVertexAttribIPointer(e, index, size, type, stride,
 					   record(e, slot, size, type, 2, stride, pointer));
 }
@@ -154,8 +193,9 @@ void sgl_enc_glEdgeFlagPointer(struct sgl_enc *e, GLsizei stride, const void *po
 
 void sgl_enc_track_glVertexAttribDivisor(struct sgl_enc *e, GLuint index, GLuint divisor)
 {
-	if (e->vertex_array == 0 && index < SGL_GENERIC_ARRAYS)
-		e->arrays[index].divisor = divisor;
+	int slot = e->vertex_array == 0 ? sgl_enc_generic_slot(e, index) : -1;
+	if (slot >= 0)
+		e->arrays[slot].divisor = divisor;
 }
 
 static void enable(struct sgl_enc *e, int slot, bool on)
@@ -169,13 +209,13 @@ static void enable(struct sgl_enc *e, int slot, bool on)
 void sgl_enc_track_glEnableVertexAttribArray(struct sgl_enc *e, GLuint index)
 {
 	if (e->vertex_array == 0)
-		enable(e, index < SGL_GENERIC_ARRAYS ? (int)index : -1, true);
+		enable(e, sgl_enc_generic_slot(e, index), true);
 }
 
 void sgl_enc_track_glDisableVertexAttribArray(struct sgl_enc *e, GLuint index)
 {
 	if (e->vertex_array == 0)
-		enable(e, index < SGL_GENERIC_ARRAYS ? (int)index : -1, false);
+		enable(e, sgl_enc_generic_slot(e, index), false);
 }
 
 void sgl_enc_track_glEnableClientState(struct sgl_enc *e, GLenum array)

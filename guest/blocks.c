@@ -96,6 +96,18 @@ GLuint sgl_enc_glCreateShaderProgramv(struct sgl_enc *e, GLenum type, GLsizei co
 		sgl_enc_error(e, GL_INVALID_VALUE);
 		return 0;
 	}
+	/* GL sets the source as glShaderSource does, errors included, and
+	 * goes on to compile and link: NULL strings travel as empty ones. */
+	if (!strings) {
+		sgl_enc_error(e, GL_INVALID_VALUE);
+	} else {
+		for (GLsizei i = 0; i < count; i++) {
+			if (!strings[i]) {
+				sgl_enc_error(e, GL_INVALID_OPERATION);
+				break;
+			}
+		}
+	}
 	const uint32_t name = sgl_enc_new_name(e, SGL_OBJ_PROGRAM);
 	struct sgl_cmd_glCreateShaderProgramv *c = sgl_enc_string_array(
 		e, SGL_OP_glCreateShaderProgramv, sizeof(*c), count, strings, NULL);

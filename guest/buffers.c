@@ -21,6 +21,8 @@
 
 #include <stdlib.h>
 
+#include "platform.h"
+
 /* GL_MIN_MAP_BUFFER_ALIGNMENT: the pointer minus the offset is a multiple
  * of it (Mesa says 64). */
 #define MAP_ALIGN 64
@@ -106,7 +108,7 @@ static void drop(struct sgl_enc *e, struct sgl_map *m)
 		e->compare_bytes -= (uint64_t)m->length;
 	}
 	e->map_bytes -= (uint64_t)m->length;
-	free(m->block);
+	sgl_aligned_free(m->block);
 	free(m->sent);
 	sgl_watch_destroy(m->watch);
 	for (size_t i = 0; i < e->nmaps; i++) {
@@ -123,7 +125,7 @@ void sgl_enc_free_maps(struct sgl_enc *e)
 	while (e->nmaps)
 		drop(e, e->maps[0]);
 	free(e->maps);
-	free(e->mbuf);
+	sgl_aligned_free(e->mbuf);
 	e->maps = NULL;
 	e->mbuf = NULL;
 	e->maps_cap = e->mcap = 0;
@@ -160,13 +162,13 @@ static struct sgl_map *new_map(struct sgl_enc *e, GLuint buffer, int64_t offset,
 		m->shadow = m->watch->app + in;
 		m->lib = m->watch->alias + in;
 	} else {
-		m->block = aligned_alloc(MAP_ALIGN, size);
+		m->block = sgl_aligned_alloc(MAP_ALIGN, size);
 		m->shadow = m->lib = (uint8_t *)m->block + in;
 	}
 	if (tracked && !m->watch)
 		m->sent = malloc((size_t)length);
 	if ((!m->block && !m->watch) || (tracked && !m->watch && !m->sent)) {
-		free(m->block);
+		sgl_aligned_free(m->block);
 		free(m);
 		return NULL;
 	}

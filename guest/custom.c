@@ -3,6 +3,7 @@
 #include "encoder.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #define BEGIN(type, op, extra)                                                   \
 	struct sgl_cmd_##type *c = (struct sgl_cmd_##type *)sgl_enc_begin(      \
@@ -10,12 +11,21 @@
 	if (!c)                                                                  \
 		return
 
+/* The length string i travels with: a NULL array or string (an error the
+ * caller raised, where GL raises one) travels as an empty string. */
+static uint32_t array_string_len(const GLchar *const *string, const GLint *length, uint64_t i)
+{
+	if (!string || !string[i])
+		return 0;
+	return length && length[i] >= 0 ? (uint32_t)length[i] : (uint32_t)strlen(string[i]);
+}
+
 void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei count,
 			   const GLchar *const *string, const GLint *length)
 {
 	uint64_t n = count > 0 ? (uint64_t)count : 0, text = 0;
 	for (uint64_t i = 0; i < n; i++)
-		text += length && length[i] >= 0 ? (uint64_t)length[i] : strlen(string[i]);
+		text += array_string_len(string, length, i);
 	uint64_t lens = sgl_pad8(n * 4);
 	uint8_t *c = sgl_enc_begin(e, op, fixed + (count < 0 ? 0 : lens + sgl_pad8(text)));
 	if (!c || count < 0)
@@ -23,19 +33,51 @@ void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei
 	uint8_t *l = c + fixed, *t = l + lens;
 	memset(l, 0, lens);
 	for (uint64_t i = 0; i < n; i++) {
-		uint32_t len = length && length[i] >= 0 ? (uint32_t)length[i] :
-							  (uint32_t)strlen(string[i]);
+		uint32_t len = array_string_len(string, length, i);
 		memcpy(l + 4 * i, &len, 4);
-		memcpy(t, string[i], len);
+		if (len)
+			memcpy(t, string[i], len);
 		t += len;
 	}
 	sgl_enc_zero_pad(l + lens, text);
 	return c;
 }
 
+/*
+ * GL looks `shader` up before it reads a string: a name that is not a
+ * shader raises GL_INVALID_VALUE (GL_INVALID_OPERATION for a program) and
+ * the strings are never touched, whatever they point at (GL 4.6, 7.1:
+ * "An INVALID_VALUE error is generated if shader is not the name of either
+ * a program or shader object"). A shader this encoder made is known here;
+ * any other name is asked of the host. A NULL array or string raises what
+ * Mesa raises (the spec does not say).
+ */
+static bool shader_source_ok(struct sgl_enc *e, GLuint shader, GLsizei count,
+			     const GLchar *const *string)
+{
+	if (!sgl_enc_known_shader(e, shader) && !sgl_enc_glIsShader(e, shader)) {
+		sgl_enc_error(e, sgl_enc_glIsProgram(e, shader) ? GL_INVALID_OPERATION :
+								 GL_INVALID_VALUE);
+		return false;
+	}
+	if (count < 0 || !string) {
+		sgl_enc_error(e, GL_INVALID_VALUE);
+		return false;
+	}
+	for (GLsizei i = 0; i < count; i++) {
+		if (!string[i]) {
+			sgl_enc_error(e, GL_INVALID_OPERATION);
+			return false;
+		}
+	}
+	return true;
+}
+
 void sgl_enc_glShaderSource(struct sgl_enc *e, GLuint shader, GLsizei count,
 			    const GLchar *const *string, const GLint *length)
 {
+	if (!shader_source_ok(e, shader, count, string))
+		return;
 	struct sgl_cmd_glShaderSource *c = sgl_enc_string_array(
 		e, SGL_OP_glShaderSource, sizeof(*c), count, string, length);
 	if (!c)
@@ -85,7 +127,7 @@ static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, uint32_t name,
 	/* One NUL-terminated string of the host's length. */
 	size_t n;
 	const char *s = (const char *)sgl_enc_reply_any(e, op, &n);
-	if (!s || n == 0 || !memchr(s, 0, n))
+	if (!s || e->reply_error || n == 0 || !memchr(s, 0, n))
 		return NULL;
 	/* GL strings stay valid for the context's life: keep a copy. */
 	return keep_string(e, name, index, s);
@@ -189,51 +231,20 @@ void sgl_enc_glCallLists(struct sgl_enc *e, GLsizei n, GLenum type, const void *
 	sgl_enc_zero_pad(out, count * 4);
 }
 
-static void track_pixel_store(struct sgl_enc *e, GLenum pname, GLint v)
+/* glPixelStore (track, overrides.txt): the state GL keeps on the host, by
+ * the rules the host applies too (protocol/sgl_pixel_store.c); client
+ * images are laid out by it. */
+void sgl_enc_track_glPixelStorei(struct sgl_enc *e, GLenum pname, GLint param)
 {
-	struct sgl_pixel_store *ps = NULL;
-	switch (pname) {
-	case GL_UNPACK_ALIGNMENT: case GL_UNPACK_ROW_LENGTH: case GL_UNPACK_IMAGE_HEIGHT:
-	case GL_UNPACK_SKIP_PIXELS: case GL_UNPACK_SKIP_ROWS: case GL_UNPACK_SKIP_IMAGES:
-	case GL_UNPACK_SWAP_BYTES: case GL_UNPACK_LSB_FIRST:
-		ps = &e->unpack;
-		break;
-	default:
-		ps = &e->pack;
-		break;
-	}
-	if (v < 0)
-		return;   /* GL_INVALID_VALUE on the host; state unchanged */
-	switch (pname) {
-	case GL_UNPACK_ALIGNMENT: case GL_PACK_ALIGNMENT:
-		if (v == 1 || v == 2 || v == 4 || v == 8)
-			ps->alignment = v;
-		break;
-	case GL_UNPACK_ROW_LENGTH: case GL_PACK_ROW_LENGTH: ps->row_length = v; break;
-	case GL_UNPACK_IMAGE_HEIGHT: case GL_PACK_IMAGE_HEIGHT: ps->image_height = v; break;
-	case GL_UNPACK_SKIP_PIXELS: case GL_PACK_SKIP_PIXELS: ps->skip_pixels = v; break;
-	case GL_UNPACK_SKIP_ROWS: case GL_PACK_SKIP_ROWS: ps->skip_rows = v; break;
-	case GL_UNPACK_SKIP_IMAGES: case GL_PACK_SKIP_IMAGES: ps->skip_images = v; break;
-	case GL_UNPACK_SWAP_BYTES: case GL_PACK_SWAP_BYTES: ps->swap_bytes = v != 0; break;
-	case GL_UNPACK_LSB_FIRST: case GL_PACK_LSB_FIRST: ps->lsb_first = v != 0; break;
-	default: break;
-	}
+	bool pack;
+	int i = sgl_pixel_store_param(pname, &pack);
+	if (i >= 0)
+		sgl_pixel_store_set(pack ? &e->pack : &e->unpack, i, param);
 }
 
-void sgl_enc_glPixelStorei(struct sgl_enc *e, GLenum pname, GLint param)
+void sgl_enc_track_glPixelStoref(struct sgl_enc *e, GLenum pname, GLfloat param)
 {
-	track_pixel_store(e, pname, param);
-	BEGIN(glPixelStorei, SGL_OP_glPixelStorei, 0);
-	c->pname = pname;
-	c->param = param;
-}
-
-void sgl_enc_glPixelStoref(struct sgl_enc *e, GLenum pname, GLfloat param)
-{
-	track_pixel_store(e, pname, (GLint)(param + (param >= 0 ? 0.5f : -0.5f)));
-	BEGIN(glPixelStoref, SGL_OP_glPixelStoref, 0);
-	c->pname = pname;
-	c->param = param;
+	sgl_enc_track_glPixelStorei(e, pname, sgl_pixel_store_round(param));
 }
 
 void sgl_enc_sglSwapBuffers(struct sgl_enc *e)
@@ -325,7 +336,7 @@ size_t sgl_enc_reply_counted(struct sgl_enc *e, uint32_t op, void *out, size_t e
 	if (!r || size < 8)
 		return 0;
 	memcpy(&count, r, 4);
-	if (count > max || 8 + (uint64_t)count * esize > size)
+	if (e->reply_error || count > max || 8 + (uint64_t)count * esize > size)
 		return 0;
 	if (out)
 		memcpy(out, r + 8, count * esize);
@@ -379,15 +390,44 @@ void sgl_enc_glGetUniformui64vARB(struct sgl_enc *e, GLuint program, GLint locat
 	get_uniform(e, SGL_OP_glGetUniformui64vARB, program, location, params, 8);
 }
 
-/* glClientWaitSync never returns 0: the host answers 0 when it did not wait
- * (an unknown sync, with GL_INVALID_VALUE), and a lost context cannot wait
- * either. GL says GL_WAIT_FAILED for both. A signaled fence makes what GL
- * wrote into persistent maps the client's to read (persistent.c). */
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/*
+ * glClientWaitSync: the host waits at most 100 ms per call
+ * (src/decoder/state.c) and answers GL_TIMEOUT_EXPIRED when that ran out,
+ * so the wait is repeated here until the application's timeout has passed
+ * on the guest's clock: "ClientWaitSync will block and will wait up to
+ * <timeout> nanoseconds for <sync> to become signaled" (GL 4.6, 4.1.1).
+ * The flush the flags ask for happens once, with the first wait.
+ *
+ * It never returns 0: the host answers 0 when it did not wait (an unknown
+ * sync, with GL_INVALID_VALUE), and a lost context cannot wait either. GL
+ * says GL_WAIT_FAILED for both. A signaled fence makes what GL wrote into
+ * persistent maps the client's to read (persistent.c).
+ */
 GLenum sgl_enc_glClientWaitSync(struct sgl_enc *e, GLsync sync, GLbitfield flags,
 				GLuint64 timeout)
 {
-	GLenum r = sgl_enc_raw_glClientWaitSync(e, sync, flags, timeout);
-	if (r == GL_ALREADY_SIGNALED || r == GL_CONDITION_SATISFIED)
-		sgl_enc_pull_maps(e);
-	return r ? r : GL_WAIT_FAILED;
+	uint64_t start = now_ns();
+	GLuint64 left = timeout;
+	for (;;) {
+		GLenum r = sgl_enc_raw_glClientWaitSync(e, sync, flags, left);
+		if (!r)
+			return GL_WAIT_FAILED;
+		if (r != GL_TIMEOUT_EXPIRED) {
+			if (r == GL_ALREADY_SIGNALED || r == GL_CONDITION_SATISFIED)
+				sgl_enc_pull_maps(e);
+			return r;
+		}
+		uint64_t spent = now_ns() - start;
+		if (spent >= timeout)
+			return r;
+		left = timeout - spent;
+		flags &= ~(GLbitfield)GL_SYNC_FLUSH_COMMANDS_BIT;
+	}
 }

@@ -64,7 +64,7 @@ void sgl_enc_glGetObjectPtrLabel(struct sgl_enc *e, const void *ptr, GLsizei buf
 	c->pad_ = 0;
 	uint64_t want = bufSize > 0 ? (uint64_t)bufSize : 0;
 	const uint8_t *r = sgl_enc_reply(e, SGL_OP_glGetObjectPtrLabel, 8 + want);
-	if (!r)
+	if (!r || e->reply_error)
 		return;
 	int32_t n;
 	memcpy(&n, r, 4);

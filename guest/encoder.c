@@ -5,6 +5,8 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "platform.h"
+
 #define MIN_BATCH 4096
 
 int sgl_enc_init(struct sgl_enc *e, size_t batch_size, const struct sgl_transport_ops *ops,
@@ -12,7 +14,7 @@ int sgl_enc_init(struct sgl_enc *e, size_t batch_size, const struct sgl_transpor
 {
 	memset(e, 0, sizeof(*e));
 	e->cap = batch_size < MIN_BATCH ? MIN_BATCH : (batch_size + 7) & ~(size_t)7;
-	e->buf = aligned_alloc(8, e->cap);
+	e->buf = sgl_aligned_alloc(8, e->cap);
 	if (!e->buf)
 		return -ENOMEM;
 	e->cur = e->buf;
@@ -27,9 +29,9 @@ int sgl_enc_init(struct sgl_enc *e, size_t batch_size, const struct sgl_transpor
 
 void sgl_enc_finish(struct sgl_enc *e)
 {
-	free(e->buf);
+	sgl_aligned_free(e->buf);
 	for (int i = 0; i < SGL_OBJ_COUNT; i++)
-		free(e->names[i].free), free(e->names[i].live);
+		free(e->names[i].free), free(e->names[i].live), free(e->names[i].shader);
 	free(e->element_buffers);
 	sgl_enc_free_maps(e);
 	for (size_t i = 0; i < e->nstrings; i++)
@@ -79,12 +81,12 @@ uint8_t *sgl_enc_begin_slow(struct sgl_enc *e, uint32_t op, uint64_t bytes)
 		size_t cap = e->cap;
 		while (cap < bytes)
 			cap *= 2;
-		uint8_t *n = aligned_alloc(8, cap);
+		uint8_t *n = sgl_aligned_alloc(8, cap);
 		if (!n) {
 			e->error = GL_OUT_OF_MEMORY;
 			return NULL;
 		}
-		free(e->buf);
+		sgl_aligned_free(e->buf);
 		e->buf = e->cur = n;
 		e->cap = cap;
 		e->end = n + cap;
@@ -133,7 +135,8 @@ const uint8_t *sgl_enc_reply_any(struct sgl_enc *e, uint32_t op, size_t *payload
 		return NULL;
 	}
 	memcpy(&h, reply, sizeof(h));
-	if (h.opcode != op || h.size != size) {
+	e->reply_error = h.opcode & SGL_REPLY_GL_ERROR;
+	if ((h.opcode & ~SGL_REPLY_GL_ERROR) != op || h.size != size) {
 		/* The host answered something else: the stream is out of step. */
 		e->failed = true;
 		return NULL;

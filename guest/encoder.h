@@ -38,7 +38,8 @@ struct sgl_name_pool {
 	uint32_t *free;
 	size_t nfree, cap;
 	uint8_t *live;        /* bit per name <= next: allocated and not freed */
-	size_t live_bytes;
+	uint8_t *shader;      /* SGL_OBJ_PROGRAM: bit per name glCreateShader made */
+	size_t live_bytes;    /* of `live` and `shader` */
 };
 
 /* A buffer mapped by the application, through a target or by name: the
@@ -78,6 +79,8 @@ struct sgl_enc {
 	const struct sgl_transport_ops *ops;
 	void *user;
 	bool failed;          /* the transport failed: the context is gone */
+	bool reply_error;     /* the last reply's command raised a GL error: it
+			       * wrote nothing (SGL_REPLY_GL_ERROR) */
 	GLenum error;         /* errors the guest raises itself */
 	struct sgl_name_pool names[SGL_OBJ_COUNT];
 	struct sgl_pixel_store unpack, pack;
@@ -109,6 +112,7 @@ struct sgl_enc {
 	} *strings;
 	size_t nstrings, strings_cap;
 	GLenum client_active_texture;
+	uint32_t max_vertex_attribs;   /* the host's, once asked (arrays.c); 0: not yet */
 	/* The application's debug callback: the guest runs it with the
 	 * messages it drains from the host's log (debug.c). */
 	GLDEBUGPROC debug_callback;
@@ -272,6 +276,9 @@ void sgl_enc_claim_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t n
 void sgl_enc_free_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n,
 			const GLuint *names);
 void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t name);
+/* Whether `name` is a shader this encoder made with glCreateShader and has
+ * not deleted (false says nothing: another context may have made it). */
+bool sgl_enc_known_shader(const struct sgl_enc *e, GLuint name);
 
 /* Client images <-> tightly packed wire images, honouring pixel store. */
 void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum format,
@@ -300,6 +307,7 @@ static inline void sgl_enc_error(struct sgl_enc *e, GLenum err)
  * the range [first, first + count) of each, and the lowest and highest
  * index of an index array (fetched when it lives in a buffer). */
 bool sgl_enc_any_client_array(const struct sgl_enc *e);
+int sgl_enc_generic_slot(struct sgl_enc *e, GLuint index);
 void sgl_enc_send_client_arrays(struct sgl_enc *e, int64_t first, int64_t count);
 bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
 			 int64_t *lo, int64_t *hi);

@@ -6,8 +6,13 @@
 
 #include "encoder.h"
 
+/* Windows' GL calling convention: __stdcall (matters on i686 only). */
 #ifndef GLAPIENTRY
+#ifdef _WIN32
+#define GLAPIENTRY __stdcall
+#else
 #define GLAPIENTRY
+#endif
 #endif
 /* The drop-in libGL exports the entry points; glvnd vendor libraries hand
  * them out through their dispatch only. */

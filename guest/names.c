@@ -5,7 +5,18 @@
 
 #include <stdlib.h>
 
-static bool live_set(struct sgl_name_pool *p, uint32_t name, bool on)
+static bool grow(uint8_t **bits, size_t old, size_t n)
+{
+	uint8_t *b = realloc(*bits, n);
+	if (!b)
+		return false;
+	memset(b + old, 0, n - old);
+	*bits = b;
+	return true;
+}
+
+/* Sets bit `name` of the pool's `live` or `shader` map; returns it as it was. */
+static bool bit_set(struct sgl_name_pool *p, uint8_t **bits, uint32_t name, bool on)
 {
 	size_t byte = name / 8;
 	if (byte >= p->live_bytes) {
@@ -14,17 +25,35 @@ static bool live_set(struct sgl_name_pool *p, uint32_t name, bool on)
 		size_t n = p->live_bytes ? p->live_bytes : 64;
 		while (n <= byte)
 			n *= 2;
-		uint8_t *l = realloc(p->live, n);
-		if (!l)
+		if (!grow(&p->live, p->live_bytes, n) || !grow(&p->shader, p->live_bytes, n))
 			return false;
-		memset(l + p->live_bytes, 0, n - p->live_bytes);
-		p->live = l;
 		p->live_bytes = n;
 	}
 	uint8_t bit = (uint8_t)(1u << (name % 8));
-	bool was = p->live[byte] & bit;
-	p->live[byte] = on ? (uint8_t)(p->live[byte] | bit) : (uint8_t)(p->live[byte] & ~bit);
+	bool was = (*bits)[byte] & bit;
+	(*bits)[byte] = on ? (uint8_t)((*bits)[byte] | bit) : (uint8_t)((*bits)[byte] & ~bit);
 	return was;
+}
+
+static bool live_set(struct sgl_name_pool *p, uint32_t name, bool on)
+{
+	return bit_set(p, &p->live, name, on);
+}
+
+GLuint sgl_enc_glCreateShader(struct sgl_enc *e, GLenum type)
+{
+	GLuint name = sgl_enc_raw_glCreateShader(e, type);
+	if (name)
+		bit_set(&e->names[SGL_OBJ_PROGRAM], &e->names[SGL_OBJ_PROGRAM].shader, name, true);
+	return name;
+}
+
+bool sgl_enc_known_shader(const struct sgl_enc *e, GLuint name)
+{
+	const struct sgl_name_pool *p = &e->names[SGL_OBJ_PROGRAM];
+	size_t byte = name / 8;
+	uint8_t bit = (uint8_t)(1u << (name % 8));
+	return byte < p->live_bytes && (p->live[byte] & bit) && (p->shader[byte] & bit);
 }
 
 uint32_t sgl_enc_new_name(struct sgl_enc *e, enum sgl_object_class cls)

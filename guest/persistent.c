@@ -33,6 +33,8 @@
 
 #include <stdlib.h>
 
+#include "platform.h"
+
 struct run_ctx {
 	struct sgl_enc *e;
 	const struct sgl_map *m;
@@ -140,7 +142,7 @@ void sgl_enc_maps_first_slow(struct sgl_enc *e)
 	e->maps_wanted = false;
 	if (!e->mbuf) {
 		e->mcap = 64 << 10;
-		e->mbuf = aligned_alloc(8, e->mcap);
+		e->mbuf = sgl_aligned_alloc(8, e->mcap);
 		if (!e->mbuf) {
 			e->failed = true;   /* the writes cannot travel: the context is gone */
 			return;

@@ -21,7 +21,7 @@ void sgl_enc_glGetProgramStringARB(struct sgl_enc *e, GLenum target, GLenum pnam
 	size_t got;
 	const uint8_t *r = sgl_enc_reply_any(e, SGL_OP_glGetProgramStringARB, &got);
 	uint32_t n;
-	if (!r || got < 8)
+	if (!r || e->reply_error || got < 8)
 		return;
 	memcpy(&n, r, 4);
 	/* The application sized `string` from GL_PROGRAM_LENGTH_ARB. */

@@ -27,7 +27,7 @@ static void readback(struct sgl_enc *e, uint32_t op, struct sgl_cmd_texture_read
 	if (off)
 		return;
 	const uint8_t *r = sgl_enc_reply(e, op, n);
-	if (r && pixels)
+	if (r && pixels && !e->reply_error)
 		memcpy(pixels, r, (size_t)n);
 }
 

@@ -1,6 +1,7 @@
 #include "runtime.h"
 #include "timer.h"
 
+#include "platform.h"
 #include "png.h"
 
 #include <errno.h>
@@ -16,21 +17,19 @@ static pthread_mutex_t session_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sgl_session *session;
 static bool session_failed;
 
-static const char *program_name(void)
-{
-	extern char *program_invocation_short_name;
-	return program_invocation_short_name;
-}
-
 struct sgl_session *sgl_runtime_session(void)
 {
 	pthread_mutex_lock(&session_lock);
 	if (!session && !session_failed) {
-		char err[256];
-		session = sgl_session_open(NULL, program_name(), err, sizeof(err));
+		char err[512];
+		session = sgl_session_open(NULL, sgl_program_name(), err, sizeof(err));
 		if (!session) {
+			/* Every context creation fails from now on (glXCreateContext
+			 * and eglCreateContext return NULL, eglInitialize fails): a
+			 * refused session, a protocol mismatch included, is never a
+			 * context lost later. */
 			session_failed = true;
-			fprintf(stderr, "sgl: cannot reach sgl-host: %s\n", err);
+			fprintf(stderr, "sgl: no session with sgl-host: %s\n", err);
 		}
 	}
 	pthread_mutex_unlock(&session_lock);

@@ -45,4 +45,8 @@ void sgl_context_resize(struct sgl_context *c, uint32_t width, uint32_t height);
  * sgl_present_fn); 0 or -errno. */
 int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user);
 
+/* In the drop-in libGL.so.1 only (guest/egl/dropin.c): false, after one
+ * line on stderr, when glvnd's libraries are loaded beside it. */
+bool sgl_dropin_alone(void);
+
 #endif

@@ -50,6 +50,8 @@ GLint sgl_enc_glRenderMode(struct sgl_enc *e, GLenum mode)
 	if (!p || got < sizeof(r))
 		return 0;
 	memcpy(&r, p, sizeof(r));
+	if (e->reply_error)
+		return r.result;
 	if (r.count > (got - sizeof(r)) / 4)
 		return 0;
 	void *dst = r.left == GL_SELECT ? e->select_buf : r.left == GL_FEEDBACK ?
@@ -106,12 +108,12 @@ static const struct sgl_array_state *client_array(struct sgl_enc *e, int slot)
 void sgl_enc_glGetVertexAttribPointerv(struct sgl_enc *e, GLuint index, GLenum pname,
 				       void **pointer)
 {
-	const struct sgl_array_state *a = client_array(e, index < SGL_GENERIC_ARRAYS &&
-						       pname == GL_VERTEX_ATTRIB_ARRAY_POINTER ?
-						       (int)index : -1);
+	const struct sgl_array_state *a = client_array(e, pname == GL_VERTEX_ATTRIB_ARRAY_POINTER ?
+						       sgl_enc_generic_slot(e, index) : -1);
+	e->reply_error = false;
 	void *v = a ? (void *)(uintptr_t)a->pointer :
 		  host_attrib_pointer(e, index, pname);
-	if (pointer)
+	if (pointer && !e->reply_error)   /* GL writes nothing on error */
 		*pointer = v;
 }
 
@@ -122,6 +124,7 @@ void sgl_enc_glGetPointerv(struct sgl_enc *e, GLenum pname, void **params)
 					GL_FOG_COORD_ARRAY_POINTER, GL_EDGE_FLAG_ARRAY_POINTER };
 	const struct sgl_array_state *a = NULL;
 	void *v;
+	e->reply_error = false;
 	for (int i = 0; i < (int)(sizeof(fixed) / sizeof(fixed[0])); i++)
 		if (pname == fixed[i])
 			a = client_array(e, SGL_GENERIC_ARRAYS + i);
@@ -142,6 +145,6 @@ void sgl_enc_glGetPointerv(struct sgl_enc *e, GLenum pname, void **params)
 		v = e->feedback_buf;
 	else
 		v = host_pointer(e, pname);
-	if (params)
+	if (params && !e->reply_error)   /* GL writes nothing on error */
 		*params = v;
 }

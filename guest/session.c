@@ -9,7 +9,9 @@
 
 #include "channel.h"
 #include "sgl_session.h"
+#include "sgl_wire_id.h"
 #include "ivshmem.h"
+#include "platform.h"
 #include "shm.h"
 #include "stream.h"
 
@@ -61,10 +63,10 @@ static int read_msg(struct sgl_session *s, struct sgl_msg_header *h)
 		return -EPROTO;
 	size_t n = h->size - sizeof(*h);
 	if (n > s->in_cap) {
-		uint8_t *b = aligned_alloc(8, (n + 7) & ~(size_t)7);
+		uint8_t *b = sgl_aligned_alloc(8, (n + 7) & ~(size_t)7);
 		if (!b)
 			return -ENOMEM;
-		free(s->in);
+		sgl_aligned_free(s->in);
 		s->in = b;
 		s->in_cap = n;
 	}
@@ -100,7 +102,8 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 				     size_t err_size)
 {
 	struct sgl_session *s = calloc(1, sizeof(*s));
-	struct sgl_msg_hello hello = { SGL_SESSION_MAGIC, SGL_SESSION_VERSION, { 0 }, { 0 } };
+	struct sgl_msg_hello hello = { SGL_SESSION_MAGIC, SGL_SESSION_VERSION, { 0 }, { 0 },
+				       SGL_WIRE_ID_BYTES };
 	struct sgl_msg_header h;
 
 	if (!transport)
@@ -120,7 +123,8 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 	 * machine (shm; unix or TCP loopback sockets). A peer in another IPC
 	 * namespace is caught by the segment's nonce. */
 	bool stream = !strncmp(transport, "unix:", 5) || !strncmp(transport, "tcp:", 4);
-	s->local = (!strcmp(transport, "shm") || !strncmp(transport, "shm:", 4) ||
+	s->local = sgl_sysv_frames_possible() &&
+		   (!strcmp(transport, "shm") || !strncmp(transport, "shm:", 4) ||
 		    (stream && sgl_stream_same_machine(s->ch))) &&
 		   (!off || !*off || !strcmp(off, "0"));
 	token_from_env(hello.token);
@@ -130,7 +134,7 @@ struct sgl_session *sgl_session_open(const char *transport, const char *name, ch
 		goto fail;
 	}
 	if (h.kind != SGL_MSG_WELCOME || h.size - sizeof(h) < sizeof(struct sgl_msg_welcome)) {
-		snprintf(err, err_size, "%s: sgl-host refused: %.*s", transport,
+		snprintf(err, err_size, "%s: sgl-host refused the session: %.*s", transport,
 			 (int)(h.size - sizeof(h)), h.kind == SGL_MSG_BYE ? (char *)s->in : "?");
 		goto fail;
 	}
@@ -151,7 +155,7 @@ void sgl_session_close(struct sgl_session *s)
 	if (s->ch)
 		s->ch->ops->destroy(s->ch);
 	pthread_mutex_destroy(&s->lock);
-	free(s->in);
+	sgl_aligned_free(s->in);
 	free(s);
 }
 

@@ -20,18 +20,14 @@
 #include "shm.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "channel.h"
+#include "platform.h"
 #include "sgl_shm.h"
 
 struct shm_guest {
@@ -41,7 +37,7 @@ struct shm_guest {
 	struct sgl_shm_slot *slot;
 	uint64_t claim;          /* our CONNECTED word */
 	uint64_t host_gen;       /* the host we connected to */
-	pid_t host_pid;          /* 0: not in our pid namespace */
+	uint32_t host_pid;       /* 0: not in our pid namespace */
 	bool remote;             /* host_pid 0: heartbeats */
 	uint32_t host_beat;      /* remote: the host's heartbeat last seen ... */
 	uint64_t host_beat_since;    /* ... and since when */
@@ -103,8 +99,7 @@ static int guest_check(void *user, bool slow)
 		g->host_dead = true;
 		return SGL_SHM_GONE;
 	}
-	/* kill(2) with signal 0 "checks for the existence of a process". */
-	if (slow && g->host_pid > 0 && kill(g->host_pid, 0) == -1 && errno == ESRCH) {
+	if (slow && g->host_pid > 0 && sgl_process_gone(g->host_pid)) {
 		g->host_dead = true;
 		return SGL_SHM_GONE;
 	}
@@ -173,7 +168,7 @@ static void guest_destroy(struct sgl_channel *ch)
 	beat_stop(g);
 	if (g->slot)
 		slot_leave(g);
-	munmap(g->mem.map, g->mem.map_size);
+	sgl_shm_memory_unmap(&g->mem);
 	if (g->mem.release)
 		g->mem.release(g->mem.user);
 	free(g);
@@ -216,21 +211,17 @@ static void *beat_main(void *arg)
 static int beat_start(struct shm_guest *g)
 {
 	pthread_condattr_t ca;
-	sigset_t all, old;
 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&g->beat_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_mutex_init(&g->beat_lock, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int r = pthread_create(&g->beat_thread, NULL, beat_main, g);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int r = sgl_thread_start_quiet(&g->beat_thread, beat_main, g);
 	if (r) {
 		pthread_cond_destroy(&g->beat_cond);
 		pthread_mutex_destroy(&g->beat_lock);
-		return -r;
+		return r;
 	}
 	g->beating = true;
 	return 0;
@@ -247,39 +238,6 @@ const char *sgl_shm_header_check(const struct sgl_shm_header *h, uint64_t have, 
 	if (!why && (have < h->info.file_size || h->info.file_size > SIZE_MAX))
 		why = "shorter than its header says";
 	return why;
-}
-
-/* Copies the header out of the file and checks it; maps the file. */
-static int map_file(struct sgl_shm_memory *m, const char *path, struct sgl_shm_header *h,
-		    char *err, size_t err_size)
-{
-	struct stat st;
-	int e = EPROTO;
-	int fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		fail(err, err_size, "cannot open %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	ssize_t got = pread(fd, h, sizeof(*h), 0);
-	const char *why = got != (ssize_t)sizeof(*h) ? "too short" :
-			  fstat(fd, &st) < 0 ? "cannot stat" :
-			  sgl_shm_header_check(h, (uint64_t)st.st_size, &e);
-	if (why) {
-		fail(err, err_size, "%s: %s", path, why);
-		close(fd);
-		return -e;
-	}
-	m->map_size = (size_t)h->info.file_size;
-	void *map = mmap(NULL, m->map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	e = errno;
-	close(fd);
-	if (map == MAP_FAILED) {
-		fail(err, err_size, "cannot map %s: %s", path, strerror(e));
-		return -e;
-	}
-	m->map = map;
-	m->name = path;
-	return 0;
 }
 
 /* A compare-and-swap from FREE to CLAIMED with the next generation: of two
@@ -313,7 +271,7 @@ static void connect_slot(struct shm_guest *g, uint32_t ring_size, uint64_t gen)
 
 	sgl_shm_ring_reset(&s->cmd);
 	sgl_shm_ring_reset(&s->reply);
-	atomic_store_explicit(&s->guest_pid, (uint32_t)getpid(), memory_order_relaxed);
+	atomic_store_explicit(&s->guest_pid, sgl_process_id(), memory_order_relaxed);
 	sgl_shm_end_init(&g->tx, &s->cmd, base + sgl_shm_cmd_data(), ring_size, &g->broken,
 			 g->mem.tx);
 	sgl_shm_end_init(&g->rx, &s->reply, base + sgl_shm_reply_data(ring_size), ring_size,
@@ -337,7 +295,7 @@ struct sgl_channel *sgl_shm_attach(const struct sgl_shm_memory *m, const struct 
 	g->hdr = (struct sgl_shm_header *)m->map;
 	g->host_gen = atomic_load(&h->host_generation);
 	uint32_t pid = atomic_load(&h->host_pid);
-	g->host_pid = pid <= INT32_MAX ? (pid_t)pid : 0;
+	g->host_pid = pid <= INT32_MAX ? pid : 0;
 	g->remote = g->host_pid == 0;
 	const struct sgl_shm_notify *dflt = g->remote ? &sgl_shm_poll_notify : &sgl_shm_futex_notify;
 	if (!g->mem.rx)
@@ -375,12 +333,12 @@ struct sgl_channel *sgl_shm_connect(const char *path, char *err, size_t err_size
 
 	if (!path)
 		path = SGL_SHM_DEFAULT_PATH;
-	if (map_file(&m, path, &h, err, err_size) < 0)
+	if (sgl_shm_map_file(&m, path, &h, err, err_size) < 0)
 		return NULL;
 	struct sgl_channel *ch = sgl_shm_attach(&m, &h, err, err_size);
 	if (!ch) {
 		int e = errno;
-		munmap(m.map, m.map_size);
+		sgl_shm_memory_unmap(&m);
 		errno = e;
 	}
 	return ch;

@@ -33,6 +33,14 @@ struct sgl_shm_memory {
 	const char *name;        /* for messages: the path */
 };
 
+/* The file's half of sgl_shm_connect (shm_file.c; windows/shm_file.c):
+ * copies the header out of the file at `path` into `h`, checks it, and maps
+ * the file into `m`. 0, or -errno and a message. */
+int sgl_shm_map_file(struct sgl_shm_memory *m, const char *path, struct sgl_shm_header *h,
+		     char *err, size_t err_size);
+/* Unmaps what sgl_shm_map_file (or ivshmem.c) mapped. */
+void sgl_shm_memory_unmap(const struct sgl_shm_memory *m);
+
 /* Checks a private copy of the header against the `have` bytes there are:
  * NULL, or why it is refused (-ECONNREFUSED where no host serves it). */
 const char *sgl_shm_header_check(const struct sgl_shm_header *h, uint64_t have, int *errnum);

@@ -34,7 +34,7 @@ void sgl_enc_glGetTexImage(struct sgl_enc *e, GLenum target, GLint level, GLenum
 	const uint8_t *r = sgl_enc_reply_any(e, SGL_OP_glGetTexImage, &got);
 	/* The level may have changed since the guest asked: use the reply
 	 * only if it covers what the application's memory was sized for. */
-	if (r && n > 0 && got >= (uint64_t)n && pixels)
+	if (r && !e->reply_error && n > 0 && got >= (uint64_t)n && pixels)
 		sgl_enc_image_out(e, pixels, r, format, type, w, h, d);
 }
 
@@ -62,6 +62,6 @@ void sgl_enc_glGetCompressedTexImage(struct sgl_enc *e, GLenum target, GLint lev
 	const uint8_t *r = sgl_enc_reply_any(e, SGL_OP_glGetCompressedTexImage, &got);
 	/* The application sized `img` from GL_TEXTURE_COMPRESSED_IMAGE_SIZE:
 	 * never write more than that (the reply is padded to 8 bytes). */
-	if (r && img && want > 0)
+	if (r && !e->reply_error && img && want > 0)
 		memcpy(img, r, got < (size_t)want ? got : (size_t)want);
 }

@@ -8,7 +8,8 @@
  * use an asymmetric Dekker handshake: the owner marks its calls with plain
  * stores (sgl_enc_enter/leave, encoder.h); the timer claims the encoder
  * with a store, then membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED), which
- * runs a full barrier on every thread of the process, then looks at the
+ * runs a full barrier on every thread of the process (Windows:
+ * FlushProcessWriteBuffers; platform.h), then looks at the
  * owner's mark. Either the timer sees the owner inside a call (it lets go
  * and tries at the next tick) or the owner sees the claim and waits until
  * the timer has flushed. Where membarrier is missing the timer is off.
@@ -16,12 +17,11 @@
 #include "timer.h"
 
 #include <errno.h>
-#include <linux/membarrier.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
+
+#include "platform.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake;   /* on CLOCK_MONOTONIC, made by start() */
@@ -30,14 +30,6 @@ static struct sgl_enc **encs;
 static size_t nencs, cap;
 static bool started, disabled, atfork_set;
 static long tick_ms = -1;
-
-static bool membarrier_ready(void)
-{
-	long r = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
-	if (r < 0 || !(r & MEMBARRIER_CMD_PRIVATE_EXPEDITED))
-		return false;
-	return syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
-}
 
 /* One encoder at a tick, with the lock held. */
 static void look_at(struct sgl_enc *e)
@@ -54,7 +46,7 @@ static void look_at(struct sgl_enc *e)
 	if (!e->timer_pending || (a & 1))
 		return;
 	atomic_store_explicit(&e->timer_flushing, 1, memory_order_relaxed);
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0 &&
+	if (sgl_process_barrier() &&
 	    atomic_load_explicit(&e->calls, memory_order_acquire) == a) {
 		if (e->cur != e->buf && !e->failed)
 			sgl_enc_send(e);
@@ -107,7 +99,7 @@ static bool start(void)
 	if (tick_ms < 0) {
 		const char *v = getenv("SGL_FLUSH_MS");
 		tick_ms = v && *v ? strtol(v, NULL, 10) : 4;
-		if (tick_ms <= 0 || tick_ms > 10000 || !membarrier_ready())
+		if (tick_ms <= 0 || tick_ms > 10000 || !sgl_process_barrier_ready())
 			disabled = true;
 	}
 	if (disabled)
@@ -130,7 +122,7 @@ static bool start(void)
 		}
 	}
 	if (!atfork_set) {
-		pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+		sgl_at_fork(before_fork, after_fork_parent, after_fork_child);
 		atfork_set = true;
 	}
 	pthread_t th;

@@ -3,15 +3,9 @@ import re
 
 from registry import SCALAR, ELEM, CLASSES, parse_len
 
+# GL's naming conventions, which gl.xml does not mark: glGen*s / glCreate*s
+# fill arrays with new names, glDelete* free them, glIs* ask about one.
 GEN_RE = re.compile(r'gl(Gen|Create)[A-Z]\w*s(EXT|ARB|OES|NV|AMD|APPLE|INTEL)?$')
-# Where 0 stands for "none" (unbind, detach, the default object). Elsewhere
-# GL wants an existing object, and some drivers crash on 0 (Mesa 22.3 on
-# glInvalidateTexSubImage(0, ...)): the decoder answers GL_INVALID_VALUE.
-ZERO_OK_RE = re.compile(r'gl(Bind|Use|Framebuffer|NamedFramebuffer|VertexArray|TransformFeedback|'
-                        r'TextureBuffer|TexBuffer|ActiveShaderProgram|Delete|Is|CallList|'
-                        r'MultiTexBuffer)')
-ZERO_CHECKED = {'texture', 'buffer', 'renderbuffer', 'sampler', 'query', 'program', 'shader',
-                'program pipeline'}
 DELETE_RE = re.compile(r'glDelete[A-Z]\w*')
 IS_RE = re.compile(r'glIs[A-Z]\w*')
 
@@ -22,7 +16,8 @@ class Unsupported(Exception):
 
 def _apply_param_overrides(cmd, directives):
     byname = {p.name: p for p in cmd.params}
-    for d in directives:
+    cmd.directives = list(directives)
+    for num, d in directives:
         if d[0] in byname:
             p, what, args = byname[d[0]], d[1], d[2:]
             if what == 'len':
@@ -47,10 +42,20 @@ def _apply_param_overrides(cmd, directives):
                 p.hooked = True
             elif what == 'names_by':
                 p.names_by = args[0]
+            elif what == 'check_textarget':
+                p.textarget = int(args[0])
+            elif what == 'check_level':
+                p.check_level = True
+            elif what == 'check_texunit':
+                p.check_texunit = True
             else:
-                raise SystemExit(f'overrides: {cmd.name} {d}: unknown directive')
+                raise SystemExit(f'overrides.txt:{num}: {cmd.name} {" ".join(d)}: unknown directive')
         elif d[0] == 'custom':
             cmd.kind = 'custom'
+            cmd.shared = d[1] if len(d) > 1 else None
+        elif d[0] == 'guest_only':
+            cmd.kind = 'custom'
+            cmd.guest_only = True
         elif d[0] == 'unsupported':
             cmd.kind = 'unsupported'
             cmd.reason = ' '.join(d[1:]) or 'marked unsupported in overrides'
@@ -74,8 +79,14 @@ def _apply_param_overrides(cmd, directives):
             cmd.pre = cmd.redirect = True   # the pre hook makes another call instead
         elif d[0] == 'post':
             cmd.post = True
+        elif d[0] == 'zero_ok':
+            cmd.zero_ok = True
+        elif d[0] == 'check_image':
+            if d[1] not in ('unit', 'name') or d[2] not in byname:
+                raise SystemExit(f'overrides.txt:{num}: {cmd.name} check_image unit|name PARAM')
+            cmd.check_image = (d[1], d[2])
         else:
-            raise SystemExit(f'overrides: {cmd.name} {d}: unknown directive')
+            raise SystemExit(f'overrides.txt:{num}: {cmd.name} {" ".join(d)}: unknown directive')
 
 
 def args_join(words):
@@ -120,7 +131,17 @@ def _classify_param(cmd, p, pnames):
         p.kind = 'in' if p.const else 'out'
 
 
-def classify(cmd, overrides):
+def file_wide(lines):
+    """The `*` lines: {directive: [args]}."""
+    out = {}
+    for num, words in lines:
+        if words[0] != 'zero_checked':
+            raise SystemExit(f'overrides.txt:{num}: * {words[0]}: unknown file-wide directive')
+        out.setdefault(words[0], []).extend(args_join([w]) for w in words[1:])
+    return out
+
+
+def classify(cmd, overrides, zero_checked):
     _apply_param_overrides(cmd, overrides.get(cmd.name, []))
     if cmd.kind in ('unsupported', 'custom'):
         return      # custom wire structs are hand-written in sgl_wire.h
@@ -141,8 +162,7 @@ def classify(cmd, overrides):
         cmd.reason = str(e)
         return
     for p in cmd.params:
-        p.zero_ok = not (p.kind == 'scalar' and p.cls in ZERO_CHECKED and
-                         not ZERO_OK_RE.match(cmd.name))
+        p.zero_ok = not (p.kind == 'scalar' and p.cls in zero_checked and not cmd.zero_ok)
     cmd.is_query = bool(IS_RE.match(cmd.name)) and cmd.ret == 'GLboolean' and \
         len(cmd.params) == 1 and cmd.params[0].cls is not None
     cmd.delete_scalar = bool(DELETE_RE.match(cmd.name)) and len(cmd.params) == 1 and \

@@ -203,7 +203,8 @@ def _reply(c):
         L.append('\tmemcpy(&ret_, ro_, sizeof(ret_));')
         L.append('\tro_ += 8;')
     for p in outs:
-        L.append(f'\tif ({p.name} && r_{p.name} > 0) {{')
+        # GL writes nothing when the command raised an error.
+        L.append(f'\tif ({p.name} && r_{p.name} > 0 && !e->reply_error) {{')
         if p.image == 'pack':
             L.append(f'\t\tsgl_enc_image_out(e, {p.name}, ro_, {_image_args(p)});')
         else:

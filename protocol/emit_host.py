@@ -122,12 +122,12 @@ def handler(c):
     L.append('\t\tgoto done_;')
     L.append('\t}')
     L += _locals(c)
-    sub = ext_dsa_subimage(c)
-    if sub:
-        # Mesa's EXT_direct_state_access sub-image paths crash when the
-        # image does not exist: GL's answer is GL_INVALID_OPERATION.
-        L.append(f'\tif (sgl_dec_no_image_ext(d, {"true" if sub == "unit" else "false"}, '
-                 f'a_{"texunit" if sub == "unit" else "texture"}, a_target, a_level))')
+    if c.check_image:
+        # check_image: Mesa's EXT_direct_state_access sub-image paths crash
+        # when the image does not exist; GL's answer is GL_INVALID_OPERATION.
+        by, param = c.check_image
+        L.append(f'\tif (sgl_dec_no_image_ext(d, {"true" if by == "unit" else "false"}, '
+                 f'a_{param}, a_target, a_level))')
         L.append('\t\tgoto done_;')
     if c.arrays_guard:
         L.append('\tsgl_dec_guard_arrays(d);')
@@ -191,35 +191,6 @@ def _reply_begin(c):
     return L
 
 
-def ext_dsa_texture(c):
-    """EXT_direct_state_access texture commands whose `target` names a
-    texture target (not glMultiTexEnv/Gen's): Mesa looks the texture up by
-    it and crashed on an unknown one."""
-    import re
-    n = c.name
-    return bool(re.match(r'gl(MultiTex|Texture|GenerateMultiTex|GenerateTexture|BindMultiTex)\w*EXT$', n)) \
-        and not re.search(r'(Env|Gen[fid]|Gen[fid]v|Geni?v|Coord)', n.replace('Generate', ''))
-
-
-def ext_dsa_subimage(c):
-    """'unit' or 'texture' for an EXT_direct_state_access sub-image
-    command (by texture unit or by name), None for the others."""
-    import re
-    m = re.match(r'gl(Copy|Compressed)?(MultiTex|Texture)SubImage[123]DEXT$', c.name)
-    if not m or not {'target', 'level'} <= {p.name for p in c.params}:
-        return None
-    return 'unit' if m.group(2) == 'MultiTex' else 'texture'
-
-
-def ext_dsa_dims(c):
-    """Dimensions of an EXT_direct_state_access image command (its target
-    must be one of that many dimensions; Mesa crashed on a 2D target given
-    to glMultiTexSubImage1DEXT), 0 for the others."""
-    import re
-    m = re.search(r'Image([123])DEXT$', c.name)
-    return int(m.group(1)) if m else 0
-
-
 def _locals(c):
     L = []
     for p in c.params:
@@ -250,15 +221,17 @@ def _locals(c):
                 L.append('\t\tgoto done_;')
             else:
                 L.append(f'\t{t} a_{p.name} = ({t})c.{p.name};')
-                if p.name == 'target' and ext_dsa_texture(c):
-                    L.append(f'\tif (sgl_dec_bad_textarget(d, a_{p.name}, {ext_dsa_dims(c)}))')
+                if p.textarget is not None:
+                    # check_textarget: Mesa looks an EXT_direct_state_access
+                    # texture up by its target and crashed on an unknown one.
+                    L.append(f'\tif (sgl_dec_bad_textarget(d, a_{p.name}, {p.textarget}))')
                     L.append('\t\tgoto done_;')
-                if p.name == 'level' and ext_dsa_texture(c) and ext_dsa_dims(c):
+                if p.check_level:
                     L.append(f'\tif (sgl_dec_bad_level(d, a_{p.name}))')
                     L.append('\t\tgoto done_;')
-                if p.name == 'texunit':
-                    # EXT_direct_state_access: Mesa indexes its units by it
-                    # unchecked in places; GL's answer is GL_INVALID_ENUM.
+                if p.check_texunit:
+                    # check_texunit: Mesa indexes its units by it unchecked
+                    # in places; GL's answer is GL_INVALID_ENUM.
                     L.append(f'\tif (sgl_dec_bad_texunit(d, a_{p.name}))')
                     L.append('\t\tgoto done_;')
         elif p.kind == 'string':
@@ -270,7 +243,9 @@ def _locals(c):
                 L += _absent(p)
         elif p.kind == 'ptr_or_off':
             L.append(f'\t{t} a_{p.name} = b_{p.name} >= 0 ? ({t})(p_ + o_{p.name}) : NULL;')
-            if not p.nullable:
+            if p.image == 'unpack' and not p.nullable:
+                L += _absent_image(p, t)
+            elif not p.nullable:
                 L += _absent(p, f' && !(c.offmask & (1u << {p.bit}))')
             L.append(f'\tif (c.offmask & (1u << {p.bit})) {{')
             L.append(f'\t\tif ((rc_ = sgl_dec_check_binding(d, {p.binding})))')
@@ -322,6 +297,24 @@ def _absent(p, cond=''):
             '\t}']
 
 
+def _absent_image(p, t):
+    """A NULL image with no unpack buffer (glTexSubImage2D(..., NULL)): GL
+    judges the arguments and raises its own error or none; zeros stand in
+    for the pixels, so no driver reads address 0. Beyond
+    SGL_DEC_NULL_IMAGE_MAX bytes it is GL_INVALID_OPERATION instead."""
+    return [f'\tif (b_{p.name} < 0 && n_{p.name} > 0 && !(c.offmask & (1u << {p.bit}))) {{',
+            f'\t\tif (n_{p.name} > SGL_DEC_NULL_IMAGE_MAX) {{',
+            '\t\t\tsgl_dec_gl_error(d, GL_INVALID_OPERATION);',
+            '\t\t\tgoto done_;',
+            '\t\t}',
+            f'\t\tvoid *z_ = sgl_dec_scratch(d, (uint64_t)n_{p.name});',
+            '\t\tif (!z_)',
+            '\t\t\treturn -EPROTO;',
+            f'\t\tmemset(z_, 0, (size_t)n_{p.name});',
+            f'\t\ta_{p.name} = ({t})z_;',
+            '\t}']
+
+
 def _after(c):
     L = []
     if c.creates:
@@ -359,8 +352,12 @@ def hooks_h(cmds):
     L = ['/* Generated by protocol/gen.py: hooks and handlers written by hand. */',
          '#ifndef SGL_DECODER_HOOKS_H', '#define SGL_DECODER_HOOKS_H', '',
          '#include "decoder/decoder.h"', '']
+    shared = sorted({c.shared for c in cmds.values() if c.kind == 'custom' and c.shared})
+    for fn in shared:
+        # custom FN: one hand-written handler for a family, told the opcode.
+        L.append(f'int sgl_hand_{fn}(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size);')
     for c in sorted(cmds.values(), key=lambda c: c.name):
-        if c.kind == 'custom':
+        if c.kind == 'custom' and not c.shared and not c.guest_only:
             L.append(f'int sgl_hand_{c.name}(struct sgl_dec *d, const uint8_t *p, uint32_t size);')
         if c.kind != 'gen':
             continue
@@ -385,10 +382,20 @@ def decoder(cmds, proto, nops):
         if c.kind == 'gen':
             L.append(handler(c))
             L.append('')
+        elif c.kind == 'custom' and c.shared:
+            L.append(f'static int h_{c.name}(struct sgl_dec *d, const uint8_t *p, uint32_t size)')
+            L.append('{')
+            L.append(f'\treturn sgl_hand_{c.shared}(d, SGL_OP_{c.name}, p, size);')
+            L.append('}')
+            L.append('')
     L.append(f'const sgl_handler sgl_dec_table[{nops + 1}] = {{')
     for c in sorted(every.values(), key=lambda c: c.opcode):
         fn = {'gen': f'h_{c.name}', 'custom': f'sgl_hand_{c.name}',
               'unsupported': 'sgl_dec_unsupported'}[c.kind]
+        if c.guest_only:
+            fn = 'sgl_dec_guest_only'
+        elif c.shared:
+            fn = f'h_{c.name}'
         L.append(f'\t[SGL_OP_{c.name}] = {fn},')
     L += ['};', '']
     return '\n'.join(L), hooks_h(every)

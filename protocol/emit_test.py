@@ -7,7 +7,6 @@ input arrays as bytes). The test serializes the arguments it passed the same
 way and compares. Output arrays come back from the mock as a known pattern,
 return values as 0x2A; new names must land in the name maps.
 """
-from emit_host import ext_dsa_dims, ext_dsa_texture
 from registry import SCALAR, CLASSES
 from lenexpr import count_c, elem_size
 
@@ -69,13 +68,13 @@ def test_args(c):
                 v = '0'          # packed commands
             elif fn == 'index' and p.name == 'type':
                 v = '0x1403'     # GL_UNSIGNED_SHORT
-            elif p.name == 'level' and ext_dsa_texture(c) and ext_dsa_dims(c):
+            elif p.check_level:
                 v = '0'          # the decoder checks DSA image levels
-            elif p.name == 'texunit':
+            elif p.check_texunit:
                 v = '0x84c0'     # GL_TEXTURE0: the decoder checks the unit
-            elif p.name == 'target' and ext_dsa_texture(c):
+            elif p.textarget is not None:
                 # the decoder checks DSA targets: one of the image's dimensions
-                v = {1: '0x0de0', 3: '0x806f'}.get(ext_dsa_dims(c), '0x0de1')
+                v = {1: '0x0de0', 3: '0x806f'}.get(p.textarget, '0x0de1')
             elif p.name in counts:
                 v = '3'
             elif p.base in ('GLfloat', 'GLclampf'):

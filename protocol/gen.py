@@ -11,8 +11,15 @@ the build directory:
   sgl_decoder_gen.c   the host decoder table
   test_roundtrip.c    one encode -> decode -> mock-dispatch test per command
   unsupported.txt     commands rejected for now, with the reason
-  stats.txt           counts by kind
-Usage: gen.py --xml gl.xml --protocol-dir DIR --out DIR
+  stats.txt           counts by kind, and the wire id
+  wire.txt            the wire description the wire id hashes (wire_id.py)
+  sgl_wire_id.h       the wire id, for the session's HELLO
+  sgl_wire_layout.c   layout asserts of the hand-written wire structs
+  sgl_opengl32.def    the Windows guest's opengl32.dll exports
+Usage: gen.py [--xml gl.xml] [--protocol-dir DIR] --out DIR
+       gen.py --explain glFoo     what the generator does with one command
+       gen.py --stats             the counts of stats.txt
+       gen.py --directives        the directives of overrides.txt, by side
 """
 import argparse
 import os
@@ -21,16 +28,28 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from registry import (SCALAR, ELEM, CLASSES, parse_registry, select, roots,  # noqa: E402
-                      read_list, read_opcodes, read_overrides)
-from classify import classify, wire_fields  # noqa: E402
+                      read_list, read_opcodes, read_overrides, expand_overrides)
+from classify import classify, file_wide, wire_fields  # noqa: E402
 import emit_guest  # noqa: E402
 import emit_host  # noqa: E402
 import emit_test  # noqa: E402
 import emit_entry  # noqa: E402
+import wire_id  # noqa: E402
+import wire_layout  # noqa: E402
+from directives import check_legend  # noqa: E402
+import emit_windows  # noqa: E402
 
 
 def write(outdir, name, text):
+    """Leaves a file that would not change alone: ninja (restat) then
+    rebuilds only what depends on the outputs that changed."""
     path = os.path.join(outdir, name)
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
     with open(path + '.tmp', 'w') as f:
         f.write(text)
     os.replace(path + '.tmp', path)
@@ -77,7 +96,10 @@ def gl_types_h(reg):
     out = ['/* GL types for the guest, generated from gl.xml. Do not edit. */',
            '#ifndef SGL_GL_TYPES_H', '#define SGL_GL_TYPES_H',
            '#if !defined(__gl_h_) && !defined(EPOXY_GL_H) && !defined(__gl2_h_)',
-           '#include <KHR/khrplatform.h>', '#include <stddef.h>']
+           '#include <KHR/khrplatform.h>', '#include <stddef.h>',
+           '/* Callbacks the application gives GL: __stdcall on 32-bit Windows. */',
+           '#if defined(_WIN32) && !defined(_WIN64)', '#define SGL_APIENTRY __stdcall', '#else',
+           '#define SGL_APIENTRY', '#endif']
     seen = set()
     for t in reg.find('types'):
         name = t.get('name') or (t.find('name').text if t.find('name') is not None else None)
@@ -87,7 +109,7 @@ def gl_types_h(reg):
         text = ''
         for piece in t.iter():
             if piece.tag == 'apientry':
-                text += (piece.tail or '')
+                text += 'SGL_APIENTRY' + (piece.tail or '')
             elif piece is t:
                 text += piece.text or ''
             else:
@@ -148,25 +170,20 @@ def protocol_commands(path):
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--xml', required=True)
-    ap.add_argument('--protocol-dir', required=True)
-    ap.add_argument('--out', required=True)
-    a = ap.parse_args()
-    pd = a.protocol_dir
+def generate(xml, pd):
+    """Every output file's text, and the command model (for --explain)."""
     import hashlib
-    with open(a.xml, 'rb') as f:
+    with open(xml, 'rb') as f:
         sha = hashlib.sha256(f.read()).hexdigest()
-    reg, allcmds, aliases = parse_registry(a.xml)
+    reg, allcmds, aliases = parse_registry(xml)
     exts = set(read_list(os.path.join(pd, 'extensions.txt')))
     cmds = roots(select(reg, exts), allcmds, aliases)
-    overrides = read_overrides(os.path.join(pd, 'overrides.txt'))
-    for name in overrides:
-        if name not in cmds:
-            raise SystemExit(f'overrides.txt: {name} is not a selected root command')
+    ov_path = os.path.join(pd, 'overrides.txt')
+    check_legend(ov_path)
+    overrides, wide = expand_overrides(read_overrides(ov_path), set(cmds))
+    zero_checked = set(file_wide(wide).get('zero_checked', []))
     for c in cmds.values():
-        classify(c, overrides)
+        classify(c, overrides, zero_checked)
     proto = protocol_commands(os.path.join(pd, 'protocol_commands.txt'))
     ops = read_opcodes(os.path.join(pd, 'opcodes.txt'))
     every = dict(cmds)
@@ -179,35 +196,77 @@ def main():
     nops = max(ops.values())
     gl = dict(cmds)
 
-    out = a.out
-    write(out, 'sgl_protocol.h', protocol_h(every, nops, sha))
-    write(out, 'sgl_names.c', names_c(every, nops))
-    write(out, 'sgl_gl_types.h', gl_types_h(reg))
-    eh, ec = emit_guest.encoder(gl)
-    write(out, 'sgl_encoder_gen.h', eh)
-    write(out, 'sgl_encoder_gen.c', ec)
-    th, tc = emit_host.gl_table(gl)
-    write(out, 'sgl_gl_table.h', th)
-    write(out, 'sgl_gl_table.c', tc)
-    dec, hooks = emit_host.decoder(gl, proto, nops)
-    write(out, 'sgl_decoder_gen.c', dec)
-    write(out, 'sgl_decoder_hooks.h', hooks)
-    write(out, 'test_roundtrip.c', emit_test.roundtrip(gl))
-    write(out, 'sgl_gl_noop.c', emit_test.noop_table(gl))
-    write(out, 'sgl_entry.c', emit_entry.entry_c(gl))
-    ext_c, n_ext = extensions_c(reg, exts, gl, aliases)
-    write(out, 'sgl_extensions.c', ext_c)
+    t = {}
+    wire = wire_id.describe(every)
+    wid = wire_id.wire_id(wire, pd)
+    t['wire.txt'] = wire
+    t['sgl_wire_id.h'] = wire_id.header(wid)
+    hand = []
+    for h in ('sgl_wire.h', 'sgl_session.h'):
+        with open(os.path.join(pd, h)) as f:
+            hand.append((h, f.read()))
+    t['sgl_wire_layout.c'], n_hand = wire_layout.asserts_c(hand)
+    t['sgl_protocol.h'] = protocol_h(every, nops, sha)
+    t['sgl_names.c'] = names_c(every, nops)
+    t['sgl_gl_types.h'] = gl_types_h(reg)
+    t['sgl_encoder_gen.h'], t['sgl_encoder_gen.c'] = emit_guest.encoder(gl)
+    t['sgl_gl_table.h'], t['sgl_gl_table.c'] = emit_host.gl_table(gl)
+    t['sgl_decoder_gen.c'], t['sgl_decoder_hooks.h'] = emit_host.decoder(gl, proto, nops)
+    t['test_roundtrip.c'] = emit_test.roundtrip(gl)
+    t['sgl_gl_noop.c'] = emit_test.noop_table(gl)
+    t['sgl_entry.c'] = emit_entry.entry_c(gl)
+    t['sgl_extensions.c'], n_ext = extensions_c(reg, exts, gl, aliases)
+    t['sgl_opengl32.def'] = emit_windows.def_file(reg, gl)
     uns = sorted((c.name, c.reason) for c in gl.values() if c.kind == 'unsupported')
-    write(out, 'unsupported.txt', ''.join(f'{n}\t{r}\n' for n, r in uns))
+    t['unsupported.txt'] = ''.join(f'{n}\t{r}\n' for n, r in uns)
     kinds = {}
     for c in gl.values():
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     aliases_n = sum(len(c.aliases) for c in gl.values())
-    write(out, 'stats.txt',
-          f'entry points {aliases_n}\nroot commands {len(gl)}\n' +
-          ''.join(f'{k} {v}\n' for k, v in sorted(kinds.items())) +
-          f'protocol-only commands {len(proto)}\n'
-          f'forwardable extensions {n_ext} of {len(exts)}\n')
+    t['stats.txt'] = (f'entry points {aliases_n}\nroot commands {len(gl)}\n' +
+                      ''.join(f'{k} {v}\n' for k, v in sorted(kinds.items())) +
+                      f'protocol-only commands {len(proto)}\n' +
+                      ''.join(f'{h} hooks {sum(bool(getattr(c, h)) for c in gl.values())}\n'
+                              for h in ('pre', 'post', 'track', 'prepare', 'wrap')) +
+                      f'hand-written wire structs {n_hand}, layout asserted\n'
+                      f'forwardable extensions {n_ext} of {len(exts)}\n'
+                      f'wire id {wid.hex()[:16]}\n')
+    model = {'cmds': gl, 'proto': proto, 'aliases': aliases, 'zero_checked': zero_checked}
+    return t, model
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description='Generates the protocol, or explains one command.')
+    ap.add_argument('--xml', default=os.path.join(here, 'registry', 'gl.xml'))
+    ap.add_argument('--protocol-dir', default=here)
+    ap.add_argument('--out', help='where the generated files go')
+    ap.add_argument('--explain', metavar='glFoo',
+                    help='print what the generator does with one command (no files written)')
+    ap.add_argument('--build-dir', default='build/protocol',
+                    help='with --explain: where the build keeps the generated files')
+    ap.add_argument('--stats', action='store_true',
+                    help='print the counts (stats.txt) instead of writing files')
+    ap.add_argument('--directives', action='store_true',
+                    help='list the directives of overrides.txt and the side each changes')
+    a = ap.parse_args()
+    if a.directives:
+        from directives import DIRECTIVES
+        for name, (param, sides, what) in DIRECTIVES.items():
+            print(f'{("PARAM " if param else "") + name:<22} {sides:<6} {what}')
+        return
+    texts, model = generate(a.xml, a.protocol_dir)
+    if a.stats:
+        sys.stdout.write(texts['stats.txt'])
+        return
+    if a.explain:
+        from explain import explain
+        sys.stdout.write(explain(a.explain, model, texts, os.path.dirname(here), a.build_dir))
+        return
+    if not a.out:
+        ap.error('--out or --explain is required')
+    for name, text in texts.items():
+        write(a.out, name, text)
 
 
 if __name__ == '__main__':

@@ -65,6 +65,9 @@ class Param:
         self.hooked = False     # an object name the command's pre hook maps itself
         self.names_by = None    # out value holding an object name when PARAM (a pname) names one
         self.zero_ok = True     # object name 0 is meaningful here
+        self.textarget = None   # check_textarget DIMS: the host checks the texture target
+        self.check_level = False    # check_level: the host checks the mipmap level
+        self.check_texunit = False  # check_texunit: the host checks the texture unit
 
 
 class Command:
@@ -81,6 +84,11 @@ class Command:
         self.redirect = False   # guest side: hand-written wrapper / pre-draw hook
         self.is_query = False   # glIs*: unknown names answer GL_FALSE
         self.delete_scalar = False
+        self.zero_ok = False    # zero_ok: object name 0 reaches GL (it means "none")
+        self.check_image = None     # check_image unit|name PARAM: the image must exist
+        self.shared = None      # custom FN: the host handler is sgl_hand_FN(d, opcode, p, size)
+        self.guest_only = False     # guest_only: the guest answers it, the host refuses it
+        self.directives = []    # (line number, words) of every overrides line applied
 
     @property
     def short(self):
@@ -165,12 +173,39 @@ def read_opcodes(path):
 
 
 def read_overrides(path):
-    """One directive a line: `glName directive args...`."""
+    """One directive a line: `glName directive args...`; glName may be a
+    glob (`glBind*`) or `*` for the file-wide directives. Returns
+    {name: [(line number, words)]}."""
     ov = {}
-    for ln in read_list(path):
-        words = ln.split()
-        ov.setdefault(words[0], []).append(words[1:])
+    with open(path) as f:
+        for num, ln in enumerate(f, 1):
+            ln = ln.split('#', 1)[0].strip()
+            if ln:
+                words = ln.split()
+                ov.setdefault(words[0], []).append((num, words[1:]))
     return ov
+
+
+def expand_overrides(ov, names):
+    """Glob lines applied to every matching root name, in file order; `*`
+    lines returned apart. Every name and glob must match a root."""
+    import fnmatch
+    out, file_wide = {}, []
+    for key, lines in ov.items():
+        if key == '*':
+            file_wide += lines
+            continue
+        if any(ch in key for ch in '*?['):
+            hits = [n for n in sorted(names) if fnmatch.fnmatchcase(n, key)]
+        else:
+            hits = [key] if key in names else []
+        if not hits:
+            raise SystemExit(f'overrides.txt:{lines[0][0]}: {key} matches no selected root command')
+        for n in hits:
+            out.setdefault(n, []).extend(lines)
+    for n in out:
+        out[n].sort()
+    return out, file_wide
 
 
 def parse_len(expr, pnames):

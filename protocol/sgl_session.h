@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #define SGL_SESSION_MAGIC 0x314c4753u   /* "SGL1" */
-#define SGL_SESSION_VERSION 2
+/* 3: HELLO carries the wire id (docs/session.md). */
+#define SGL_SESSION_VERSION 3
 /* Largest message either side accepts: room for a 64 MiB upload (a 4096x4096
  * RGBA texture) and its command. */
 #define SGL_SESSION_MAX_MESSAGE (256u << 20)
@@ -51,12 +52,22 @@ struct sgl_msg_header {
  * segment, not in the message. */
 #define SGL_MSG_F_FRAME_SHARED 8u
 
+/* magic and version stay first in every version: a host reads them to
+ * refuse a HELLO of another layout. */
 struct sgl_msg_hello {
 	uint32_t magic;       /* SGL_SESSION_MAGIC */
 	uint32_t version;     /* SGL_SESSION_VERSION */
 	uint8_t token[32];    /* pre-shared token, zeros when none */
 	char name[64];        /* program name, for logs */
+	/* The guest's wire id, SGL_WIRE_ID_BYTES of the generated
+	 * sgl_protocol.h: the host refuses one that is not its own. */
+	uint8_t wire[32];
 };
+_Static_assert(sizeof(struct sgl_msg_hello) == 136, "layout");
+_Static_assert(__builtin_offsetof(struct sgl_msg_hello, wire) == 104, "layout");
+
+/* The BYE text of a refused wire id starts with this. */
+#define SGL_WIRE_MISMATCH "protocol mismatch"
 
 struct sgl_msg_welcome {
 	uint32_t version;

@@ -39,12 +39,9 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <linux/futex.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,48 +77,6 @@ const char *sgl_shm_info_check(const struct sgl_shm_info *info)
 	return NULL;
 }
 
-/* ------------------------------------------------------------------------
- * Futex. The mapping is MAP_SHARED and the peer another process, so no
- * FUTEX_PRIVATE_FLAG; futex(2): it "tells the kernel that the futex is
- * process-private and not shared with another process".
- */
-
-int sgl_shm_futex_wait(_Atomic uint32_t *word, uint32_t seen, int ms)
-{
-	/* futex(2): "For FUTEX_WAIT, timeout is interpreted as a relative
-	 * value." */
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
-	if (syscall(SYS_futex, word, FUTEX_WAIT, seen, &ts, NULL, 0) == 0)
-		return 0;
-	return -errno;
-}
-
-static void futex_wake_all(_Atomic uint32_t *word)
-{
-	syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-}
-
-void sgl_shm_kick(_Atomic uint32_t *word)
-{
-	atomic_fetch_add_explicit(word, 1, memory_order_seq_cst);
-	futex_wake_all(word);
-}
-
-static void futex_wake(void *user, _Atomic uint32_t *word)
-{
-	(void)user;
-	futex_wake_all(word);
-}
-
-static void futex_wait(void *user, _Atomic uint32_t *word, uint32_t seen, int ms)
-{
-	(void)user;
-	sgl_shm_futex_wait(word, seen, ms);
-}
-
-const struct sgl_shm_notify sgl_shm_futex_notify = {
-	.wake = futex_wake, .wait = futex_wait, .interrupt = futex_wake, .local = true,
-};
 const struct sgl_shm_notify sgl_shm_poll_notify = { 0 };
 
 void sgl_shm_wake_peer(const struct sgl_shm_notify *n, _Atomic uint32_t *word)
@@ -175,12 +130,6 @@ static void wake_if_sleeping(const struct sgl_shm_notify *n, _Atomic uint32_t *s
  * its own CPU sleeps at once. (Across a VM the numbers mean nothing: there
  * the notify is not `local` and the waiter always spins first.)
  */
-static uint32_t my_cpu(void)
-{
-	int c = sched_getcpu();
-	return c < 0 ? 0 : (uint32_t)c + 1;
-}
-
 struct waiter {
 	const struct sgl_shm_notify *n;
 	_Atomic uint32_t *sleeping, *word;
@@ -243,7 +192,7 @@ static void waiter_wait(struct waiter *w)
 	}
 	if (w->spins == 0 && w->n->local) {
 		uint32_t peer = atomic_load_explicit(w->peer_cpu, memory_order_relaxed);
-		if (peer && peer == my_cpu()) {
+		if (peer && peer == sgl_shm_cpu()) {
 			w->armed = true;
 			w->next_slow = now_ns() + SGL_SHM_WAIT_MS * 1000000ull;
 			waiter_arm(w);
@@ -331,7 +280,7 @@ static ssize_t ring_read(struct sgl_shm_end *e, void *buf, size_t n, const struc
 		return 0;
 	if (n > SSIZE_MAX)
 		n = SSIZE_MAX;
-	atomic_store_explicit(&e->ring->reader_cpu, my_cpu(), memory_order_relaxed);
+	atomic_store_explicit(&e->ring->reader_cpu, sgl_shm_cpu(), memory_order_relaxed);
 	waiter_init(&w, e->notify, &e->ring->reader_sleeping, &e->ring->head_futex,
 		    &e->ring->writer_cpu);
 	for (;;) {
@@ -380,7 +329,7 @@ static int ring_write(struct sgl_shm_end *e, const void *buf, size_t n,
 	struct waiter w;
 	int ret = 0;
 
-	atomic_store_explicit(&e->ring->writer_cpu, my_cpu(), memory_order_relaxed);
+	atomic_store_explicit(&e->ring->writer_cpu, sgl_shm_cpu(), memory_order_relaxed);
 	waiter_init(&w, e->notify, &e->ring->writer_sleeping, &e->ring->tail_futex,
 		    &e->ring->reader_cpu);
 	while (n) {

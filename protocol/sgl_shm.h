@@ -307,4 +307,8 @@ void sgl_shm_kick(_Atomic uint32_t *word);
 /* FUTEX_WAIT for at most `ms`; 0, or -errno (-ETIMEDOUT, -EAGAIN, -EINTR). */
 int sgl_shm_futex_wait(_Atomic uint32_t *word, uint32_t seen, int ms);
 
+/* The CPU this thread last ran on, plus one (0: unknown): a waiter whose
+ * peer last ran on its own CPU sleeps at once (sgl_shm.c). */
+uint32_t sgl_shm_cpu(void);
+
 #endif

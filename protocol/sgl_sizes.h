@@ -102,6 +102,35 @@ struct sgl_image_layout {
 /* GL defaults: alignment 4, everything else 0 / false. */
 void sgl_pixel_store_init(struct sgl_pixel_store *ps);
 
+/*
+ * glPixelStore's rules, for the guest encoder and the host decoder alike
+ * (protocol/sgl_pixel_store.c): both track the state and must agree with
+ * GL and each other (tests/test_pixel_store.c).
+ */
+enum sgl_pixel_param {
+	SGL_PS_ALIGNMENT,
+	SGL_PS_ROW_LENGTH,
+	SGL_PS_IMAGE_HEIGHT,
+	SGL_PS_SKIP_PIXELS,
+	SGL_PS_SKIP_ROWS,
+	SGL_PS_SKIP_IMAGES,
+	SGL_PS_COUNT,                      /* the ones a tight layout resets */
+	SGL_PS_SWAP_BYTES = SGL_PS_COUNT,
+	SGL_PS_LSB_FIRST,
+	SGL_PS_ALL,
+};
+/* The parameter a glPixelStore pname sets (*pack: a GL_PACK_* one), or -1. */
+int sgl_pixel_store_param(uint32_t pname, bool *pack);
+/* The pname of a parameter; 0 for none. */
+uint32_t sgl_pixel_store_pname(int param, bool pack);
+/* glPixelStoref's value as glPixelStorei takes it: the nearest integer,
+ * halves away from zero; clamped to the int32 range, NaN 0. */
+int32_t sgl_pixel_store_round(float value);
+int32_t sgl_pixel_store_get(const struct sgl_pixel_store *ps, int param);
+/* Sets a parameter as GL does; false, with ps unchanged, where GL raises
+ * GL_INVALID_VALUE (negative values, alignments other than 1, 2, 4, 8). */
+bool sgl_pixel_store_set(struct sgl_pixel_store *ps, int param, int32_t value);
+
 /* Components (groups' elements) of a pixel format; 0 if unknown. */
 int sgl_pixel_components(uint32_t format);
 

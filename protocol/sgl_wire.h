@@ -21,6 +21,11 @@ struct sgl_header {
 	uint32_t size;
 };
 
+/* Set in the opcode of a reply whose command raised a GL error: GL wrote
+ * nothing to its outputs, so the guest leaves the application's memory as
+ * it was (the data that follows is zeros). */
+#define SGL_REPLY_GL_ERROR 0x80000000u
+
 /* Largest variable segment either side accepts (the host also applies its
  * per-context memory limit). */
 #define SGL_MAX_SEGMENT ((int64_t)1 << 40)
@@ -268,17 +273,6 @@ struct sgl_cmd_glCallLists {
 	struct sgl_header hdr;
 	int32_t n;
 	uint32_t pad_;
-};
-
-struct sgl_cmd_glPixelStorei {
-	struct sgl_header hdr;
-	uint32_t pname;
-	int32_t param;
-};
-struct sgl_cmd_glPixelStoref {
-	struct sgl_header hdr;
-	uint32_t pname;
-	float param;
 };
 
 /* glMapBufferRange: the host maps the buffer for real (so GL validates the

@@ -79,7 +79,7 @@ fi
 # ---- Build. Everything is instrumented (-fsanitize=fuzzer-no-link gives
 # the fuzzer coverage of the decoder; ASan/UBSan catch the bugs); only the
 # fuzzer and the seed writer are built.
-opts="-Dfuzzer=true -Dtests=true -Db_sanitize=address,undefined -Db_lundef=false"
+opts="-Dfuzzer=true -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false"
 cflags="-fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 blog=${TMPDIR:-/tmp}/sglfuzz-build.$$.log
 built() {

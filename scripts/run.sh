@@ -3,19 +3,44 @@
 # defaults (surfaceless llvmpipe, shared memory) and run a real OpenGL
 # application, glxgears, through our libGL under Xvfb: print its FPS next to
 # native llvmpipe's and write its last frame to a PNG.
-# SECONDS_PER_RUN (default 11) sets how long each run lasts.
+# SECONDS_PER_RUN (default 11, at least 7) sets how long each run lasts.
 # `scripts/run.sh --demo` runs the in-process demo instead (sgl-host --demo).
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/deps.sh --run
-[ -f build/build.ninja ] || meson setup build >/dev/null
-ninja -C build >/dev/null
+
+# Set-up steps run quietly; when one fails its output is shown with what to
+# do about it.
+step() {   # what-to-do command...
+	advice=$1
+	shift
+	log=$(mktemp)
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 60 "$log"
+		rm -f "$log"
+		echo "run: '$*' failed (output above): $advice" >&2
+		exit 1
+	fi
+	rm -f "$log"
+}
+step "install the Debian packages it names (as root, or with sudo rights) and run again" \
+	sh scripts/deps.sh --run
+# The test suite's dependencies (cmocka) are not needed here: tests=auto.
+[ -f build/build.ninja ] ||
+	step "install what meson reports missing (scripts/deps.sh lists the Debian packages) and run again" \
+		meson setup build
+step "the build failed: see the compiler's message above; 'ninja -C build' shows it all" \
+	ninja -C build
 if [ "${1:-}" = "--demo" ]; then
 	shift
 	exec ./build/examples/sgl-host --demo "$@"
 fi
 
 secs=${SECONDS_PER_RUN:-11}
+# glxgears reports its FPS every 5 s: a shorter run would report nothing.
+if [ "$secs" -lt 7 ]; then
+	echo "run: SECONDS_PER_RUN=$secs is too short for glxgears' FPS report (every 5 s); 7 s"
+	secs=7
+fi
 out=${SGL_OUTPUT:-$PWD/glxgears.png}
 tmp=$(mktemp -d)
 shm=/dev/shm/sgl-run-$$

@@ -1,13 +1,19 @@
 #!/bin/sh
 # Real applications through sgl-host, under their own Xvfb (-noreset):
-#   - glxgears, and the 14 glmark2 scenes of the conformance subset, run to
+#   - glxgears, and the 14 glmark2 scenes of bench/glmark_scenes.txt, run to
 #     the end through our libGL.so.1 over shared memory and over TCP;
 #   - a glmark2 trace recorded natively (apitrace) is replayed natively and
 #     through sgl-host over each transport; the frames glretrace captures
 #     must match native llvmpipe's within a small tolerance
-#     (tests/frame_compare.py).
+#     (tests/frame_compare.py);
+#   - EGL and GLES 2 through the drop-in folder alone (its libEGL.so.1 and
+#     libGLESv2.so.2): es2gears_x11 must report its FPS and leave a frame
+#     with a picture (SGL_DUMP_FRAME, tests/png_check.py); a trace of it
+#     recorded natively is replayed by eglretrace natively and through
+#     sgl-host, frames compared as above.
 # Usage: apps.sh SGL_HOST LIBGL_DIR   (LIBGL_DIR holds our libGL.so.1)
-# Needs glxgears (mesa-utils), glmark2 (glmark2-x11), apitrace, Xvfb:
+# Needs glxgears and es2gears_x11 (mesa-utils), glmark2 (glmark2-x11),
+# apitrace, Xvfb:
 # scripts/deps.sh --apps. Prints "N passed, N failed"; exits 77 when a
 # program is missing.
 set -u
@@ -15,7 +21,7 @@ host=$(readlink -f "$1")
 libgl_dir=$(readlink -f "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${APPS_SCENE_SECONDS:-1}
-for p in Xvfb glxgears glmark2 apitrace glretrace python3; do
+for p in Xvfb glxgears es2gears_x11 glmark2 apitrace glretrace eglretrace python3; do
 	command -v "$p" >/dev/null || { echo "apps: $p is missing (scripts/deps.sh --apps)"; exit 77; }
 done
 
@@ -25,11 +31,9 @@ passed=0
 failed=0
 xvfb_pid=
 host_pid=
+. "$here/xvfb.sh"
 cleanup() {
-	for pid in $host_pid $xvfb_pid; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids "$host_pid" "$xvfb_pid"
 	rm -rf "$dir" "$shm"
 }
 trap cleanup EXIT
@@ -46,14 +50,7 @@ result() {   # status name log
 	fi
 }
 
-n=$((300 + $$ % 100))
-while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-env -u LD_LIBRARY_PATH Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp \
-	>"$dir/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=":$n"
-i=0
-while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+start_xvfb 300 "$dir/xvfb.log"
 
 port=$((21000 + $$ % 20000))
 "$host" --listen shm --listen "tcp:127.0.0.1:$port" --shm-path "$shm" -x -L info \
@@ -64,23 +61,8 @@ until [ "$(grep -c "listening on" "$dir/host.log" 2>/dev/null)" -ge 2 ] || [ $i 
 	sleep 0.1; i=$((i + 1))
 done
 
-# The conformance subset's scenes (../shared/conformance/glmark_subset.sh).
-cat >"$dir/scenes.txt" <<EOF
-build:use-vbo=false:duration=$secs
-build:use-vbo=true:duration=$secs
-texture:texture-filter=nearest:duration=$secs
-texture:texture-filter=mipmap:duration=$secs
-shading:shading=gouraud:duration=$secs
-shading:shading=phong:duration=$secs
-bump:bump-render=high-poly:duration=$secs
-effect2d:kernel=0,1,0;1,-4,1;0,1,0;:duration=$secs
-pulsar:light=false:quads=5:texture=false:duration=$secs
-desktop:blur-radius=5:effect=blur:passes=1:separable=true:windows=4:duration=$secs
-buffer:columns=200:interleave=false:update-dispersion=0.9:update-fraction=0.5:update-method=map:duration=$secs
-buffer:columns=200:interleave=false:update-dispersion=0.9:update-fraction=0.5:update-method=subdata:duration=$secs
-loop:fragment-steps=5:fragment-uniform=false:vertex-steps=5:duration=$secs
-jellyfish:duration=$secs
-EOF
+# The application benchmark's scenes (bench/glmark_scenes.txt).
+grep -v '^#' "$here/../bench/glmark_scenes.txt" | sed "s/\$/:duration=$secs/" >"$dir/scenes.txt"
 
 # Whether the host logged a lost context or a broken session since line $1.
 host_clean() {
@@ -134,6 +116,32 @@ else
 		result $? "$t: glretrace frames vs native: $(tail -1 "$dir/cmp-$t.log")" \
 			"$dir/cmp-$t.log"
 	done
+fi
+
+# es2gears_x11 (EGL on X11, GLES 2) reports every 5 s.
+from=$(($(wc -l <"$dir/host.log") + 1))
+log=$dir/es2gears.log
+rm -f "$dir/es2gears.png"
+ours "shm:$shm" env SGL_DUMP_FRAME="$dir/es2gears.png" timeout -s INT 8 stdbuf -oL \
+	es2gears_x11 -info >"$log" 2>&1
+grep -q "EGL_VENDOR = libsglhost" "$log" && grep -q "frames in" "$log" &&
+	python3 "$here/png_check.py" "$dir/es2gears.png" 300 300 >>"$log" 2>&1 && host_clean "$from"
+result $? "shm: es2gears_x11 through the drop-in libEGL ($(grep -o '[0-9.]* FPS' "$log" | tail -1))" \
+	"$log"
+
+timeout -s INT 4 apitrace trace --api egl -o "$dir/es2.trace" es2gears_x11 >"$dir/es2trace.log" 2>&1
+if [ ! -s "$dir/es2.trace" ]; then
+	result 1 "apitrace recorded es2gears_x11 natively" "$dir/es2trace.log"
+else
+	timeout 120 eglretrace -s - --snapshot-interval=50 "$dir/es2.trace" >"$dir/es2-native.pnm" \
+		2>"$dir/es2-native.log"
+	from=$(($(wc -l <"$dir/host.log") + 1))
+	ours "shm:$shm" timeout 120 eglretrace -s - --snapshot-interval=50 "$dir/es2.trace" \
+		>"$dir/es2-sgl.pnm" 2>"$dir/es2-sgl.log"
+	python3 "$here/frame_compare.py" "$dir/es2-native.pnm" "$dir/es2-sgl.pnm" \
+		>"$dir/es2-cmp.log" 2>&1 && host_clean "$from"
+	result $? "shm: eglretrace of es2gears_x11 vs native: $(tail -1 "$dir/es2-cmp.log")" \
+		"$dir/es2-cmp.log"
 fi
 
 if ! kill -0 "$host_pid" 2>/dev/null; then

@@ -8,6 +8,11 @@
 #   - with $EGL_SMOKE and $EGL_VENDOR_JSON in the environment: egl_smoke
 #     through glvnd's libEGL/libGLESv2 and libEGL_sgl.so.0, in pbuffer mode
 #     without X and on the default X11 display, and in window mode under Xvfb.
+#   - with $EGL_SMOKE and LIBGL_DIR: egl_smoke the same ways through the
+#     drop-in set alone (LD_LIBRARY_PATH=LIBGL_DIR: libEGL.so.1,
+#     libGLESv2.so.2 and libGL.so.1 there); with $EGL_VENDOR_JSON too, the
+#     mix of glvnd's libEGL and our vendor with the drop-in libGL/libGLESv2
+#     must fail at eglInitialize with one line saying why, not crash.
 #   - isolation: a client whose host process crashes (SIGSEGV sent to it)
 #     loses its context; a client beside it and the next one carry on.
 # Usage: integration.sh SGL_HOST GUEST_PROGRAM [GLX_SMOKE LIBGL_DIR [GLVND_DIR]]
@@ -119,6 +124,45 @@ egl_clients() {   # name client-transport
 	result $? "$1: egl_smoke window through glvnd" "$dir/egl.log"
 }
 
+# The drop-in set alone: the system's libEGL and libGLESv2 that egl_smoke
+# is linked with are replaced by ours, whatever the vendor JSON says.
+dropin_egl_clients() {   # name client-transport
+	[ -n "$egl_smoke" ] && [ -n "$libgl_dir" ] || return 0
+	env -u DISPLAY -u EGL_PLATFORM LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" \
+		EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
+	result $? "$1: egl_smoke pbuffer without X through the drop-in libEGL" "$dir/egl.log"
+	[ -n "$egl_window" ] || return 0
+	# Our vendor named as well: the drop-in libEGL.so.1 is no glvnd.
+	# shellcheck disable=SC2086 # nothing or one word
+	env ${egl_json:+__EGL_VENDOR_LIBRARY_FILENAMES=$egl_json} LD_LIBRARY_PATH="$libgl_dir" \
+		SGL_TRANSPORT="$2" EGL_SMOKE_VENDOR=libsglhost \
+		timeout 60 "$egl_smoke" window >"$dir/egl.log" 2>&1
+	result $? "$1: egl_smoke window through the drop-in libEGL" "$dir/egl.log"
+}
+
+# glvnd's libEGL with our vendor, and the drop-in libGLESv2/libGL (a folder
+# with those two only): GL calls would miss the vendor's contexts. It must
+# fail at eglInitialize (egl_smoke: exit 77) with our one line, no signal,
+# no assertion.
+mix_egl_client() {   # name client-transport
+	[ -n "$egl_smoke" ] && [ -n "$libgl_dir" ] && [ -n "$egl_json" ] || return 0
+	mkdir -p "$dir/mix"
+	ln -sf "$libgl_dir/libGL.so.1" "$libgl_dir/libGLESv2.so.2" "$dir/mix/"
+	env -u DISPLAY -u EGL_PLATFORM LD_LIBRARY_PATH="$dir/mix" SGL_TRANSPORT="$2" \
+		__EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" timeout 60 "$egl_smoke" pbuffer \
+		>"$dir/mix.log" 2>&1
+	rc=$?
+	echo "(exit $rc)" >>"$dir/mix.log"
+	{
+		[ "$rc" -eq 77 ] &&
+			[ "$(grep -c "^sgl: EGL: libEGL_sgl (the glvnd vendor) cannot work with the drop-in libGL.so.1" \
+				"$dir/mix.log")" -eq 1 ] &&
+			! grep -qi "assert\|GL_VERSION" "$dir/mix.log"
+	}
+	result $? "$1: glvnd's libEGL + our vendor + the drop-in libGL: one clear line, no crash" \
+		"$dir/mix.log"
+}
+
 # Two clients paused after their first frame; the process serving the
 # second (the child of the host that appeared with it) gets SIGSEGV, as from
 # a crash in the driver. The first must finish with right frames, the second
@@ -157,7 +201,9 @@ isolation() {   # name client-transport host-pid host-log
 
 serve() {   # name listen-spec client-spec
 	log="$dir/host-$1.log"
-	"$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 120 -L info \
+	# Not with meson's LD_LIBRARY_PATH either: it names the drop-in folder,
+	# whose libEGL.so.1 (ours, a guest) the host's libepoxy would load.
+	env -u LD_LIBRARY_PATH "$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 120 -L info \
 		>"$log" 2>&1 &
 	pid=$!
 	i=0
@@ -166,6 +212,8 @@ serve() {   # name listen-spec client-spec
 	done
 	clients "$1" "$3"
 	egl_clients "$1" "$3"
+	dropin_egl_clients "$1" "$3"
+	mix_egl_client "$1" "$3"
 	[ "$1" = unix ] || isolation "$1" "$3" "$pid" "$log"
 	[ "$failed" -gt 0 ] && sed "s/^/# host: /" "$log"
 	kill "$pid" 2>/dev/null

@@ -532,13 +532,23 @@ static void b_op_max(struct wire *w, const struct env *e) { (void)e; unknown_op(
 static void b_unsupported(struct wire *w, const struct env *e)
 {
 	/* glDebugMessageCallback(callback, userParam): a guest function
-	 * pointer, which no host can call (build/protocol/unsupported.txt). */
+	 * pointer, which no host can call; the guest library runs callbacks
+	 * itself (guest_only in overrides.txt). */
 	(void)e;
 	clear_color_red(w);
 	mark_bad(w);
 	put_hdr(w, SGL_OP_glDebugMessageCallback, 24);
 	uint64_t args[2] = { 0x1000, 0x2000 };
 	put(w, args, sizeof(args));
+	clear(w);
+}
+/* A command the protocol does not carry yet (build/protocol/unsupported.txt). */
+static void b_unsupported_yet(struct wire *w, const struct env *e)
+{
+	(void)e;
+	clear_color_red(w);
+	mark_bad(w);
+	put_hdr(w, SGL_OP_glImportMemoryFdEXT, 8);
 	clear(w);
 }
 /* -- bad object names -- */
@@ -855,8 +865,10 @@ static const struct row rows[] = {
 	LOST("unknown_opcode_0", b_op_0, "unknown opcode 0 "),
 	LOST("unknown_opcode_count", b_op_count, "unknown opcode"),
 	LOST("unknown_opcode_0xffffffff", b_op_max, "unknown opcode 4294967295"),
-	LOST("unsupported_glDebugMessageCallback", b_unsupported,
-	     "glDebugMessageCallback is not supported"),
+	LOST("guest_only_glDebugMessageCallback", b_unsupported,
+	     "glDebugMessageCallback is answered by the guest library and never sent"),
+	LOST("unsupported_glImportMemoryFdEXT", b_unsupported_yet,
+	     "glImportMemoryFdEXT is not supported yet"),
 	LOST_CHECK("gen_zero_name", b_gen_zero, "glGenTextures: invalid new texture name 0",
 		   c_600_free),
 	LOST_CHECK("gen_duplicate_name_in_array", b_gen_duplicate,

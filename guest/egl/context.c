@@ -173,6 +173,8 @@ EGLContext sgl_eglCreateContext(EGLDisplay dpy, EGLConfig config, EGLContext sha
 	 * only go away by the program's own race with eglDestroyContext. */
 	struct sgl_context *share_sgl = share ? share->sgl : NULL;
 	pthread_mutex_unlock(&sgl_egl_lock);
+	if (ok && !sgl_egl_paired())
+		ok = sgl_egl_error(EGL_NOT_INITIALIZED);
 	if (!ok || !parse_attribs(attrib_list, &a))
 		return EGL_NO_CONTEXT;
 	if (client_api == EGL_OPENGL_ES_API)
@@ -358,6 +360,10 @@ static EGLBoolean make_current_locked(EGLDisplay dpy, EGLSurface draw, EGLSurfac
 
 EGLBoolean sgl_eglMakeCurrent(EGLDisplay dpy, EGLSurface draw, EGLSurface read, EGLContext ctx)
 {
+	/* A library loaded since eglInitialize can still take the GL calls
+	 * (outside our lock: it asks the dynamic loader). */
+	if (ctx != EGL_NO_CONTEXT && !sgl_egl_paired())
+		return sgl_egl_error(EGL_NOT_INITIALIZED);
 	struct garbage g = { 0 };
 	pthread_mutex_lock(&sgl_egl_lock);
 	EGLBoolean ok = make_current_locked(dpy, draw, read, ctx, &g);

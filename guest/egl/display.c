@@ -171,9 +171,11 @@ static bool platform_open(struct sgl_egl_display *d)
 
 EGLBoolean sgl_eglInitialize(EGLDisplay dpy, EGLint *major, EGLint *minor)
 {
+	/* Before our lock: it asks the dynamic loader. */
+	bool paired = sgl_egl_paired();
 	pthread_mutex_lock(&sgl_egl_lock);
 	struct sgl_egl_display *d = sgl_egl_display_locked(dpy, false);
-	bool ok = d && (d->initialized || platform_open(d));
+	bool ok = d && paired && (d->initialized || platform_open(d));
 	/* Fail here rather than at the first context when sgl-host cannot be
 	 * reached: programs check eglInitialize. */
 	ok = ok && sgl_runtime_session();
@@ -217,10 +219,6 @@ EGLBoolean sgl_eglTerminate(EGLDisplay dpy)
 	return EGL_TRUE;
 }
 
-/* Client extensions without the platform ones: libEGL takes those from
- * getVendorString (vendor.c) and merges both with other vendors'. */
-static const char client_extensions[] = "EGL_EXT_client_extensions EGL_EXT_platform_base";
-
 static const char display_extensions[] =
 	"EGL_KHR_create_context EGL_KHR_no_config_context EGL_KHR_surfaceless_context";
 
@@ -228,7 +226,7 @@ const char *sgl_eglQueryString(EGLDisplay dpy, EGLint name)
 {
 	if (dpy == EGL_NO_DISPLAY && name == EGL_EXTENSIONS) {
 		sgl_egl_error(EGL_SUCCESS);
-		return client_extensions;
+		return sgl_egl_client_extensions;
 	}
 	pthread_mutex_lock(&sgl_egl_lock);
 	struct sgl_egl_display *d = sgl_egl_display_locked(dpy, true);

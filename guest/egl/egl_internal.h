@@ -105,8 +105,23 @@ struct sgl_egl_context {
 
 extern pthread_mutex_t sgl_egl_lock;
 
-/* vendor.c: the API glvnd's libEGL has bound on this thread. */
+/* What differs between the glvnd vendor (vendor.c) and the drop-in
+ * (dropin.c): */
+/* the API bound on this thread (eglBindAPI); */
 EGLenum sgl_egl_current_api(void);
+/* eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS); */
+extern const char sgl_egl_client_extensions[];
+/* eglGetProcAddress of the egl* functions only that library has, or NULL; */
+void *sgl_egl_library_proc(const char *name);
+/* whether this library can serve the program beside the libraries the
+ * process has loaded; false after one line on stderr saying why. */
+bool sgl_egl_paired(void);
+
+/* procs.c */
+/* eglGetProcAddress: EGL and GL functions by name, or NULL. */
+void *sgl_egl_proc(const char *name);
+/* The API eglBindAPI bound on this thread (EGL_OPENGL_ES_API first). */
+EGLenum sgl_egl_bound_api(void);
 
 /* display.c */
 /* Sets this thread's error (eglGetError); returns EGL_FALSE for brevity. */
@@ -134,76 +149,110 @@ struct sgl_egl_context *sgl_egl_contexts_unlink_locked(struct sgl_egl_display *d
 void sgl_egl_contexts_free(struct sgl_egl_context *list);
 
 /*
- * Every EGL function we implement: X(ret, Name, params) declares
- * sgl_eglName, handed to libEGL as eglName (vendor.c checks each against
- * the prototype in <EGL/egl.h> and <EGL/eglext.h>).
+ * Every EGL function we implement: X(ret, Name, params, args) declares
+ * sgl_eglName, handed to glvnd's libEGL as eglName (vendor.c) or exported
+ * under that name by the drop-in libGL (dropin.c), each checked against the
+ * prototype in <EGL/egl.h> and <EGL/eglext.h>.
  */
 #define SGL_EGL_FUNCTIONS(X) \
-	X(EGLDisplay, GetDisplay, (EGLNativeDisplayType display_id)) \
+	X(EGLDisplay, GetDisplay, (EGLNativeDisplayType display_id), \
+	  (display_id)) \
 	X(EGLDisplay, GetPlatformDisplay, (EGLenum platform, void *native_display, \
-					   const EGLAttrib *attrib_list)) \
-	X(EGLBoolean, Initialize, (EGLDisplay dpy, EGLint *major, EGLint *minor)) \
-	X(EGLBoolean, Terminate, (EGLDisplay dpy)) \
-	X(const char *, QueryString, (EGLDisplay dpy, EGLint name)) \
-	X(EGLint, GetError, (void)) \
-	X(__eglMustCastToProperFunctionPointerType, GetProcAddress, (const char *procname)) \
+		const EGLAttrib *attrib_list), \
+	  (platform, native_display, attrib_list)) \
+	X(EGLBoolean, Initialize, (EGLDisplay dpy, EGLint *major, EGLint *minor), \
+	  (dpy, major, minor)) \
+	X(EGLBoolean, Terminate, (EGLDisplay dpy), \
+	  (dpy)) \
+	X(const char *, QueryString, (EGLDisplay dpy, EGLint name), \
+	  (dpy, name)) \
+	X(EGLint, GetError, (void), \
+	  ()) \
+	X(__eglMustCastToProperFunctionPointerType, GetProcAddress, (const char *procname), \
+	  (procname)) \
 	X(EGLBoolean, GetConfigs, (EGLDisplay dpy, EGLConfig *configs, EGLint config_size, \
-				   EGLint *num_config)) \
+		EGLint *num_config), \
+	  (dpy, configs, config_size, num_config)) \
 	X(EGLBoolean, ChooseConfig, (EGLDisplay dpy, const EGLint *attrib_list, \
-				     EGLConfig *configs, EGLint config_size, EGLint *num_config)) \
+		EGLConfig *configs, EGLint config_size, EGLint *num_config), \
+	  (dpy, attrib_list, configs, config_size, num_config)) \
 	X(EGLBoolean, GetConfigAttrib, (EGLDisplay dpy, EGLConfig config, EGLint attribute, \
-					EGLint *value)) \
+		EGLint *value), \
+	  (dpy, config, attribute, value)) \
 	X(EGLSurface, CreateWindowSurface, (EGLDisplay dpy, EGLConfig config, \
-					    EGLNativeWindowType win, const EGLint *attrib_list)) \
+		EGLNativeWindowType win, const EGLint *attrib_list), \
+	  (dpy, config, win, attrib_list)) \
 	X(EGLSurface, CreatePlatformWindowSurface, (EGLDisplay dpy, EGLConfig config, \
-						    void *native_window, \
-						    const EGLAttrib *attrib_list)) \
+		void *native_window, const EGLAttrib *attrib_list), \
+	  (dpy, config, native_window, attrib_list)) \
 	X(EGLSurface, CreatePlatformWindowSurfaceEXT, (EGLDisplay dpy, EGLConfig config, \
-						       void *native_window, \
-						       const EGLint *attrib_list)) \
+		void *native_window, const EGLint *attrib_list), \
+	  (dpy, config, native_window, attrib_list)) \
 	X(EGLSurface, CreatePbufferSurface, (EGLDisplay dpy, EGLConfig config, \
-					     const EGLint *attrib_list)) \
+		const EGLint *attrib_list), \
+	  (dpy, config, attrib_list)) \
 	X(EGLSurface, CreatePixmapSurface, (EGLDisplay dpy, EGLConfig config, \
-					    EGLNativePixmapType pixmap, \
-					    const EGLint *attrib_list)) \
+		EGLNativePixmapType pixmap, const EGLint *attrib_list), \
+	  (dpy, config, pixmap, attrib_list)) \
 	X(EGLSurface, CreatePlatformPixmapSurface, (EGLDisplay dpy, EGLConfig config, \
-						    void *native_pixmap, \
-						    const EGLAttrib *attrib_list)) \
+		void *native_pixmap, const EGLAttrib *attrib_list), \
+	  (dpy, config, native_pixmap, attrib_list)) \
 	X(EGLSurface, CreatePlatformPixmapSurfaceEXT, (EGLDisplay dpy, EGLConfig config, \
-						       void *native_pixmap, \
-						       const EGLint *attrib_list)) \
+		void *native_pixmap, const EGLint *attrib_list), \
+	  (dpy, config, native_pixmap, attrib_list)) \
 	X(EGLSurface, CreatePbufferFromClientBuffer, (EGLDisplay dpy, EGLenum buftype, \
-						      EGLClientBuffer buffer, EGLConfig config, \
-						      const EGLint *attrib_list)) \
-	X(EGLBoolean, DestroySurface, (EGLDisplay dpy, EGLSurface surface)) \
+		EGLClientBuffer buffer, EGLConfig config, const EGLint *attrib_list), \
+	  (dpy, buftype, buffer, config, attrib_list)) \
+	X(EGLBoolean, DestroySurface, (EGLDisplay dpy, EGLSurface surface), \
+	  (dpy, surface)) \
 	X(EGLBoolean, QuerySurface, (EGLDisplay dpy, EGLSurface surface, EGLint attribute, \
-				     EGLint *value)) \
+		EGLint *value), \
+	  (dpy, surface, attribute, value)) \
 	X(EGLBoolean, SurfaceAttrib, (EGLDisplay dpy, EGLSurface surface, EGLint attribute, \
-				      EGLint value)) \
-	X(EGLBoolean, BindTexImage, (EGLDisplay dpy, EGLSurface surface, EGLint buffer)) \
-	X(EGLBoolean, ReleaseTexImage, (EGLDisplay dpy, EGLSurface surface, EGLint buffer)) \
+		EGLint value), \
+	  (dpy, surface, attribute, value)) \
+	X(EGLBoolean, BindTexImage, (EGLDisplay dpy, EGLSurface surface, EGLint buffer), \
+	  (dpy, surface, buffer)) \
+	X(EGLBoolean, ReleaseTexImage, (EGLDisplay dpy, EGLSurface surface, EGLint buffer), \
+	  (dpy, surface, buffer)) \
 	X(EGLBoolean, CopyBuffers, (EGLDisplay dpy, EGLSurface surface, \
-				    EGLNativePixmapType target)) \
-	X(EGLBoolean, SwapInterval, (EGLDisplay dpy, EGLint interval)) \
-	X(EGLContext, CreateContext, (EGLDisplay dpy, EGLConfig config, EGLContext share_context, \
-				      const EGLint *attrib_list)) \
-	X(EGLBoolean, DestroyContext, (EGLDisplay dpy, EGLContext ctx)) \
+		EGLNativePixmapType target), \
+	  (dpy, surface, target)) \
+	X(EGLBoolean, SwapInterval, (EGLDisplay dpy, EGLint interval), \
+	  (dpy, interval)) \
+	X(EGLContext, CreateContext, (EGLDisplay dpy, EGLConfig config, \
+		EGLContext share_context, const EGLint *attrib_list), \
+	  (dpy, config, share_context, attrib_list)) \
+	X(EGLBoolean, DestroyContext, (EGLDisplay dpy, EGLContext ctx), \
+	  (dpy, ctx)) \
 	X(EGLBoolean, MakeCurrent, (EGLDisplay dpy, EGLSurface draw, EGLSurface read, \
-				    EGLContext ctx)) \
+		EGLContext ctx), \
+	  (dpy, draw, read, ctx)) \
 	X(EGLBoolean, QueryContext, (EGLDisplay dpy, EGLContext ctx, EGLint attribute, \
-				     EGLint *value)) \
-	X(EGLContext, GetCurrentContext, (void)) \
-	X(EGLDisplay, GetCurrentDisplay, (void)) \
-	X(EGLSurface, GetCurrentSurface, (EGLint readdraw)) \
-	X(EGLBoolean, SwapBuffers, (EGLDisplay dpy, EGLSurface surface)) \
-	X(EGLBoolean, WaitGL, (void)) \
-	X(EGLBoolean, WaitNative, (EGLint engine)) \
-	X(EGLBoolean, WaitClient, (void)) \
-	X(EGLBoolean, BindAPI, (EGLenum api)) \
-	X(EGLenum, QueryAPI, (void)) \
-	X(EGLBoolean, ReleaseThread, (void))
+		EGLint *value), \
+	  (dpy, ctx, attribute, value)) \
+	X(EGLContext, GetCurrentContext, (void), \
+	  ()) \
+	X(EGLDisplay, GetCurrentDisplay, (void), \
+	  ()) \
+	X(EGLSurface, GetCurrentSurface, (EGLint readdraw), \
+	  (readdraw)) \
+	X(EGLBoolean, SwapBuffers, (EGLDisplay dpy, EGLSurface surface), \
+	  (dpy, surface)) \
+	X(EGLBoolean, WaitGL, (void), \
+	  ()) \
+	X(EGLBoolean, WaitNative, (EGLint engine), \
+	  (engine)) \
+	X(EGLBoolean, WaitClient, (void), \
+	  ()) \
+	X(EGLBoolean, BindAPI, (EGLenum api), \
+	  (api)) \
+	X(EGLenum, QueryAPI, (void), \
+	  ()) \
+	X(EGLBoolean, ReleaseThread, (void), \
+	  ())
 
-#define SGL_EGL_DECLARE(ret, name, params) ret sgl_egl##name params;
+#define SGL_EGL_DECLARE(ret, name, params, args) ret sgl_egl##name params;
 SGL_EGL_FUNCTIONS(SGL_EGL_DECLARE)
 
 #endif

@@ -10,76 +10,54 @@
  * (getDispatchAddress); ours are all in libEGL's own list, so there are
  * none. Only __egl_Main is exported.
  */
-#include <string.h>
+#include <dlfcn.h>
+#include <stdio.h>
 
-/* First: it asks <EGL/eglext.h> for the prototypes the checks below use. */
 #include "egl_internal.h"
 
 #include <glvnd/libeglabi.h>
 
 static const __EGLapiExports *egl;
 
-/* Each implementation must have the type of the function it stands for. */
-#define SGL_EGL_CHECK(ret, name, params) \
-	_Static_assert(__builtin_types_compatible_p(__typeof__(&sgl_egl##name), \
-						    __typeof__(&egl##name)), \
-		       "sgl_egl" #name " does not match egl" #name);
-SGL_EGL_FUNCTIONS(SGL_EGL_CHECK)
-
-#define SGL_EGL_ENTRY(ret, name, params) { "egl" #name, (void *)sgl_egl##name },
-static const struct {
-	const char *name;
-	void *proc;
-} functions[] = { SGL_EGL_FUNCTIONS(SGL_EGL_ENTRY) };
-
-static void *egl_lookup(const char *name)
+/* libEGL keeps the API bound per thread (eglBindAPI, eglQueryAPI); we ask
+ * it rather than keep a copy. */
+EGLenum sgl_egl_current_api(void)
 {
-	for (size_t i = 0; i < sizeof(functions) / sizeof(functions[0]); i++) {
-		if (!strcmp(functions[i].name, name))
-			return functions[i].proc;
-	}
+	return egl ? egl->getCurrentApi() : sgl_egl_bound_api();
+}
+
+/* Client extensions without the platform ones: libEGL takes those from
+ * vendor_string() and merges both with other vendors'. */
+const char sgl_egl_client_extensions[] = "EGL_EXT_client_extensions EGL_EXT_platform_base";
+
+void *sgl_egl_library_proc(const char *name)
+{
+	(void)name;
 	return NULL;
 }
 
-static void *get_proc_address(const char *name)
+/*
+ * Our drop-in libGL.so.1 in the same process (LD_LIBRARY_PATH naming its
+ * folder, or LD_PRELOAD) takes the program's gl* calls: they would reach
+ * its own session and contexts, where none of ours is current, and find
+ * nothing (glGetString(GL_VERSION) NULL). The drop-in libGL exports
+ * sgl_dropin_libgl (dropin.c); dlopen(RTLD_NOLOAD) finds a libGL.so.1
+ * loaded either way, global or local.
+ */
+bool sgl_egl_paired(void)
 {
-	if (!name)
-		return NULL;
-	if (!strncmp(name, "egl", 3))
-		return egl_lookup(name);
-	return (void *)sgl_entry_lookup(name);
-}
-
-__eglMustCastToProperFunctionPointerType sgl_eglGetProcAddress(const char *procname)
-{
-	return (__eglMustCastToProperFunctionPointerType)get_proc_address(procname);
-}
-
-/* libEGL keeps the API bound per thread (eglBindAPI, eglQueryAPI) and
- * tells each vendor; we ask it rather than keep a copy. */
-static __thread EGLenum bound_api = EGL_OPENGL_ES_API;
-
-EGLenum sgl_egl_current_api(void)
-{
-	return egl ? egl->getCurrentApi() : bound_api;
-}
-
-EGLBoolean sgl_eglBindAPI(EGLenum api)
-{
-	if (api != EGL_OPENGL_API && api != EGL_OPENGL_ES_API)
-		return sgl_egl_error(EGL_BAD_PARAMETER);
-	bound_api = api;
-	return EGL_TRUE;
-}
-
-EGLenum sgl_eglQueryAPI(void)
-{
-	return sgl_egl_current_api();
-}
-
-static EGLBoolean supports_api(EGLenum api)
-{
-	return api == EGL_OPENGL_API || api == EGL_OPENGL_ES_API;
+	static bool reported;
+	void *gl = dlopen("libGL.so.1", RTLD_LAZY | RTLD_NOLOAD);
+	bool dropin = gl && dlsym(gl, "sgl_dropin_libgl");
+	if (gl)
+		dlclose(gl);
+	if (dropin && !__atomic_exchange_n(&reported, true, __ATOMIC_RELAXED)) {
+		fprintf(stderr, "sgl: EGL: libEGL_sgl (the glvnd vendor) cannot work with the drop-in "
+			"libGL.so.1 loaded in this process: use the drop-in set alone "
+			"(LD_LIBRARY_PATH=<its folder>, which has libEGL.so.1 too) or glvnd alone "
+			"(docs/guest.md)\n");
+	}
+	return !dropin;
 }
 
 /* The platforms: libEGL adds them to the client extensions and uses them
@@ -89,6 +67,11 @@ static const char *vendor_string(int name)
 	if (name == __EGL_VENDOR_STRING_PLATFORM_EXTENSIONS)
 		return "EGL_KHR_platform_x11 EGL_EXT_platform_x11 EGL_MESA_platform_surfaceless";
 	return NULL;
+}
+
+static EGLBoolean supports_api(EGLenum api)
+{
+	return api == EGL_OPENGL_API || api == EGL_OPENGL_ES_API;
 }
 
 static void *get_dispatch_address(const char *name)
@@ -117,7 +100,7 @@ __egl_Main(uint32_t version, const __EGLapiExports *exports, __EGLvendorInfo *ve
 	imports->getPlatformDisplay = sgl_eglGetPlatformDisplay;
 	imports->getSupportsAPI = supports_api;
 	imports->getVendorString = vendor_string;
-	imports->getProcAddress = get_proc_address;
+	imports->getProcAddress = sgl_egl_proc;
 	imports->getDispatchAddress = get_dispatch_address;
 	imports->setDispatchIndex = set_dispatch_index;
 	return EGL_TRUE;

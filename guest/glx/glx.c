@@ -173,6 +173,8 @@ Bool sgl_glXMakeContextCurrent(Display *dpy, GLXDrawable draw, GLXDrawable read,
 			       GLXContext ctx)
 {
 	GLXContext old = cur_ctx;
+	if (ctx && !sgl_glx_paired())
+		return False;
 	if (ctx && !claim(ctx))
 		return False;
 	if (old && old != ctx) {

@@ -79,6 +79,11 @@ struct sgl_glx_display {
 };
 
 struct sgl_glx_display *sgl_glx_display_get(Display *dpy);
+/* Whether this library can serve the program beside the libraries the
+ * process has loaded (libgl.c: not beside glvnd's; glvnd/vendor.c: yes);
+ * false after one line on stderr saying why. */
+bool sgl_glx_paired(void);
+
 /* Raises an X error the way the server would have, through the program's
  * error handler: a core error, or (glx) a GLX one (GLXBadDrawable...). */
 void sgl_glx_error(Display *dpy, int code, bool glx, XID resource);

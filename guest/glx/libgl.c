@@ -20,3 +20,8 @@
 	}
 
 SGL_GLX_FUNCTIONS(SGL_GLX_EXPORT, SGL_GLX_EXPORT_VOID)
+
+bool sgl_glx_paired(void)
+{
+	return sgl_dropin_alone();
+}

@@ -124,23 +124,6 @@ int sgl_hand_glGetActiveUniformBlockiv(struct sgl_dec *d, const uint8_t *p, uint
 	return sgl_dec_reply_end(d);
 }
 
-/* The guest answers these itself (one draw per element; its map shadows):
- * they never travel, and one that does is a protocol error. */
-int sgl_hand_glMultiDrawElements(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
-}
-
-int sgl_hand_glMultiDrawElementsBaseVertex(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
-}
-
-int sgl_hand_glGetBufferPointerv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return sgl_dec_unsupported(d, p, size);
-}
-
 int sgl_hand_glCreateShaderProgramv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glCreateShaderProgramv c;

@@ -15,8 +15,8 @@ void sgl_dec_init(struct sgl_dec *d, const struct sgl_gl_table *gl, struct sgl_m
 	d->budget = budget;
 	d->log = log;
 	d->arrays_dirty = true;
-	d->pixel[0][SGL_PS_ALIGNMENT] = 4;
-	d->pixel[1][SGL_PS_ALIGNMENT] = 4;
+	sgl_pixel_store_init(&d->pixel[0]);
+	sgl_pixel_store_init(&d->pixel[1]);
 }
 
 static void budget_release(struct sgl_dec *d, uint64_t bytes)
@@ -82,10 +82,31 @@ int sgl_dec_unsupported(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 	return sgl_dec_fail(d, "%s is not supported yet", sgl_opcode_name(d->opcode));
 }
 
+/* guest_only commands (overrides.txt): the guest library answers them
+ * itself (named-buffer map pointers, the debug callback, EXT_direct_state_access
+ * calls made around a temporary binding); one that travels is a broken guest. */
+int sgl_dec_guest_only(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	(void)p;
+	(void)size;
+	return sgl_dec_fail(d, "%s is answered by the guest library and never sent",
+			    sgl_opcode_name(d->opcode));
+}
+
 void sgl_dec_gl_error(struct sgl_dec *d, GLenum error)
 {
+	d->errors_raised++;
 	if (d->error == GL_NO_ERROR)
 		d->error = error;
+}
+
+/* Moves an error GL holds into the decoder's (the first one stays, as GL
+ * keeps it): a reply can then tell whether its own command raised one. */
+static void take_gl_error(struct sgl_dec *d)
+{
+	GLenum e = d->gl->GetError ? d->gl->GetError() : GL_NO_ERROR;
+	if (e != GL_NO_ERROR)
+		sgl_dec_gl_error(d, e);
 }
 
 /* Grows *buf to at least `need` bytes, charging the growth to the budget. */
@@ -143,13 +164,25 @@ uint8_t *sgl_dec_reply_begin(struct sgl_dec *d, uint32_t op, uint64_t bytes)
 	struct sgl_header h = { op, (uint32_t)total };
 	memcpy(d->reply_buf, &h, sizeof(h));
 	d->reply_size = total;
+	take_gl_error(d);
+	d->reply_errors = d->errors_raised;
 	return d->reply_buf + sizeof(h);
 }
 
+/* GL writes nothing to a command's outputs when it raises an error (GL
+ * 4.6, 2.3.1: "the command generating the error is ignored"); the reply
+ * says so, and the guest leaves the application's memory alone. */
 int sgl_dec_reply_end(struct sgl_dec *d)
 {
 	uint64_t n = d->reply_size;
 	d->reply_size = 0;
+	take_gl_error(d);
+	if (d->errors_raised != d->reply_errors) {
+		uint32_t op;
+		memcpy(&op, d->reply_buf, sizeof(op));
+		op |= SGL_REPLY_GL_ERROR;
+		memcpy(d->reply_buf, &op, sizeof(op));
+	}
 	return d->reply(d->reply_user, d->reply_buf, n);
 }
 

@@ -31,17 +31,6 @@ struct sglhost_context;
 typedef int (*sgl_handler)(struct sgl_dec *d, const uint8_t *p, uint32_t size);
 extern const sgl_handler sgl_dec_table[SGL_OP_COUNT];
 
-/* Pixel-store parameters the decoder tracks (pack and unpack each). */
-enum sgl_pixel_param {
-	SGL_PS_ALIGNMENT,
-	SGL_PS_ROW_LENGTH,
-	SGL_PS_IMAGE_HEIGHT,
-	SGL_PS_SKIP_PIXELS,
-	SGL_PS_SKIP_ROWS,
-	SGL_PS_SKIP_IMAGES,
-	SGL_PS_COUNT,
-};
-
 #define SGL_STREAM_SLOTS (32 + 5 + 32 + 1)
 
 struct sgl_dec {
@@ -77,7 +66,13 @@ struct sgl_dec {
 
 	/* A GL error the decoder raised itself, returned by the next glGetError. */
 	GLenum error;
-	int32_t pixel[2][SGL_PS_COUNT];   /* [0] unpack, [1] pack, as the guest set them */
+	/* Errors raised so far (recorded or not), and their count when the
+	 * reply being built began: a reply flags the error its command raised
+	 * (SGL_REPLY_GL_ERROR). */
+	uint32_t errors_raised, reply_errors;
+	/* [0] unpack, [1] pack, as GL took the guest's calls (sgl_sizes.h's
+	 * rules, the guest's own). */
+	struct sgl_pixel_store pixel[2];
 
 	/* Vertex arrays: set when array state changed since the last draw
 	 * (see sgl_dec_guard_arrays); a zero buffer for arrays with none. */
@@ -134,6 +129,7 @@ int sgl_dec_short(struct sgl_dec *d, uint32_t op, uint32_t size, size_t need);
 int sgl_dec_size_mismatch(struct sgl_dec *d, uint32_t op, uint32_t size, uint64_t expect);
 int sgl_dec_missing(struct sgl_dec *d, uint32_t op);
 int sgl_dec_unsupported(struct sgl_dec *d, const uint8_t *p, uint32_t size);
+int sgl_dec_guest_only(struct sgl_dec *d, const uint8_t *p, uint32_t size);
 
 /* Records a GL error of the decoder's own (the first one wins, as in GL). */
 void sgl_dec_gl_error(struct sgl_dec *d, GLenum error);
@@ -197,6 +193,8 @@ int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
 /* Memory for one command, charged to the context budget; NULL (and the
  * context lost) when over budget. */
 void *sgl_dec_scratch(struct sgl_dec *d, uint64_t bytes);
+/* Largest zeroed image that stands in for a NULL one (protocol/emit_host.py). */
+#define SGL_DEC_NULL_IMAGE_MAX ((int64_t)16 << 20)
 
 
 /* buffers.c: where a command naming a buffer (by target, or by guest name

@@ -11,7 +11,9 @@
 
 #include "sgl_decoder_hooks.h"
 
-static int readback(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
+/* The handler of the glGet(Compressed)Texture(Sub)Image family (overrides.txt:
+ * custom readback); `op` says which. */
+int sgl_hand_readback(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_texture_readback c;
 	if (size < sizeof(c))
@@ -68,24 +70,4 @@ static int readback(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t s
 	if (rc < 0)
 		return rc;
 	return r ? sgl_dec_reply_end(d) : 0;
-}
-
-int sgl_hand_glGetTextureImage(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return readback(d, SGL_OP_glGetTextureImage, p, size);
-}
-
-int sgl_hand_glGetTextureSubImage(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return readback(d, SGL_OP_glGetTextureSubImage, p, size);
-}
-
-int sgl_hand_glGetCompressedTextureImage(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return readback(d, SGL_OP_glGetCompressedTextureImage, p, size);
-}
-
-int sgl_hand_glGetCompressedTextureSubImage(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return readback(d, SGL_OP_glGetCompressedTextureSubImage, p, size);
 }

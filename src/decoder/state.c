@@ -7,58 +7,25 @@
 
 #include "sgl_decoder_hooks.h"
 
-static const GLenum pixel_pnames[2][SGL_PS_COUNT] = {
-	{ GL_UNPACK_ALIGNMENT, GL_UNPACK_ROW_LENGTH, GL_UNPACK_IMAGE_HEIGHT,
-	  GL_UNPACK_SKIP_PIXELS, GL_UNPACK_SKIP_ROWS, GL_UNPACK_SKIP_IMAGES },
-	{ GL_PACK_ALIGNMENT, GL_PACK_ROW_LENGTH, GL_PACK_IMAGE_HEIGHT,
-	  GL_PACK_SKIP_PIXELS, GL_PACK_SKIP_ROWS, GL_PACK_SKIP_IMAGES },
-};
-
-static int pixel_param(GLenum pname, int *dir)
+/* glPixelStore (overrides.txt): what the host tracks is what GL took, under
+ * the rules the guest applies too (protocol/sgl_pixel_store.c). */
+void sgl_post_glPixelStorei(struct sgl_dec *d, GLenum pname, GLint param)
 {
-	for (int k = 0; k < 2; k++)
-		for (int i = 0; i < SGL_PS_COUNT; i++)
-			if (pixel_pnames[k][i] == pname) {
-				*dir = k;
-				return i;
-			}
-	return -1;
+	bool pack;
+	int i = sgl_pixel_store_param(pname, &pack);
+	if (i >= 0)
+		sgl_pixel_store_set(&d->pixel[pack], i, param);
 }
 
-static void pixel_store(struct sgl_dec *d, GLenum pname, int32_t value)
+/* GL rounds a float pixel-store value to the nearest integer; GL is given
+ * the integer the guest's tracking rounded to, by the same function (a
+ * driver's own rounding of 1e10 or NaN is undefined C). */
+int sgl_pre_glPixelStoref(struct sgl_dec *d, GLenum *pname, GLfloat *param)
 {
-	int dir;
-	int i = pixel_param(pname, &dir);
-	d->gl->PixelStorei(pname, value);
-	/* Track only what GL accepted (valid values leave no error behind;
-	 * GL ignores the call otherwise), so restores never raise errors. */
-	if (i >= 0 && value >= 0 && (i != SGL_PS_ALIGNMENT || value == 1 || value == 2 ||
-				     value == 4 || value == 8))
-		d->pixel[dir][i] = value;
-}
-
-int sgl_hand_glPixelStorei(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	struct sgl_cmd_glPixelStorei c;
-	if (size != sizeof(c))
-		return sgl_dec_size_mismatch(d, SGL_OP_glPixelStorei, size, sizeof(c));
-	memcpy(&c, p, sizeof(c));
-	pixel_store(d, c.pname, c.param);
-	return 0;
-}
-
-int sgl_hand_glPixelStoref(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	struct sgl_cmd_glPixelStoref c;
-	if (size != sizeof(c))
-		return sgl_dec_size_mismatch(d, SGL_OP_glPixelStoref, size, sizeof(c));
-	memcpy(&c, p, sizeof(c));
-	/* GL rounds float pixel-store values to the nearest integer. */
-	float f = c.param;
-	int32_t v = f >= 2147483647.0f ? INT32_MAX : f <= -2147483648.0f ? INT32_MIN :
-		    (int32_t)(f + (f >= 0 ? 0.5f : -0.5f));
-	pixel_store(d, c.pname, v);
-	return 0;
+	int32_t v = sgl_pixel_store_round(*param);
+	d->gl->PixelStorei(*pname, v);
+	sgl_post_glPixelStorei(d, *pname, v);
+	return 1;   /* handled: GL's glPixelStoref is not called */
 }
 
 /* Which tight-packing parameters this context's API has: GLES 2.0 only
@@ -73,8 +40,8 @@ void sgl_dec_pixels_tight(struct sgl_dec *d, bool pack)
 	int n = pixel_params_available(d);
 	for (int i = 0; i < n; i++) {
 		int32_t tight = i == SGL_PS_ALIGNMENT ? 1 : 0;
-		if (d->pixel[pack][i] != tight)
-			d->gl->PixelStorei(pixel_pnames[pack][i], tight);
+		if (sgl_pixel_store_get(&d->pixel[pack], i) != tight)
+			d->gl->PixelStorei(sgl_pixel_store_pname(i, pack), tight);
 	}
 }
 
@@ -83,8 +50,9 @@ void sgl_dec_pixels_restore(struct sgl_dec *d, bool pack)
 	int n = pixel_params_available(d);
 	for (int i = 0; i < n; i++) {
 		int32_t tight = i == SGL_PS_ALIGNMENT ? 1 : 0;
-		if (d->pixel[pack][i] != tight)
-			d->gl->PixelStorei(pixel_pnames[pack][i], d->pixel[pack][i]);
+		int32_t v = sgl_pixel_store_get(&d->pixel[pack], i);
+		if (v != tight)
+			d->gl->PixelStorei(sgl_pixel_store_pname(i, pack), v);
 	}
 }
 

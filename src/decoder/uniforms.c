@@ -63,9 +63,12 @@ static int uniform_count(struct sgl_dec *d, GLuint program, GLint location)
 	return 0;
 }
 
-static int get_uniform(struct sgl_dec *d, const uint8_t *p, uint32_t size, uint32_t op,
-		       uint32_t esize)
+/* The glGetUniform*v family (overrides.txt: custom get_uniform); `op` says
+ * which, and the size of its values. */
+int sgl_hand_get_uniform(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
+	uint32_t esize = op == SGL_OP_glGetUniformdv || op == SGL_OP_glGetUniformi64vARB ||
+				 op == SGL_OP_glGetUniformui64vARB ? 8 : 4;
 	struct sgl_cmd_glGetUniform c;
 	if (size != sizeof(c))
 		return sgl_dec_size_mismatch(d, op, size, sizeof(c));
@@ -108,34 +111,4 @@ static int get_uniform(struct sgl_dec *d, const uint8_t *p, uint32_t size, uint3
 	default: break;
 	}
 	return sgl_dec_reply_end(d);
-}
-
-int sgl_hand_glGetUniformfv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return get_uniform(d, p, size, SGL_OP_glGetUniformfv, 4);
-}
-
-int sgl_hand_glGetUniformiv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return get_uniform(d, p, size, SGL_OP_glGetUniformiv, 4);
-}
-
-int sgl_hand_glGetUniformuiv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return get_uniform(d, p, size, SGL_OP_glGetUniformuiv, 4);
-}
-
-int sgl_hand_glGetUniformdv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return get_uniform(d, p, size, SGL_OP_glGetUniformdv, 8);
-}
-
-int sgl_hand_glGetUniformi64vARB(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return get_uniform(d, p, size, SGL_OP_glGetUniformi64vARB, 8);
-}
-
-int sgl_hand_glGetUniformui64vARB(struct sgl_dec *d, const uint8_t *p, uint32_t size)
-{
-	return get_uniform(d, p, size, SGL_OP_glGetUniformui64vARB, 8);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sgl_session.h"
+#include "sgl_wire_id.h"
 #include "transport/frames.h"
 
 #define DEFAULT_MAX_CONTEXTS 64
@@ -95,18 +96,30 @@ static struct client_context *find(struct session *s, uint32_t id)
 
 /* ---- Messages ---- */
 
+static const uint8_t wire_id[32] = SGL_WIRE_ID_BYTES;
+
 static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	struct sgl_msg_hello m;
+	if (h->size - sizeof(*h) < 8) {
+		send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
+		return -EPROTO;
+	}
+	/* magic and version first: they sit where every version has them. */
+	memcpy(&m, p, 8);
+	if (m.magic != SGL_SESSION_MAGIC || m.version != SGL_SESSION_VERSION) {
+		char why[128];
+		snprintf(why, sizeof(why), "session protocol version %u, sgl-host speaks %u",
+			 m.magic == SGL_SESSION_MAGIC ? m.version : 0, SGL_SESSION_VERSION);
+		send_text(s, SGL_MSG_BYE, 0, why);
+		logf_(s, SGLHOST_LOG_WARN, "%s: client refused: %s", s->ch->peer, why);
+		return -EPROTO;
+	}
 	if (h->size - sizeof(*h) < sizeof(m)) {
 		send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
 		return -EPROTO;
 	}
 	memcpy(&m, p, sizeof(m));
-	if (m.magic != SGL_SESSION_MAGIC || m.version != SGL_SESSION_VERSION) {
-		send_text(s, SGL_MSG_BYE, 0, "unknown session protocol version");
-		return -EPROTO;
-	}
 	if (s->cfg->needs_token &&
 	    (!s->cfg->token || memcmp(m.token, s->cfg->token, sizeof(m.token)) != 0)) {
 		send_text(s, SGL_MSG_BYE, 0, "wrong or missing token");
@@ -117,6 +130,20 @@ static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_
 	for (char *c = s->name; *c; c++)
 		if (*c < 0x20 || *c > 0x7e)
 			*c = '?';
+	if (memcmp(m.wire, wire_id, sizeof(wire_id)) != 0) {
+		/* Commands would be misread, and contexts lost with "size
+		 * mismatch" long after: say why now, in one line, on both sides. */
+		char why[200], guest[17];
+		for (int i = 0; i < 8; i++)
+			snprintf(guest + 2 * i, 3, "%02x", m.wire[i]);
+		snprintf(why, sizeof(why),
+			 SGL_WIRE_MISMATCH ": guest wire id %s, sgl-host wire id %.16s: build both "
+			 "from the same source (docs/generator.md)", guest, SGL_WIRE_ID_HEX);
+		logf_(s, SGLHOST_LOG_ERROR, "%s: client \"%s\" refused: %s", s->ch->peer, s->name,
+		      why);
+		send_text(s, SGL_MSG_BYE, 0, why);
+		return -EPROTO;
+	}
 	logf_(s, SGLHOST_LOG_INFO, "%s: client \"%s\" connected", s->ch->peer, s->name);
 	struct sgl_msg_welcome w = { SGL_SESSION_VERSION, s->cfg->width_limit,
 				     s->cfg->height_limit, 0 };

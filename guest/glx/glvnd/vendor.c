@@ -154,3 +154,9 @@ __glx_Main(uint32_t version, const __GLXapiExports *exports, __GLXvendorInfo *ve
 	imports->patchThreadAttach = NULL;
 	return True;
 }
+
+/* glvnd dispatches the program's GL calls to us. */
+bool sgl_glx_paired(void)
+{
+	return true;
+}

@@ -1,0 +1,169 @@
+#!/bin/sh
+# The Windows guest under Wine, end to end: our opengl32.dll (guest/windows)
+# in the WGL programs of tests/windows, against a real sgl-host, over TCP
+# (Winsock) and shared memory (a file mapping of the host's ivshmem file),
+# for each arch built. A run passes only on the program's own "ok" line and
+# the host's log of that client: Wine without wine32 "runs" a 32-bit
+# program with exit status 0 without running it.
+#
+#   sh tests/windows/run.sh SGL_HOST BUILD_WIN64 [BUILD_WIN32]
+#
+# A temporary Wine prefix (made before anything else uses Wine) and Xvfb,
+# both removed at the end. Bounded: each program 90 s at most.
+# Where this kernel cannot run i386 programs at all (no IA32 emulation),
+# the 32-bit runs are reported as skipped with that reason unless
+# SGL_WIN32_REQUIRED=1 makes it a failure.
+set -u
+host=$(realpath "$1")
+b64=$2
+b32=${3:-}
+wine64=/usr/lib/wine/wine64
+wine32=/usr/lib/wine/wine
+passed=0 failed=0 skipped=0
+
+result() {   # status description [log]
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1)); echo "ok - $2"
+	else
+		failed=$((failed + 1)); echo "not ok - $2"
+		[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/# /' "$3" | tail -30
+	fi
+}
+
+if [ ! -x "$wine64" ]; then
+	echo "not ok - wine64 is not installed (scripts/deps.sh --windows)"
+	exit 1
+fi
+dir=$(mktemp -d /tmp/sgl-win.XXXXXX)
+export WINEPREFIX="$dir/prefix" WINEDEBUG=-all WINEARCH=win64
+xvfb_pid= host_pid=
+shm_name=sgl-win-$$
+cleanup() {
+	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
+	/usr/lib/wine/wineserver64 -k 2>/dev/null
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+	rm -rf "/dev/shm/$shm_name"
+	# SGL_WIN_KEEP=1: the logs and frames stay (the prefix goes).
+	if [ "${SGL_WIN_KEEP:-0}" = 1 ]; then
+		rm -rf "$dir/prefix"; echo "# kept $dir"
+	else
+		rm -rf "$dir"
+	fi
+}
+trap cleanup EXIT INT TERM
+
+# Xvfb on a display of our own; -noreset: Wine's last client leaving must
+# not reset the server under the next one.
+n=$((90 + $$ % 100))
+while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp >"$dir/xvfb.log" 2>&1 &
+xvfb_pid=$!
+export DISPLAY=":$n"
+i=0
+until [ -e "/tmp/.X11-unix/X$n" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+# The prefix, 64-bit (with wine32 installed first, a WOW64 one). A crash
+# must end the program, not wait in winedbg; without a window manager
+# winex11 waits 2 s at every DestroyWindow unless windows are unmanaged.
+overrides="mscoree,mshtml=;winedbg.exe=d"
+WINEDLLOVERRIDES=$overrides timeout 180 "$wine64" wineboot -i >"$dir/wineboot.log" 2>&1
+result $? "Wine prefix created" "$dir/wineboot.log"
+WINEDLLOVERRIDES=$overrides timeout 60 "$wine64" reg add 'HKCU\Software\Wine\X11 Driver' \
+	/v Managed /d N /f /reg:64 >>"$dir/wineboot.log" 2>&1
+# Kept up between the programs (each start would otherwise pay for it).
+/usr/lib/wine/wineserver64 -p 2>/dev/null
+
+port=$((30000 + $$ % 20000))
+"$host" --listen "tcp:127.0.0.1:$port" --listen "ivshmem:/dev/shm/$shm_name,size=16M" \
+	--exit-after 600 -L info >"$dir/host.log" 2>&1 &
+host_pid=$!
+i=0
+until [ "$(grep -c 'listening on' "$dir/host.log" 2>/dev/null)" -ge 2 ] || [ $i -ge 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+grep -q "listening on ivshmem" "$dir/host.log"
+result $? "sgl-host listens on tcp and ivshmem" "$dir/host.log"
+
+# A path of this machine as Wine programs see it.
+winpath() {
+	printf 'Z:%s' "$1" | tr / '\\'
+}
+
+# The programs beside our DLL: the application's directory comes first in
+# the DLL search, and the override makes Wine take it over its builtin.
+run_arch() {   # arch build wine
+	arch=$1 build=$2 wine=$3
+	bits=64; [ "$arch" = i686 ] && bits=32
+	out="$dir/$arch"
+	mkdir -p "$out"
+	cp "$build/guest/windows/opengl32.dll" "$build/tests/windows/wgl_core.exe" \
+		"$build/tests/windows/wgl_gears.exe" "$out/" || {
+		result 1 "$arch: programs built"; return; }
+	for t in "tcp:127.0.0.1:$port" "shm:Z:\\dev\\shm\\$shm_name"; do
+		tname=${t%%:*}
+		for prog in wgl_core wgl_gears; do
+			log="$out/$prog-$tname.log"
+			before=$(grep -c "$prog.exe" "$dir/host.log")
+			arg=; [ $prog = wgl_gears ] && arg=120
+			SGL_TRANSPORT=$t WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
+				SGL_TEST_FRAME=$(winpath "$out/$prog-$tname.ppm") \
+				timeout 90 "$wine" "$out/$prog.exe" $arg >"$log" 2>&1
+			rc=$?
+			after=$(grep -c "$prog.exe" "$dir/host.log")
+			ok=0
+			[ $rc -eq 0 ] && grep -q "^$prog: ok $bits-bit" "$log" && [ "$after" -gt "$before" ] || ok=1
+			result $ok "$arch $tname: $prog (exit $rc) $(grep -o 'FPS.*\|[0-9.]* FPS' "$log" | head -1)" "$log"
+			grep "GL_RENDERER\|frames in\|pixels lit" "$log" | sed "s/^/# $arch $tname: /"
+		done
+	done
+}
+
+# What applications and gdi32 link against, checked in the files (the i686
+# DLL included, which not every kernel can run): every name of the
+# generated .def exported undecorated (no _glClear@4).
+exports() {   # arch build
+	dll="$2/guest/windows/opengl32.dll"
+	def="$2/protocol/sgl_opengl32.def"
+	"$1-w64-mingw32-objdump" -p "$dll" >"$dir/exports-$1.txt" 2>&1 &&
+	awk '/^\t/ { print $1 }' "$def" | sort >"$dir/want-$1.txt" &&
+	sed -n 's/^\s*\[ *[0-9]*\] \([A-Za-z0-9_@]*\)$/\1/p' "$dir/exports-$1.txt" | sort \
+		>"$dir/have-$1.txt" &&
+	cmp -s "$dir/want-$1.txt" "$dir/have-$1.txt"
+	result $? "$1: opengl32.dll exports the $(wc -l <"$dir/want-$1.txt") names of sgl_opengl32.def, undecorated" \
+		"$dir/have-$1.txt"
+}
+exports x86_64 "$b64"
+[ -n "$b32" ] && exports i686 "$b32"
+
+run_arch x86_64 "$b64" "$wine64"
+
+# The same programs on Wine's builtin opengl32 (llvmpipe through GLX): the
+# frames we presented must match its within frame_compare.py's tolerance.
+# (64-bit only: the builtin's 32-bit half needs i386 Mesa, not installed.)
+for prog in wgl_core wgl_gears; do
+	out="$dir/x86_64"
+	arg=; [ $prog = wgl_gears ] && arg=120
+	WINEDLLOVERRIDES=$overrides SGL_TEST_FRAME=$(winpath "$out/$prog-builtin.ppm") \
+		timeout 90 "$wine64" "$out/$prog.exe" $arg >"$out/$prog-builtin.log" 2>&1
+	# A blank frame on both sides would match too: ours must show at
+	# least 4 colours (wgl_core's quadrants, the gears' shading).
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read().split(b"\n", 3)[3]
+sys.exit(len({d[i:i + 3] for i in range(0, len(d), 3)}) < 4)' "$out/$prog-tcp.ppm" &&
+	python3 "$(dirname "$0")/../frame_compare.py" "$out/$prog-builtin.ppm" "$out/$prog-tcp.ppm" \
+		>"$out/$prog-compare.log" 2>&1
+	result $? "x86_64: $prog frame matches Wine's builtin opengl32: $(tail -1 "$out/$prog-compare.log")" \
+		"$out/$prog-builtin.log"
+done
+if [ -n "$b32" ]; then
+	# Can this kernel run an i386 program at all?
+	if "$wine32" --version >"$dir/wine32.log" 2>&1; then
+		run_arch i686 "$b32" "$wine32"
+	elif grep -q "Exec format error" "$dir/wine32.log" && [ "${SGL_WIN32_REQUIRED:-0}" != 1 ]; then
+		skipped=$((skipped + 1))
+		echo "ok - i686 # SKIP this kernel cannot execute i386 programs (no IA32 emulation)"
+	else
+		result 1 "i686: Wine's 32-bit loader runs (wine32:i386 installed?)" "$dir/wine32.log"
+	fi
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
