@@ -6,7 +6,11 @@
 #      unix, tcp): round trip, uploads, present;
 #   3. bench_apps.sh: glxgears and glmark2 through sgl-host next to native
 #      (SGL_BENCH_APPS=0 skips it).
-# Usage: bench.sh BENCH_CODEC SGL_HOST BENCH_TRANSPORT BENCH_APPS [LIBGL_DIR]
+#   4. bench_persistent.sh: the engines' persistent-map pattern natively and
+#      through sgl-host (with the drop-in libGL), and bench_watch: the ways
+#      of finding what the application wrote, side by side.
+# Usage: bench.sh BENCH_CODEC SGL_HOST BENCH_TRANSPORT BENCH_APPS [LIBGL_DIR
+#        [PERSISTENT_MAPS BENCH_PERSISTENT]]
 # Environment:
 #   SGL_BENCH_TRANSPORTS  transports for step 2 (default "local shm unix tcp")
 #   SGL_BENCH_TRANSPORT_ARGS  extra bench_transport options (e.g. "-n 50000")
@@ -18,6 +22,8 @@ host=$2
 transport=$3
 apps=$4
 libgl_dir=${5:-}
+pmaps=${6:-}
+bench_pmaps=${7:-}
 status=0
 dir=$(mktemp -d)
 # The shared-memory file on tmpfs, as sgl-host's default /dev/shm/sgl.
@@ -91,5 +97,11 @@ if [ "${SGL_BENCH_APPS:-1}" != 0 ]; then
 	else
 		sh "$apps" "$host" "$libgl_dir" || status=1
 	fi
+fi
+if [ -n "$pmaps" ]; then
+	section "persistent maps: bench_persistent.sh (300 coherent maps written and drawn per frame)"
+	sh "$bench_pmaps" "$pmaps" "$host" "$libgl_dir" || status=1
+	section "persistent maps: bench_watch (finding what was written: ms per frame)"
+	"$(dirname "$pmaps")/bench_watch" 300 16384 192 10 || status=1
 fi
 exit $status

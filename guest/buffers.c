@@ -9,11 +9,15 @@
  * invalidates them. Written bytes go back with the unmap, or range by range
  * with the explicit flush.
  *
- * Persistent maps stay in the shadow: before every command that may read
- * the buffer (draws, glFlush, glFinish, fences, barriers, swaps) the guest
- * sends the whole range (sglMappedWrite). See docs/protocol.md.
+ * The table has no fixed size: an application may keep any number of
+ * buffers mapped, within SGL_MAP_BUDGET bytes of shadows (default 4 GiB;
+ * beyond it a map raises GL_OUT_OF_MEMORY, as a driver out of memory does).
+ * Persistent maps stay in the shadow: persistent.c sends what the
+ * application writes before the commands that may read it and brings back
+ * what GL writes at fences. See docs/protocol.md.
  */
 #include "encoder.h"
+#include "watch.h"
 
 #include <stdlib.h>
 
@@ -46,6 +50,17 @@ _Static_assert(sizeof(struct sgl_cmd_glUnmapBuffer) ==
 		       sizeof(struct sgl_cmd_glUnmapBuffer) == sizeof(struct sgl_cmd_sglMappedWrite),
 	       "one layout for unmaps, flushes and persistent writes");
 
+static uint64_t budget(void)
+{
+	static uint64_t bytes;
+	if (!bytes) {
+		const char *env = getenv("SGL_MAP_BUDGET");
+		unsigned long long v = env ? strtoull(env, NULL, 0) : 0;
+		bytes = v ? v : (uint64_t)4 << 30;
+	}
+	return bytes;
+}
+
 static GLuint bound(struct sgl_enc *e, GLenum target)
 {
 	GLuint *b = sgl_enc_buffer_binding(e, target);
@@ -54,9 +69,9 @@ static GLuint bound(struct sgl_enc *e, GLenum target)
 
 static struct sgl_map *find(struct sgl_enc *e, GLuint buffer)
 {
-	for (int i = 0; i < SGL_MAX_MAPS; i++)
-		if (e->maps[i].used && e->maps[i].buffer == buffer)
-			return &e->maps[i];
+	for (size_t i = 0; i < e->nmaps; i++)
+		if (e->maps[i]->buffer == buffer)
+			return e->maps[i];
 	return NULL;
 }
 
@@ -66,12 +81,106 @@ struct sgl_map *sgl_enc_find_map(struct sgl_enc *e, GLenum target)
 	return find(e, bound(e, target));
 }
 
+/* Persistent write maps compared at each sync take at most this many
+ * bytes together (SGL_MAP_COMPARE, default 8 MiB: a millisecond or two of
+ * memcmp per batch sent); the rest are write-watched. bench/bench_watch
+ * measured a protection fault and re-protection at 200 us a page in a
+ * loaded VM and comparing at 5 GB/s; syncs happen once per batch, not per
+ * draw (persistent.c), so comparing wins until maps are large. */
+static uint64_t compare_max(void)
+{
+	static uint64_t bytes;
+	static bool read;
+	if (!read) {
+		const char *env = getenv("SGL_MAP_COMPARE");
+		bytes = env ? strtoull(env, NULL, 0) : 8 << 20;
+		read = true;
+	}
+	return bytes;
+}
+
 static void drop(struct sgl_enc *e, struct sgl_map *m)
 {
 	if (m->access & GL_MAP_PERSISTENT_BIT)
 		e->persistent_maps--;
+	if (m->sent) {
+		e->unwatched_writes--;
+		e->compare_bytes -= (uint64_t)m->length;
+	}
+	e->map_bytes -= (uint64_t)m->length;
 	sgl_aligned_free(m->block);
-	memset(m, 0, sizeof(*m));
+	free(m->sent);
+	sgl_watch_destroy(m->watch);
+	for (size_t i = 0; i < e->nmaps; i++) {
+		if (e->maps[i] == m) {
+			e->maps[i] = e->maps[--e->nmaps];
+			break;
+		}
+	}
+	free(m);
+}
+
+void sgl_enc_free_maps(struct sgl_enc *e)
+{
+	while (e->nmaps)
+		drop(e, e->maps[0]);
+	free(e->maps);
+	sgl_aligned_free(e->mbuf);
+	e->maps = NULL;
+	e->mbuf = NULL;
+	e->maps_cap = e->mcap = 0;
+}
+
+/* The shadow of [offset, offset + length). A persistent write map's is
+ * compared with what the host has at each sync (persistent.c) while the
+ * compared maps fit compare_max(), else write-watched (watch.h); either
+ * way only what the application wrote travels. The others are plain
+ * memory. NULL when out of memory. */
+static struct sgl_map *new_map(struct sgl_enc *e, GLuint buffer, int64_t offset,
+			       int64_t length, GLbitfield access)
+{
+	if (e->nmaps == e->maps_cap) {
+		size_t cap = e->maps_cap ? e->maps_cap * 2 : 16;
+		struct sgl_map **t = realloc(e->maps, cap * sizeof(*t));
+		if (!t)
+			return NULL;
+		e->maps = t;
+		e->maps_cap = cap;
+	}
+	const uint64_t in = (uint64_t)offset & (MAP_ALIGN - 1);
+	const size_t size = ((size_t)length + in + MAP_ALIGN - 1) & ~(size_t)(MAP_ALIGN - 1);
+	struct sgl_map *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	*m = (struct sgl_map){ .buffer = buffer, .offset = offset, .length = length,
+			       .access = access };
+	const bool tracked = (access & GL_MAP_PERSISTENT_BIT) && (access & GL_MAP_WRITE_BIT) &&
+			     !(access & GL_MAP_FLUSH_EXPLICIT_BIT);
+	if (tracked && e->compare_bytes + (uint64_t)length > compare_max())
+		m->watch = sgl_watch_create(size, &e->maps_dirty);
+	if (m->watch) {
+		m->shadow = m->watch->app + in;
+		m->lib = m->watch->alias + in;
+	} else {
+		m->block = sgl_aligned_alloc(MAP_ALIGN, size);
+		m->shadow = m->lib = (uint8_t *)m->block + in;
+	}
+	if (tracked && !m->watch)
+		m->sent = malloc((size_t)length);
+	if ((!m->block && !m->watch) || (tracked && !m->watch && !m->sent)) {
+		sgl_aligned_free(m->block);
+		free(m);
+		return NULL;
+	}
+	e->maps[e->nmaps++] = m;
+	e->map_bytes += (uint64_t)length;
+	if (access & GL_MAP_PERSISTENT_BIT)
+		e->persistent_maps++;
+	if (m->sent) {
+		e->unwatched_writes++;
+		e->compare_bytes += (uint64_t)length;
+	}
+	return m;
 }
 
 void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer)
@@ -85,27 +194,18 @@ void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer)
 static void *map_range(struct sgl_enc *e, enum kind k, GLenum name, GLuint buffer,
 		       GLintptr offset, GLsizeiptr length, GLbitfield access)
 {
-	struct sgl_map *m = NULL;
-	for (int i = 0; i < SGL_MAX_MAPS && !m; i++)
-		if (!e->maps[i].used)
-			m = &e->maps[i];
 	/* Arguments GL would refuse are still sent: the host's GL raises the
-	 * error it deserves. Only what the shadow cannot hold stops here. */
-	const bool fits = offset >= 0 && length > 0 && (uint64_t)length <= SIZE_MAX - 2 * MAP_ALIGN;
-	uint8_t *block = fits ? sgl_aligned_alloc(MAP_ALIGN,
-					      ((size_t)length + 2 * MAP_ALIGN - 1) & ~(size_t)(MAP_ALIGN - 1))
-			      : NULL;
-	if (fits && (!m || !block)) {
-		sgl_aligned_free(block);
+	 * error it deserves. Only what the shadows cannot hold stops here. */
+	const bool fits = offset >= 0 && length > 0 &&
+			  (uint64_t)length <= budget() - e->map_bytes && e->map_bytes <= budget();
+	if (!fits && offset >= 0 && length > 0) {
 		sgl_enc_error(e, GL_OUT_OF_MEMORY);
 		return NULL;
 	}
 	struct sgl_cmd_glMapBufferRange *c = (struct sgl_cmd_glMapBufferRange *)sgl_enc_begin(
 		e, ops[k][MAP], sizeof(*c));
-	if (!c) {
-		sgl_aligned_free(block);
+	if (!c)
 		return NULL;
-	}
 	c->offset = offset;
 	c->length = length;
 	c->target = name;
@@ -116,19 +216,30 @@ static void *map_range(struct sgl_enc *e, enum kind k, GLenum name, GLuint buffe
 	if (r && got >= sizeof(rep))
 		memcpy(&rep, r, sizeof(rep));
 	const uint64_t want = sizeof(rep) + (rep.has_data && fits ? sgl_pad8((uint64_t)length) : 0);
-	if (!r || !rep.mapped || !block || got != want) {
-		sgl_aligned_free(block);
+	if (!r || !rep.mapped || !fits || got != want)
+		return NULL;
+	struct sgl_map *m = new_map(e, buffer, offset, length, access);
+	if (!m) {
+		/* GL mapped it: the host unmaps, the application sees GL's
+		 * out-of-memory error. */
+		struct sgl_cmd_glUnmapBuffer *u = (struct sgl_cmd_glUnmapBuffer *)sgl_enc_begin(
+			e, ops[k][UNMAP], sizeof(*u));
+		if (u) {
+			u->offset = offset;
+			u->length = 0;
+			u->target = name;
+			u->has_data = 0;
+		}
+		sgl_enc_error(e, GL_OUT_OF_MEMORY);
 		return NULL;
 	}
-	uint8_t *shadow = block + ((uint64_t)offset & (MAP_ALIGN - 1));
 	if (rep.has_data)
-		memcpy(shadow, r + sizeof(rep), (size_t)length);
-	else
-		memset(shadow, 0, (size_t)length);
-	*m = (struct sgl_map){ true, buffer, shadow, block, offset, length, access };
-	if (access & GL_MAP_PERSISTENT_BIT)
-		e->persistent_maps++;
-	return shadow;
+		memcpy(m->lib, r + sizeof(rep), (size_t)length);
+	else if (!m->watch)
+		memset(m->lib, 0, (size_t)length);
+	if (m->sent)
+		memcpy(m->sent, m->lib, (size_t)length);
+	return m->shadow;
 }
 
 static GLbitfield access_bits(struct sgl_enc *e, GLenum access)
@@ -142,8 +253,8 @@ static GLbitfield access_bits(struct sgl_enc *e, GLenum access)
 }
 
 /* One command carrying `len` bytes of the shadow from `off` (relative to
- * the map). */
-static void send_range(struct sgl_enc *e, uint32_t op, const struct sgl_map *m, int64_t off,
+ * the map); persistent.c sends persistent writes with it. */
+void sgl_enc_send_map_range(struct sgl_enc *e, uint32_t op, const struct sgl_map *m, int64_t off,
 		       int64_t len, uint32_t name, uint32_t flag)
 {
 	struct sgl_cmd_glUnmapBuffer *c = (struct sgl_cmd_glUnmapBuffer *)sgl_enc_begin(
@@ -155,19 +266,8 @@ static void send_range(struct sgl_enc *e, uint32_t op, const struct sgl_map *m, 
 	c->target = name;
 	c->has_data = flag;
 	if (len) {
-		memcpy(c + 1, m->shadow + off, (size_t)len);
+		memcpy(c + 1, m->lib + off, (size_t)len);
 		sgl_enc_zero_pad((uint8_t *)(c + 1), (uint64_t)len);
-	}
-}
-
-void sgl_enc_sync_maps_slow(struct sgl_enc *e)
-{
-	for (int i = 0; i < SGL_MAX_MAPS; i++) {
-		const struct sgl_map *m = &e->maps[i];
-		const GLbitfield a = m->access;
-		if (m->used && (a & GL_MAP_PERSISTENT_BIT) && (a & GL_MAP_WRITE_BIT) &&
-		    !(a & GL_MAP_FLUSH_EXPLICIT_BIT))
-			send_range(e, SGL_OP_sglMappedWrite, m, 0, m->length, m->buffer, 0);
 	}
 }
 
@@ -182,7 +282,7 @@ static void flush_range(struct sgl_enc *e, enum kind k, GLenum name, struct sgl_
 		sgl_enc_error(e, GL_INVALID_VALUE);
 		return;
 	}
-	send_range(e, ops[k][FLUSH], m, offset, length, name, 0);
+	sgl_enc_send_map_range(e, ops[k][FLUSH], m, offset, length, name, 0);
 }
 
 static GLboolean unmap(struct sgl_enc *e, enum kind k, GLenum name, struct sgl_map *m)
@@ -191,7 +291,7 @@ static GLboolean unmap(struct sgl_enc *e, enum kind k, GLenum name, struct sgl_m
 	 * it mapped). */
 	const bool write = m && (m->access & GL_MAP_WRITE_BIT) &&
 			   !(m->access & GL_MAP_FLUSH_EXPLICIT_BIT);
-	send_range(e, ops[k][UNMAP], m, 0, write ? m->length : 0, name, write);
+	sgl_enc_send_map_range(e, ops[k][UNMAP], m, 0, write ? m->length : 0, name, write);
 	if (!m)
 		return GL_FALSE;
 	drop(e, m);

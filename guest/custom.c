@@ -318,6 +318,7 @@ void sgl_enc_glFinish(struct sgl_enc *e)
 	sgl_enc_sync_maps(e);
 	if (sgl_enc_begin(e, SGL_OP_glFinish, sizeof(struct sgl_header)))
 		sgl_enc_reply(e, SGL_OP_glFinish, 0);
+	sgl_enc_pull_maps(e);
 	sgl_enc_debug_drain(e);
 }
 
@@ -406,7 +407,8 @@ static uint64_t now_ns(void)
  *
  * It never returns 0: the host answers 0 when it did not wait (an unknown
  * sync, with GL_INVALID_VALUE), and a lost context cannot wait either. GL
- * says GL_WAIT_FAILED for both.
+ * says GL_WAIT_FAILED for both. A signaled fence makes what GL wrote into
+ * persistent maps the client's to read (persistent.c).
  */
 GLenum sgl_enc_glClientWaitSync(struct sgl_enc *e, GLsync sync, GLbitfield flags,
 				GLuint64 timeout)
@@ -417,8 +419,11 @@ GLenum sgl_enc_glClientWaitSync(struct sgl_enc *e, GLsync sync, GLbitfield flags
 		GLenum r = sgl_enc_raw_glClientWaitSync(e, sync, flags, left);
 		if (!r)
 			return GL_WAIT_FAILED;
-		if (r != GL_TIMEOUT_EXPIRED)
+		if (r != GL_TIMEOUT_EXPIRED) {
+			if (r == GL_ALREADY_SIGNALED || r == GL_CONDITION_SATISFIED)
+				sgl_enc_pull_maps(e);
 			return r;
+		}
 		uint64_t spent = now_ns() - start;
 		if (spent >= timeout)
 			return r;

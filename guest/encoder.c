@@ -33,8 +33,7 @@ void sgl_enc_finish(struct sgl_enc *e)
 	for (int i = 0; i < SGL_OBJ_COUNT; i++)
 		free(e->names[i].free), free(e->names[i].live), free(e->names[i].shader);
 	free(e->element_buffers);
-	for (int i = 0; i < SGL_MAX_MAPS; i++)
-		sgl_aligned_free(e->maps[i].block);
+	sgl_enc_free_maps(e);
 	for (size_t i = 0; i < e->nstrings; i++)
 		free(e->strings[i].text);
 	free(e->strings);
@@ -58,6 +57,7 @@ int sgl_enc_flush(struct sgl_enc *e)
 
 int sgl_enc_send(struct sgl_enc *e)
 {
+	sgl_enc_maps_first(e);
 	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (!n || e->failed)
@@ -110,6 +110,7 @@ uint8_t *sgl_enc_begin_tail(struct sgl_enc *e, uint32_t op, uint64_t bytes, uint
 
 void sgl_enc_send_tail(struct sgl_enc *e, const void *src, uint64_t size)
 {
+	sgl_enc_maps_first(e);
 	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (e->failed)
@@ -122,9 +123,10 @@ const uint8_t *sgl_enc_reply_any(struct sgl_enc *e, uint32_t op, size_t *payload
 {
 	const void *reply = NULL;
 	size_t size = 0;
-	size_t n = (size_t)(e->cur - e->buf);
 	struct sgl_header h;
 
+	sgl_enc_maps_first(e);
+	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (e->failed)
 		return NULL;
@@ -238,6 +240,7 @@ bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum pname)
 
 void sgl_enc_track_glBindBuffer(struct sgl_enc *e, GLenum target, GLuint buffer)
 {
+	sgl_enc_claim_name(e, SGL_OBJ_BUFFER, buffer);
 	GLuint *b = binding(e, target);
 	if (b)
 		*b = buffer;

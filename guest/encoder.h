@@ -45,14 +45,15 @@ struct sgl_name_pool {
 /* A buffer mapped by the application, through a target or by name: the
  * guest's shadow of its bytes. */
 struct sgl_map {
-	bool used;            /* false: slot free */
 	GLuint buffer;        /* the mapped buffer */
 	uint8_t *shadow;      /* what the application sees */
-	void *block;          /* the allocation around `shadow` */
+	uint8_t *lib;         /* the same bytes, where the library writes them */
+	void *block;          /* the allocation around `shadow` (unwatched) */
+	struct sgl_watch *watch;   /* persistent write maps: written pages (watch.h) */
+	uint8_t *sent;        /* unwatched persistent write maps: what the host has */
 	int64_t offset, length;
 	GLbitfield access;
 };
-#define SGL_MAX_MAPS 16
 
 /* A vertex array as the guest knows it: with `client` set its data lives in
  * application memory and travels at draw time. Slots: generic attributes
@@ -89,8 +90,19 @@ struct sgl_enc {
 	GLuint *element_buffers;     /* per vertex array name, [0] = default VAO */
 	size_t element_cap;
 	uint32_t list_base;
-	struct sgl_map maps[SGL_MAX_MAPS];   /* keyed by buffer name (buffers.c) */
-	uint32_t persistent_maps;    /* maps whose writes go at every sync point */
+	/* Buffer maps, keyed by buffer name (buffers.c): no fixed limit,
+	 * map_bytes of shadows within SGL_MAP_BUDGET. */
+	struct sgl_map **maps;
+	size_t nmaps, maps_cap;
+	uint64_t map_bytes;
+	uint32_t persistent_maps;    /* persistent maps: pulled at fences and glFinish */
+	uint32_t unwatched_writes;   /* persistent write maps compared at every sync */
+	uint64_t compare_bytes;      /* ... and their bytes (buffers.c) */
+	_Atomic uint32_t maps_dirty; /* watched maps written since the last sync */
+	bool maps_wanted;            /* the batch holds a command that may read them */
+	bool maps_syncing;           /* persistent.c is sending them */
+	uint8_t *mbuf;               /* ... from this batch of their own */
+	size_t mcap;
 	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
 	uint64_t client_mask;   /* slots both enabled and client: draws check this */
 	/* GL strings live as long as the context: fetched once, kept here. */
@@ -228,18 +240,39 @@ GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target);
 struct sgl_map *sgl_enc_find_map(struct sgl_enc *e, GLenum target);
 /* buffers.c: a deleted buffer's maps go away with it. */
 void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer);
-/* buffers.c: before every command that can read a persistent map (draws,
- * flushes, fences, barriers, swaps) its bytes travel to the host. */
-void sgl_enc_sync_maps_slow(struct sgl_enc *e);
+/* persistent.c: a command that can read a persistent map (draws, flushes,
+ * fences, barriers, swaps) is in the batch: what the application wrote
+ * into its maps goes to the host ahead of the batch when it is sent
+ * (sgl_enc_maps_first). Nothing written costs one load. */
 static inline void sgl_enc_sync_maps(struct sgl_enc *e)
 {
-	if (e->persistent_maps)
-		sgl_enc_sync_maps_slow(e);
+	if (e->unwatched_writes || atomic_load_explicit(&e->maps_dirty, memory_order_relaxed))
+		e->maps_wanted = true;
 }
+void sgl_enc_maps_first_slow(struct sgl_enc *e);
+static inline void sgl_enc_maps_first(struct sgl_enc *e)
+{
+	if (e->maps_wanted && !e->maps_syncing)
+		sgl_enc_maps_first_slow(e);
+}
+/* buffers.c: where GL makes the host's writes into persistent maps visible
+ * to the client (a signaled fence, glFinish) they come into the shadows. */
+void sgl_enc_pull_maps_slow(struct sgl_enc *e);
+static inline void sgl_enc_pull_maps(struct sgl_enc *e)
+{
+	if (e->persistent_maps)
+		sgl_enc_pull_maps_slow(e);
+}
+/* buffers.c: `op` with `len` bytes of m's shadow from `off` (in the map). */
+void sgl_enc_send_map_range(struct sgl_enc *e, uint32_t op, const struct sgl_map *m,
+			    int64_t off, int64_t len, uint32_t name, uint32_t flag);
+/* buffers.c: frees every shadow (the encoder goes away). */
+void sgl_enc_free_maps(struct sgl_enc *e);
 
 /* Names. */
 void sgl_enc_gen_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n, GLuint *out);
 uint32_t sgl_enc_new_name(struct sgl_enc *e, enum sgl_object_class cls);
+void sgl_enc_claim_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t name);
 void sgl_enc_free_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n,
 			const GLuint *names);
 void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t name);

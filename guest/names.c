@@ -60,14 +60,24 @@ uint32_t sgl_enc_new_name(struct sgl_enc *e, enum sgl_object_class cls)
 {
 	struct sgl_name_pool *p = &e->names[cls];
 	uint32_t name;
-	if (p->nfree)
-		name = p->free[--p->nfree];
-	else if (p->next == UINT32_MAX)
-		return 0;
-	else
-		name = ++p->next;
-	live_set(p, name, true);
+	/* Skipping names the application claimed by binding them. */
+	do {
+		if (p->nfree)
+			name = p->free[--p->nfree];
+		else if (p->next == UINT32_MAX)
+			return 0;
+		else
+			name = ++p->next;
+	} while (live_set(p, name, true));
 	return name;
+}
+
+/* GL 2.1 and GLES: binding a name glGen* never returned creates the
+ * object; glGen* must not hand the name out afterwards. */
+void sgl_enc_claim_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t name)
+{
+	if (name)
+		live_set(&e->names[cls], name, true);
 }
 
 void sgl_enc_gen_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n, GLuint *out)
@@ -79,8 +89,8 @@ void sgl_enc_gen_names(struct sgl_enc *e, enum sgl_object_class cls, GLsizei n, 
 void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t name)
 {
 	struct sgl_name_pool *p = &e->names[cls];
-	if (name == 0 || name > p->next || !live_set(p, name, false))
-		return;
+	if (name == 0 || !live_set(p, name, false) || name > p->next)
+		return;   /* names past `next` come back by counting up */
 	/* A program or shader deleted while in use keeps its name on the
 	 * host until GL lets it go (src/decoder/names.c): never reused. */
 	if (cls == SGL_OBJ_PROGRAM)

@@ -314,6 +314,7 @@ int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user)
 
 	sgl_enc_sync_maps(e);
 	sgl_enc_begin(e, SGL_OP_sglSwapBuffers, sizeof(struct sgl_cmd_sglSwapBuffers));
+	sgl_enc_maps_first(e);
 	size_t n = (size_t)(e->cur - e->buf);
 	e->cur = e->buf;
 	if (l->lost || e->failed)

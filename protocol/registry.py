@@ -219,7 +219,7 @@ def parse_len(expr, pnames):
     m = re.fullmatch(r'pcount\((\w+)\)', expr)
     if m:
         return [('pname', m.group(1))] if m.group(1) in pnames else None
-    m = re.fullmatch(r'(image|index|clearbuffer|indirect)\(([\w,]+)\)', expr)
+    m = re.fullmatch(r'(image|index|clearbuffer|indirect|map1|map2)\(([\w,]+)\)', expr)
     if m:
         args = m.group(2).split(',')
         if all(a in pnames or a.isdigit() for a in args):

@@ -67,3 +67,36 @@ int64_t sgl_indirect_bytes(int64_t drawcount, int64_t stride, int64_t size)
 	int64_t span = sgl_len_mul(drawcount - 1, stride ? stride : size);
 	return span < 0 || span > SGL_MAX_SEGMENT - size ? -1 : span + size;
 }
+
+/* Values per control point of an evaluator target (GL 2.1 Table 5.1), 0
+ * for a target that is none. GL_MAP2_x is GL_MAP1_x + 0x20. */
+enum { MAP1_FIRST = 0x0D90, MAP2_FIRST = 0x0DB0 };
+static int64_t eval_k(int64_t target, int64_t first)
+{
+	/* COLOR_4, INDEX, NORMAL, TEXTURE_COORD_1..4, VERTEX_3, VERTEX_4 */
+	static const int8_t k[9] = { 4, 1, 3, 1, 2, 3, 4, 3, 4 };
+	return target >= first && target < first + 9 ? k[target - first] : 0;
+}
+
+/* GL's MAX_EVAL_ORDER is at least 8; no implementation goes past 64. */
+#define EVAL_ORDER_MAX 64
+#define EVAL_STRIDE_MAX (1 << 20)
+
+int64_t sgl_map1_bytes(int64_t target, int64_t stride, int64_t order, int64_t elem)
+{
+	const int64_t k = eval_k(target, MAP1_FIRST);
+	if (!k || stride < k || stride > EVAL_STRIDE_MAX || order < 1 || order > EVAL_ORDER_MAX)
+		return 0;
+	return ((order - 1) * stride + k) * elem;
+}
+
+int64_t sgl_map2_bytes(int64_t target, int64_t ustride, int64_t uorder, int64_t vstride,
+		       int64_t vorder, int64_t elem)
+{
+	const int64_t k = eval_k(target, MAP2_FIRST);
+	if (!k || ustride < k || vstride < k || ustride > EVAL_STRIDE_MAX ||
+	    vstride > EVAL_STRIDE_MAX || uorder < 1 || vorder < 1 || uorder > EVAL_ORDER_MAX ||
+	    vorder > EVAL_ORDER_MAX)
+		return 0;
+	return ((uorder - 1) * ustride + (vorder - 1) * vstride + k) * elem;
+}

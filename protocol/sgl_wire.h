@@ -91,6 +91,13 @@ int64_t sgl_clearbuffer_bytes(int64_t buffer);
 /* Bytes of `drawcount` indirect draw commands of `size` bytes, `stride`
  * apart (0: packed), as glMultiDraw*Indirect reads them, or -1. */
 int64_t sgl_indirect_bytes(int64_t drawcount, int64_t stride, int64_t size);
+/* Bytes of glMap1*'s and glMap2*'s control points (`elem`: 4 or 8 bytes),
+ * as GL 2.1 section 5.1 reads them: (order - 1) strides and the k values
+ * of the target's last point, per dimension. 0 for what GL rejects (it
+ * reads nothing then). */
+int64_t sgl_map1_bytes(int64_t target, int64_t stride, int64_t order, int64_t elem);
+int64_t sgl_map2_bytes(int64_t target, int64_t ustride, int64_t uorder, int64_t vstride,
+		       int64_t vorder, int64_t elem);
 
 /* ---- Hand-written commands (protocol/protocol_commands.txt, custom in
  * overrides.txt). Variable data follows each struct, 8-byte padded. ---- */
@@ -322,6 +329,23 @@ struct sgl_cmd_glFlushMappedBufferRange {
 struct sgl_cmd_sglMappedWrite {
 	struct sgl_header hdr;
 	int64_t offset;
+	int64_t length;
+	uint32_t buffer;
+	uint32_t pad_;
+};
+/* sglMapsPull: no arguments. The reply brings what the host's GL wrote into
+ * the context's persistent maps since the guest last saw them: a
+ * sgl_pull_reply, then `count` records, each a sgl_pull_record and its
+ * `length` bytes (padded to 8). `more`: the reply was full, ask again. */
+struct sgl_cmd_sglMapsPull {
+	struct sgl_header hdr;
+};
+struct sgl_pull_reply {
+	uint32_t count;
+	uint32_t more;
+};
+struct sgl_pull_record {
+	int64_t offset;       /* in the buffer */
 	int64_t length;
 	uint32_t buffer;
 	uint32_t pad_;

@@ -17,6 +17,34 @@
 
 #include "sgl_decoder_hooks.h"
 
+/* "BindBuffer ... If an unused name is bound, a buffer object is created"
+ * (GL 2.1, ES 2.0 and 3.x; the compatibility profile keeps it, the core
+ * profile wants a name from GenBuffers: GL_INVALID_OPERATION). The
+ * guest marks the name taken (guest/names.c). */
+int sgl_pre_glBindBuffer(struct sgl_dec *d, GLenum *target, GLuint *buffer)
+{
+	(void)target;
+	if (*buffer == 0)
+		return 0;
+	GLuint h = (GLuint)sgl_dec_lookup(d, SGL_OBJ_BUFFER, *buffer);
+	if (!h && !d->ctx_compat && !d->gles)
+		return sgl_dec_map_slow(d, SGL_OBJ_BUFFER, *buffer, &h);
+	if (!h) {
+		uint8_t g[4];
+		if (*buffer > d->maps[SGL_OBJ_BUFFER]->max_name) {
+			sgl_dec_gl_error(d, GL_OUT_OF_MEMORY);
+			return 1;
+		}
+		d->gl->GenBuffers(1, &h);
+		memcpy(g, buffer, 4);
+		int r = sgl_dec_insert_names(d, SGL_OBJ_BUFFER, g, 1, &h);
+		if (r < 0)
+			return r;
+	}
+	*buffer = h;
+	return 0;
+}
+
 static int read_range(struct sgl_dec *d, uint32_t op, GLenum target, int64_t offset,
 		      int64_t length)
 {
@@ -46,12 +74,6 @@ int sgl_hand_sglBufferReadRange(struct sgl_dec *d, const uint8_t *p, uint32_t si
 	return read_range(d, SGL_OP_sglBufferReadRange, c.target, c.offset, c.size);
 }
 
-/* The target a command's buffer is reached through. */
-struct site {
-	GLenum target;
-	GLint restore;        /* the GL_COPY_WRITE_BUFFER binding to put back */
-	bool bound;
-};
 
 static bool by_name_ext(uint32_t op)
 {
@@ -74,9 +96,10 @@ static bool by_name(uint32_t op)
 
 /* 0: `s` says where the buffer is; 1: it is none (GL_INVALID_OPERATION
  * recorded, the command is skipped); <0: the context is lost. */
-static int enter(struct sgl_dec *d, uint32_t op, uint32_t target_or_buffer, struct site *s)
+int sgl_dec_buffer_enter(struct sgl_dec *d, uint32_t op, uint32_t target_or_buffer,
+			 struct sgl_buffer_site *s)
 {
-	*s = (struct site){ target_or_buffer, 0, false };
+	*s = (struct sgl_buffer_site){ target_or_buffer, 0, false };
 	if (!by_name(op))
 		return 0;
 	GLuint host = 0;
@@ -92,11 +115,11 @@ static int enter(struct sgl_dec *d, uint32_t op, uint32_t target_or_buffer, stru
 	}
 	d->gl->GetIntegerv(GL_COPY_WRITE_BUFFER_BINDING, &s->restore);
 	d->gl->BindBuffer(GL_COPY_WRITE_BUFFER, host);
-	*s = (struct site){ GL_COPY_WRITE_BUFFER, s->restore, true };
+	*s = (struct sgl_buffer_site){ GL_COPY_WRITE_BUFFER, s->restore, true };
 	return 0;
 }
 
-static void leave(struct sgl_dec *d, const struct site *s)
+void sgl_dec_buffer_leave(struct sgl_dec *d, const struct sgl_buffer_site *s)
 {
 	if (s->bound)
 		d->gl->BindBuffer(GL_COPY_WRITE_BUFFER, (GLuint)s->restore);
@@ -123,6 +146,33 @@ static uint8_t *mapped_at(struct sgl_dec *d, GLenum target, int64_t offset, int6
 	return (uint8_t *)ptr + (offset - moff);
 }
 
+/* The guest's name of the buffer bound to `target`. */
+static uint32_t bound_name(struct sgl_dec *d, GLenum target)
+{
+	static const GLenum bindings[][2] = {
+		{ GL_ARRAY_BUFFER, GL_ARRAY_BUFFER_BINDING },
+		{ GL_ELEMENT_ARRAY_BUFFER, GL_ELEMENT_ARRAY_BUFFER_BINDING },
+		{ GL_PIXEL_PACK_BUFFER, GL_PIXEL_PACK_BUFFER_BINDING },
+		{ GL_PIXEL_UNPACK_BUFFER, GL_PIXEL_UNPACK_BUFFER_BINDING },
+		{ GL_COPY_READ_BUFFER, GL_COPY_READ_BUFFER_BINDING },
+		{ GL_COPY_WRITE_BUFFER, GL_COPY_WRITE_BUFFER_BINDING },
+		{ GL_UNIFORM_BUFFER, GL_UNIFORM_BUFFER_BINDING },
+		{ GL_TEXTURE_BUFFER, GL_TEXTURE_BUFFER_BINDING },
+		{ GL_TRANSFORM_FEEDBACK_BUFFER, GL_TRANSFORM_FEEDBACK_BUFFER_BINDING },
+		{ GL_SHADER_STORAGE_BUFFER, GL_SHADER_STORAGE_BUFFER_BINDING },
+		{ GL_ATOMIC_COUNTER_BUFFER, GL_ATOMIC_COUNTER_BUFFER_BINDING },
+		{ GL_DISPATCH_INDIRECT_BUFFER, GL_DISPATCH_INDIRECT_BUFFER_BINDING },
+		{ GL_DRAW_INDIRECT_BUFFER, GL_DRAW_INDIRECT_BUFFER_BINDING },
+		{ GL_QUERY_BUFFER, GL_QUERY_BUFFER_BINDING },
+		{ GL_PARAMETER_BUFFER, GL_PARAMETER_BUFFER_BINDING },
+	};
+	GLint host = 0;
+	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
+		if (bindings[i][0] == target)
+			d->gl->GetIntegerv(bindings[i][1], &host);
+	return host > 0 ? sgl_dec_reverse(d, SGL_OBJ_BUFFER, (GLuint)host) : 0;
+}
+
 /* glMapBufferRange, glMapNamedBufferRange(EXT): one layout. */
 static int map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
@@ -136,8 +186,8 @@ static int map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t 
 	/* GL checks the arguments; the map stays until the guest's unmap (or
 	 * for good, when persistent). Ranges the protocol cannot carry are
 	 * refused before GL sees them. */
-	struct site s;
-	int r = enter(d, op, c.target, &s);
+	struct sgl_buffer_site s;
+	int r = sgl_dec_buffer_enter(d, op, c.target, &s);
 	if (r < 0)
 		return r;
 	void *m = NULL;
@@ -146,9 +196,15 @@ static int map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t 
 	else if (r == 0)
 		m = d->gl->MapBufferRange(s.target, (GLintptr)c.offset, (GLsizeiptr)c.length,
 					  c.access);
-	leave(d, &s);
+	sgl_dec_buffer_leave(d, &s);
 	const bool data = m && c.length > 0 &&
 			  !(c.access & (GL_MAP_INVALIDATE_RANGE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT));
+	if (m && (c.access & GL_MAP_PERSISTENT_BIT)) {
+		/* The guest names the buffer by its name either way. */
+		uint32_t name = by_name(op) ? c.target : bound_name(d, c.target);
+		if (sgl_dec_pmap_add(d, name, m, c.offset, c.length, data) < 0)
+			return -ENOMEM;
+	}
 	struct sgl_map_reply rep = { m != NULL, data };
 	uint8_t *out = sgl_dec_reply_begin(d, op, sizeof(rep) + (data ? (uint64_t)c.length : 0));
 	if (!out)
@@ -209,8 +265,10 @@ static bool store(struct sgl_dec *d, GLenum target, const struct sgl_cmd_glUnmap
 		  const uint8_t *p)
 {
 	uint8_t *dst = mapped_at(d, target, c->offset, c->length);
-	if (dst)
+	if (dst) {
 		memcpy(dst, p + sizeof(*c), (size_t)c->length);
+		sgl_dec_pmap_stored(d, dst, c->length);
+	}
 	return dst != NULL;
 }
 
@@ -223,13 +281,17 @@ static int write_back(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t
 	int r = read_write(d, op, p, size, &c, &data);
 	if (r)
 		return r;
-	struct site s;
-	r = enter(d, op, c.target, &s);
+	struct sgl_buffer_site s;
+	r = sgl_dec_buffer_enter(d, op, c.target, &s);
 	if (r)
 		return r < 0 ? r : 0;
 	if (is_unmap(op)) {
 		if (data)
 			store(d, s.target, &c, p);
+		void *ptr = NULL;
+		d->gl->GetBufferPointerv(s.target, GL_BUFFER_MAP_POINTER, &ptr);
+		if (ptr)
+			sgl_dec_pmap_remove(d, ptr);
 		d->gl->UnmapBuffer(s.target);
 	} else if (store(d, s.target, &c, p)) {
 		GLint64 moff = 0;
@@ -237,7 +299,7 @@ static int write_back(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t
 		d->gl->FlushMappedBufferRange(s.target, (GLintptr)(c.offset - moff),
 					      (GLsizeiptr)c.length);
 	}
-	leave(d, &s);
+	sgl_dec_buffer_leave(d, &s);
 	return 0;
 }
 
@@ -257,14 +319,14 @@ int sgl_hand_sglMappedWrite(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 	int r = read_write(d, SGL_OP_sglMappedWrite, p, size, &c, &data);
 	if (r || !c.target)
 		return r;
-	struct site s;
-	r = enter(d, SGL_OP_sglMappedWrite, c.target, &s);
+	struct sgl_buffer_site s;
+	r = sgl_dec_buffer_enter(d, SGL_OP_sglMappedWrite, c.target, &s);
 	if (r)
 		return r < 0 ? r : 0;
 	GLint persistent = 0;
 	d->gl->GetBufferParameteriv(s.target, GL_BUFFER_ACCESS_FLAGS, &persistent);
 	if (persistent & GL_MAP_PERSISTENT_BIT)
 		store(d, s.target, &c, p);
-	leave(d, &s);
+	sgl_dec_buffer_leave(d, &s);
 	return 0;
 }

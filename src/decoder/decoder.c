@@ -34,6 +34,7 @@ void sgl_dec_finish(struct sgl_dec *d)
 	free(d->ext_joined);
 	free(d->select_buf);
 	free(d->feedback_buf);
+	sgl_dec_pmap_finish(d);
 	if (d->ext_names && d->ext_count)
 		free(d->ext_names[0]);   /* the NUL-separated copy */
 	free(d->ext_names);

@@ -99,6 +99,16 @@ struct sgl_dec {
 	char **ext_names;
 	uint32_t ext_count;
 
+	/* Persistent maps the guest holds a shadow of, with the bytes it was
+	 * last known to hold (persistent.c). */
+	struct sgl_pmap {
+		uint32_t buffer;      /* guest name */
+		uint8_t *host;        /* GL's map pointer */
+		int64_t offset, length;
+		uint8_t *seen;
+	} *pmaps;
+	size_t npmaps, pmaps_cap;
+
 	bool lost;
 	char reason[256];
 	uint64_t commands;
@@ -186,6 +196,28 @@ void *sgl_dec_scratch(struct sgl_dec *d, uint64_t bytes);
 /* Largest zeroed image that stands in for a NULL one (protocol/emit_host.py). */
 #define SGL_DEC_NULL_IMAGE_MAX ((int64_t)16 << 20)
 
+
+/* buffers.c: where a command naming a buffer (by target, or by guest name
+ * for named maps) reaches it; sgl_dec_buffer_enter returns 0 (s says
+ * where), 1 (no buffer: GL_INVALID_OPERATION recorded) or <0 (lost);
+ * sgl_dec_buffer_leave puts back the binding enter borrowed. */
+struct sgl_buffer_site {
+	GLenum target;
+	GLint restore;        /* the GL_COPY_WRITE_BUFFER binding to put back */
+	bool bound;
+};
+int sgl_dec_buffer_enter(struct sgl_dec *d, uint32_t op, uint32_t target_or_buffer,
+			 struct sgl_buffer_site *s);
+void sgl_dec_buffer_leave(struct sgl_dec *d, const struct sgl_buffer_site *s);
+
+/* persistent.c: the guest's view of its persistent maps. A map made
+ * (`sent`: the guest got its bytes, else zeros), bytes the guest stored at
+ * `dst` in some map, a map gone; and everything freed. */
+int sgl_dec_pmap_add(struct sgl_dec *d, uint32_t buffer, uint8_t *host, int64_t offset,
+		     int64_t length, bool sent);
+void sgl_dec_pmap_stored(struct sgl_dec *d, const uint8_t *dst, int64_t length);
+void sgl_dec_pmap_remove(struct sgl_dec *d, const void *host);
+void sgl_dec_pmap_finish(struct sgl_dec *d);
 
 /* Replies: begin returns zeroed payload memory of `bytes`; end sends it. */
 uint8_t *sgl_dec_reply_begin(struct sgl_dec *d, uint32_t op, uint64_t bytes);
