@@ -116,7 +116,9 @@ static int reply_sink(void *user, const void *data, size_t size)
 		    size);
 	if (size & 7)
 		die("reply %u: size %zu is not a multiple of 8", s->replies, size);
-	if (h.opcode >= SGL_OP_COUNT)
+	/* The top bit flags a reply whose command raised a GL error
+	 * (SGL_REPLY_GL_ERROR); the rest is the command's opcode. */
+	if ((h.opcode & ~SGL_REPLY_GL_ERROR) >= SGL_OP_COUNT)
 		die("reply %u: opcode %u out of range", s->replies, h.opcode);
 	/* Touch every byte so that ASan checks the whole range is readable. */
 	const uint8_t *p = data;
