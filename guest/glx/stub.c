@@ -7,9 +7,11 @@
  * it does too (dlsym() searches the library's dependencies): one session,
  * one set of contexts, whichever library a name was looked up in.
  *
- * The reference below keeps libGL.so.1 in DT_NEEDED under --as-needed.
+ * The reference below keeps libGL.so.1 in DT_NEEDED under --as-needed. It
+ * is static: every stub exporting one name would be an ODR violation to
+ * AddressSanitizer when two stubs are loaded.
  */
 #include <GL/gl.h>
 
-__attribute__((visibility("default")))
-const GLubyte *(*const sgl_dropin_anchor)(GLenum) = glGetString;
+__attribute__((used))
+static const GLubyte *(*const dropin_anchor)(GLenum) = glGetString;
