@@ -17,23 +17,16 @@ dir=$(mktemp -d)
 shm=/dev/shm/sgl-bench-pmaps-$$
 xvfb_pid=
 host_pid=
+# start_xvfb, stop_pids: the tests' own Xvfb helpers.
+. "$(cd "$(dirname "$0")/.." && pwd)/tests/xvfb.sh"
 cleanup() {
-	for pid in $host_pid $xvfb_pid; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids "$host_pid" "$xvfb_pid"
 	rm -rf "$dir" "$shm"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-n=$((200 + $$ % 70))
-while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 640x480x24 -noreset -nolisten tcp >"$dir/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=":$n"
-i=0
-while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+start_xvfb 200 "$dir/xvfb.log" || { echo "bench_persistent: Xvfb did not start"; exit 1; }
 "$host" -l shm --shm-path "$shm" -x >"$dir/host.log" 2>&1 &
 host_pid=$!
 i=0
