@@ -57,11 +57,10 @@ shm=$dir/shm   # on tmpfs, as sgl-host's default /dev/shm/sgl
 [ -d /dev/shm ] && shm=/dev/shm/sgl-bench-apps-$$
 xvfb_pid=
 host_pid=
+# start_xvfb, stop_pids: the tests' own Xvfb helpers.
+. "$root/tests/xvfb.sh"
 cleanup() {
-	for pid in $host_pid $xvfb_pid; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids "$host_pid" "$xvfb_pid"
 	if [ -n "${SGL_BENCH_KEEP:-}" ]; then
 		mkdir -p "$SGL_BENCH_KEEP" && cp -r "$dir"/. "$SGL_BENCH_KEEP"/
 	fi
@@ -71,14 +70,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # One X server for both pipelines: the same screen, the same costs.
-n=$((120 + $$ % 70))
-while [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1280x1024x24 -noreset -nolisten tcp >"$dir/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=":$n"
-i=0
-while [ ! -e "/tmp/.X11-unix/X$n" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -e "/tmp/.X11-unix/X$n" ] || { echo "bench_apps: Xvfb did not start"; exit 1; }
+start_xvfb 120 "$dir/xvfb.log" || { echo "bench_apps: Xvfb did not start"; exit 1; }
 
 port=$((22000 + $$ % 20000))
 "$host" -l shm -l "tcp:127.0.0.1:$port" --shm-path "$shm" -x -L info >"$dir/host.log" 2>&1 &
