@@ -148,27 +148,10 @@ static uint8_t *mapped_at(struct sgl_dec *d, GLenum target, int64_t offset, int6
 /* The guest's name of the buffer bound to `target`. */
 static uint32_t bound_name(struct sgl_dec *d, GLenum target)
 {
-	static const GLenum bindings[][2] = {
-		{ GL_ARRAY_BUFFER, GL_ARRAY_BUFFER_BINDING },
-		{ GL_ELEMENT_ARRAY_BUFFER, GL_ELEMENT_ARRAY_BUFFER_BINDING },
-		{ GL_PIXEL_PACK_BUFFER, GL_PIXEL_PACK_BUFFER_BINDING },
-		{ GL_PIXEL_UNPACK_BUFFER, GL_PIXEL_UNPACK_BUFFER_BINDING },
-		{ GL_COPY_READ_BUFFER, GL_COPY_READ_BUFFER_BINDING },
-		{ GL_COPY_WRITE_BUFFER, GL_COPY_WRITE_BUFFER_BINDING },
-		{ GL_UNIFORM_BUFFER, GL_UNIFORM_BUFFER_BINDING },
-		{ GL_TEXTURE_BUFFER, GL_TEXTURE_BUFFER_BINDING },
-		{ GL_TRANSFORM_FEEDBACK_BUFFER, GL_TRANSFORM_FEEDBACK_BUFFER_BINDING },
-		{ GL_SHADER_STORAGE_BUFFER, GL_SHADER_STORAGE_BUFFER_BINDING },
-		{ GL_ATOMIC_COUNTER_BUFFER, GL_ATOMIC_COUNTER_BUFFER_BINDING },
-		{ GL_DISPATCH_INDIRECT_BUFFER, GL_DISPATCH_INDIRECT_BUFFER_BINDING },
-		{ GL_DRAW_INDIRECT_BUFFER, GL_DRAW_INDIRECT_BUFFER_BINDING },
-		{ GL_QUERY_BUFFER, GL_QUERY_BUFFER_BINDING },
-		{ GL_PARAMETER_BUFFER, GL_PARAMETER_BUFFER_BINDING },
-	};
 	GLint host = 0;
-	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
-		if (bindings[i][0] == target)
-			d->gl->GetIntegerv(bindings[i][1], &host);
+	GLenum pname = sgl_buffer_binding_pname(target);
+	if (pname)
+		d->gl->GetIntegerv(pname, &host);
 	return host > 0 ? sgl_dec_reverse(d, SGL_OBJ_BUFFER, (GLuint)host) : 0;
 }
 
