@@ -2,8 +2,9 @@
 # The Windows guest under Wine, end to end: our opengl32.dll (guest/windows)
 # in the WGL programs of tests/windows, against a real sgl-host, over TCP
 # (Winsock) and shared memory (a file mapping of the host's ivshmem file),
-# for each arch built. A run passes only on the program's own "ok" line and
-# the host's log of that client: Wine without wine32 "runs" a 32-bit
+# for each arch built, and our ICD driver DLL (sglicd.dll) under a loader
+# doing what Microsoft's opengl32 does (run_icd). A run passes only on the
+# program's own "ok" line and the host's log of that client: Wine without wine32 "runs" a 32-bit
 # program with exit status 0 without running it.
 #
 #   sh tests/windows/run.sh SGL_HOST BUILD_WIN64 [BUILD_WIN32]
@@ -116,6 +117,41 @@ run_arch() {   # arch build wine
 			grep "GL_RENDERER\|frames in\|pixels lit" "$log" | sed "s/^/# $arch $tname: /"
 		done
 	done
+	run_icd "$arch" "$build" "$wine"
+}
+
+# The ICD route: our sglicd.dll in the prefix's system directory of its
+# arch, registered under OpenGLDrivers in that arch's registry view as an
+# installer does, driven by icd_loader.exe (what Microsoft's opengl32 does;
+# Wine's never loads an ICD). Then the registration is removed again.
+run_icd() {   # arch build wine
+	arch=$1 build=$2 wine=$3
+	bits=64 sys=system32 view=/reg:64
+	[ "$arch" = i686 ] && bits=32 sys=syswow64 view=/reg:32
+	key='HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\OpenGLDrivers\SGL'
+	out="$dir/$arch"
+	cp "$build/guest/windows/sglicd.dll" "$WINEPREFIX/drive_c/windows/$sys/" &&
+	cp "$build/tests/windows/icd_loader.exe" "$out/" &&
+	WINEDLLOVERRIDES=$overrides timeout 60 "$wine64" reg add "$key" /v DLL /d sglicd \
+		/f $view >"$out/icd-reg.log" 2>&1
+	result $? "$arch: sglicd.dll in $sys, registered under OpenGLDrivers ($view)" "$out/icd-reg.log"
+	for t in "tcp:127.0.0.1:$port" "shm:Z:\\dev\\shm\\$shm_name"; do
+		tname=${t%%:*}
+		log="$out/icd_loader-$tname.log"
+		before=$(grep -c "icd_loader.exe" "$dir/host.log")
+		SGL_TRANSPORT=$t WINEDLLOVERRIDES=$overrides timeout 90 "$wine" "$out/icd_loader.exe" \
+			>"$log" 2>&1
+		rc=$?
+		after=$(grep -c "icd_loader.exe" "$dir/host.log")
+		ok=0
+		[ $rc -eq 0 ] && grep -q "^icd_loader: ok $bits-bit" "$log" && [ "$after" -gt "$before" ] ||
+			ok=1
+		result $ok "$arch $tname: icd_loader drives sglicd.dll through the Drv* entry points (exit $rc)" \
+			"$log"
+		grep "OpenGLDrivers\|GL_VERSION" "$log" | sed "s/^/# $arch $tname: /"
+	done
+	WINEDLLOVERRIDES=$overrides timeout 60 "$wine64" reg delete "$key" /f $view >>"$out/icd-reg.log" 2>&1
+	rm -f "$WINEPREFIX/drive_c/windows/$sys/sglicd.dll"
 }
 
 # What applications and gdi32 link against, checked in the files (the i686
@@ -132,8 +168,25 @@ exports() {   # arch build
 	result $? "$1: opengl32.dll exports the $(wc -l <"$dir/want-$1.txt") names of sgl_opengl32.def, undecorated" \
 		"$dir/have-$1.txt"
 }
+# The ICD exports the Drv* functions Microsoft's opengl32 looks up, by
+# their plain names on both arches, and nothing else.
+icd_exports() {   # arch build
+	"$1-w64-mingw32-objdump" -p "$2/guest/windows/sglicd.dll" |
+		sed -n 's/^\s*\[ *[0-9]*\] \([A-Za-z0-9_@]*\)$/\1/p' >"$dir/icd-have-$1.txt"
+	drv="CopyContext CreateContext CreateLayerContext DeleteContext DescribeLayerPlane
+		DescribePixelFormat GetLayerPaletteEntries GetProcAddress RealizeLayerPalette
+		ReleaseContext SetCallbackProcs SetContext SetLayerPaletteEntries SetPixelFormat
+		ShareLists SwapBuffers SwapLayerBuffers ValidateVersion"
+	printf 'Drv%s\n' $drv | cmp -s - "$dir/icd-have-$1.txt"
+	result $? "$1: sglicd.dll exports the 18 Drv* functions, undecorated, and nothing else" \
+		"$dir/icd-have-$1.txt"
+}
 exports x86_64 "$b64"
-[ -n "$b32" ] && exports i686 "$b32"
+icd_exports x86_64 "$b64"
+if [ -n "$b32" ]; then
+	exports i686 "$b32"
+	icd_exports i686 "$b32"
+fi
 
 run_arch x86_64 "$b64" "$wine64"
 
