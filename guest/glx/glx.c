@@ -289,6 +289,7 @@ void sgl_glXSwapBuffers(Display *dpy, GLXDrawable drawable)
 		sgl_enc_flush(&ctx->sgl->enc);
 		return;
 	}
+	sgl_pacer_wait(&d->pace);
 	if (sgl_context_swap(ctx->sgl, present, d) < 0) {
 		report_lost(ctx);
 		return;

@@ -207,6 +207,33 @@ sys.exit(len({d[i:i + 3] for i in range(0, len(d), 3)}) < 4)' "$out/$prog-tcp.pp
 	result $? "x86_64: $prog frame matches Wine's builtin opengl32: $(tail -1 "$out/$prog-compare.log")" \
 		"$out/$prog-builtin.log"
 done
+# What the environment changes in a guest (shared guest code, also in the
+# Linux guests' tests): reported versions, swap interval pacing, and the FPS
+# overlay in the presented frame (white text top-left; the gears' corner is
+# black without it).
+out="$dir/x86_64"
+log="$out/wgl_gears-env.log"
+SGL_TRANSPORT="tcp:127.0.0.1:$port" WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
+	SGL_FPS_OVERLAY=1 GL_VERSION_OVERRIDE=2.1 GLSL_VERSION_OVERRIDE=120 \
+	SGL_TEST_FRAME=$(winpath "$out/wgl_gears-overlay.ppm") \
+	timeout 90 "$wine64" "$out/wgl_gears.exe" 30 1 >"$log.crlf" 2>&1
+rc=$?
+tr -d '\r' <"$log.crlf" >"$log"
+grep -q "^wgl_gears: ok 64-bit" "$log" && grep -q "^wgl_gears: GL_VERSION=2\.1 .* GLSL=1\.20$" "$log"
+result $? "x86_64: GL_VERSION_OVERRIDE=2.1 GLSL_VERSION_OVERRIDE=120 reported (exit $rc): $(grep -o 'GL_VERSION=.*' "$log")" "$log"
+fps=$(sed -n 's/.* = \([0-9.]*\) FPS$/\1/p' "$log")
+awk -v f="${fps:-0}" 'BEGIN { exit !(f > 20 && f < 66) }'
+result $? "x86_64: wglSwapIntervalEXT(1) paces presents to 60 Hz: $fps FPS" "$log"
+# White pixels in the top-left 60x14 of the frame: the overlay's digits.
+white() {
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read().split(b"\n", 3)
+w = int(d[1].split()[0]); p = d[3]
+print(sum(p[3 * (y * w + x):3 * (y * w + x) + 3] == b"\xff\xff\xff" for y in range(14) for x in range(60)))' "$1"
+}
+with=$(white "$out/wgl_gears-overlay.ppm") without=$(white "$out/wgl_gears-tcp.ppm")
+[ "${with:-0}" -ge 20 ] && [ "${without:-1}" -eq 0 ]
+result $? "x86_64: SGL_FPS_OVERLAY=1 draws the rate into the presented frame ($with white pixels top-left, $without without)" "$log"
+
 if [ -n "$b32" ]; then
 	# Can this kernel run an i386 program at all?
 	if "$wine32" --version >"$dir/wine32.log" 2>&1; then
