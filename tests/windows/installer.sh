@@ -15,23 +15,7 @@ set -u
 setup=$(realpath "$1")
 b64=$2
 b32=$3
-wine64=/usr/lib/wine/wine64
-wine32=/usr/lib/wine/wine
-passed=0 failed=0
-
-result() {   # status description [log]
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1)); echo "ok - $2"
-	else
-		failed=$((failed + 1)); echo "not ok - $2"
-		[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/# /' "$3" | tail -20
-	fi
-}
-
-if [ ! -x "$wine64" ]; then
-	echo "not ok - wine64 is not installed (scripts/deps.sh --windows)"
-	exit 1
-fi
+. "$(dirname "$0")/tap.sh"
 if ! "$wine32" --version >/dev/null 2>/tmp/sgl-wine32.$$; then
 	if grep -q "Exec format error" /tmp/sgl-wine32.$$ && [ "${SGL_WIN32_REQUIRED:-0}" != 1 ]; then
 		rm -f /tmp/sgl-wine32.$$
