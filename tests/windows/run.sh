@@ -218,6 +218,22 @@ with=$(white "$out/wgl_gears-overlay.ppm") without=$(white "$out/wgl_gears-tcp.p
 [ "${with:-0}" -ge 20 ] && [ "${without:-1}" -eq 0 ]
 result $? "x86_64: SGL_FPS_OVERLAY=1 draws the rate into the presented frame ($with white pixels top-left, $without without)" "$log"
 
+# Direct3D 9 and 11 through WineD3D on our opengl32 (the DirectX-games
+# path): each program must read its pixels back through D3D, and sgl-host
+# must have served it.
+for prog in d3d9_clear d3d11_clear; do
+	cp "$b64/tests/windows/$prog.exe" "$out/" 2>/dev/null
+	log="$out/$prog.log"
+	before=$(grep -c "$prog.exe" "$dir/host.log")
+	SGL_TRANSPORT="tcp:127.0.0.1:$port" WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
+		timeout 90 "$wine64" "$out/$prog.exe" >"$log" 2>&1
+	rc=$?
+	after=$(grep -c "$prog.exe" "$dir/host.log")
+	[ $rc -eq 0 ] && grep -q "^$prog: ok 64-bit" "$log" && [ "$after" -gt "$before" ]
+	result $? "x86_64: $prog: Direct3D through WineD3D on our opengl32.dll (exit $rc)" "$log"
+	grep "adapter\|corner\|middle\|level" "$log" | sed "s/^/# x86_64 $prog: /"
+done
+
 if [ -n "$b32" ]; then
 	# Can this kernel run an i386 program at all?
 	if "$wine32" --version >"$dir/wine32.log" 2>&1; then
