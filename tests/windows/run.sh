@@ -49,6 +49,28 @@ run_arch() {   # arch build wine
 		done
 	done
 	run_icd "$arch" "$build" "$wine"
+	run_d3d "$arch" "$build" "$wine"
+}
+
+# Direct3D 9 and 11 through WineD3D on our opengl32 (the DirectX-games
+# path): each program must read its pixels back through D3D, and sgl-host
+# must have served it.
+run_d3d() {   # arch build wine
+	arch=$1 build=$2 wine=$3
+	bits=64; [ "$arch" = i686 ] && bits=32
+	out="$dir/$arch"
+	for prog in d3d9_clear d3d11_clear; do
+		cp "$build/tests/windows/$prog.exe" "$out/" 2>/dev/null
+		log="$out/$prog.log"
+		before=$(grep -c "$prog.exe" "$dir/host.log")
+		SGL_TRANSPORT="tcp:127.0.0.1:$port" WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
+			timeout 90 "$wine" "$out/$prog.exe" >"$log" 2>&1
+		rc=$?
+		after=$(grep -c "$prog.exe" "$dir/host.log")
+		[ $rc -eq 0 ] && grep -q "^$prog: ok $bits-bit" "$log" && [ "$after" -gt "$before" ]
+		result $? "$arch: $prog: Direct3D through WineD3D on our opengl32.dll (exit $rc)" "$log"
+		grep "corner\|middle\|level" "$log" | sed "s/^/# $arch $prog: /"
+	done
 }
 
 # The ICD route: our sglicd.dll in the prefix's system directory of its
@@ -174,22 +196,6 @@ SGL_TRANSPORT=ivshmem WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
 rc=$?
 [ $rc -ne 0 ] && grep -q "no ivshmem device 0 (the virtio-win IVSHMEM driver's)" "$log"
 result $? "x86_64: SGL_TRANSPORT=ivshmem without the IVSHMEM driver: refused with its reason (exit $rc)" "$log"
-
-# Direct3D 9 and 11 through WineD3D on our opengl32 (the DirectX-games
-# path): each program must read its pixels back through D3D, and sgl-host
-# must have served it.
-for prog in d3d9_clear d3d11_clear; do
-	cp "$b64/tests/windows/$prog.exe" "$out/" 2>/dev/null
-	log="$out/$prog.log"
-	before=$(grep -c "$prog.exe" "$dir/host.log")
-	SGL_TRANSPORT="tcp:127.0.0.1:$port" WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
-		timeout 90 "$wine64" "$out/$prog.exe" >"$log" 2>&1
-	rc=$?
-	after=$(grep -c "$prog.exe" "$dir/host.log")
-	[ $rc -eq 0 ] && grep -q "^$prog: ok 64-bit" "$log" && [ "$after" -gt "$before" ]
-	result $? "x86_64: $prog: Direct3D through WineD3D on our opengl32.dll (exit $rc)" "$log"
-	grep "adapter\|corner\|middle\|level" "$log" | sed "s/^/# x86_64 $prog: /"
-done
 
 if [ -n "$b32" ]; then
 	# Can this kernel run an i386 program at all?
