@@ -6,8 +6,10 @@
  *   SGL_EXTENSION_MAX_YEAR=YYYY  GL_EXTENSIONS keeps the extensions of that
  *                                year and before (extension_years.c): old
  *                                games copy the string into fixed buffers.
- * The rest of each string (profile, vendor text) stays the host's. Only
- * the strings change: contexts are what the host made.
+ * The rest of each string (profile, vendor text) stays the host's, and
+ * glGetIntegerv(GL_MAJOR_VERSION / GL_MINOR_VERSION) agrees with
+ * GL_VERSION_OVERRIDE. Only what is reported changes: contexts are what the
+ * host made.
  */
 #include "reported.h"
 
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encoder.h"
 #include "sgl_gl_types.h"
 
 /* GL_VERSION_OVERRIDE's "M.m" (Mesa's suffixes such as "COMPAT" are
@@ -95,6 +98,17 @@ static char *limit_extensions(const char *host, int year)
 	}
 	*o = 0;
 	return s;
+}
+
+/* glGetIntegerv (a wrap in overrides.txt): the host's answer, with the
+ * version numbers GL_VERSION_OVERRIDE gives. */
+void sgl_enc_glGetIntegerv(struct sgl_enc *e, GLenum pname, GLint *data)
+{
+	int major, minor;
+	sgl_enc_raw_glGetIntegerv(e, pname, data);
+	if ((pname == GL_MAJOR_VERSION || pname == GL_MINOR_VERSION) && data &&
+	    sgl_version_override("GL_VERSION_OVERRIDE", &major, &minor))
+		*data = pname == GL_MAJOR_VERSION ? major : minor;
 }
 
 char *sgl_reported_string(uint32_t name, const char *host)

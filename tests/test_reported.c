@@ -1,7 +1,8 @@
 /*
  * The strings the guest reports as the environment changes them
  * (guest/reported.c), through the encoder and a real host context:
- * GL_VERSION_OVERRIDE, GLSL_VERSION_OVERRIDE, SGL_EXTENSION_MAX_YEAR.
+ * GL_VERSION_OVERRIDE (the string and GL_MAJOR/MINOR_VERSION),
+ * GLSL_VERSION_OVERRIDE, SGL_EXTENSION_MAX_YEAR.
  * Each context caches its strings, so each case takes a new context.
  */
 #include <setjmp.h>
@@ -46,6 +47,26 @@ static void test_gl_version(void **state)
 	assert_string_equal(s + 3, rest);      /* the profile and vendor text stay */
 	/* Not a version: the host's string. */
 	assert_string_equal(string(GL_VERSION, "GL_VERSION_OVERRIDE", "two"), host);
+}
+
+/* GL_MAJOR_VERSION and GL_MINOR_VERSION agree with the override. */
+static void test_version_integers(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, 16, 16));
+	GLint major = 0, minor = -1;
+	sgl_enc_glGetIntegerv(&h.enc, GL_MAJOR_VERSION, &major);
+	assert_true(major >= 3);
+	setenv("GL_VERSION_OVERRIDE", "2.1", 1);
+	sgl_enc_glGetIntegerv(&h.enc, GL_MAJOR_VERSION, &major);
+	sgl_enc_glGetIntegerv(&h.enc, GL_MINOR_VERSION, &minor);
+	unsetenv("GL_VERSION_OVERRIDE");
+	assert_int_equal(major, 2);
+	assert_int_equal(minor, 1);
+	harness_finish(&h);
 }
 
 static void test_glsl_version(void **state)
@@ -96,6 +117,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gl_version),
+		cmocka_unit_test(test_version_integers),
 		cmocka_unit_test(test_glsl_version),
 		cmocka_unit_test(test_extension_year),
 	};
