@@ -8,6 +8,8 @@
  */
 #include "wgl_internal.h"
 
+#include <string.h>
+
 #include "entry.h"
 
 /* Not in mingw's headers (Windows' gldrv.h is in the DDK only). */
@@ -42,6 +44,48 @@ static BOOL CALLBACK fill_table(INIT_ONCE *once, void *arg, void **ctx)
 	return TRUE;
 }
 
+/* opengl32's GetDhglrc (DrvSetCallbackProcs): its HGLRC's context of ours. */
+static DHGLRC(APIENTRY *get_dhglrc)(HGLRC);
+
+/*
+ * wglCreateContextAttribsARB through an ICD: the application gets the
+ * handle from us (DrvGetProcAddress) but hands it to opengl32's
+ * wglMakeCurrent, so it must be opengl32's. We call opengl32's own
+ * wglCreateContext, which calls DrvCreateContext on this thread; that call
+ * creates the context with the attributes left here for it.
+ */
+struct attribs_request {
+	bool on;
+	DHGLRC share;
+	const int *attribs;
+};
+static __thread struct attribs_request request;
+
+/* opengl32's wglCreateContext: in opengl32.dll, or in the program itself
+ * when it is its own opengl32 (tests/windows/icd_loader.c). */
+static HGLRC(WINAPI *opengl32_create(void))(HDC)
+{
+	HMODULE m = GetModuleHandleA("opengl32.dll");
+	FARPROC f = m ? GetProcAddress(m, "wglCreateContext") : NULL;
+	if (!f)
+		f = GetProcAddress(GetModuleHandleA(NULL), "wglCreateContext");
+	return (HGLRC(WINAPI *)(HDC))(void (*)(void))f;
+}
+
+static HGLRC WINAPI create_context_attribs(HDC hdc, HGLRC share, const int *attribs)
+{
+	HGLRC(WINAPI * create)(HDC) = opengl32_create();
+	DHGLRC dshare = 0;
+	if (!create || (share && (!get_dhglrc || !(dshare = get_dhglrc(share))))) {
+		SetLastError(ERROR_INVALID_OPERATION);
+		return NULL;
+	}
+	request = (struct attribs_request){ true, dshare, attribs };
+	HGLRC h = create(hdc);
+	request.on = false;
+	return h;
+}
+
 /* opengl32 asks whether it speaks our version of the interface: any does. */
 DRV BOOL APIENTRY DrvValidateVersion(ULONG version)
 {
@@ -49,20 +93,30 @@ DRV BOOL APIENTRY DrvValidateVersion(ULONG version)
 	return TRUE;
 }
 
-/* opengl32's SetCurrentValue/GetCurrentValue/GetDhglrc: our current
- * context is our own thread-local (wgl.c), so they are not needed. */
+/* opengl32's SetCurrentValue, GetCurrentValue, GetDhglrc: our current
+ * context is our own thread-local (wgl.c); GetDhglrc serves
+ * create_context_attribs' share contexts. */
 DRV void APIENTRY DrvSetCallbackProcs(INT n, PROC *procs)
 {
-	(void)n, (void)procs;
+	if (n >= 3 && procs)
+		get_dhglrc = (DHGLRC(APIENTRY *)(HGLRC))(void (*)(void))procs[2];
 }
 
 DRV DHGLRC APIENTRY DrvCreateContext(HDC hdc)
 {
+	if (request.on) {
+		request.on = false;
+		return (DHGLRC)sgl_wglCreateContextAttribsARB(hdc, (HGLRC)request.share,
+							      request.attribs);
+	}
 	return (DHGLRC)wglCreateContext(hdc);
 }
 
+/* Some opengl32 versions create every context through this one. */
 DRV DHGLRC APIENTRY DrvCreateLayerContext(HDC hdc, INT layer)
 {
+	if (layer == 0)
+		return DrvCreateContext(hdc);
 	return (DHGLRC)wglCreateLayerContext(hdc, layer);
 }
 
@@ -119,9 +173,12 @@ DRV BOOL APIENTRY DrvSwapBuffers(HDC hdc)
 	return wglSwapBuffers(hdc);
 }
 
-/* Everything past GL 1.1 and the WGL extensions, as wglGetProcAddress. */
+/* Everything past GL 1.1 and the WGL extensions, as wglGetProcAddress,
+ * but wglCreateContextAttribsARB through opengl32 (above). */
 DRV PROC APIENTRY DrvGetProcAddress(LPCSTR name)
 {
+	if (name && !strcmp(name, "wglCreateContextAttribsARB"))
+		return (PROC)(void (*)(void))create_context_attribs;
 	return wglGetProcAddress(name);
 }
 

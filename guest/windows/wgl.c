@@ -215,7 +215,7 @@ static const char *WINAPI get_extensions_ext(void)
 	return extensions;
 }
 
-static HGLRC WINAPI create_context_attribs(HDC hdc, HGLRC share_h, const int *attribs)
+HGLRC WINAPI sgl_wglCreateContextAttribsARB(HDC hdc, HGLRC share_h, const int *attribs)
 {
 	int major = 1, minor = 0, flags = 0, profile = WGL_CONTEXT_CORE_PROFILE_BIT_ARB;
 	struct wgl_context *share = NULL;
@@ -298,7 +298,7 @@ static const struct {
 	PROC proc;
 } wgl_procs[] = {
 	{ "wglChoosePixelFormatARB", P(sgl_wglChoosePixelFormatARB) },
-	{ "wglCreateContextAttribsARB", P(create_context_attribs) },
+	{ "wglCreateContextAttribsARB", P(sgl_wglCreateContextAttribsARB) },
 	{ "wglGetExtensionsStringARB", P(get_extensions_arb) },
 	{ "wglGetExtensionsStringEXT", P(get_extensions_ext) },
 	{ "wglGetPixelFormatAttribfvARB", P(sgl_wglGetPixelFormatAttribfvARB) },

@@ -6,7 +6,11 @@
  * DrvCreateContext, DrvSetContext for the GL 1.1 dispatch table, draw
  * through the table and through DrvGetProcAddress'd functions, check the
  * pixels with glReadPixels, DrvSwapBuffers and check the window with GDI,
- * DrvReleaseContext, DrvDeleteContext.
+ * DrvReleaseContext, DrvDeleteContext. Then a 3.3 core context through
+ * DrvGetProcAddress'd wglCreateContextAttribsARB, which must come back as a
+ * handle of ours: the driver makes it through this program's
+ * wglCreateContext (exported, as opengl32's is), and finds a share
+ * context's through our GetDhglrc callback.
  *
  * The table entries used are indexed by Windows' own numbering
  * (GLCLTPROCTABLE), written here independently of the driver's generated
@@ -15,6 +19,8 @@
  *
  *   icd_loader.exe        prints "icd_loader: ok 64-bit" (or 32-bit)
  */
+/* This program defines wglCreateContext, as opengl32 does. */
+#define _GDI32_
 #include <windows.h>
 
 #include <GL/gl.h>
@@ -116,8 +122,21 @@ static bool load(HMODULE dll)
 	       GetProcAddress(dll, "DrvSwapLayerBuffers");
 }
 
-/* What opengl32 hands the driver: its current-value and context lookups.
- * Not called by our driver; present as Windows passes them. */
+/* The contexts this "opengl32" made: its HGLRC i is the driver's
+ * contexts[i - 1]. */
+static DHGLRC contexts[8];
+static int ncontexts;
+
+__declspec(dllexport) HGLRC WINAPI wglCreateContext(HDC hdc)
+{
+	DHGLRC d = CreateContext(hdc);
+	if (!d || ncontexts == 8)
+		return NULL;
+	contexts[ncontexts++] = d;
+	return (HGLRC)(INT_PTR)ncontexts;
+}
+
+/* What opengl32 hands the driver: its current-value and context lookups. */
 static void APIENTRY set_current_value(void *v)
 {
 	(void)v;
@@ -128,7 +147,8 @@ static void *APIENTRY get_current_value(void)
 }
 static DHGLRC APIENTRY get_dhglrc(HGLRC h)
 {
-	return (DHGLRC)h;
+	INT_PTR i = (INT_PTR)h;
+	return i >= 1 && i <= ncontexts ? contexts[i - 1] : 0;
 }
 
 static LRESULT CALLBACK wndproc(HWND wnd, UINT msg, WPARAM wp, LPARAM lp)
@@ -206,6 +226,31 @@ static int check(const GLCLTPROCTABLE *table, HDC dc, int x, int y, unsigned wan
 	return 1;
 }
 
+/* A 3.3 core context, and one sharing it, through the driver's
+ * wglCreateContextAttribsARB: handles of this "opengl32". */
+static int core_contexts(HDC dc)
+{
+	HGLRC(WINAPI * create)(HDC, HGLRC, const int *) =
+		(HGLRC(WINAPI *)(HDC, HGLRC, const int *))(void (*)(void))GetProcAddress_(
+			"wglCreateContextAttribsARB");
+	static const int attribs[] = { 0x2091 /* MAJOR */, 3, 0x2092 /* MINOR */, 3,
+				       0x9126 /* PROFILE_MASK */, 1 /* CORE */, 0 };
+	int before = ncontexts;
+	HGLRC a = create ? create(dc, NULL, attribs) : NULL;
+	HGLRC b = a ? create(dc, a, attribs) : NULL;
+	if (!b || ncontexts != before + 2 || !get_dhglrc(a) || !get_dhglrc(b))
+		return fail("wglCreateContextAttribsARB through opengl32's wglCreateContext");
+	const GLCLTPROCTABLE *table = SetContext(dc, get_dhglrc(b), NULL);
+	const char *v = table ? T(I_GETSTRING, const char *(APIENTRY *)(GLenum))(GL_VERSION) : NULL;
+	printf("icd_loader: core context: GL_VERSION %s\n", v ? v : "(none)");
+	if (!v || !strstr(v, "Core Profile"))
+		return fail("not a core context");
+	if (!ReleaseContext(get_dhglrc(b)) || !DeleteContext(get_dhglrc(b)) ||
+	    !DeleteContext(get_dhglrc(a)))
+		return fail("releasing the core contexts");
+	return 0;
+}
+
 int main(void)
 {
 	const char *arch = sizeof(void *) == 8 ? "64-bit" : "32-bit";
@@ -235,7 +280,7 @@ int main(void)
 	int format = choose_format(dc);
 	if (!format || !SetPixelFormat_(dc, format))
 		return fail("DrvDescribePixelFormat/DrvSetPixelFormat");
-	DHGLRC rc = CreateContext(dc);
+	DHGLRC rc = get_dhglrc(wglCreateContext(dc));
 	if (!rc)
 		return fail("DrvCreateContext");
 	const GLCLTPROCTABLE *table = SetContext(dc, rc, NULL);
@@ -269,6 +314,8 @@ int main(void)
 		return fail("DrvReleaseContext/DrvDeleteContext");
 	if (DeleteContext(rc))
 		return fail("a deleted context deleted again");
+	if (core_contexts(dc))
+		return 1;
 	ReleaseDC(wnd, dc);
 	DestroyWindow(wnd);
 	FreeLibrary(dll);
