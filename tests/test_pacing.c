@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -37,7 +38,7 @@ static void test_interval(void **state)
 	assert_true(run(&p, 11) < 0.005);          /* never set: unpaced */
 	sgl_pacer_set(&p, 2);
 	double t = run(&p, 11);
-	print_message("11 presents at interval 2, 100 Hz: %.3f s\n", t);
+	printf("# 11 presents at interval 2, 100 Hz: %.3f s\n", t);
 	assert_true(t >= 0.199 && t < 0.5);
 	sgl_pacer_set(&p, -1);                     /* ignored */
 	assert_int_equal(p.interval, 2);
