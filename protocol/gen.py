@@ -16,6 +16,7 @@ the build directory:
   sgl_wire_id.h       the wire id, for the session's HELLO
   sgl_wire_layout.c   layout asserts of the hand-written wire structs
   sgl_opengl32.def    the Windows guest's opengl32.dll exports
+  sgl_icd_table.c     the Windows ICD's GL 1.1 dispatch table (icd_table.txt)
 Usage: gen.py [--xml gl.xml] [--protocol-dir DIR] --out DIR
        gen.py --explain glFoo     what the generator does with one command
        gen.py --stats             the counts of stats.txt
@@ -217,6 +218,7 @@ def generate(xml, pd):
     t['sgl_entry.c'] = emit_entry.entry_c(gl)
     t['sgl_extensions.c'], n_ext = extensions_c(reg, exts, gl, aliases)
     t['sgl_opengl32.def'] = emit_windows.def_file(reg, gl)
+    t['sgl_icd_table.c'] = emit_windows.icd_table_c(reg, gl, os.path.join(pd, 'icd_table.txt'))
     uns = sorted((c.name, c.reason) for c in gl.values() if c.kind == 'unsupported')
     t['unsupported.txt'] = ''.join(f'{n}\t{r}\n' for n, r in uns)
     kinds = {}

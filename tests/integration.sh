@@ -199,6 +199,31 @@ isolation() {   # name client-transport host-pid host-log
 	result $? "$1: a crash in one client's host process loses that client only" "$dir/iso.log"
 }
 
+# What the environment changes in a guest (guest/reported.c, pacing.c,
+# overlay.c), through the drop-in libGL: reported versions, presents paced
+# to swap interval 1 (20 swaps at 60 Hz: at least 0.3 s), and the FPS
+# overlay's white digits in the window's top-left, absent without it.
+env_clients() {   # name client-transport
+	[ -n "$glx_smoke" ] || return 0
+	LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" GLX_VERSION_OVERRIDE=1.3 \
+		GL_VERSION_OVERRIDE=2.1 GLSL_VERSION_OVERRIDE=120 SGL_FPS_OVERLAY=1 \
+		timeout 60 "$glx_smoke" env >"$dir/env.log" 2>&1
+	rc=$?
+	LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" timeout 60 "$glx_smoke" env \
+		>"$dir/noenv.log" 2>&1
+	[ $rc -eq 0 ] && grep -q "GLX 1\.3 (1\.3), GL_VERSION 2\.1 .*, GLSL 1\.20$" "$dir/env.log"
+	result $? "$1: GLX_VERSION_OVERRIDE, GL_VERSION_OVERRIDE, GLSL_VERSION_OVERRIDE reported" \
+		"$dir/env.log"
+	s=$(sed -n 's/.*20 swaps in \([0-9.]*\) s$/\1/p' "$dir/env.log")
+	awk -v s="${s:-0}" 'BEGIN { exit !(s >= 0.3 && s < 2) }'
+	result $? "$1: glXSwapIntervalEXT(1) paces presents: 20 swaps in $s s" "$dir/env.log"
+	with=$(sed -n 's/.*: \([0-9]*\) white pixels top-left$/\1/p' "$dir/env.log")
+	without=$(sed -n 's/.*: \([0-9]*\) white pixels top-left$/\1/p' "$dir/noenv.log")
+	[ "${with:-0}" -ge 20 ] && [ "${without:-1}" -eq 0 ]
+	result $? "$1: SGL_FPS_OVERLAY=1 draws into the window ($with white pixels top-left, $without without)" \
+		"$dir/noenv.log"
+}
+
 serve() {   # name listen-spec client-spec
 	log="$dir/host-$1.log"
 	# Not with meson's LD_LIBRARY_PATH either: it names the drop-in folder,
@@ -211,6 +236,7 @@ serve() {   # name listen-spec client-spec
 		sleep 0.1; i=$((i + 1))
 	done
 	clients "$1" "$3"
+	[ "$1" = unix ] && env_clients "$1" "$3"
 	egl_clients "$1" "$3"
 	dropin_egl_clients "$1" "$3"
 	mix_egl_client "$1" "$3"

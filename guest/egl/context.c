@@ -499,6 +499,7 @@ EGLBoolean sgl_eglSwapBuffers(EGLDisplay dpy, EGLSurface surface)
 	if (s->kind != SGL_EGL_WINDOW) {
 		sgl_enc_flush(&c->sgl->enc);
 	} else {
+		sgl_pacer_wait(&s->pace);
 		if (sgl_context_swap(c->sgl, present, s) < 0) {
 			report_lost(c);
 			return sgl_egl_error(EGL_CONTEXT_LOST);
@@ -510,8 +511,8 @@ EGLBoolean sgl_eglSwapBuffers(EGLDisplay dpy, EGLSurface surface)
 	return EGL_TRUE;
 }
 
-/* No vsync: frames go out when the host has them. The interval is kept
- * for the record, clamped to the configs' range. */
+/* No vsync on the host: presents are paced to the interval (pacing.h),
+ * clamped to the configs' range. */
 EGLBoolean sgl_eglSwapInterval(EGLDisplay dpy, EGLint interval)
 {
 	pthread_mutex_lock(&sgl_egl_lock);
@@ -524,6 +525,7 @@ EGLBoolean sgl_eglSwapInterval(EGLDisplay dpy, EGLint interval)
 	if (!cur_ctx->draw)
 		return sgl_egl_error(EGL_BAD_SURFACE);
 	cur_ctx->draw->swap_interval = interval < 0 ? 0 : interval > 1 ? 1 : interval;
+	sgl_pacer_set(&cur_ctx->draw->pace, cur_ctx->draw->swap_interval);
 	sgl_egl_error(EGL_SUCCESS);
 	return EGL_TRUE;
 }

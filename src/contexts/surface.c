@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "contexts/context.h"
 
@@ -238,6 +239,11 @@ void sgl_surface_swap(struct sglhost_context *ctx)
 	s->front_color = t;
 	attach(ctx, false);
 	s->swapped = true;
+	if (ctx->host->fps_overlay) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		sgl_fps_tick(&s->fps, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
+	}
 	if (ctx->present)
 		ctx->present(ctx->present_user, ctx, s->width, s->height);
 }
