@@ -59,7 +59,8 @@ def _arg(p):
 
 
 def _seg_count(p):
-    return count_c(p, lambda a: f'c.{a}', lambda pn: f'sgl_dec_pname_count(d, {pn})')
+    return count_c(p, lambda a: f'c.{a}', lambda pn: f'sgl_dec_pname_count(d, {pn})',
+                   lambda fn, args: f'sgl_dec_{fn}_count(d, {args})')
 
 
 def handler(c):

@@ -38,7 +38,7 @@ static int stream_slot(uint32_t array)
 {
 	if (array < 32)
 		return (int)array;
-	if (array >= SGL_ARRAY_VERTEX && array <= SGL_ARRAY_EDGE_FLAG)
+	if (array >= SGL_ARRAY_VERTEX && array <= SGL_ARRAY_POINT_SIZE)
 		return 32 + (int)(array - SGL_ARRAY_VERTEX);
 	return -1;
 }
@@ -88,6 +88,8 @@ static void set_pointer(struct sgl_dec *d, const struct sgl_cmd_sglClientArrayDa
 	case SGL_ARRAY_SECONDARY_COLOR: gl->SecondaryColorPointer(c->size, type, 0, off); return;
 	case SGL_ARRAY_FOG_COORD: gl->FogCoordPointer(type, 0, off); return;
 	case SGL_ARRAY_EDGE_FLAG: gl->EdgeFlagPointer(0, off); return;
+	case SGL_ARRAY_INDEX: gl->IndexPointer(type, 0, off); return;
+	case SGL_ARRAY_POINT_SIZE: gl->PointSizePointerOES(type, 0, off); return;
 	default: break;
 	}
 	if (c->array >= SGL_ARRAY_TEXCOORD && c->array < SGL_ARRAY_TEXCOORD + 32) {
@@ -103,6 +105,18 @@ static void set_pointer(struct sgl_dec *d, const struct sgl_cmd_sglClientArrayDa
 	}
 }
 
+/* The fixed-function arrays a context has: GL's (compatibility), or the
+ * four of GLES 1 and its point sizes; GLES 2 and later have none. */
+static bool fixed_exists(const struct sgl_dec *d, uint32_t array)
+{
+	bool es1 = array == SGL_ARRAY_VERTEX || array == SGL_ARRAY_NORMAL ||
+		   array == SGL_ARRAY_COLOR || array == SGL_ARRAY_POINT_SIZE ||
+		   (array >= SGL_ARRAY_TEXCOORD && array < SGL_ARRAY_TEXCOORD + 32);
+	if (d->gles)
+		return d->major == 1 && es1;
+	return array != SGL_ARRAY_POINT_SIZE;
+}
+
 int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_sglClientArrayData c;
@@ -116,7 +130,8 @@ int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t si
 	bool fixed = c.array >= SGL_ARRAY_VERTEX;
 	int slot = stream_slot(c.array);
 	bool edge = c.array == SGL_ARRAY_EDGE_FLAG;
-	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && d->gles) || slot < 0 ||
+	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && !fixed_exists(d, c.array)) ||
+	    slot < 0 ||
 	    (edge && (c.size != 1 || c.type != GL_UNSIGNED_BYTE))) {
 		sgl_dec_gl_error(d, GL_INVALID_VALUE);
 		return 0;
