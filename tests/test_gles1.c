@@ -157,6 +157,18 @@ static void test_point_sizes_and_draw_tex(void **state)
 	/* Point 0 (x = 16) is one pixel wide, point 1 (x = 48) nine. */
 	assert_int_equal(harness_pixel(&h, 16 + 3, H / 2), BLACK);
 	assert_int_equal(harness_pixel(&h, 48 + 3, H / 2), RGBA(255, 255, 255, 255));
+	void *ptr = NULL;
+	sgl_enc_glGetPointerv(e, GL_POINT_SIZE_ARRAY_POINTER_OES, &ptr);
+	assert_ptr_equal(ptr, sizes);
+	/* From a buffer the pointer is the offset, which the host knows. */
+	GLuint buf = 0;
+	sgl_enc_glGenBuffers(e, 1, &buf);
+	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, buf);
+	sgl_enc_glBufferData(e, GL_ARRAY_BUFFER, sizeof(sizes), sizes, GL_STATIC_DRAW);
+	sgl_enc_glPointSizePointerOES(e, GL_FIXED, 0, (const void *)(uintptr_t)4);
+	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, 0);
+	sgl_enc_glGetPointerv(e, GL_POINT_SIZE_ARRAY_POINTER_OES, &ptr);
+	assert_ptr_equal(ptr, (void *)(uintptr_t)4);
 	sgl_enc_glDisableClientState(e, GL_POINT_SIZE_ARRAY_OES);
 
 	const uint8_t red[4 * 4] = { 255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255 };
