@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # piglit's GLES 1 tests (the 8 of its quick profile that make ES 1 contexts;
 # gate.list leaves GLES 1 out) through sgl-host over shared memory with the
-# drop-in set, or natively (--native), on waffle's x11_egl platform under
-# Xvfb. Prints each test's status and the counts (docs/conformance.md).
-# Usage: tests/piglit/gles1.sh [--native] [BUILD_DIR]    (default: build)
+# drop-in set, or natively (--native), on waffle's x11_egl platform (--glx:
+# glx, GLX_EXT_create_context_es_profile) under Xvfb. Prints each test's
+# status and the counts (docs/conformance.md).
+# Usage: tests/piglit/gles1.sh [--native] [--glx] [BUILD_DIR]    (default: build)
 # Needs piglit and Xvfb (scripts/deps.sh --conformance).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 native=
-[ "${1:-}" = --native ] && { native=1; shift; }
+platform=x11_egl
+while [ $# -gt 0 ]; do
+	case $1 in
+	--native) native=1 ;;
+	--glx) platform=glx ;;
+	-*) echo "gles1: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
 build=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "gles1: no build folder ${1:-build}" >&2; exit 2; }
 for p in piglit Xvfb python3 timeout; do
 	command -v "$p" >/dev/null || { echo "gles1: $p is missing: sh scripts/deps.sh --conformance" >&2; exit 2; }
@@ -43,10 +53,10 @@ if [ -z "$native" ]; then
 	[ -e "$shm" ] || { echo "gles1: sgl-host did not start:" >&2; cat "$out/host.log" >&2; exit 2; }
 	env=(SGL_TRANSPORT="shm:$shm" LD_LIBRARY_PATH="$build/guest/glx")
 fi
-timeout -k 10 300 env "${env[@]}" piglit run quick --test-list "$out/list" -p x11_egl -j 2 \
+timeout -k 10 300 env "${env[@]}" piglit run quick --test-list "$out/list" -p "$platform" -j 2 \
 	--timeout 60 -l dummy -o -n gles1 "$out/res" >"$out/run.log" 2>&1 ||
 	{ echo "gles1: piglit failed:" >&2; tail -5 "$out/run.log" >&2; exit 1; }
-python3 - "$out/res" "${native:+native}" <<'PY'
+python3 - "$out/res" "${native:+native}" "$platform" <<'PY'
 import bz2, collections, glob, gzip, json, sys
 path = glob.glob(sys.argv[1] + '/results.json*')[0]
 opener = bz2.open if path.endswith('bz2') else gzip.open if path.endswith('gz') else open
@@ -56,6 +66,6 @@ for name, t in sorted(tests.items()):
     counts[t['result']] += 1
     print(f"{t['result']}\t{name}")
 where = 'natively' if sys.argv[2] else 'through sgl-host'
-print(f"{len(tests)} GLES 1 tests {where}: " +
+print(f"{len(tests)} GLES 1 tests {where} on {sys.argv[3]}: " +
       ', '.join(f'{n} {r}' for r, n in sorted(counts.items())))
 PY
