@@ -1,8 +1,8 @@
 /*
  * GLES 1.1 contexts on the host: the fixed-function pipeline of ES-CM
  * driven through the protocol with float and fixed-point (16.16) commands,
- * client arrays (point sizes too), GL_OES_draw_texture, glGetFixedv and
- * the errors an ES 1 driver raises. Checked with real pixels.
+ * client arrays (point sizes too), GL_OES_draw_texture, glGetFixedv,
+ * GL_OES_framebuffer_object beside the window. Checked with real pixels.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,8 +40,10 @@ static void test_version(void **state)
 	const char *x = (const char *)sgl_enc_glGetString(e, GL_EXTENSIONS);
 	assert_non_null(x);
 	assert_non_null(strstr(x, "GL_OES_fixed_point"));
-	/* ES 1 has no shaders: the driver's GL_INVALID_OPERATION, no lost context. */
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	/* ES 1 has no shaders: the driver's GL_INVALID_OPERATION, no lost context. */
+	sgl_enc_glCreateShader(e, GL_VERTEX_SHADER);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
 	assert_false(harness_lost(&h, NULL, 0));
 	harness_finish(&h);
 }
@@ -190,6 +192,59 @@ static void test_point_sizes_and_draw_tex(void **state)
 	harness_finish(&h);
 }
 
+/* GL_OES_framebuffer_object: render to a texture, back to the window
+ * (framebuffer 0 is the window, GL_FRAMEBUFFER_BINDING_OES answers 0 for
+ * it), and draw the texture there. */
+static void test_framebuffer_object(void **state)
+{
+	(void)state;
+	struct harness h;
+	struct sgl_enc *e = setup(&h);
+	static const GLfloat quad[8] = { -1, -1, 1, -1, -1, 1, 1, 1 };
+	static const GLfixed uv[8] = { 0, 0, X(1), 0, 0, X(1), X(1), X(1) };
+	GLuint tex = 0, fbo = 0;
+	GLint bound = -1;
+
+	sgl_enc_glGetIntegerv(e, GL_FRAMEBUFFER_BINDING_OES, &bound);
+	assert_int_equal(bound, 0);
+	sgl_enc_glGenTextures(e, 1, &tex);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, tex);
+	sgl_enc_glTexParameteri(e, GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA, 8, 8, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+			     NULL);
+	sgl_enc_glGenFramebuffersOES(e, 1, &fbo);
+	sgl_enc_glBindFramebufferOES(e, GL_FRAMEBUFFER_OES, fbo);
+	sgl_enc_glFramebufferTexture2DOES(e, GL_FRAMEBUFFER_OES, GL_COLOR_ATTACHMENT0_OES,
+					  GL_TEXTURE_2D, tex, 0);
+	assert_int_equal(sgl_enc_glCheckFramebufferStatusOES(e, GL_FRAMEBUFFER_OES),
+			 GL_FRAMEBUFFER_COMPLETE_OES);
+	sgl_enc_glGetIntegerv(e, GL_FRAMEBUFFER_BINDING_OES, &bound);
+	assert_int_equal(bound, (GLint)fbo);
+	sgl_enc_glViewport(e, 0, 0, 8, 8);
+	sgl_enc_glClearColor(e, 1, 0, 1, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+
+	sgl_enc_glBindFramebufferOES(e, GL_FRAMEBUFFER_OES, 0);
+	sgl_enc_glGetIntegerv(e, GL_FRAMEBUFFER_BINDING_OES, &bound);
+	assert_int_equal(bound, 0);
+	sgl_enc_glViewport(e, 0, 0, W, H);
+	sgl_enc_glClearColor(e, 0, 0, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_glEnable(e, GL_TEXTURE_2D);
+	sgl_enc_glTexEnvx(e, GL_TEXTURE_ENV, GL_TEXTURE_ENV_MODE, GL_REPLACE);
+	sgl_enc_glEnableClientState(e, GL_VERTEX_ARRAY);
+	sgl_enc_glEnableClientState(e, GL_TEXTURE_COORD_ARRAY);
+	sgl_enc_glVertexPointer(e, 2, GL_FLOAT, 0, quad);
+	sgl_enc_glTexCoordPointer(e, 2, GL_FIXED, 0, uv);
+	sgl_enc_glDrawArrays(e, GL_TRIANGLE_STRIP, 0, 4);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_int_equal(harness_pixel(&h, W / 2, H / 2), RGBA(255, 0, 255, 255));
+	sgl_enc_glDeleteFramebuffersOES(e, 1, &fbo);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_and_float),
 		cmocka_unit_test(test_transforms_and_clip),
 		cmocka_unit_test(test_point_sizes_and_draw_tex),
+		cmocka_unit_test(test_framebuffer_object),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
