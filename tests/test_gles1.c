@@ -220,6 +220,13 @@ static void test_framebuffer_object(void **state)
 			 GL_FRAMEBUFFER_COMPLETE_OES);
 	sgl_enc_glGetIntegerv(e, GL_FRAMEBUFFER_BINDING_OES, &bound);
 	assert_int_equal(bound, (GLint)fbo);
+	/* The attachment in the guest's names (the host's differ: its window
+	 * has textures of its own). */
+	GLint v = -1;
+	sgl_enc_glGetFramebufferAttachmentParameterivOES(e, GL_FRAMEBUFFER_OES,
+							 GL_COLOR_ATTACHMENT0_OES,
+							 GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME_OES, &v);
+	assert_int_equal(v, (GLint)tex);
 	sgl_enc_glViewport(e, 0, 0, 8, 8);
 	sgl_enc_glClearColor(e, 1, 0, 1, 1);
 	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
@@ -227,6 +234,14 @@ static void test_framebuffer_object(void **state)
 	sgl_enc_glBindFramebufferOES(e, GL_FRAMEBUFFER_OES, 0);
 	sgl_enc_glGetIntegerv(e, GL_FRAMEBUFFER_BINDING_OES, &bound);
 	assert_int_equal(bound, 0);
+	/* Framebuffer 0 has no attachments to ask about in ES 1 (the native
+	 * driver's GL_INVALID_OPERATION), and nothing is written. */
+	v = -1;
+	sgl_enc_glGetFramebufferAttachmentParameterivOES(e, GL_FRAMEBUFFER_OES,
+							 GL_COLOR_ATTACHMENT0_OES,
+							 GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE_OES, &v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	assert_int_equal(v, -1);
 	sgl_enc_glViewport(e, 0, 0, W, H);
 	sgl_enc_glClearColor(e, 0, 0, 0, 1);
 	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
