@@ -227,6 +227,9 @@ static void test_framebuffer_object(void **state)
 							 GL_COLOR_ATTACHMENT0_OES,
 							 GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME_OES, &v);
 	assert_int_equal(v, (GLint)tex);
+	GLfixed fx = -1;
+	sgl_enc_glGetFixedv(e, GL_TEXTURE_BINDING_2D, &fx);
+	assert_int_equal(fx, (GLfixed)(tex << 16));
 	sgl_enc_glViewport(e, 0, 0, 8, 8);
 	sgl_enc_glClearColor(e, 1, 0, 1, 1);
 	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
