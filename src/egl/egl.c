@@ -657,12 +657,13 @@ static EGLContext try_create(struct sgl_egl *egl, enum sglhost_api api, struct g
 static bool parse_gl_version(const char *s, int *major, int *minor)
 {
 	static const char es_prefix[] = "OpenGL ES ";
-	static const char es1_prefix[] = "OpenGL ES-C";
+	static const char es1_prefix[] = "OpenGL ES-C";   /* then M or L, a space */
+	const size_t es1 = sizeof(es1_prefix) - 1;
 
 	if (strncmp(s, es_prefix, sizeof(es_prefix) - 1) == 0)
 		s += sizeof(es_prefix) - 1;
-	else if (strncmp(s, es1_prefix, sizeof(es1_prefix) - 1) == 0 && s[11] && s[12] == ' ')
-		s += sizeof(es1_prefix) + 1;
+	else if (strncmp(s, es1_prefix, es1) == 0 && s[es1] && s[es1 + 1] == ' ')
+		s += es1 + 2;
 	return sscanf(s, "%d.%d", major, minor) == 2;
 }
 
