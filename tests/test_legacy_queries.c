@@ -1,9 +1,10 @@
 /*
  * GL 1.x commands whose sizes GL state decides or that carry color
  * indices: glGetMap* (the evaluator's order), glGetPixelMap* (the map's
- * size, or a pixel pack buffer) and glIndexPointer (a client array), each
- * checked against the host's GL in a compatibility context: the values
- * come back, nothing past them is written, and errors are GL's.
+ * size, or a pixel pack buffer), glIndexPointer (a client array) and
+ * GL_EXT_vertex_array's pointers, each checked against the host's GL in a
+ * compatibility context: the values come back, nothing past them is
+ * written, and errors are GL's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -246,6 +247,35 @@ static void test_index_pointer(void **state)
 	harness_finish(&h);
 }
 
+/* GL_EXT_vertex_array: the core pointers with a count GL ignores. */
+static void test_vertex_array_ext(void **state)
+{
+	(void)state;
+	struct harness h;
+	struct sgl_enc *e = setup(&h);
+	static const GLfloat tri[6] = { -1, -1, 3, -1, -1, 3 };
+	static const GLubyte colors[12] = { 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255, 255 };
+	void *ptr = NULL;
+
+	sgl_enc_glEnableClientState(e, GL_VERTEX_ARRAY);
+	sgl_enc_glEnableClientState(e, GL_COLOR_ARRAY);
+	sgl_enc_glVertexPointerEXT(e, 2, GL_FLOAT, 0, 3, tri);
+	sgl_enc_glColorPointerEXT(e, 4, GL_UNSIGNED_BYTE, 0, 3, colors);
+	sgl_enc_glGetPointerv(e, GL_VERTEX_ARRAY_POINTER, &ptr);
+	assert_ptr_equal(ptr, tri);
+	sgl_enc_glClearColor(e, 0, 0, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_glDrawArrays(e, GL_TRIANGLES, 0, 3);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_int_equal(harness_pixel(&h, W / 2, H / 2), BLUE);
+	/* GL judges the arguments as the core command does. */
+	sgl_enc_glVertexPointerEXT(e, 5, GL_FLOAT, 0, 3, tri);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_map2),
 		cmocka_unit_test(test_pixel_maps),
 		cmocka_unit_test(test_index_pointer),
+		cmocka_unit_test(test_vertex_array_ext),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
