@@ -19,8 +19,8 @@
 #define W 96
 #define H 64
 
-void glGetnTexImage(GLenum target, GLint level, GLenum format, GLenum type, GLsizei bufSize,
-		    void *pixels);
+void glMultiModeDrawArraysIBM(const GLenum *mode, const GLint *first, const GLsizei *count,
+			      GLsizei primcount, GLint modestride);
 
 static struct sgl_frame last;
 static uint8_t *last_pixels;
@@ -105,7 +105,7 @@ int main(void)
 	}
 	bad |= glGetError() != GL_NO_ERROR;
 	for (int i = 0; i < 2; i++) {
-		glGetnTexImage(GL_TEXTURE_2D, 0, GL_RGBA, GL_UNSIGNED_BYTE, 0, NULL);
+		glMultiModeDrawArraysIBM(NULL, NULL, NULL, 0, 0);
 		if (glGetError() != GL_INVALID_OPERATION) {
 			fprintf(stderr, "guest_program: an unsupported command raised no "
 				"GL_INVALID_OPERATION\n");

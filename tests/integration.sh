@@ -80,7 +80,7 @@ clients() {   # name client-transport
 	case "$2" in shm*|unix:*|tcp:127.*) frames=shared ;; esac
 	GUEST_PROGRAM_FRAMES=$frames SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/prog.log" 2>&1
 	result $? "$1: guest_program (frames $frames)" "$dir/prog.log"
-	[ "$(grep -c "^sgl: glGetnTexImage is not supported: GL_INVALID_OPERATION$" \
+	[ "$(grep -c "^sgl: glMultiModeDrawArraysIBM is not supported: GL_INVALID_OPERATION$" \
 		"$dir/prog.log")" -eq 1 ]
 	result $? "$1: an unsupported command: one line on stderr, the first time" "$dir/prog.log"
 	if [ -n "${TIMER_PROGRAM:-}" ]; then
