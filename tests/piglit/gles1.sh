@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # piglit's GLES 1 tests (the 8 of its quick profile that make ES 1 contexts;
 # gate.list leaves GLES 1 out) through sgl-host over shared memory with the
-# drop-in set, or natively (--native), on waffle's x11_egl platform (--glx:
-# glx, GLX_EXT_create_context_es_profile) under Xvfb. Prints each test's
-# status and the counts (docs/conformance.md).
-# Usage: tests/piglit/gles1.sh [--native] [--glx] [BUILD_DIR]    (default: build)
+# drop-in set (--egl-vendor: glvnd's libEGL and libGLESv1_CM with our EGL
+# vendor), or natively (--native), on waffle's x11_egl platform (--glx: glx,
+# GLX_EXT_create_context_es_profile) under Xvfb. Prints each test's status
+# and the counts (docs/conformance.md).
+# Usage: tests/piglit/gles1.sh [--native] [--glx] [--egl-vendor] [BUILD_DIR]
 # Needs piglit and Xvfb (scripts/deps.sh --conformance).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 native=
 platform=x11_egl
+vendor=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--native) native=1 ;;
 	--glx) platform=glx ;;
+	--egl-vendor) vendor=1 ;;
 	-*) echo "gles1: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -51,12 +54,16 @@ if [ -z "$native" ]; then
 	i=0
 	while [ ! -e "$shm" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	[ -e "$shm" ] || { echo "gles1: sgl-host did not start:" >&2; cat "$out/host.log" >&2; exit 2; }
-	env=(SGL_TRANSPORT="shm:$shm" LD_LIBRARY_PATH="$build/guest/glx")
+	if [ -n "$vendor" ]; then
+		env=(SGL_TRANSPORT="shm:$shm" __EGL_VENDOR_LIBRARY_FILENAMES="$build/guest/egl/50_sgl.json")
+	else
+		env=(SGL_TRANSPORT="shm:$shm" LD_LIBRARY_PATH="$build/guest/glx")
+	fi
 fi
 timeout -k 10 300 env "${env[@]}" piglit run quick --test-list "$out/list" -p "$platform" -j 2 \
 	--timeout 60 -l dummy -o -n gles1 "$out/res" >"$out/run.log" 2>&1 ||
 	{ echo "gles1: piglit failed:" >&2; tail -5 "$out/run.log" >&2; exit 1; }
-python3 - "$out/res" "${native:+native}" "$platform" <<'PY'
+python3 - "$out/res" "${native:+native}" "$platform${vendor:+ (glvnd EGL vendor)}" <<'PY'
 import bz2, collections, glob, gzip, json, sys
 path = glob.glob(sys.argv[1] + '/results.json*')[0]
 opener = bz2.open if path.endswith('bz2') else gzip.open if path.endswith('gz') else open
