@@ -130,6 +130,11 @@ def handler(c):
     L.append('\t\tgoto done_;')
     L.append('\t}')
     L += _locals(c)
+    for p in c.params:
+        if _judged(c, p):
+            # No bytes came for pixels we cannot size: GL must read none.
+            L.append(f'\tif (judge_ && !(c.offmask & (1u << {p.bit})))')
+            L.append(f'\t\ta_{p.name} = NULL;')
     if c.check_image:
         # check_image: Mesa's EXT_direct_state_access sub-image paths crash
         # when the image does not exist; GL's answer is GL_INVALID_OPERATION.
