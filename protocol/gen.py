@@ -28,7 +28,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from registry import (SCALAR, ELEM, CLASSES, parse_registry, select, roots,  # noqa: E402
+from registry import (SCALAR, ELEM, CLASSES, parse_registry, select, roots, APIS,  # noqa: E402
                       read_list, read_opcodes, read_overrides, expand_overrides)
 from classify import classify, file_wide, wire_fields  # noqa: E402
 import emit_guest  # noqa: E402
@@ -125,7 +125,10 @@ def gl_types_h(reg):
                 continue
             seen.add(name)
             out.append(f'#define {name} {value}{en.get("type") or ""}')
-    out += ['#endif', '#endif', '']
+    # GLES 1's GLclampx, which desktop GL headers included before us lack (a
+    # repeated identical typedef is valid C11).
+    out += ['#endif', '#if !defined(__gles1_gl_h_)', '#include <KHR/khrplatform.h>',
+            'typedef khronos_int32_t GLclampx;', '#endif', '#endif', '']
     return '\n'.join(out)
 
 
@@ -149,7 +152,7 @@ def extensions_c(reg, exts, cmds, aliases):
         if name not in exts:
             continue
         names = [c.get('name') for r in e.findall('require')
-                 if r.get('api') in (None, 'gl', 'gles2') for c in r.findall('command')]
+                 if r.get('api') in APIS for c in r.findall('command')]
         if all(root(n) in cmds and cmds[root(n)].kind != 'unsupported' for n in names):
             ok.append(name)
     ok.sort()

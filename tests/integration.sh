@@ -13,6 +13,8 @@
 #     libGLESv2.so.2 and libGL.so.1 there); with $EGL_VENDOR_JSON too, the
 #     mix of glvnd's libEGL and our vendor with the drop-in libGL/libGLESv2
 #     must fail at eglInitialize with one line saying why, not crash.
+#   - with $EGL_GLES1: egl_gles1 (EGL + GLES 1.1, fixed point) in pbuffer and
+#     surfaceless modes, through glvnd and our vendor and through the drop-in set.
 #   - isolation: a client whose host process crashes (SIGSEGV sent to it)
 #     loses its context; a client beside it and the next one carry on.
 # Usage: integration.sh SGL_HOST GUEST_PROGRAM [GLX_SMOKE LIBGL_DIR [GLVND_DIR]]
@@ -78,6 +80,9 @@ clients() {   # name client-transport
 	case "$2" in shm*|unix:*|tcp:127.*) frames=shared ;; esac
 	GUEST_PROGRAM_FRAMES=$frames SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/prog.log" 2>&1
 	result $? "$1: guest_program (frames $frames)" "$dir/prog.log"
+	[ "$(grep -c "^sgl: glMultiModeDrawArraysIBM is not supported: GL_INVALID_OPERATION$" \
+		"$dir/prog.log")" -eq 1 ]
+	result $? "$1: an unsupported command: one line on stderr, the first time" "$dir/prog.log"
 	if [ -n "${TIMER_PROGRAM:-}" ]; then
 		TIMER_EXPECT=flushed SGL_TRANSPORT="$2" timeout 60 "$TIMER_PROGRAM" \
 			>"$dir/timer.log" 2>&1
@@ -108,12 +113,20 @@ clients() {   # name client-transport
 # is set up here.
 egl_smoke=${EGL_SMOKE:-}
 egl_json=${EGL_VENDOR_JSON:-}
+egl_gles1=${EGL_GLES1:-}
 egl_clients() {   # name client-transport
 	[ -n "$egl_smoke" ] || return 0
 	env -u DISPLAY -u EGL_PLATFORM __EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" \
 		SGL_TRANSPORT="$2" EGL_SMOKE_VENDOR=libsglhost \
 		timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
 	result $? "$1: egl_smoke pbuffer without X through glvnd" "$dir/egl.log"
+	for mode in pbuffer surfaceless; do
+		[ -n "$egl_gles1" ] || break
+		env -u DISPLAY -u EGL_PLATFORM __EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" \
+			SGL_TRANSPORT="$2" EGL_SMOKE_VENDOR=libsglhost \
+			timeout 60 "$egl_gles1" $mode >"$dir/gles1.log" 2>&1
+		result $? "$1: egl_gles1 $mode (GLES 1.1) through glvnd" "$dir/gles1.log"
+	done
 	[ -n "$egl_window" ] || return 0
 	env -u EGL_PLATFORM __EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" SGL_TRANSPORT="$2" \
 		EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
@@ -131,6 +144,13 @@ dropin_egl_clients() {   # name client-transport
 	env -u DISPLAY -u EGL_PLATFORM LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" \
 		EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
 	result $? "$1: egl_smoke pbuffer without X through the drop-in libEGL" "$dir/egl.log"
+	for mode in pbuffer surfaceless; do
+		[ -n "$egl_gles1" ] || break
+		env -u DISPLAY -u EGL_PLATFORM LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" \
+			EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_gles1" $mode >"$dir/gles1.log" 2>&1
+		result $? "$1: egl_gles1 $mode (GLES 1.1) through the drop-in libEGL and libGLESv1_CM" \
+			"$dir/gles1.log"
+	done
 	[ -n "$egl_window" ] || return 0
 	# Our vendor named as well: the drop-in libEGL.so.1 is no glvnd.
 	# shellcheck disable=SC2086 # nothing or one word

@@ -106,13 +106,16 @@ static bool valid_gl_version(int major, int minor)
 	return major >= 1 && major <= 4 && minor >= 0 && minor <= last_minor[major];
 }
 
-/* The host API and version for EGL_OPENGL_ES_API. There is no ES 1 (the
- * attributes' default), and ES 2.0 and 3.0-3.2 exist. */
+/* The host API and version for EGL_OPENGL_ES_API: ES 1.0 and 1.1 (1.0,
+ * the attributes' default, gets the host's ES-CM 1.1, which runs every
+ * ES 1.0 program), 2.0 and 3.0-3.2. */
 static bool resolve_gles(const struct context_attribs *a, uint32_t *api, int *major, int *minor)
 {
 	*api = SGL_API_GLES;
 	*major = a->major;
 	*minor = a->minor;
+	if (a->major == 1 && (a->minor == 0 || a->minor == 1))
+		return true;
 	if (a->major == 2 && a->minor == 0)
 		return true;
 	if (a->major == 3 && a->minor >= 0 && a->minor <= 2)
