@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "sgl-host.h"
-#include "transport/listener.h"
 
 static enum sglhost_log_level log_level = SGLHOST_LOG_WARN;
 

@@ -1,11 +1,12 @@
 /*
- * The host side of the session protocol. Everything from the guest is
+ * The host side of the session protocol (sglhost_session.h), over bytes
+ * someone else moves: an embedder, or session_run.c over a channel. Everything from the guest is
  * checked: message sizes against SGL_SESSION_MAX_MESSAGE, kinds, context
  * ids; command batches go to sglhost_context_submit, which validates every
  * command. A client that breaks the session protocol is disconnected; a
  * malformed GL command only loses its context (the client is told why).
  */
-#include "transport/session.h"
+#include "sglhost_session.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -26,11 +27,15 @@ struct client_context {
 	struct sgl_frame_seg seg;   /* frames for a guest on this machine */
 };
 
-struct session {
-	const struct sgl_session_config *cfg;
-	struct sgl_channel *ch;
+struct sglhost_session {
+	struct sglhost_session_config cfg;
+	char peer[96];
 	struct client_context *contexts;
-	uint32_t ncontexts;
+	uint32_t ncontexts, max_contexts;
+	struct sgl_msg_header h;  /* the message being read */
+	size_t have;             /* bytes of its header, then of its payload */
+	bool in_payload, welcomed;
+	int ended;               /* 0, or the error the session ended with */
 	uint8_t *msg;            /* the message being handled (8-byte aligned) */
 	size_t msg_cap;
 	uint8_t *frame;          /* pixels of the last present */
@@ -41,52 +46,58 @@ struct session {
 	char name[64];
 };
 
-static void logf_(struct session *s, enum sglhost_log_level level, const char *fmt, ...)
+static void logf_(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void logf_(struct session *s, enum sglhost_log_level level, const char *fmt, ...)
+static void logf_(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
-	if (!s->cfg->log)
+	if (!s->cfg.log)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	s->cfg->log(s->cfg->log_user, level, msg);
+	s->cfg.log(s->cfg.log_user, level, msg);
 }
 
-static int send_msg_flags(struct session *s, uint32_t kind, uint32_t context, uint32_t flags,
+static int send_msg_flags(struct sglhost_session *s, uint32_t kind, uint32_t context, uint32_t flags,
 			  const void *a, size_t alen, const void *b, size_t blen)
 {
 	static const uint8_t zeros[8];
 	size_t len = sizeof(struct sgl_msg_header) + alen + blen;
 	size_t padded = (len + 7) & ~(size_t)7;
 	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
-	int r = s->ch->ops->write(s->ch, &h, sizeof(h));
+	sglhost_session_send_fn send = s->cfg.send;
+	void *u = s->cfg.send_user;
+	if (s->send_error)
+		return s->send_error;
+	int r = send(u, &h, sizeof(h));
 	if (!r && alen)
-		r = s->ch->ops->write(s->ch, a, alen);
+		r = send(u, a, alen);
 	if (!r && blen)
-		r = s->ch->ops->write(s->ch, b, blen);
+		r = send(u, b, blen);
 	if (!r && padded > len)
-		r = s->ch->ops->write(s->ch, zeros, padded - len);
+		r = send(u, zeros, padded - len);
+	if (r > 0)
+		r = -EIO;
 	if (r)
 		s->send_error = r;
 	return r;
 }
 
-static int send_msg(struct session *s, uint32_t kind, uint32_t context, const void *a,
+static int send_msg(struct sglhost_session *s, uint32_t kind, uint32_t context, const void *a,
 		    size_t alen, const void *b, size_t blen)
 {
 	return send_msg_flags(s, kind, context, 0, a, alen, b, blen);
 }
 
-static int send_text(struct session *s, uint32_t kind, uint32_t context, const char *text)
+static int send_text(struct sglhost_session *s, uint32_t kind, uint32_t context, const char *text)
 {
 	return send_msg(s, kind, context, text, strlen(text) + 1, NULL, 0);
 }
 
-static struct client_context *find(struct session *s, uint32_t id)
+static struct client_context *find(struct sglhost_session *s, uint32_t id)
 {
 	for (uint32_t i = 0; i < s->ncontexts; i++)
 		if (s->contexts[i].id == id)
@@ -94,11 +105,21 @@ static struct client_context *find(struct session *s, uint32_t id)
 	return NULL;
 }
 
+static void event(struct sglhost_session *s, enum sglhost_session_event_type type, uint32_t id,
+		  struct sglhost_context *ctx, uint32_t w, uint32_t h, const char *text)
+{
+	if (!s->cfg.event)
+		return;
+	struct sglhost_session_event ev = { SGLHOST_SESSION_EVENT_VERSION, type, id, ctx, w, h,
+					    s->ended, text ? text : "" };
+	s->cfg.event(s->cfg.event_user, &ev);
+}
+
 /* ---- Messages ---- */
 
 static const uint8_t wire_id[32] = SGL_WIRE_ID_BYTES;
 
-static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
+static int hello(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	struct sgl_msg_hello m;
 	if (h->size - sizeof(*h) < 8) {
@@ -112,7 +133,7 @@ static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_
 		snprintf(why, sizeof(why), "session protocol version %u, sgl-host speaks %u",
 			 m.magic == SGL_SESSION_MAGIC ? m.version : 0, SGL_SESSION_VERSION);
 		send_text(s, SGL_MSG_BYE, 0, why);
-		logf_(s, SGLHOST_LOG_WARN, "%s: client refused: %s", s->ch->peer, why);
+		logf_(s, SGLHOST_LOG_WARN, "%s: client refused: %s", s->peer, why);
 		return -EPROTO;
 	}
 	if (h->size - sizeof(*h) < sizeof(m)) {
@@ -120,8 +141,10 @@ static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_
 		return -EPROTO;
 	}
 	memcpy(&m, p, sizeof(m));
-	if (s->cfg->needs_token &&
-	    (!s->cfg->token || memcmp(m.token, s->cfg->token, sizeof(m.token)) != 0)) {
+	static const uint8_t none[32];
+	if ((s->cfg.flags & SGLHOST_SESSION_REQUIRE_TOKEN) &&
+	    (!memcmp(s->cfg.token, none, sizeof(none)) ||
+	     memcmp(m.token, s->cfg.token, sizeof(m.token)) != 0)) {
 		send_text(s, SGL_MSG_BYE, 0, "wrong or missing token");
 		return -EACCES;
 	}
@@ -139,14 +162,15 @@ static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_
 		snprintf(why, sizeof(why),
 			 SGL_WIRE_MISMATCH ": guest wire id %s, sgl-host wire id %.16s: build both "
 			 "from the same source (docs/generator.md)", guest, SGL_WIRE_ID_HEX);
-		logf_(s, SGLHOST_LOG_ERROR, "%s: client \"%s\" refused: %s", s->ch->peer, s->name,
+		logf_(s, SGLHOST_LOG_ERROR, "%s: client \"%s\" refused: %s", s->peer, s->name,
 		      why);
 		send_text(s, SGL_MSG_BYE, 0, why);
 		return -EPROTO;
 	}
-	logf_(s, SGLHOST_LOG_INFO, "%s: client \"%s\" connected", s->ch->peer, s->name);
-	struct sgl_msg_welcome w = { SGL_SESSION_VERSION, s->cfg->width_limit,
-				     s->cfg->height_limit, 0 };
+	logf_(s, SGLHOST_LOG_INFO, "%s: client \"%s\" connected", s->peer, s->name);
+	event(s, SGLHOST_SESSION_EVENT_CONNECTED, 0, NULL, 0, 0, s->name);
+	struct sgl_msg_welcome w = { SGL_SESSION_VERSION, s->cfg.max_width,
+				     s->cfg.max_height, 0 };
 	return send_msg(s, SGL_MSG_WELCOME, 0, &w, sizeof(w), NULL, 0);
 }
 
@@ -156,11 +180,11 @@ _Static_assert(SGL_CONTEXT_NO_DEPTH == SGLHOST_CONTEXT_NO_DEPTH &&
 		       SGL_CONTEXT_NO_STENCIL == SGLHOST_CONTEXT_NO_STENCIL,
 	       "context flags travel as they are");
 
-static int create_context(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
+static int create_context(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	struct sgl_msg_create_context m;
 	struct sgl_msg_context_created r = { 0, 0, 0, 0 };
-	uint32_t max = s->cfg->max_contexts ? s->cfg->max_contexts : DEFAULT_MAX_CONTEXTS;
+	uint32_t max = s->max_contexts;
 
 	if (h->size - sizeof(*h) < sizeof(m))
 		return -EPROTO;
@@ -182,11 +206,11 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 		 * Compared part by part: the guest's numbers are any int32
 		 * (major * 10 + minor overflowed, and a negative minor got
 		 * past the cap). */
-		if (m.api != SGLHOST_API_GLES && s->cfg->max_major &&
-		    (m.major == 0 || m.major > s->cfg->max_major ||
-		     (m.major == s->cfg->max_major && m.minor > s->cfg->max_minor))) {
-			cc.major = s->cfg->max_major;
-			cc.minor = s->cfg->max_minor;
+		if (m.api != SGLHOST_API_GLES && s->cfg.max_major &&
+		    (m.major == 0 || m.major > s->cfg.max_major ||
+		     (m.major == s->cfg.max_major && m.minor > s->cfg.max_minor))) {
+			cc.major = s->cfg.max_major;
+			cc.minor = s->cfg.max_minor;
 		}
 		cc.share = share ? share->ctx : NULL;
 		cc.width = m.width;
@@ -194,7 +218,7 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 		cc.flags = m.flags;   /* unknown bits: EINVAL from the library */
 		cc.present = on_present;
 		cc.present_user = s;
-		struct sglhost_context *ctx = sglhost_context_create(s->cfg->host, &cc);
+		struct sglhost_context *ctx = sglhost_context_create(s->cfg.host, &cc);
 		if (!ctx) {
 			r.status = -errno;
 		} else {
@@ -210,7 +234,7 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 	return send_msg(s, SGL_MSG_CONTEXT_CREATED, h->context, &r, sizeof(r), NULL, 0);
 }
 
-static void destroy_context(struct session *s, uint32_t id)
+static void destroy_context(struct sglhost_session *s, uint32_t id)
 {
 	struct client_context *c = find(s, id);
 	if (!c)
@@ -222,13 +246,13 @@ static void destroy_context(struct session *s, uint32_t id)
 
 static int reply_sink(void *user, const void *data, size_t size)
 {
-	struct session *s = user;
+	struct sglhost_session *s = user;
 	return send_msg(s, SGL_MSG_REPLY, 0, data, size, NULL, 0) ? -EPIPE : 0;
 }
 
 /* The frame straight into the context's segment; false when that cannot
  * be done (the caller sends it in the message). */
-static bool present_shared(struct session *s, struct client_context *c, uint32_t w, uint32_t h)
+static bool present_shared(struct sglhost_session *s, struct client_context *c, uint32_t w, uint32_t h)
 {
 	size_t stride = (size_t)w * 4;
 	if (sgl_frame_seg_ensure(&c->seg, stride * h))
@@ -247,14 +271,15 @@ static bool present_shared(struct session *s, struct client_context *c, uint32_t
 /* Runs inside submit, with the context current. */
 static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint32_t h)
 {
-	struct session *s = user;
-	if (!s->want_frame)
-		return;
+	struct sglhost_session *s = user;
 	struct client_context *c = NULL;
 	for (uint32_t i = 0; i < s->ncontexts; i++)
 		if (s->contexts[i].ctx == ctx)
 			c = &s->contexts[i];
 	if (!c)
+		return;
+	event(s, SGLHOST_SESSION_EVENT_PRESENT, c->id, ctx, w, h, NULL);
+	if (!s->want_frame)
 		return;
 	if (s->frame_sysv && present_shared(s, c, w, h)) {
 		s->want_frame = false;
@@ -275,7 +300,7 @@ static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint
 	s->want_frame = false;
 }
 
-static int commands(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
+static int commands(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	struct client_context *c = find(s, h->context);
 	if (!c) {
@@ -297,9 +322,11 @@ static int commands(struct session *s, const struct sgl_msg_header *h, const uin
 	if (r == -EPROTO || r == -EPIPE) {
 		struct sglhost_context_status st = { .version = SGLHOST_STATUS_VERSION };
 		sglhost_context_get_status(c->ctx, &st);
-		if (!c->lost_reported)
-			logf_(s, SGLHOST_LOG_WARN, "%s: context %u lost: %s", s->ch->peer, c->id,
+		if (!c->lost_reported) {
+			logf_(s, SGLHOST_LOG_WARN, "%s: context %u lost: %s", s->peer, c->id,
 			      st.reason);
+			event(s, SGLHOST_SESSION_EVENT_CONTEXT_LOST, c->id, NULL, 0, 0, st.reason);
+		}
 		/* Tell the guest; it may be waiting for a reply that won't come. */
 		if (!c->lost_reported || (h->flags & (SGL_MSG_F_WANTS_REPLY | SGL_MSG_F_WANTS_FRAME)))
 			send_text(s, SGL_MSG_LOST, c->id, st.reason);
@@ -311,7 +338,7 @@ static int commands(struct session *s, const struct sgl_msg_header *h, const uin
 	return 0;
 }
 
-static int handle(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
+static int handle(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	switch (h->kind) {
 	case SGL_MSG_CREATE_CONTEXT:
@@ -327,15 +354,28 @@ static int handle(struct session *s, const struct sgl_msg_header *h, const uint8
 	}
 }
 
-/* Reads one message into s->msg; its payload is copied out of the
- * channel, so nothing can change under the decoder. */
-static int read_msg(struct session *s, struct sgl_msg_header *h)
+/* ---- Reading: bytes in, whole messages handled ---- */
+
+static void end(struct sglhost_session *s, int r, const char *why)
 {
-	int r = sgl_channel_read_all(s->ch, h, sizeof(*h));
-	if (r)
-		return r;
+	if (s->ended)
+		return;
+	s->ended = r;
+	while (s->ncontexts)
+		destroy_context(s, s->contexts[0].id);
+	event(s, SGLHOST_SESSION_EVENT_ENDED, 0, NULL, 0, 0, why ? why : strerror(-r));
+}
+
+/* The header is in: checks it and makes room for the payload. */
+static int header_done(struct sglhost_session *s)
+{
+	struct sgl_msg_header *h = &s->h;
 	if (h->size < sizeof(*h) || (h->size & 7) || h->size > SGL_SESSION_MAX_MESSAGE)
 		return -EPROTO;
+	if (!s->welcomed && h->kind != SGL_MSG_HELLO) {
+		send_text(s, SGL_MSG_BYE, 0, "the first message must be HELLO");
+		return -EPROTO;
+	}
 	size_t n = h->size - sizeof(*h);
 	if (n > s->msg_cap) {
 		size_t cap = s->msg_cap ? s->msg_cap : 65536;
@@ -348,39 +388,143 @@ static int read_msg(struct session *s, struct sgl_msg_header *h)
 		s->msg = m;
 		s->msg_cap = cap;
 	}
-	return n ? sgl_channel_read_all(s->ch, s->msg, n) : 0;
+	return 0;
 }
 
-int sgl_session_run(const struct sgl_session_config *cfg, struct sgl_channel *ch)
+static int message_done(struct sglhost_session *s)
 {
-	struct session s = { .cfg = cfg, .ch = ch };
-	struct sgl_msg_header h;
-	uint32_t max = cfg->max_contexts ? cfg->max_contexts : DEFAULT_MAX_CONTEXTS;
-	int r;
+	if (!s->welcomed) {
+		int r = hello(s, &s->h, s->msg);
+		s->welcomed = r == 0;
+		return r;
+	}
+	return handle(s, &s->h, s->msg);
+}
 
-	s.contexts = calloc(max, sizeof(*s.contexts));
-	if (!s.contexts)
-		return -ENOMEM;
-	r = read_msg(&s, &h);
-	if (!r && h.kind != SGL_MSG_HELLO) {
-		send_text(&s, SGL_MSG_BYE, 0, "the first message must be HELLO");
-		r = -EPROTO;
+int sglhost_session_get_buffer(struct sglhost_session *s, void **buf, size_t *size)
+{
+	if (!s || !buf || !size)
+		return -EINVAL;
+	if (s->ended)
+		return -EPIPE;
+	if (!s->in_payload) {
+		*buf = (uint8_t *)&s->h + s->have;
+		*size = sizeof(s->h) - s->have;
+	} else {
+		*buf = s->msg + s->have;
+		*size = s->h.size - sizeof(s->h) - s->have;
 	}
-	if (!r)
-		r = hello(&s, &h, s.msg);
-	while (!r) {
-		r = read_msg(&s, &h);
-		if (!r)
-			r = handle(&s, &h, s.msg);
+	return 0;
+}
+
+int sglhost_session_commit(struct sglhost_session *s, size_t n)
+{
+	void *buf;
+	size_t room;
+	int r = sglhost_session_get_buffer(s, &buf, &room);
+	if (r)
+		return r;
+	if (n > room)
+		return -EINVAL;
+	s->have += n;
+	if (n < room)
+		return 0;
+	if (!s->in_payload) {
+		r = header_done(s);
+		s->in_payload = true;
+		s->have = 0;
+		if (r || s->h.size > sizeof(s->h))
+			goto out;
 	}
-	if (r == -EPIPE || r == -ECONNRESET)   /* a reset: it left with bytes unread */
-		logf_(&s, SGLHOST_LOG_INFO, "%s: client \"%s\" left", ch->peer, s.name);
-	else
-		logf_(&s, SGLHOST_LOG_WARN, "%s: session ended: %s", ch->peer, strerror(-r));
-	while (s.ncontexts)
-		destroy_context(&s, s.contexts[0].id);
-	free(s.contexts);
-	free(s.msg);
-	free(s.frame);
-	return r == -EPIPE || r == -ECONNRESET ? 0 : r;
+	/* A whole message. */
+	s->in_payload = false;
+	s->have = 0;
+	r = message_done(s);
+out:
+	if (r) {
+		logf_(s, SGLHOST_LOG_WARN, "%s: session ended: %s", s->peer, strerror(-r));
+		end(s, r, NULL);
+	}
+	return r;
+}
+
+int sglhost_session_feed(struct sglhost_session *s, const void *data, size_t size)
+{
+	const uint8_t *p = data;
+	if (!s || (!data && size))
+		return -EINVAL;
+	if (s->ended)
+		return -EPIPE;
+	while (size > 0) {
+		void *buf;
+		size_t room;
+		int r = sglhost_session_get_buffer(s, &buf, &room);
+		if (r)
+			return r;
+		size_t n = room < size ? room : size;
+		memcpy(buf, p, n);
+		r = sglhost_session_commit(s, n);
+		if (r)
+			return r;
+		p += n;
+		size -= n;
+	}
+	return 0;
+}
+
+bool sglhost_session_ended(const struct sglhost_session *s)
+{
+	return !s || s->ended != 0;
+}
+
+int sglhost_session_save(const struct sglhost_session *s, void *buf, size_t *size)
+{
+	(void)s;
+	(void)buf;
+	(void)size;
+	return -ENOTSUP;
+}
+
+void sglhost_session_config_init(struct sglhost_session_config *cfg)
+{
+	if (cfg)
+		*cfg = (struct sglhost_session_config){ .version = SGLHOST_SESSION_CONFIG_VERSION };
+}
+
+struct sglhost_session *sglhost_session_create(const struct sglhost_session_config *cfg)
+{
+	if (!cfg || cfg->version != SGLHOST_SESSION_CONFIG_VERSION || !cfg->host || !cfg->send ||
+	    (cfg->flags & ~SGLHOST_SESSION_FLAGS_ALL)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct sglhost_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->cfg = *cfg;
+	s->cfg.peer = NULL;
+	snprintf(s->peer, sizeof(s->peer), "%s", cfg->peer ? cfg->peer : "guest");
+	s->max_contexts = cfg->max_contexts ? cfg->max_contexts : DEFAULT_MAX_CONTEXTS;
+	s->contexts = calloc(s->max_contexts, sizeof(*s->contexts));
+	if (!s->contexts) {
+		free(s);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return s;
+}
+
+void sglhost_session_destroy(struct sglhost_session *s)
+{
+	if (!s)
+		return;
+	if (!s->ended) {
+		/* The embedder ended it: the guest left or was reset. */
+		logf_(s, SGLHOST_LOG_INFO, "%s: client \"%s\" left", s->peer, s->name);
+		end(s, -ECONNRESET, "closed by the host");
+	}
+	free(s->contexts);
+	free(s->msg);
+	free(s->frame);
+	free(s);
 }

@@ -1,0 +1,354 @@
+/*
+ * The public session over bytes the embedder moves (sglhost_session.h):
+ * HELLO, a context, a frame drawn by the guest encoder and read back both
+ * in the FRAME message and by the embedder in its PRESENT event; bytes fed
+ * one at a time and through the zero-copy buffer; a guest breaking the
+ * protocol, a wrong token, a failing send callback; migration refused.
+ * Only the installed headers and libsglhost.so are used on the host side.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "encoder.h"
+#include "sgl_session.h"
+#include "sgl_wire_id.h"
+#include "sglhost_session.h"
+
+#define W 32
+#define H 24
+#define CTX 7
+
+struct fixture {
+	struct sglhost *host;
+	struct sglhost_session *s;
+	uint8_t out[1 << 16];       /* what the session sent, not yet looked at */
+	size_t out_len;
+	int send_rc;                /* what the send callback returns */
+	int presents, lost, ended, end_error;
+	uint32_t present_pixel;     /* RGBA at the center, read in the event */
+	char end_text[256];
+	bool one_byte;              /* feed one byte at a time */
+};
+
+static int on_send(void *user, const void *data, size_t size)
+{
+	struct fixture *f = user;
+	if (f->send_rc)
+		return f->send_rc;
+	if (size > sizeof(f->out) - f->out_len)
+		return -ENOBUFS;
+	memcpy(f->out + f->out_len, data, size);
+	f->out_len += size;
+	return 0;
+}
+
+static void on_event(void *user, const struct sglhost_session_event *ev)
+{
+	struct fixture *f = user;
+	uint32_t px[W * H];
+	switch (ev->type) {
+	case SGLHOST_SESSION_EVENT_PRESENT:
+		f->presents++;
+		if (ev->width == W && ev->height == H &&
+		    sglhost_context_read_pixels(ev->context, SGLHOST_PIXEL_RGBA8888, px, W * 4, W,
+						H) == 0)
+			f->present_pixel = px[(H / 2) * W + W / 2];
+		break;
+	case SGLHOST_SESSION_EVENT_CONTEXT_LOST:
+		f->lost++;
+		break;
+	case SGLHOST_SESSION_EVENT_ENDED:
+		f->ended++;
+		f->end_error = ev->error;
+		snprintf(f->end_text, sizeof(f->end_text), "%s", ev->text);
+		break;
+	default:
+		break;
+	}
+}
+
+static int feed(struct fixture *f, const void *data, size_t size)
+{
+	if (!f->one_byte)
+		return sglhost_session_feed(f->s, data, size);
+	/* Through the zero-copy buffer, a byte at a time. */
+	const uint8_t *p = data;
+	for (size_t i = 0; i < size; i++) {
+		void *buf;
+		size_t room;
+		int r = sglhost_session_get_buffer(f->s, &buf, &room);
+		if (r)
+			return r;
+		assert_true(room >= 1);
+		memcpy(buf, p + i, 1);
+		r = sglhost_session_commit(f->s, 1);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int send_msg(struct fixture *f, uint32_t kind, uint32_t context, uint32_t flags,
+		    const void *payload, size_t len)
+{
+	uint8_t msg[4096];
+	size_t size = (sizeof(struct sgl_msg_header) + len + 7) & ~(size_t)7;
+	struct sgl_msg_header h = { (uint32_t)size, kind, context, flags };
+	assert_true(size <= sizeof(msg));
+	memset(msg, 0, size);
+	memcpy(msg, &h, sizeof(h));
+	if (len)
+		memcpy(msg + sizeof(h), payload, len);
+	return feed(f, msg, size);
+}
+
+/* Takes the first message the session sent: its header, payload at *p. */
+static struct sgl_msg_header take(struct fixture *f, uint8_t *payload, size_t cap)
+{
+	struct sgl_msg_header h;
+	assert_true(f->out_len >= sizeof(h));
+	memcpy(&h, f->out, sizeof(h));
+	assert_true(h.size >= sizeof(h) && h.size <= f->out_len);
+	size_t n = h.size - sizeof(h);
+	if (payload)
+		memcpy(payload, f->out + sizeof(h), n < cap ? n : cap);
+	memmove(f->out, f->out + h.size, f->out_len - h.size);
+	f->out_len -= h.size;
+	return h;
+}
+
+static struct fixture *setup_session(uint32_t flags, const uint8_t *token)
+{
+	static struct fixture f;
+	memset(&f, 0, sizeof(f));
+	struct sglhost_config hc;
+	sglhost_config_init(&hc);
+	hc.platform = SGLHOST_PLATFORM_SURFACELESS;
+	f.host = sglhost_create(&hc);
+	if (!f.host)
+		return NULL;
+	struct sglhost_session_config sc;
+	sglhost_session_config_init(&sc);
+	sc.host = f.host;
+	sc.flags = flags;
+	if (token)
+		memcpy(sc.token, token, 32);
+	sc.max_width = 1024;
+	sc.max_height = 768;
+	sc.peer = "test";
+	sc.send = on_send;
+	sc.send_user = &f;
+	sc.event = on_event;
+	sc.event_user = &f;
+	f.s = sglhost_session_create(&sc);
+	assert_non_null(f.s);
+	return &f;
+}
+
+static void teardown_session(struct fixture *f)
+{
+	sglhost_session_destroy(f->s);
+	sglhost_destroy(f->host);
+}
+
+static int hello(struct fixture *f, const uint8_t *token)
+{
+	struct sgl_msg_hello m = { SGL_SESSION_MAGIC, SGL_SESSION_VERSION, { 0 }, "test",
+				   SGL_WIRE_ID_BYTES };
+	if (token)
+		memcpy(m.token, token, 32);
+	return send_msg(f, SGL_MSG_HELLO, 0, 0, &m, sizeof(m));
+}
+
+/* The encoder's batches become COMMANDS for context CTX asking for a frame. */
+static int enc_submit(void *user, const void *buf, size_t size)
+{
+	return send_msg(user, SGL_MSG_COMMANDS, CTX, SGL_MSG_F_WANTS_FRAME, buf, size);
+}
+
+static int enc_roundtrip(void *user, const void *buf, size_t size, const void **reply,
+			 size_t *reply_size)
+{
+	(void)user, (void)buf, (void)size, (void)reply, (void)reply_size;
+	return -1;
+}
+
+static void frame(bool one_byte)
+{
+	struct fixture *f = setup_session(0, NULL);
+	if (!f)
+		skip();
+	f->one_byte = one_byte;
+	assert_int_equal(hello(f, NULL), 0);
+	uint8_t p[8192];
+	struct sgl_msg_header h = take(f, p, sizeof(p));
+	assert_int_equal(h.kind, SGL_MSG_WELCOME);
+	struct sgl_msg_welcome w;
+	memcpy(&w, p, sizeof(w));
+	assert_int_equal(w.max_width, 1024);
+
+	struct sgl_msg_create_context cc = { SGLHOST_API_GL_COMPAT, 0, 0, 0, W, H, 0, 0 };
+	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX, 0, &cc, sizeof(cc)), 0);
+	h = take(f, p, sizeof(p));
+	assert_int_equal(h.kind, SGL_MSG_CONTEXT_CREATED);
+	struct sgl_msg_context_created r;
+	memcpy(&r, p, sizeof(r));
+	assert_int_equal(r.status, 0);
+
+	struct sgl_transport_ops ops = { enc_submit, enc_roundtrip, NULL };
+	struct sgl_enc e;
+	assert_int_equal(sgl_enc_init(&e, 1 << 16, &ops, f), 0);
+	sgl_enc_glClearColor(&e, 0.0f, 1.0f, 0.0f, 1.0f);
+	sgl_enc_glClear(&e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_sglSwapBuffers(&e);
+	assert_int_equal(sgl_enc_flush(&e), 0);
+	sgl_enc_finish(&e);
+
+	assert_int_equal(f->presents, 1);
+	assert_int_equal(f->present_pixel, 0xff00ff00u);   /* RGBA 0,255,0,255 */
+	h = take(f, p, sizeof(p));
+	assert_int_equal(h.kind, SGL_MSG_FRAME);
+	assert_int_equal(h.context, CTX);
+	assert_false(h.flags & SGL_MSG_F_FRAME_SHARED);
+	struct sgl_msg_frame fr;
+	memcpy(&fr, p, sizeof(fr));
+	assert_int_equal(fr.width, W);
+	assert_int_equal(fr.height, H);
+	uint32_t bgra;
+	memcpy(&bgra, p + sizeof(fr) + (size_t)(H / 2) * fr.stride + (W / 2) * 4, 4);
+	assert_int_equal(bgra, 0xff00ff00u);   /* B 0, G 255, R 0, A 255 */
+	assert_int_equal(f->lost, 0);
+	assert_false(sglhost_session_ended(f->s));
+	assert_int_equal(sglhost_session_save(f->s, p, &(size_t){ sizeof(p) }), -ENOTSUP);
+	teardown_session(f);
+}
+
+static void test_frame(void **state)
+{
+	(void)state;
+	frame(false);
+}
+
+static void test_frame_one_byte(void **state)
+{
+	(void)state;
+	frame(true);
+}
+
+static void test_not_hello_first(void **state)
+{
+	(void)state;
+	struct fixture *f = setup_session(0, NULL);
+	if (!f)
+		skip();
+	assert_int_equal(send_msg(f, SGL_MSG_COMMANDS, 1, 0, NULL, 0), -EPROTO);
+	uint8_t p[256];
+	struct sgl_msg_header h = take(f, p, sizeof(p));
+	assert_int_equal(h.kind, SGL_MSG_BYE);
+	assert_string_equal((char *)p, "the first message must be HELLO");
+	assert_int_equal(f->ended, 1);
+	assert_int_equal(f->end_error, -EPROTO);
+	assert_true(sglhost_session_ended(f->s));
+	assert_int_equal(hello(f, NULL), -EPIPE);
+	assert_int_equal(f->ended, 1);
+	teardown_session(f);
+}
+
+static void test_bad_size(void **state)
+{
+	(void)state;
+	struct fixture *f = setup_session(0, NULL);
+	if (!f)
+		skip();
+	struct sgl_msg_header h = { 12, SGL_MSG_HELLO, 0, 0 };   /* not a multiple of 8 */
+	assert_int_equal(feed(f, &h, sizeof(h)), -EPROTO);
+	assert_int_equal(f->ended, 1);
+	/* Too large: refused on its header, nothing allocated for it. */
+	teardown_session(f);
+	f = setup_session(0, NULL);
+	assert_int_equal(hello(f, NULL), 0);
+	struct sgl_msg_header big = { SGL_SESSION_MAX_MESSAGE + 8, SGL_MSG_COMMANDS, 1, 0 };
+	assert_int_equal(feed(f, &big, sizeof(big)), -EPROTO);
+	teardown_session(f);
+}
+
+static void test_token(void **state)
+{
+	(void)state;
+	uint8_t token[32], wrong[32];
+	memset(token, 0x5a, sizeof(token));
+	memcpy(wrong, token, sizeof(wrong));
+	wrong[31] ^= 1;
+	struct fixture *f = setup_session(SGLHOST_SESSION_REQUIRE_TOKEN, token);
+	if (!f)
+		skip();
+	assert_int_equal(hello(f, wrong), -EACCES);
+	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_BYE);
+	teardown_session(f);
+	f = setup_session(SGLHOST_SESSION_REQUIRE_TOKEN, token);
+	assert_int_equal(hello(f, token), 0);
+	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_WELCOME);
+	teardown_session(f);
+	/* A required token of zeros matches nobody, zeros included. */
+	f = setup_session(SGLHOST_SESSION_REQUIRE_TOKEN, NULL);
+	assert_int_equal(hello(f, NULL), -EACCES);
+	teardown_session(f);
+}
+
+static void test_send_fails(void **state)
+{
+	(void)state;
+	struct fixture *f = setup_session(0, NULL);
+	if (!f)
+		skip();
+	f->send_rc = -EPIPE;
+	assert_int_equal(hello(f, NULL), -EPIPE);
+	assert_int_equal(f->ended, 1);
+	assert_int_equal(f->end_error, -EPIPE);
+	teardown_session(f);
+}
+
+static void test_arguments(void **state)
+{
+	(void)state;
+	struct sglhost_session_config sc;
+	sglhost_session_config_init(&sc);
+	errno = 0;
+	assert_null(sglhost_session_create(&sc));   /* no host, no send */
+	assert_int_equal(errno, EINVAL);
+	assert_null(sglhost_session_create(NULL));
+	sglhost_session_destroy(NULL);
+	assert_int_equal(sglhost_session_feed(NULL, "", 0), -EINVAL);
+	struct fixture *f = setup_session(0, NULL);
+	if (!f)
+		skip();
+	void *buf;
+	size_t room;
+	assert_int_equal(sglhost_session_get_buffer(f->s, &buf, &room), 0);
+	assert_int_equal(room, sizeof(struct sgl_msg_header));
+	assert_int_equal(sglhost_session_commit(f->s, room + 1), -EINVAL);
+	assert_false(sglhost_session_ended(f->s));
+	teardown_session(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_frame),
+		cmocka_unit_test(test_frame_one_byte),
+		cmocka_unit_test(test_not_hello_first),
+		cmocka_unit_test(test_bad_size),
+		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_send_fails),
+		cmocka_unit_test(test_arguments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
