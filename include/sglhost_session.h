@@ -20,6 +20,18 @@
  * destroy). Sessions of one host may run on different threads at once.
  * Callbacks run on the feeding thread, inside the call that fed.
  *
+ * Out of process (SGLHOST_SESSION_OUT_OF_PROCESS): the session's GL work
+ * runs in a helper process the library starts (sglhost-render, installed in
+ * libexecdir), with an EGL display of its own, so that a crash in the GL
+ * driver, which a guest's commands can still reach however well they are
+ * checked, never takes the embedder's process down: the embedder sees the
+ * session end (ENDED, -ECONNABORTED, "the helper process died ...") and
+ * closes its transport, which tells the guest. The helper's answers arrive
+ * asynchronously: poll sglhost_session_get_fd() for reading and call
+ * sglhost_session_dispatch(), which calls the send callback (feed also
+ * passes on what is ready). PRESENT events then carry no context (the
+ * pixels are in the helper); CONNECTED carries no name.
+ *
  * Migration: a session's state (guest contexts, their GL objects) lives in
  * the host's GL driver and cannot be saved. sglhost_session_save() says so
  * (-ENOTSUP): a VMM refuses migration while a session exists, as QEMU does
@@ -84,7 +96,11 @@ typedef void (*sglhost_session_log_fn)(void *user, enum sglhost_log_level level,
 /* The guest must present `token` in HELLO (set it for transports that reach
  * beyond this machine's users). */
 #define SGLHOST_SESSION_REQUIRE_TOKEN (1u << 0)
-#define SGLHOST_SESSION_FLAGS_ALL SGLHOST_SESSION_REQUIRE_TOKEN
+/* Run the GL work in a helper process (see above); `host` must be NULL
+ * and `host_config` set. */
+#define SGLHOST_SESSION_OUT_OF_PROCESS (1u << 1)
+#define SGLHOST_SESSION_FLAGS_ALL \
+	(SGLHOST_SESSION_REQUIRE_TOKEN | SGLHOST_SESSION_OUT_OF_PROCESS)
 
 /*
  * Session configuration. Initialise with sglhost_session_config_init().
@@ -111,6 +127,11 @@ struct sglhost_session_config {
 	void *event_user;
 	sglhost_session_log_fn log;       /* may be NULL */
 	void *log_user;
+	/* SGLHOST_SESSION_OUT_OF_PROCESS: the helper makes its host from this
+	 * (its log handler and user are not used: the helper has no way to
+	 * reach them); and the helper program (NULL: the installed one). */
+	const struct sglhost_config *host_config;
+	const char *helper_path;
 };
 
 SGLHOST_EXPORT void sglhost_session_config_init(struct sglhost_session_config *cfg);
@@ -146,6 +167,19 @@ SGLHOST_EXPORT int sglhost_session_get_buffer(struct sglhost_session *s, void **
 /* `n` bytes were written at the buffer: returns as sglhost_session_feed()
  * does; -EINVAL when `n` is larger than the buffer given. */
 SGLHOST_EXPORT int sglhost_session_commit(struct sglhost_session *s, size_t n);
+
+/*
+ * Out of process: the descriptor to poll for reading (owned by the
+ * session), or -1 for an in-process session.
+ */
+SGLHOST_EXPORT int sglhost_session_get_fd(const struct sglhost_session *s);
+/*
+ * Out of process: passes what the helper has sent so far to the send
+ * callback and gives the events it carries, without blocking. Returns 0, or
+ * the error the session ended with (-ECONNABORTED: the helper died). In
+ * process: 0, nothing to do.
+ */
+SGLHOST_EXPORT int sglhost_session_dispatch(struct sglhost_session *s);
 
 /* true once the session ended (the ENDED event was given). */
 SGLHOST_EXPORT bool sglhost_session_ended(const struct sglhost_session *s);

@@ -4,16 +4,23 @@
  * in the FRAME message and by the embedder in its PRESENT event; bytes fed
  * one at a time and through the zero-copy buffer; a guest breaking the
  * protocol, a wrong token, a failing send callback; migration refused.
+ * Out of process (SGLHOST_TEST_HELPER: the sglhost-render built here): a
+ * frame through the helper, a protocol error, and the helper killed with
+ * SIGSEGV while this process, the embedder, carries on.
  * Only the installed headers and libsglhost.so are used on the host side.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -110,10 +117,36 @@ static int send_msg(struct fixture *f, uint32_t kind, uint32_t context, uint32_t
 	return feed(f, msg, size);
 }
 
+static bool whole_message(struct fixture *f)
+{
+	struct sgl_msg_header h;
+	if (f->out_len < sizeof(h))
+		return false;
+	memcpy(&h, f->out, sizeof(h));
+	return f->out_len >= h.size;
+}
+
+/* Out of process: waits (5 s at most) for the helper's answers to reach
+ * the send callback through get_fd/dispatch. Returns dispatch's last. */
+static int pump(struct fixture *f, bool until_message)
+{
+	int fd = sglhost_session_get_fd(f->s);
+	int r = 0;
+	for (int i = 0; fd >= 0 && i < 500 && !(until_message && whole_message(f)); i++) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		poll(&p, 1, 10);
+		r = sglhost_session_dispatch(f->s);
+		if (r)
+			break;
+	}
+	return r;
+}
+
 /* Takes the first message the session sent: its header, payload at *p. */
 static struct sgl_msg_header take(struct fixture *f, uint8_t *payload, size_t cap)
 {
 	struct sgl_msg_header h;
+	pump(f, true);
 	assert_true(f->out_len >= sizeof(h));
 	memcpy(&h, f->out, sizeof(h));
 	assert_true(h.size >= sizeof(h) && h.size <= f->out_len);
@@ -124,6 +157,8 @@ static struct sgl_msg_header take(struct fixture *f, uint8_t *payload, size_t ca
 	f->out_len -= h.size;
 	return h;
 }
+
+static bool out_of_process;
 
 static struct fixture *setup_session(uint32_t flags, const uint8_t *token)
 {
@@ -139,6 +174,16 @@ static struct fixture *setup_session(uint32_t flags, const uint8_t *token)
 	sglhost_session_config_init(&sc);
 	sc.host = f.host;
 	sc.flags = flags;
+	if (out_of_process) {
+		/* The helper opens a display of its own. */
+		sglhost_destroy(f.host);
+		f.host = NULL;
+		sc.host = NULL;
+		sc.flags |= SGLHOST_SESSION_OUT_OF_PROCESS;
+		sc.host_config = &hc;
+		sc.helper_path = getenv("SGLHOST_TEST_HELPER");
+		assert_non_null(sc.helper_path);
+	}
 	if (token)
 		memcpy(sc.token, token, 32);
 	sc.max_width = 1024;
@@ -212,9 +257,10 @@ static void frame(bool one_byte)
 	assert_int_equal(sgl_enc_flush(&e), 0);
 	sgl_enc_finish(&e);
 
-	assert_int_equal(f->presents, 1);
-	assert_int_equal(f->present_pixel, 0xff00ff00u);   /* RGBA 0,255,0,255 */
 	h = take(f, p, sizeof(p));
+	assert_int_equal(f->presents, 1);
+	if (!out_of_process)
+		assert_int_equal(f->present_pixel, 0xff00ff00u);   /* RGBA 0,255,0,255 */
 	assert_int_equal(h.kind, SGL_MSG_FRAME);
 	assert_int_equal(h.context, CTX);
 	assert_false(h.flags & SGL_MSG_F_FRAME_SHARED);
@@ -241,6 +287,84 @@ static void test_frame_one_byte(void **state)
 {
 	(void)state;
 	frame(true);
+}
+
+static void test_oop_frame(void **state)
+{
+	(void)state;
+	out_of_process = true;
+	frame(false);
+	out_of_process = false;
+}
+
+/* The helper's pid: our child named sglhost-render. */
+static pid_t helper_pid(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = -1;
+	while (d && (e = readdir(d))) {
+		char path[300], buf[512];
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		FILE *fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+		buf[n] = '\0';
+		char *rp = strrchr(buf, ')');
+		int ppid;
+		if (strstr(buf, "(sglhost-render)") && rp && sscanf(rp + 2, "%*c %d", &ppid) == 1 &&
+		    ppid == getpid())
+			found = atoi(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static void test_oop_crash(void **state)
+{
+	(void)state;
+	out_of_process = true;
+	struct fixture *f = setup_session(0, NULL);
+	out_of_process = false;
+	if (!f)
+		skip();
+	assert_int_equal(hello(f, NULL), 0);
+	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_WELCOME);
+	struct sgl_msg_create_context cc = { SGLHOST_API_GL_COMPAT, 0, 0, 0, W, H, 0, 0 };
+	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX, 0, &cc, sizeof(cc)), 0);
+	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_CONTEXT_CREATED);
+	/* A driver crash, as a guest's commands might cause one. */
+	pid_t pid = helper_pid();
+	assert_true(pid > 0);
+	assert_int_equal(kill(pid, SIGSEGV), 0);
+	assert_int_equal(pump(f, false), -ECONNABORTED);
+	assert_int_equal(f->ended, 1);
+	assert_int_equal(f->end_error, -ECONNABORTED);
+	assert_non_null(strstr(f->end_text, "the helper process died (signal 11"));
+	assert_true(sglhost_session_ended(f->s));
+	assert_int_equal(hello(f, NULL), -EPIPE);
+	teardown_session(f);
+}
+
+static void test_oop_protocol_error(void **state)
+{
+	(void)state;
+	out_of_process = true;
+	struct fixture *f = setup_session(0, NULL);
+	out_of_process = false;
+	if (!f)
+		skip();
+	assert_int_equal(send_msg(f, SGL_MSG_COMMANDS, 1, 0, NULL, 0), 0);
+	uint8_t p[256];
+	struct sgl_msg_header h = take(f, p, sizeof(p));
+	assert_int_equal(h.kind, SGL_MSG_BYE);
+	assert_int_equal(pump(f, false), -EPROTO);
+	assert_int_equal(f->end_error, -EPROTO);
+	assert_string_equal(f->end_text, "the first message must be HELLO");
+	teardown_session(f);
 }
 
 static void test_not_hello_first(void **state)
@@ -349,6 +473,9 @@ int main(void)
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_send_fails),
 		cmocka_unit_test(test_arguments),
+		cmocka_unit_test(test_oop_frame),
+		cmocka_unit_test(test_oop_crash),
+		cmocka_unit_test(test_oop_protocol_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

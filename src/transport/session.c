@@ -17,6 +17,7 @@
 #include "sgl_session.h"
 #include "sgl_wire_id.h"
 #include "transport/frames.h"
+#include "transport/session_remote.h"
 
 #define DEFAULT_MAX_CONTEXTS 64
 
@@ -29,6 +30,7 @@ struct client_context {
 
 struct sglhost_session {
 	struct sglhost_session_config cfg;
+	struct sgl_remote *remote;  /* out of process: all goes there */
 	char peer[96];
 	struct client_context *contexts;
 	uint32_t ncontexts, max_contexts;
@@ -405,6 +407,8 @@ int sglhost_session_get_buffer(struct sglhost_session *s, void **buf, size_t *si
 {
 	if (!s || !buf || !size)
 		return -EINVAL;
+	if (s->remote)
+		return sgl_remote_get_buffer(s->remote, buf, size);
 	if (s->ended)
 		return -EPIPE;
 	if (!s->in_payload) {
@@ -424,6 +428,8 @@ int sglhost_session_commit(struct sglhost_session *s, size_t n)
 	int r = sglhost_session_get_buffer(s, &buf, &room);
 	if (r)
 		return r;
+	if (s->remote)
+		return sgl_remote_commit(s->remote, n);
 	if (n > room)
 		return -EINVAL;
 	s->have += n;
@@ -453,6 +459,8 @@ int sglhost_session_feed(struct sglhost_session *s, const void *data, size_t siz
 	const uint8_t *p = data;
 	if (!s || (!data && size))
 		return -EINVAL;
+	if (s->remote)
+		return sgl_remote_feed(s->remote, data, size);
 	if (s->ended)
 		return -EPIPE;
 	while (size > 0) {
@@ -474,7 +482,19 @@ int sglhost_session_feed(struct sglhost_session *s, const void *data, size_t siz
 
 bool sglhost_session_ended(const struct sglhost_session *s)
 {
-	return !s || s->ended != 0;
+	return !s || (s->remote ? sgl_remote_ended(s->remote) : s->ended != 0);
+}
+
+int sglhost_session_get_fd(const struct sglhost_session *s)
+{
+	return s && s->remote ? sgl_remote_fd(s->remote) : -1;
+}
+
+int sglhost_session_dispatch(struct sglhost_session *s)
+{
+	if (!s)
+		return -EINVAL;
+	return s->remote ? sgl_remote_dispatch(s->remote) : s->ended;
 }
 
 int sglhost_session_save(const struct sglhost_session *s, void *buf, size_t *size)
@@ -493,8 +513,10 @@ void sglhost_session_config_init(struct sglhost_session_config *cfg)
 
 struct sglhost_session *sglhost_session_create(const struct sglhost_session_config *cfg)
 {
-	if (!cfg || cfg->version != SGLHOST_SESSION_CONFIG_VERSION || !cfg->host || !cfg->send ||
-	    (cfg->flags & ~SGLHOST_SESSION_FLAGS_ALL)) {
+	bool remote = cfg && (cfg->flags & SGLHOST_SESSION_OUT_OF_PROCESS);
+	if (!cfg || cfg->version != SGLHOST_SESSION_CONFIG_VERSION || !cfg->send ||
+	    (cfg->flags & ~SGLHOST_SESSION_FLAGS_ALL) ||
+	    (remote ? cfg->host || !cfg->host_config : !cfg->host)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -503,7 +525,19 @@ struct sglhost_session *sglhost_session_create(const struct sglhost_session_conf
 		return NULL;
 	s->cfg = *cfg;
 	s->cfg.peer = NULL;
+	s->cfg.host_config = NULL;
+	s->cfg.helper_path = NULL;
 	snprintf(s->peer, sizeof(s->peer), "%s", cfg->peer ? cfg->peer : "guest");
+	if (remote) {
+		s->remote = sgl_remote_start(cfg, s->peer);
+		if (!s->remote) {
+			int e = errno;
+			free(s);
+			errno = e;
+			return NULL;
+		}
+		return s;
+	}
 	s->max_contexts = cfg->max_contexts ? cfg->max_contexts : DEFAULT_MAX_CONTEXTS;
 	s->contexts = calloc(s->max_contexts, sizeof(*s->contexts));
 	if (!s->contexts) {
@@ -518,6 +552,11 @@ void sglhost_session_destroy(struct sglhost_session *s)
 {
 	if (!s)
 		return;
+	if (s->remote) {
+		sgl_remote_stop(s->remote);
+		free(s);
+		return;
+	}
 	if (!s->ended) {
 		/* The embedder ended it: the guest left or was reset. */
 		logf_(s, SGLHOST_LOG_INFO, "%s: client \"%s\" left", s->peer, s->name);
