@@ -84,6 +84,12 @@ struct sglhost_session_event {
 	uint32_t width, height;           /* PRESENT */
 	int error;                        /* ENDED */
 	const char *text;                 /* NUL-terminated, valid during the call */
+	const char *peer;                 /* the session's peer (config), for logs */
+	/* PRESENT given by a server with SGLHOST_SERVER_COPY_FRAMES
+	 * (sglhost_server.h): the frame, RGBA8888, top row first, `stride`
+	 * bytes a row, valid during the call. NULL otherwise. */
+	const void *pixels;
+	size_t stride;
 };
 
 /* Called on the feeding thread. It must not feed or destroy its session. */

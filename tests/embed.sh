@@ -52,31 +52,85 @@ result $rc "cc \$(pkg-config --cflags --libs sglhost) examples/embed/vmm.c" "$di
 LD_LIBRARY_PATH="$libdir" ldd "$dir/embed-vmm" | grep -q "$dir/inst.*libsglhost.so.0"
 result $? "embed-vmm links the installed libsglhost.so.0" /dev/null
 
-# 2. The VMM runs; guests come through both devices.
-mkdir -p "$dir/vm"
-LD_LIBRARY_PATH="$libdir" "$dir/embed-vmm" "$dir/vm" 60 "$dir/frame.ppm" >"$dir/vmm.log" 2>&1 &
-vmm_pid=$!
-i=0
-while ! grep -q "ready" "$dir/vmm.log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for_line() {   # file text
+	i=0
+	until grep -q "$2" "$1" 2>/dev/null || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done
+}
+start_vmm() {   # extra arguments before DIR
+	rm -rf "$dir/vm" "$dir/vmm.log"
+	mkdir -p "$dir/vm"
+	LD_LIBRARY_PATH="$libdir" "$dir/embed-vmm" "$@" "$dir/vm" 60 "$dir/frame.ppm" \
+		>"$dir/vmm.log" 2>&1 &
+	vmm_pid=$!
+	wait_for_line "$dir/vmm.log" "ready"
+}
+stop_vmm() {   # name
+	kill "$vmm_pid"
+	wait "$vmm_pid"
+	rc=$?
+	vmm_pid=
+	grep -q "frames presented" "$dir/vmm.log"
+	result $? "$1: embed-vmm stops cleanly on SIGTERM (exit $rc)" "$dir/vmm.log"
+}
+
+# 2. In process: guests come through both devices, the VMM sees the frames.
+start_vmm
 for t in "unix:$dir/vm/stream" "shm:$dir/vm/ivshmem"; do
 	rm -f "$dir/frame.ppm"
 	SGL_TRANSPORT=$t timeout 60 "$prog" >"$dir/prog.log" 2>&1
 	result $? "$t: guest_program through embed-vmm" "$dir/prog.log"
 	# guest_program's last frame: green at (W/4, H/2) of 96x64, seen by
 	# the VMM in its PRESENT event. P6 header "P6\n96 64\n255\n" (13 bytes).
+	# The region's events reach the VMM's loop after the guest got its
+	# frame: wait for the whole file (18445 bytes).
+	i=0
+	while [ "$(stat -c %s "$dir/frame.ppm" 2>/dev/null)" != 18445 ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	px=$(od -An -tx1 -j $((13 + (32 * 96 + 24) * 3)) -N3 "$dir/frame.ppm" 2>/dev/null |
 		tr -d ' \n')
 	head -c 13 "$dir/frame.ppm" 2>/dev/null | grep -q "96 64" && [ "$px" = "00ff00" ]
 	result $? "$t: the VMM's own copy of the frame is 96x64, green at (24, 32) (got $px)" \
 		"$dir/vmm.log"
 done
-kill "$vmm_pid"
-wait "$vmm_pid"
-rc=$?
-vmm_pid=
-grep -q "frames shown" "$dir/vmm.log"
-result $? "embed-vmm stops cleanly on SIGTERM (exit $rc)" "$dir/vmm.log"
+stop_vmm "in process"
 ! grep -q "context .* lost\|session ended: Protocol" "$dir/vmm.log"
-result $? "no context lost, no protocol error" "$dir/vmm.log"
+result $? "in process: no context lost, no protocol error" "$dir/vmm.log"
+
+# 3. Out of process (the installed sglhost-render): the same guests, then a
+# helper killed with SIGSEGV under one guest while the VMM and the next
+# guest carry on.
+helper=$(find "$dir/inst" -name sglhost-render -type f | head -n 1)
+start_vmm -o "$helper"
+for t in "unix:$dir/vm/stream" "shm:$dir/vm/ivshmem"; do
+	SGL_TRANSPORT=$t timeout 60 "$prog" >"$dir/prog.log" 2>&1
+	result $? "$t: guest_program through embed-vmm -o (GL in a helper process)" "$dir/prog.log"
+done
+for t in "unix:$dir/vm/stream" "shm:$dir/vm/ivshmem"; do
+	pgrep -P "$vmm_pid" | sort >"$dir/children-before"
+	died=$(grep -c "the helper process died (signal 11" "$dir/vmm.log")
+	GUEST_PROGRAM_PAUSE=4 SGL_TRANSPORT=$t timeout 60 "$prog" >"$dir/iso.log" 2>&1 &
+	g=$!
+	wait_for_line "$dir/iso.log" " over "
+	victim=$(pgrep -P "$vmm_pid" | sort | comm -13 "$dir/children-before" - | head -n 1)
+	[ -n "$victim" ] && kill -SEGV "$victim"
+	wait "$g"
+	sg=$?
+	ok=1
+	[ -n "$victim" ] && [ "$sg" -ne 0 ] && kill -0 "$vmm_pid" || ok=0
+	i=0
+	while [ "$(grep -c "the helper process died (signal 11" "$dir/vmm.log")" -le "$died" ] &&
+		[ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ "$(grep -c "the helper process died (signal 11" "$dir/vmm.log")" -gt "$died" ] || ok=0
+	SGL_TRANSPORT=$t timeout 60 "$prog" >>"$dir/iso.log" 2>&1 || ok=0
+	[ $ok -eq 1 ]
+	result $? "$t: a helper killed by SIGSEGV (pid $victim) loses its guest (exit $sg) only" \
+		"$dir/iso.log"
+done
+stop_vmm "out of process"
+n=$(sed -n 's/.*: \([0-9]*\) frames presented.*/\1/p' "$dir/vmm.log")
+[ "${n:-0}" -ge 4 ]
+result $? "out of process: the VMM was told of the frames (PRESENT events: $n)" "$dir/vmm.log"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,22 +4,29 @@
  *
  * - a shared memory in the ivshmem layout (docs/shm-layout.md), made and
  *   mapped here as a VMM maps an ivshmem BAR2 backing: DIR/ivshmem. The
- *   library serves its slots (sglhost_shm_region_listen) on a thread of
- *   ours; guests on this machine reach it with SGL_TRANSPORT=shm:DIR/ivshmem.
+ *   library serves its slots (sglhost_shm_region_listen) on its own
+ *   threads (sglhost_server), and queues what happens for our loop (the
+ *   server's fd, sglhost_server_dispatch). Guests on this machine reach it
+ *   with SGL_TRANSPORT=shm:DIR/ivshmem.
  * - a byte stream of its own, standing for the VMM's own vsock or
  *   virtio-serial device: a unix socket DIR/stream. Its bytes are moved by
  *   our poll() loop into a session object (sglhost_session_feed); the
  *   session's answers go back through our send callback. Guests reach it
  *   with SGL_TRANSPORT=unix:DIR/stream.
  *
- * Every frame a guest presents is also read by the VMM (the PRESENT event)
- * and, with --dump, the last one is written as a PPM: what a VMM would put
- * on its own display.
+ * Every frame a guest presents is also seen by the VMM (the PRESENT event)
+ * and, with DUMP, the last one is written as a PPM: what a VMM would put on
+ * its own display.
+ *
+ * With -o, the GL work of every guest runs in a helper process
+ * (SGLHOST_SESSION_OUT_OF_PROCESS): a crash in the GL driver ends that
+ * guest's session and nothing else. HELPER is the sglhost-render program
+ * ("" : the installed one). Frames then stay in the helper (no DUMP).
  *
  * Built out of tree against the installed library:
  *   cc -o embed-vmm vmm.c $(pkg-config --cflags --libs sglhost) -pthread
  *
- * Usage: embed-vmm DIR [SECONDS] [DUMP.ppm]
+ * Usage: embed-vmm [-o HELPER] DIR [SECONDS] [DUMP.ppm]
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE   /* accept4 */
@@ -27,7 +34,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sglhost_server.h>
 #include <sglhost_session.h>
 #include <sglhost_transport.h>
 
@@ -46,12 +53,11 @@
 #define MAX_STREAMS 8
 
 static volatile sig_atomic_t stop;
-static struct sglhost *host;
+static struct sglhost *host;           /* in process */
+static struct sglhost_config host_config; /* out of process: the helpers' */
+static const char *helper;              /* -o */
 static const char *dump_path;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned frames;
-/* The slot sessions running (under lock), to end them at exit. */
-static struct sglhost_channel *slots_served[MAX_STREAMS];
+static unsigned frames, presents;
 
 static void on_signal(int sig)
 {
@@ -66,28 +72,31 @@ static void session_log(void *user, enum sglhost_log_level level, const char *ms
 	fprintf(stderr, "embed-vmm: %s\n", msg);
 }
 
-/* The VMM's display: the frame the guest just presented. */
-static void show_frame(struct sglhost_context *ctx, uint32_t w, uint32_t h)
+/* The VMM's display: the frame the guest just presented (RGBA). */
+static void show_frame(const uint8_t *px, size_t stride, uint32_t w, uint32_t h)
 {
-	uint8_t *px = malloc((size_t)w * h * 4);
-	if (!px || sglhost_context_read_pixels(ctx, SGLHOST_PIXEL_RGBA8888, px, (size_t)w * 4, w,
-					       h) != 0) {
-		free(px);
-		return;
-	}
-	pthread_mutex_lock(&lock);
 	frames++;
 	FILE *f = dump_path ? fopen(dump_path, "wb") : NULL;
-	if (f) {
-		fprintf(f, "P6\n%u %u\n255\n", w, h);
-		for (size_t i = 0; i < (size_t)w * h; i++)
-			fwrite(px + i * 4, 1, 3, f);
-		fclose(f);
-	}
-	pthread_mutex_unlock(&lock);
+	if (!f)
+		return;
+	fprintf(f, "P6\n%u %u\n255\n", w, h);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			fwrite(px + y * stride + x * 4, 1, 3, f);
+	fclose(f);
+}
+
+static void read_frame(struct sglhost_context *ctx, uint32_t w, uint32_t h)
+{
+	uint8_t *px = malloc((size_t)w * h * 4);
+	if (px && sglhost_context_read_pixels(ctx, SGLHOST_PIXEL_RGBA8888, px, (size_t)w * 4, w,
+					      h) == 0)
+		show_frame(px, (size_t)w * 4, w, h);
 	free(px);
 }
 
+/* Stream sessions: on our thread, inside feed or dispatch. Region
+ * sessions: on our thread too, from sglhost_server_dispatch. */
 static void on_event(void *user, const struct sglhost_session_event *ev)
 {
 	const char *who = user;
@@ -96,7 +105,13 @@ static void on_event(void *user, const struct sglhost_session_event *ev)
 		printf("embed-vmm: %s: guest \"%s\" connected\n", who, ev->text);
 		break;
 	case SGLHOST_SESSION_EVENT_PRESENT:
-		show_frame(ev->context, ev->width, ev->height);
+		presents++;
+		/* Stream, in process: inside the guest's submit, the frame is
+		 * there to read. Region: the server read it for us. */
+		if (ev->context)
+			read_frame(ev->context, ev->width, ev->height);
+		else if (ev->pixels)
+			show_frame(ev->pixels, ev->stride, ev->width, ev->height);
 		break;
 	case SGLHOST_SESSION_EVENT_CONTEXT_LOST:
 		printf("embed-vmm: %s: context %u lost: %s\n", who, ev->context_id, ev->text);
@@ -111,61 +126,19 @@ static void on_event(void *user, const struct sglhost_session_event *ev)
 static void session_defaults(struct sglhost_session_config *sc, const char *who)
 {
 	sglhost_session_config_init(sc);
-	sc->host = host;
+	if (helper) {
+		sc->flags |= SGLHOST_SESSION_OUT_OF_PROCESS;
+		sc->host_config = &host_config;
+		sc->helper_path = helper[0] ? helper : NULL;
+	} else {
+		sc->host = host;
+	}
 	sc->event = on_event;
 	sc->event_user = (void *)who;
 	sc->log = session_log;
 }
 
-/* ---- The shared-memory device: the library's listener, our threads ---- */
-
-static void *serve_slot(void *arg)
-{
-	struct sglhost_channel *ch = arg;
-	struct sglhost_session_config sc;
-	session_defaults(&sc, "ivshmem");
-	sglhost_channel_serve(ch, &sc);
-	pthread_mutex_lock(&lock);
-	for (int i = 0; i < MAX_STREAMS; i++)
-		if (slots_served[i] == ch)
-			slots_served[i] = NULL;
-	pthread_mutex_unlock(&lock);
-	sglhost_channel_destroy(ch);
-	return NULL;
-}
-
-static void *accept_slots(void *arg)
-{
-	struct sglhost_listener *l = arg;
-	for (;;) {
-		int err;
-		struct sglhost_channel *ch = sglhost_listener_accept(l, &err);
-		if (!ch) {
-			if (err == -ECANCELED)
-				return NULL;
-			usleep(100 * 1000);
-			continue;
-		}
-		pthread_t t;
-		int i = 0;
-		pthread_mutex_lock(&lock);
-		while (i < MAX_STREAMS && slots_served[i])
-			i++;
-		if (i < MAX_STREAMS)
-			slots_served[i] = ch;
-		pthread_mutex_unlock(&lock);
-		if (i < MAX_STREAMS && pthread_create(&t, NULL, serve_slot, ch) == 0) {
-			pthread_detach(t);
-			continue;
-		}
-		if (i < MAX_STREAMS) {
-			pthread_mutex_lock(&lock);
-			slots_served[i] = NULL;
-			pthread_mutex_unlock(&lock);
-		}
-		sglhost_channel_destroy(ch);
-	}
-}
+/* ---- The shared-memory device: the library's listener and threads ---- */
 
 /* The BAR backing, as QEMU's memory-backend-file would hold it. */
 static void *map_region(const char *path)
@@ -278,22 +251,30 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: embed-vmm DIR [SECONDS] [DUMP.ppm]\n");
+	int opt;
+	while ((opt = getopt(argc, argv, "o:")) != -1) {
+		if (opt != 'o')
+			return 2;
+		helper = optarg;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: embed-vmm [-o HELPER] DIR [SECONDS] [DUMP.ppm]\n");
 		return 2;
 	}
-	double seconds = argc > 2 ? atof(argv[2]) : 0;
-	dump_path = argc > 3 ? argv[3] : NULL;
+	const char *dir = argv[optind];
+	double seconds = optind + 1 < argc ? atof(argv[optind + 1]) : 0;
+	dump_path = optind + 2 < argc ? argv[optind + 2] : NULL;
 	char region_path[512], stream_path[512], err[256];
-	snprintf(region_path, sizeof(region_path), "%s/ivshmem", argv[1]);
-	snprintf(stream_path, sizeof(stream_path), "%s/stream", argv[1]);
+	snprintf(region_path, sizeof(region_path), "%s/ivshmem", dir);
+	snprintf(stream_path, sizeof(stream_path), "%s/stream", dir);
 
-	struct sglhost_config hc;
-	sglhost_config_init(&hc);
-	host = sglhost_create(&hc);
-	if (!host) {
-		fprintf(stderr, "embed-vmm: no EGL display: %s\n", strerror(errno));
-		return 1;
+	sglhost_config_init(&host_config);
+	if (!helper) {
+		host = sglhost_create(&host_config);
+		if (!host) {
+			fprintf(stderr, "embed-vmm: no EGL display: %s\n", strerror(errno));
+			return 1;
+		}
 	}
 	void *bar = map_region(region_path);
 	struct sglhost_shm_region_config rc;
@@ -314,35 +295,60 @@ int main(int argc, char **argv)
 		fprintf(stderr, "embed-vmm: %s\n", bar ? err : "cannot map the region");
 		return 1;
 	}
-	pthread_t accept_thread;
-	pthread_create(&accept_thread, NULL, accept_slots, region);
+	const char *desc = sglhost_listener_describe(region);
+	/* The library's threads serve the region; its events wait for us. */
+	struct sglhost_server_config svc;
+	sglhost_server_config_init(&svc);
+	svc.flags = SGLHOST_SERVER_DISPATCH | SGLHOST_SERVER_COPY_FRAMES;
+	session_defaults(&svc.session, "ivshmem");
+	struct sglhost_server *srv = sglhost_server_create(&svc);
+	int r = srv ? sglhost_server_add_listener(srv, region) : -errno;
+	if (r < 0) {
+		fprintf(stderr, "embed-vmm: cannot serve the region: %s\n", strerror(-r));
+		return 1;
+	}
+	printf("embed-vmm: ready: %s, unix %s%s\n", desc, stream_path,
+	       helper ? ", GL in helper processes" : "");
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	printf("embed-vmm: ready: %s, unix %s\n", sglhost_listener_describe(region), stream_path);
 	fflush(stdout);
 
 	struct stream streams[MAX_STREAMS] = { 0 };
 	double start = now();
 	while (!stop && (seconds <= 0 || now() - start < seconds)) {
-		struct pollfd fds[1 + MAX_STREAMS];
-		struct stream *owner[1 + MAX_STREAMS];
+		/* Our sockets, the helpers' answers, the server's events. */
+		struct pollfd fds[2 + 2 * MAX_STREAMS];
+		struct stream *owner[2 + 2 * MAX_STREAMS];
 		int n = 0;
 		fds[n++] = (struct pollfd){ lfd, POLLIN, 0 };
+		fds[n++] = (struct pollfd){ sglhost_server_get_fd(srv), POLLIN, 0 };
 		for (int i = 0; i < MAX_STREAMS; i++) {
 			if (!streams[i].s)
 				continue;
 			owner[n] = &streams[i];
 			fds[n++] = (struct pollfd){ streams[i].fd, POLLIN, 0 };
+			int hfd = sglhost_session_get_fd(streams[i].s);
+			if (hfd >= 0) {
+				owner[n] = &streams[i];
+				fds[n++] = (struct pollfd){ hfd, POLLIN, 0 };
+			}
 		}
 		if (poll(fds, (nfds_t)n, 100) <= 0)
 			continue;
 		if (fds[0].revents & POLLIN)
 			stream_open(streams, lfd);
-		for (int i = 1; i < n; i++)
-			if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
+		if (fds[1].revents & POLLIN)
+			sglhost_server_dispatch(srv);
+		for (int i = 2; i < n; i++) {
+			if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)) || !owner[i]->s)
+				continue;
+			if (fds[i].fd == owner[i]->fd)
 				stream_readable(owner[i]);
+			else if (sglhost_session_dispatch(owner[i]->s) < 0)
+				stream_close(owner[i]);
+		}
 	}
 
 	for (int i = 0; i < MAX_STREAMS; i++)
@@ -350,25 +356,12 @@ int main(int argc, char **argv)
 			stream_close(&streams[i]);
 	close(lfd);
 	unlink(stream_path);
-	sglhost_listener_shutdown(region);
-	pthread_join(accept_thread, NULL);
-	/* Slot sessions still running are ended, and waited for: the listener
-	 * goes after its channels, the BAR after the listener. */
-	for (bool busy = true; busy; usleep(10 * 1000)) {
-		busy = false;
-		pthread_mutex_lock(&lock);
-		for (int i = 0; i < MAX_STREAMS; i++) {
-			if (slots_served[i]) {
-				sglhost_channel_shutdown(slots_served[i]);
-				busy = true;
-			}
-		}
-		pthread_mutex_unlock(&lock);
-	}
-	sglhost_listener_destroy(region);
+	/* Sessions end, threads are waited for, the listener goes: then the
+	 * BAR may go. */
+	sglhost_server_destroy(srv);
 	munmap(bar, REGION_SIZE);
 	unlink(region_path);
-	printf("embed-vmm: %u frames shown\n", frames);
+	printf("embed-vmm: %u frames presented, %u shown\n", presents, frames);
 	sglhost_destroy(host);
 	return 0;
 }

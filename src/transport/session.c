@@ -113,7 +113,7 @@ static void event(struct sglhost_session *s, enum sglhost_session_event_type typ
 	if (!s->cfg.event)
 		return;
 	struct sglhost_session_event ev = { SGLHOST_SESSION_EVENT_VERSION, type, id, ctx, w, h,
-					    s->ended, text ? text : "" };
+					    s->ended, text ? text : "", s->peer, NULL, 0 };
 	s->cfg.event(s->cfg.event_user, &ev);
 }
 

@@ -43,6 +43,7 @@ struct sgl_remote {
 	bool in_payload;
 	char text[256];              /* the payload's first bytes (LOST, BYE, FRAME) */
 	char bye[256];
+	char peer[96];
 };
 
 static void event(struct sgl_remote *r, enum sglhost_session_event_type type, uint32_t id,
@@ -51,7 +52,7 @@ static void event(struct sgl_remote *r, enum sglhost_session_event_type type, ui
 	if (!r->cfg.event)
 		return;
 	struct sglhost_session_event ev = { SGLHOST_SESSION_EVENT_VERSION, type, id, NULL, w, h,
-					    r->ended, text ? text : "" };
+					    r->ended, text ? text : "", r->peer, NULL, 0 };
 	r->cfg.event(r->cfg.event_user, &ev);
 }
 
@@ -282,6 +283,7 @@ struct sgl_remote *sgl_remote_start(const struct sglhost_session_config *cfg, co
 		return NULL;
 	r->cfg = *cfg;
 	r->fd = -1;
+	snprintf(r->peer, sizeof(r->peer), "%s", peer);
 	/* Our end is close-on-exec; the helper's is not, and stays above 2. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		goto fail;

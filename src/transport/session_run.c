@@ -1,11 +1,17 @@
 /*
  * A session over a channel (channel.h): the channel's bytes go straight
- * into the session's buffer, its answers straight to the channel.
+ * into the session's buffer, its answers straight to the channel. Out of
+ * process, a relay thread passes on what the helper answers while this one
+ * waits for the guest (one lock keeps feed and dispatch apart).
  */
 #include "transport/session.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sglhost_session.h"
 
@@ -15,9 +21,40 @@ static int channel_send(void *user, const void *data, size_t size)
 	return ch->ops->write(ch, data, size);
 }
 
+struct relay {
+	struct sglhost_session *s;
+	struct sgl_channel *ch;
+	pthread_mutex_t lock;
+	int wake[2];             /* the serving thread ends the relay */
+};
+
+static void *relay_thread(void *arg)
+{
+	struct relay *rl = arg;
+	for (;;) {
+		struct pollfd p[2] = { { sglhost_session_get_fd(rl->s), POLLIN, 0 },
+				       { rl->wake[0], POLLIN, 0 } };
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents)
+			return NULL;
+		pthread_mutex_lock(&rl->lock);
+		int r = sglhost_session_dispatch(rl->s);
+		pthread_mutex_unlock(&rl->lock);
+		if (r) {
+			/* The helper is gone: the guest's reads end too. */
+			rl->ch->ops->shutdown(rl->ch);
+			return NULL;
+		}
+	}
+}
+
 int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_channel *ch)
 {
 	struct sglhost_session_config cfg = *base;
+	struct relay rl = { .ch = ch, .wake = { -1, -1 } };
+	pthread_t relay;
+	bool relaying = false;
 	cfg.send = channel_send;
 	cfg.send_user = ch;
 	if (!cfg.peer)
@@ -25,13 +62,26 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 	struct sglhost_session *s = sglhost_session_create(&cfg);
 	if (!s)
 		return -errno;
+	pthread_mutex_init(&rl.lock, NULL);
+	rl.s = s;
+	if (sglhost_session_get_fd(s) >= 0) {
+		if (pipe(rl.wake) < 0 || pthread_create(&relay, NULL, relay_thread, &rl)) {
+			sglhost_session_destroy(s);
+			return -EAGAIN;
+		}
+		relaying = true;
+	}
 	int r = 0;
 	while (!r) {
 		void *buf;
 		size_t room;
+		pthread_mutex_lock(&rl.lock);
 		r = sglhost_session_get_buffer(s, &buf, &room);
+		pthread_mutex_unlock(&rl.lock);
 		if (r)
 			break;
+		/* Out of process, the buffer is the session's own and only this
+		 * thread fills it: read without the lock. */
 		ssize_t n = ch->ops->read(ch, buf, room);
 		if (n == 0 || n == -EPIPE || n == -ECONNRESET) {
 			/* It left (a reset: with bytes unread). */
@@ -39,8 +89,24 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 			break;
 		}
 		/* A transport that claims more than it was given is broken. */
+		pthread_mutex_lock(&rl.lock);
 		r = n < 0 ? (int)n : (size_t)n > room ? -EIO : sglhost_session_commit(s, (size_t)n);
+		pthread_mutex_unlock(&rl.lock);
 	}
+	if (relaying) {
+		if (write(rl.wake[1], "x", 1) < 0) {
+			/* a pipe of ours with room: cannot fail */
+		}
+		pthread_join(relay, NULL);
+		/* The helper died: that, not the channel's shutdown, is why. */
+		if (sglhost_session_ended(s) && r == -EPIPE)
+			r = sglhost_session_dispatch(s);
+	}
+	if (rl.wake[0] >= 0) {
+		close(rl.wake[0]);
+		close(rl.wake[1]);
+	}
+	pthread_mutex_destroy(&rl.lock);
 	sglhost_session_destroy(s);
 	return r == -EPIPE || r == -ECONNRESET ? 0 : r;
 }
