@@ -110,9 +110,9 @@ static const void *record(struct sgl_enc *e, int slot, GLint size, GLenum type, 
 			  GLsizei stride, const void *pointer)
 {
 	if (slot < 0 || !streamable(size, type, stride))
-		return e->array_buffer ? pointer : NULL;   /* GL raises the error */
+		return e->buffers[SGL_BUFFER_ARRAY] ? pointer : NULL;   /* GL raises the error */
 	struct sgl_array_state *a = &e->arrays[slot];
-	a->client = !e->array_buffer && e->vertex_array == 0 && pointer;
+	a->client = !e->buffers[SGL_BUFFER_ARRAY] && e->vertex_array == 0 && pointer;
 	update_mask(e, slot);
 	if (!a->client)
 		return pointer;   /* an offset, or rejected by the host */

@@ -186,45 +186,10 @@ static GLuint *element_slot(struct sgl_enc *e, GLuint vao)
 
 static GLuint *binding(struct sgl_enc *e, GLenum target_or_pname)
 {
-	switch (target_or_pname) {
-	case GL_ARRAY_BUFFER:
-	case GL_ARRAY_BUFFER_BINDING:
-		return &e->array_buffer;
-	case GL_PIXEL_PACK_BUFFER:
-	case GL_PIXEL_PACK_BUFFER_BINDING:
-		return &e->pixel_pack_buffer;
-	case GL_PIXEL_UNPACK_BUFFER:
-	case GL_PIXEL_UNPACK_BUFFER_BINDING:
-		return &e->pixel_unpack_buffer;
-	case GL_DRAW_INDIRECT_BUFFER:
-	case GL_DRAW_INDIRECT_BUFFER_BINDING:
-		return &e->draw_indirect_buffer;
-	case GL_ELEMENT_ARRAY_BUFFER:
-	case GL_ELEMENT_ARRAY_BUFFER_BINDING:
+	int i = sgl_buffer_target_index(target_or_pname);
+	if (i == SGL_BUFFER_ELEMENT_ARRAY)
 		return element_slot(e, e->vertex_array);
-	default:
-		break;
-	}
-	/* The rest matter to buffer maps (buffers.c) and query results. */
-	static const GLenum others[][2] = {
-		{ GL_COPY_READ_BUFFER, GL_COPY_READ_BUFFER_BINDING },
-		{ GL_COPY_WRITE_BUFFER, GL_COPY_WRITE_BUFFER_BINDING },
-		{ GL_UNIFORM_BUFFER, GL_UNIFORM_BUFFER_BINDING },
-		{ GL_TEXTURE_BUFFER, GL_TEXTURE_BUFFER_BINDING },
-		{ GL_TRANSFORM_FEEDBACK_BUFFER, GL_TRANSFORM_FEEDBACK_BUFFER_BINDING },
-		{ GL_SHADER_STORAGE_BUFFER, GL_SHADER_STORAGE_BUFFER_BINDING },
-		{ GL_ATOMIC_COUNTER_BUFFER, GL_ATOMIC_COUNTER_BUFFER_BINDING },
-		{ GL_DISPATCH_INDIRECT_BUFFER, GL_DISPATCH_INDIRECT_BUFFER_BINDING },
-		{ GL_QUERY_BUFFER, GL_QUERY_BUFFER_BINDING },
-		{ GL_PARAMETER_BUFFER, GL_PARAMETER_BUFFER_BINDING },
-	};
-	_Static_assert(sizeof(others) / sizeof(others[0]) ==
-		       sizeof(e->other_buffers) / sizeof(e->other_buffers[0]),
-		       "one slot per target");
-	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		if (others[i][0] == target_or_pname || others[i][1] == target_or_pname)
-			return &e->other_buffers[i];
-	return NULL;
+	return i < 0 ? NULL : &e->buffers[i];
 }
 
 GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target)
@@ -272,18 +237,15 @@ void sgl_enc_track_glDeleteBuffers(struct sgl_enc *e, GLsizei n, const GLuint *b
 {
 	/* Deleting a bound buffer unbinds it (GL 4.6 section 6.1.2), and
 	 * deleting a mapped one unmaps it. */
-	enum { NOTHER = sizeof(e->other_buffers) / sizeof(e->other_buffers[0]) };
-	GLuint *slots[5 + NOTHER] = { &e->array_buffer, &e->pixel_pack_buffer,
-				      &e->pixel_unpack_buffer, &e->draw_indirect_buffer,
-				      element_slot(e, e->vertex_array) };
-	for (int k = 0; k < NOTHER; k++)
-		slots[5 + k] = &e->other_buffers[k];
+	GLuint *element = element_slot(e, e->vertex_array);
 	for (GLsizei i = 0; buffers && i < n; i++) {
 		if (!buffers[i])
 			continue;
-		for (int k = 0; k < 5 + NOTHER; k++)
-			if (slots[k] && *slots[k] == buffers[i])
-				*slots[k] = 0;
+		for (int k = 0; k < SGL_BUFFER_TARGETS; k++)
+			if (e->buffers[k] == buffers[i])
+				e->buffers[k] = 0;
+		if (element && *element == buffers[i])
+			*element = 0;
 		sgl_enc_forget_maps(e, buffers[i]);
 	}
 }

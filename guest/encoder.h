@@ -17,6 +17,7 @@
 
 #include "sgl_gl_types.h"
 #include "sgl_protocol.h"
+#include "sgl_sizes.h"
 #include "sgl_encoder_gen.h"
 
 /* How the encoder reaches the host. `submit` sends a batch that produces no
@@ -84,8 +85,8 @@ struct sgl_enc {
 	GLenum error;         /* errors the guest raises itself */
 	struct sgl_name_pool names[SGL_OBJ_COUNT];
 	struct sgl_pixel_store unpack, pack;
-	GLuint array_buffer, pixel_pack_buffer, pixel_unpack_buffer, draw_indirect_buffer;
-	GLuint other_buffers[10];    /* the remaining buffer targets (encoder.c) */
+	GLuint buffers[SGL_BUFFER_TARGETS]; /* bound per target (encoder.c); the
+					     * element array's lives per VAO */
 	GLuint vertex_array;
 	GLuint *element_buffers;     /* per vertex array name, [0] = default VAO */
 	size_t element_cap;

@@ -165,4 +165,27 @@ int sgl_pixel_type_size(uint32_t type, int components, uint32_t *bytes_per_pixel
 int sgl_image_layout(uint32_t format, uint32_t type, int32_t width, int32_t height, int32_t depth,
 		     const struct sgl_pixel_store *ps, struct sgl_image_layout *out);
 
+/* ---- buffer binding points -------------------------------------------- */
+
+/*
+ * Every buffer target GL has, by a fixed index (sgl_buffer_targets.c); the
+ * first five are named because the encoder treats them apart (array and
+ * element-array sources, pixel transfers, indirect draws).
+ */
+enum {
+	SGL_BUFFER_ARRAY,
+	SGL_BUFFER_ELEMENT_ARRAY,
+	SGL_BUFFER_PIXEL_PACK,
+	SGL_BUFFER_PIXEL_UNPACK,
+	SGL_BUFFER_DRAW_INDIRECT,
+	SGL_BUFFER_TARGETS = 15,
+};
+
+/* The index of a buffer target, or of the pname that queries its binding
+ * (GL_ARRAY_BUFFER and GL_ARRAY_BUFFER_BINDING alike); -1 for neither. */
+int sgl_buffer_target_index(uint32_t target_or_binding);
+
+/* The pname that queries @target's binding; 0 when it is no buffer target. */
+uint32_t sgl_buffer_binding_pname(uint32_t target);
+
 #endif

@@ -74,7 +74,6 @@ int sgl_hand_sglBufferReadRange(struct sgl_dec *d, const uint8_t *p, uint32_t si
 	return read_range(d, SGL_OP_sglBufferReadRange, c.target, c.offset, c.size);
 }
 
-
 static bool by_name_ext(uint32_t op)
 {
 	return op == SGL_OP_glMapNamedBufferRangeEXT || op == SGL_OP_glUnmapNamedBufferEXT ||
@@ -149,32 +148,15 @@ static uint8_t *mapped_at(struct sgl_dec *d, GLenum target, int64_t offset, int6
 /* The guest's name of the buffer bound to `target`. */
 static uint32_t bound_name(struct sgl_dec *d, GLenum target)
 {
-	static const GLenum bindings[][2] = {
-		{ GL_ARRAY_BUFFER, GL_ARRAY_BUFFER_BINDING },
-		{ GL_ELEMENT_ARRAY_BUFFER, GL_ELEMENT_ARRAY_BUFFER_BINDING },
-		{ GL_PIXEL_PACK_BUFFER, GL_PIXEL_PACK_BUFFER_BINDING },
-		{ GL_PIXEL_UNPACK_BUFFER, GL_PIXEL_UNPACK_BUFFER_BINDING },
-		{ GL_COPY_READ_BUFFER, GL_COPY_READ_BUFFER_BINDING },
-		{ GL_COPY_WRITE_BUFFER, GL_COPY_WRITE_BUFFER_BINDING },
-		{ GL_UNIFORM_BUFFER, GL_UNIFORM_BUFFER_BINDING },
-		{ GL_TEXTURE_BUFFER, GL_TEXTURE_BUFFER_BINDING },
-		{ GL_TRANSFORM_FEEDBACK_BUFFER, GL_TRANSFORM_FEEDBACK_BUFFER_BINDING },
-		{ GL_SHADER_STORAGE_BUFFER, GL_SHADER_STORAGE_BUFFER_BINDING },
-		{ GL_ATOMIC_COUNTER_BUFFER, GL_ATOMIC_COUNTER_BUFFER_BINDING },
-		{ GL_DISPATCH_INDIRECT_BUFFER, GL_DISPATCH_INDIRECT_BUFFER_BINDING },
-		{ GL_DRAW_INDIRECT_BUFFER, GL_DRAW_INDIRECT_BUFFER_BINDING },
-		{ GL_QUERY_BUFFER, GL_QUERY_BUFFER_BINDING },
-		{ GL_PARAMETER_BUFFER, GL_PARAMETER_BUFFER_BINDING },
-	};
 	GLint host = 0;
-	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
-		if (bindings[i][0] == target)
-			d->gl->GetIntegerv(bindings[i][1], &host);
+	GLenum pname = sgl_buffer_binding_pname(target);
+	if (pname)
+		d->gl->GetIntegerv(pname, &host);
 	return host > 0 ? sgl_dec_reverse(d, SGL_OBJ_BUFFER, (GLuint)host) : 0;
 }
 
 /* glMapBufferRange, glMapNamedBufferRange(EXT): one layout. */
-static int map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
+int sgl_hand_map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glMapBufferRange c;
 	_Static_assert(sizeof(c) == sizeof(struct sgl_cmd_glMapNamedBufferRange), "one layout");
@@ -215,29 +197,6 @@ static int map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t 
 	return sgl_dec_reply_end(d);
 }
 
-/* Each opcode's handler: the shared function with the opcode. */
-#define BY_OP(fn, name) \
-	int sgl_hand_##name(struct sgl_dec *d, const uint8_t *p, uint32_t size) \
-	{ \
-		return fn(d, SGL_OP_##name, p, size); \
-	}
-
-BY_OP(map_range, glMapBufferRange)
-BY_OP(map_range, glMapNamedBufferRange)
-BY_OP(map_range, glMapNamedBufferRangeEXT)
-
-/* Whole-buffer maps travel as ranges. */
-static int whole_map(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
-{
-	(void)p;
-	(void)size;
-	return sgl_dec_fail(d, "%s: guests send it as its Range twin", sgl_opcode_name(op));
-}
-
-BY_OP(whole_map, glMapBuffer)
-BY_OP(whole_map, glMapNamedBuffer)
-BY_OP(whole_map, glMapNamedBufferEXT)
-
 static bool is_unmap(uint32_t op)
 {
 	return op == SGL_OP_glUnmapBuffer || op == SGL_OP_glUnmapNamedBuffer ||
@@ -274,7 +233,7 @@ static bool store(struct sgl_dec *d, GLenum target, const struct sgl_cmd_glUnmap
 
 /* Unmaps and explicit flushes: the bytes into the host's map, then GL's
  * unmap or flush of that range. */
-static int write_back(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
+int sgl_hand_write_back(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glUnmapBuffer c;
 	uint64_t data;
@@ -302,13 +261,6 @@ static int write_back(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_t
 	sgl_dec_buffer_leave(d, &s);
 	return 0;
 }
-
-BY_OP(write_back, glUnmapBuffer)
-BY_OP(write_back, glUnmapNamedBuffer)
-BY_OP(write_back, glUnmapNamedBufferEXT)
-BY_OP(write_back, glFlushMappedBufferRange)
-BY_OP(write_back, glFlushMappedNamedBufferRange)
-BY_OP(write_back, glFlushMappedNamedBufferRangeEXT)
 
 /* A persistent map's bytes, by buffer name: stored in the host's map only
  * while the buffer is persistently mapped. */
