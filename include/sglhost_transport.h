@@ -149,6 +149,33 @@ SGLHOST_EXPORT void sglhost_shm_region_doorbell(struct sglhost_listener *l);
  * a reset (write zeros over the slots' memory first, or keep it). */
 SGLHOST_EXPORT void sglhost_shm_region_reset(struct sglhost_listener *l);
 
+/*
+ * A vhost-user-vsock back-end (docs/vhost-user.md) with all its settings:
+ * on a socket `path` it listens on (a frontend at a time; when one leaves
+ * the next may connect), or on `frontend_fd`, a vhost-user connection the
+ * VMM already made (a socketpair end, an fd passed by a launcher): the
+ * listener owns it, and when that frontend leaves no other comes. Each
+ * guest AF_VSOCK connection to the host (CID 2) on `port` is a channel.
+ */
+#define SGLHOST_VHOST_VSOCK_CONFIG_VERSION 1
+struct sglhost_vhost_vsock_config {
+	uint32_t version;          /* SGLHOST_VHOST_VSOCK_CONFIG_VERSION */
+	uint32_t flags;            /* 0 */
+	const char *path;          /* or NULL with frontend_fd */
+	int frontend_fd;           /* -1 (config_init): listen on `path` */
+	uint64_t guest_cid;        /* the guest's CID (device config space); 0: 3 */
+	uint32_t port;             /* 0: 3000 */
+	uint32_t max_connections;  /* guest connections at once; 0: 16 */
+	sglhost_session_log_fn log;   /* frontends coming and going; may be NULL */
+	void *log_user;
+};
+
+SGLHOST_EXPORT void sglhost_vhost_vsock_config_init(struct sglhost_vhost_vsock_config *cfg);
+/* NULL and errno, with a message in `err`. */
+SGLHOST_EXPORT struct sglhost_listener *
+sglhost_vhost_vsock_open(const struct sglhost_vhost_vsock_config *cfg, char *err,
+			 size_t err_size);
+
 /* For VM configuration tools (sgl-host -v). */
 /* The QEMU arguments and "# comment" lines for an ivshmem spec. Length or
  * -errno. */

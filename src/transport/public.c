@@ -189,6 +189,35 @@ void sglhost_shm_region_reset(struct sglhost_listener *l)
 		sgl_region_reset(L(l));
 }
 
+void sglhost_vhost_vsock_config_init(struct sglhost_vhost_vsock_config *cfg)
+{
+	if (cfg)
+		*cfg = (struct sglhost_vhost_vsock_config){
+			.version = SGLHOST_VHOST_VSOCK_CONFIG_VERSION, .frontend_fd = -1 };
+}
+
+struct sglhost_listener *sglhost_vhost_vsock_open(const struct sglhost_vhost_vsock_config *cfg,
+						  char *err, size_t err_size)
+{
+	char buf[256];
+	if (!err || !err_size) {
+		err = buf;
+		err_size = sizeof(buf);
+	}
+	if (!cfg || cfg->version != SGLHOST_VHOST_VSOCK_CONFIG_VERSION || cfg->flags ||
+	    (cfg->frontend_fd < 0 && !cfg->path)) {
+		snprintf(err, err_size, "bad arguments");
+		errno = EINVAL;
+		return NULL;
+	}
+	struct sgl_vhost_vsock_config vc = {
+		.path = cfg->path, .connected = cfg->frontend_fd >= 0,
+		.frontend_fd = cfg->frontend_fd, .guest_cid = cfg->guest_cid, .port = cfg->port,
+		.max_connections = cfg->max_connections, .log = cfg->log, .log_user = cfg->log_user,
+	};
+	return (struct sglhost_listener *)sgl_vhost_vsock_listen(&vc, err, err_size);
+}
+
 int sglhost_ivshmem_qemu_args(const char *spec, uint32_t slots, uint32_t ring_size, char *buf,
 			      size_t buf_size)
 {

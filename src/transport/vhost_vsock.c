@@ -238,10 +238,12 @@ static void listener_destroy(struct sgl_listener *l)
 
 	listener_shutdown(l);
 	pthread_join(v->thread, NULL);
-	if (stat(v->path, &st) == 0 && st.st_dev == v->dev && st.st_ino == v->ino)
+	if (v->listen_fd >= 0 && stat(v->path, &st) == 0 && st.st_dev == v->dev &&
+	    st.st_ino == v->ino)
 		unlink(v->path);
 	free(v->path);
-	close(v->listen_fd);
+	if (v->listen_fd >= 0)
+		close(v->listen_fd);
 	unref(v);
 }
 
@@ -286,8 +288,8 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 	uint64_t cid = cfg->guest_cid ? cfg->guest_cid : SGL_VHOST_VSOCK_DEFAULT_CID;
 	struct stat st = { 0 };
 
-	if (!cfg->path || !*cfg->path)
-		return sgl_addr_fail(EINVAL, err, err_size, "vhost-user-vsock: no socket path");
+	if (cfg->connected ? cfg->frontend_fd < 0 : !cfg->path || !*cfg->path)
+		return sgl_addr_fail(EINVAL, err, err_size, "vhost-user-vsock: no socket path or fd");
 	/* 0-2 are reserved, 2^32-1 is "any": Linux guests take 32 bits. */
 	if (cid < 3 || cid >= 0xffffffffull)
 		return sgl_addr_fail(EINVAL, err, err_size, "vhost-user-vsock: bad guest CID %llu",
@@ -295,7 +297,7 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 	struct vhost_vsock *v = calloc(1, sizeof(*v));
 	if (!v)
 		return sgl_addr_fail(ENOMEM, err, err_size, "out of memory");
-	v->path = strdup(cfg->path);
+	v->path = strdup(cfg->connected ? "" : cfg->path);
 	v->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (!v->path || v->wake_fd < 0) {
 		int e = v->path ? errno : ENOMEM;
@@ -305,8 +307,10 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 		free(v);
 		return sgl_addr_fail(e, err, err_size, "vhost-user-vsock: %s", strerror(e));
 	}
-	v->listen_fd = bind_socket(cfg->path, err, err_size);
-	if (v->listen_fd < 0) {
+	/* A frontend already connected (an fd the VMM passed): no socket of
+	 * ours; when it leaves, none comes after it. */
+	v->listen_fd = cfg->connected ? -1 : bind_socket(cfg->path, err, err_size);
+	if (!cfg->connected && v->listen_fd < 0) {
 		int e = -v->listen_fd;
 		free(v->path);
 		close(v->wake_fd);
@@ -314,13 +318,16 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 		errno = e;
 		return NULL;
 	}
-	if (stat(cfg->path, &st) == 0) {
+	if (!cfg->connected && stat(cfg->path, &st) == 0) {
 		v->dev = st.st_dev;
 		v->ino = st.st_ino;
 	}
 	v->base.ops = &listener_ops;
+	char where[64];
+	if (cfg->connected)
+		snprintf(where, sizeof(where), "fd %d", cfg->frontend_fd);
 	snprintf(v->base.desc, sizeof(v->base.desc), "vhost-user-vsock %s (guest CID %llu, port %u)",
-		 cfg->path, (unsigned long long)cid,
+		 cfg->connected ? where : cfg->path, (unsigned long long)cid,
 		 cfg->port ? cfg->port : SGL_VHOST_VSOCK_DEFAULT_PORT);
 	/* Only the VM whose device is wired to this socket reaches it, like
 	 * an ivshmem file: that wiring is the permission. */
@@ -347,10 +354,16 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 		.log = cfg->log, .log_user = cfg->log_user,
 		.ref = ref, .unref = unref, .ref_user = v,
 	};
+	if (cfg->connected)
+		sgl_vu_attach(&v->vu, cfg->frontend_fd);
 	int e = pthread_create(&v->thread, NULL, device_main, v);
 	if (e) {
-		unlink(cfg->path);
-		close(v->listen_fd);
+		if (cfg->connected) {
+			sgl_vu_detach(&v->vu);
+		} else {
+			unlink(cfg->path);
+			close(v->listen_fd);
+		}
 		free(v->path);
 		unref(v);
 		return sgl_addr_fail(e, err, err_size, "vhost-user-vsock: thread: %s", strerror(e));
