@@ -144,9 +144,17 @@ sglhost_shm_region_listen(const struct sglhost_shm_region_config *cfg, char *err
  * the accept and the sessions asleep on the region. Any thread; never
  * blocks. Without doorbells the library looks every few milliseconds. */
 SGLHOST_EXPORT void sglhost_shm_region_doorbell(struct sglhost_listener *l);
-/* The VM went away at once (reset, power off): every session on the region
- * ends as if its guest left; accept goes on for the guests that come after
- * a reset (write zeros over the slots' memory first, or keep it). */
+/* The VM is paused (true) or runs again (false): a remote region's guests
+ * beat no hearts while paused, and must not be taken for gone. Sessions
+ * themselves never time out; they simply wait. Any thread. */
+SGLHOST_EXPORT void sglhost_shm_region_pause(struct sglhost_listener *l, bool paused);
+/*
+ * The VM went away at once (guest reset, power off): every session on the
+ * region ends as if its guest left, their contexts are destroyed, and the
+ * region accepts no one more. To serve the guest that boots next: destroy
+ * the listener (after its channels: sglhost_server_destroy does both),
+ * zero the memory, and open a new one on it.
+ */
 SGLHOST_EXPORT void sglhost_shm_region_reset(struct sglhost_listener *l);
 
 /*

@@ -94,6 +94,22 @@ for t in "unix:$dir/vm/stream" "shm:$dir/vm/ivshmem"; do
 	result $? "$t: the VMM's own copy of the frame is 96x64, green at (24, 32) (got $px)" \
 		"$dir/vmm.log"
 done
+# A guest reset of the shared-memory device (SIGUSR1 to embed-vmm): the
+# guest in the middle of its frames loses its session, the next one that
+# comes (the rebooted guest) is served on the zeroed region.
+GUEST_PROGRAM_PAUSE=4 SGL_TRANSPORT="shm:$dir/vm/ivshmem" timeout 60 "$prog" >"$dir/reset.log" 2>&1 &
+g=$!
+wait_for_line "$dir/reset.log" " over "
+kill -USR1 "$vmm_pid"
+wait "$g"
+sg=$?
+wait_for_line "$dir/vmm.log" "region served anew"
+ok=1
+[ "$sg" -ne 0 ] && grep -q "region served anew" "$dir/vmm.log" || ok=0
+SGL_TRANSPORT="shm:$dir/vm/ivshmem" timeout 60 "$prog" >>"$dir/reset.log" 2>&1 || ok=0
+[ $ok -eq 1 ]
+result $? "shm: a guest reset ends the running guest's session (exit $sg); the next guest is served" \
+	"$dir/reset.log"
 stop_vmm "in process"
 ! grep -q "context .* lost\|session ended: Protocol" "$dir/vmm.log"
 result $? "in process: no context lost, no protocol error" "$dir/vmm.log"

@@ -26,6 +26,8 @@
  * Built out of tree against the installed library:
  *   cc -o embed-vmm vmm.c $(pkg-config --cflags --libs sglhost) -pthread
  *
+ * SIGUSR1 plays a guest reset of the shared-memory device.
+ *
  * Usage: embed-vmm [-o HELPER] DIR [SECONDS] [DUMP.ppm]
  */
 #ifndef _GNU_SOURCE
@@ -52,7 +54,7 @@
 #define REGION_SIZE (4u << 20)   /* the BAR: a power of two */
 #define MAX_STREAMS 8
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reset;
 static struct sglhost *host;           /* in process */
 static struct sglhost_config host_config; /* out of process: the helpers' */
 static const char *helper;              /* -o */
@@ -61,8 +63,10 @@ static unsigned frames, presents;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		reset = 1;
+	else
+		stop = 1;
 }
 
 static void session_log(void *user, enum sglhost_log_level level, const char *msg)
@@ -153,6 +157,56 @@ static void *map_region(const char *path)
 	void *m = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
 	return m == MAP_FAILED ? NULL : m;
+}
+
+/* The library's threads serve the region; its events wait for our loop. */
+static struct sglhost_server *serve_region(void *bar, struct sglhost_listener **region)
+{
+	char err[256];
+	struct sglhost_shm_region_config rc;
+	sglhost_shm_region_config_init(&rc);
+	rc.memory = bar;
+	rc.size = REGION_SIZE;
+	rc.slots = 4;
+	rc.ring_size = 256u << 10;
+	/* Guests here are processes of this machine. A VMM whose guests are
+	 * in the VM sets remote, and the interrupt hook to raise the device's
+	 * MSI-X vector; its doorbell register calls sglhost_shm_region_doorbell(). */
+	rc.remote = false;
+	rc.name = "embed-vmm";
+	*region = sglhost_shm_region_listen(&rc, err, sizeof(err));
+	if (!*region) {
+		fprintf(stderr, "embed-vmm: %s\n", err);
+		return NULL;
+	}
+	struct sglhost_server_config svc;
+	sglhost_server_config_init(&svc);
+	svc.flags = SGLHOST_SERVER_DISPATCH | SGLHOST_SERVER_COPY_FRAMES;
+	session_defaults(&svc.session, "ivshmem");
+	struct sglhost_server *srv = sglhost_server_create(&svc);
+	int r = srv ? sglhost_server_add_listener(srv, *region) : -errno;
+	if (r < 0) {
+		fprintf(stderr, "embed-vmm: cannot serve the region: %s\n", strerror(-r));
+		sglhost_server_destroy(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+/* A guest reset (SIGUSR1 here; a device's reset handler in a VMM): the
+ * region's sessions end, the server goes after them, the memory is zeroed
+ * and served anew for the guest that boots next. */
+static struct sglhost_server *reset_region(struct sglhost_server *srv,
+					   struct sglhost_listener **region, void *bar)
+{
+	sglhost_shm_region_reset(*region);
+	sglhost_server_dispatch(srv);
+	sglhost_server_destroy(srv);
+	memset(bar, 0, REGION_SIZE);
+	srv = serve_region(bar, region);
+	printf("embed-vmm: guest reset: region served anew\n");
+	fflush(stdout);
+	return srv;
 }
 
 /* ---- The byte-stream device: our socket, our loop, a session each ---- */
@@ -264,7 +318,7 @@ int main(int argc, char **argv)
 	const char *dir = argv[optind];
 	double seconds = optind + 1 < argc ? atof(argv[optind + 1]) : 0;
 	dump_path = optind + 2 < argc ? argv[optind + 2] : NULL;
-	char region_path[512], stream_path[512], err[256];
+	char region_path[512], stream_path[512];
 	snprintf(region_path, sizeof(region_path), "%s/ivshmem", dir);
 	snprintf(stream_path, sizeof(stream_path), "%s/stream", dir);
 
@@ -277,42 +331,19 @@ int main(int argc, char **argv)
 		}
 	}
 	void *bar = map_region(region_path);
-	struct sglhost_shm_region_config rc;
-	sglhost_shm_region_config_init(&rc);
-	rc.memory = bar;
-	rc.size = REGION_SIZE;
-	rc.slots = 4;
-	rc.ring_size = 256u << 10;
-	/* Guests here are processes of this machine. A VMM whose guests are
-	 * in the VM sets remote, and the interrupt hook to raise the device's
-	 * MSI-X vector; its doorbell register calls sglhost_shm_region_doorbell(). */
-	rc.remote = false;
-	rc.name = "embed-vmm";
-	struct sglhost_listener *region = bar ? sglhost_shm_region_listen(&rc, err, sizeof(err))
-					      : NULL;
+	struct sglhost_listener *region = NULL;
+	struct sglhost_server *srv = bar ? serve_region(bar, &region) : NULL;
 	int lfd = listen_unix(stream_path);
-	if (!region || lfd < 0) {
-		fprintf(stderr, "embed-vmm: %s\n", bar ? err : "cannot map the region");
+	if (!srv || lfd < 0)
 		return 1;
-	}
 	const char *desc = sglhost_listener_describe(region);
-	/* The library's threads serve the region; its events wait for us. */
-	struct sglhost_server_config svc;
-	sglhost_server_config_init(&svc);
-	svc.flags = SGLHOST_SERVER_DISPATCH | SGLHOST_SERVER_COPY_FRAMES;
-	session_defaults(&svc.session, "ivshmem");
-	struct sglhost_server *srv = sglhost_server_create(&svc);
-	int r = srv ? sglhost_server_add_listener(srv, region) : -errno;
-	if (r < 0) {
-		fprintf(stderr, "embed-vmm: cannot serve the region: %s\n", strerror(-r));
-		return 1;
-	}
 	printf("embed-vmm: ready: %s, unix %s%s\n", desc, stream_path,
 	       helper ? ", GL in helper processes" : "");
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	fflush(stdout);
 
 	struct stream streams[MAX_STREAMS] = { 0 };
@@ -334,6 +365,13 @@ int main(int argc, char **argv)
 				owner[n] = &streams[i];
 				fds[n++] = (struct pollfd){ hfd, POLLIN, 0 };
 			}
+		}
+		if (reset) {
+			reset = 0;
+			srv = reset_region(srv, &region, bar);
+			if (!srv)
+				break;
+			continue;
 		}
 		if (poll(fds, (nfds_t)n, 100) <= 0)
 			continue;

@@ -183,6 +183,12 @@ void sglhost_shm_region_doorbell(struct sglhost_listener *l)
 		sgl_region_doorbell(L(l));
 }
 
+void sglhost_shm_region_pause(struct sglhost_listener *l, bool paused)
+{
+	if (l && sgl_region_listener(L(l)))
+		sgl_region_pause(L(l), paused);
+}
+
 void sglhost_shm_region_reset(struct sglhost_listener *l)
 {
 	if (l && sgl_region_listener(L(l)))

@@ -156,3 +156,9 @@ void sgl_region_reset(struct sgl_listener *base)
 	atomic_store_explicit(&l->region.gone, true, memory_order_seq_cst);
 	sgl_region_doorbell(base);
 }
+
+void sgl_region_pause(struct sgl_listener *base, bool paused)
+{
+	struct region_listener *l = (struct region_listener *)base;
+	atomic_store_explicit(&l->region.paused, paused, memory_order_relaxed);
+}

@@ -11,5 +11,6 @@ struct sgl_listener *sgl_region_listen(const struct sglhost_shm_region_config *c
 bool sgl_region_listener(const struct sgl_listener *l);
 void sgl_region_doorbell(struct sgl_listener *l);
 void sgl_region_reset(struct sgl_listener *l);
+void sgl_region_pause(struct sgl_listener *l, bool paused);
 
 #endif

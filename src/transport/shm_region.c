@@ -81,6 +81,11 @@ static bool beat_stopped(struct sgl_shm_region *r, _Atomic uint32_t *word, uint3
 			 uint64_t *since, uint64_t now)
 {
 	uint32_t beat = atomic_load_explicit(word, memory_order_relaxed);
+	/* A paused VM beats no heart: its time stands still for us too. */
+	if (atomic_load_explicit(&r->paused, memory_order_relaxed)) {
+		*since = now;
+		return false;
+	}
 	if (beat != *seen || !*since) {
 		*seen = beat;
 		*since = now;

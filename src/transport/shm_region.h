@@ -39,6 +39,9 @@ struct sgl_shm_region {
 	/* Set by the owner when the memory's guests are all gone at once (the
 	 * VM disconnected): every session ends. */
 	_Atomic bool gone;
+	/* Set by the owner while the VM is paused: heartbeats that stand
+	 * still mean nothing (remote regions). */
+	_Atomic bool paused;
 	uint64_t next_sweep;     /* the sweeping thread's */
 	char name[48];           /* for logs: "shm", "ivshmem vm 3" */
 	/* Frees the memory and whatever the owner keeps beside it. */
