@@ -1,7 +1,8 @@
 /*
  * The host side of the session protocol (sglhost_session.h), over bytes
- * someone else moves: an embedder, or session_run.c over a channel. Everything from the guest is
- * checked: message sizes against SGL_SESSION_MAX_MESSAGE, kinds, context
+ * someone else moves: an embedder, or session_run.c over a channel. This
+ * file handles whole messages; session_feed.c takes the bytes in.
+ * Everything from the guest is checked: message sizes against SGL_SESSION_MAX_MESSAGE, kinds, context
  * ids; command batches go to sglhost_context_submit, which validates every
  * command. A client that breaks the session protocol is disconnected; a
  * malformed GL command only loses its context (the client is told why).
@@ -17,41 +18,9 @@
 #include "sgl_session.h"
 #include "sgl_wire_id.h"
 #include "transport/frames.h"
-#include "transport/session_remote.h"
+#include "transport/session_state.h"
 
-#define DEFAULT_MAX_CONTEXTS 64
-
-struct client_context {
-	uint32_t id;
-	struct sglhost_context *ctx;
-	bool lost_reported;
-	struct sgl_frame_seg seg;   /* frames for a guest on this machine */
-};
-
-struct sglhost_session {
-	struct sglhost_session_config cfg;
-	struct sgl_remote *remote;  /* out of process: all goes there */
-	char peer[96];
-	struct client_context *contexts;
-	uint32_t ncontexts, max_contexts;
-	struct sgl_msg_header h;  /* the message being read */
-	size_t have;             /* bytes of its header, then of its payload */
-	bool in_payload, welcomed;
-	int ended;               /* 0, or the error the session ended with */
-	uint8_t *msg;            /* the message being handled (8-byte aligned) */
-	size_t msg_cap;
-	uint8_t *frame;          /* pixels of the last present */
-	size_t frame_cap;
-	bool want_frame;
-	bool frame_sysv;         /* the guest can take it in a SysV segment */
-	int send_error;
-	char name[64];
-};
-
-static void logf_(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void logf_(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt, ...)
+void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -94,7 +63,7 @@ static int send_msg(struct sglhost_session *s, uint32_t kind, uint32_t context, 
 	return send_msg_flags(s, kind, context, 0, a, alen, b, blen);
 }
 
-static int send_text(struct sglhost_session *s, uint32_t kind, uint32_t context, const char *text)
+int sgl_hsession_send_text(struct sglhost_session *s, uint32_t kind, uint32_t context, const char *text)
 {
 	return send_msg(s, kind, context, text, strlen(text) + 1, NULL, 0);
 }
@@ -107,7 +76,7 @@ static struct client_context *find(struct sglhost_session *s, uint32_t id)
 	return NULL;
 }
 
-static void event(struct sglhost_session *s, enum sglhost_session_event_type type, uint32_t id,
+void sgl_hsession_event(struct sglhost_session *s, enum sglhost_session_event_type type, uint32_t id,
 		  struct sglhost_context *ctx, uint32_t w, uint32_t h, const char *text)
 {
 	if (!s->cfg.event)
@@ -121,11 +90,11 @@ static void event(struct sglhost_session *s, enum sglhost_session_event_type typ
 
 static const uint8_t wire_id[32] = SGL_WIRE_ID_BYTES;
 
-static int hello(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
+int sgl_hsession_hello(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	struct sgl_msg_hello m;
 	if (h->size - sizeof(*h) < 8) {
-		send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
 		return -EPROTO;
 	}
 	/* magic and version first: they sit where every version has them. */
@@ -134,12 +103,12 @@ static int hello(struct sglhost_session *s, const struct sgl_msg_header *h, cons
 		char why[128];
 		snprintf(why, sizeof(why), "session protocol version %u, sgl-host speaks %u",
 			 m.magic == SGL_SESSION_MAGIC ? m.version : 0, SGL_SESSION_VERSION);
-		send_text(s, SGL_MSG_BYE, 0, why);
-		logf_(s, SGLHOST_LOG_WARN, "%s: client refused: %s", s->peer, why);
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, why);
+		sgl_hsession_logf(s, SGLHOST_LOG_WARN, "%s: client refused: %s", s->peer, why);
 		return -EPROTO;
 	}
 	if (h->size - sizeof(*h) < sizeof(m)) {
-		send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
 		return -EPROTO;
 	}
 	memcpy(&m, p, sizeof(m));
@@ -147,7 +116,7 @@ static int hello(struct sglhost_session *s, const struct sgl_msg_header *h, cons
 	if ((s->cfg.flags & SGLHOST_SESSION_REQUIRE_TOKEN) &&
 	    (!memcmp(s->cfg.token, none, sizeof(none)) ||
 	     memcmp(m.token, s->cfg.token, sizeof(m.token)) != 0)) {
-		send_text(s, SGL_MSG_BYE, 0, "wrong or missing token");
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "wrong or missing token");
 		return -EACCES;
 	}
 	memcpy(s->name, m.name, sizeof(s->name) - 1);
@@ -164,13 +133,13 @@ static int hello(struct sglhost_session *s, const struct sgl_msg_header *h, cons
 		snprintf(why, sizeof(why),
 			 SGL_WIRE_MISMATCH ": guest wire id %s, sgl-host wire id %.16s: build both "
 			 "from the same source (docs/generator.md)", guest, SGL_WIRE_ID_HEX);
-		logf_(s, SGLHOST_LOG_ERROR, "%s: client \"%s\" refused: %s", s->peer, s->name,
+		sgl_hsession_logf(s, SGLHOST_LOG_ERROR, "%s: client \"%s\" refused: %s", s->peer, s->name,
 		      why);
-		send_text(s, SGL_MSG_BYE, 0, why);
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, why);
 		return -EPROTO;
 	}
-	logf_(s, SGLHOST_LOG_INFO, "%s: client \"%s\" connected", s->peer, s->name);
-	event(s, SGLHOST_SESSION_EVENT_CONNECTED, 0, NULL, 0, 0, s->name);
+	sgl_hsession_logf(s, SGLHOST_LOG_INFO, "%s: client \"%s\" connected", s->peer, s->name);
+	sgl_hsession_event(s, SGLHOST_SESSION_EVENT_CONNECTED, 0, NULL, 0, 0, s->name);
 	struct sgl_msg_welcome w = { SGL_SESSION_VERSION, s->cfg.max_width,
 				     s->cfg.max_height, 0 };
 	return send_msg(s, SGL_MSG_WELCOME, 0, &w, sizeof(w), NULL, 0);
@@ -236,7 +205,7 @@ static int create_context(struct sglhost_session *s, const struct sgl_msg_header
 	return send_msg(s, SGL_MSG_CONTEXT_CREATED, h->context, &r, sizeof(r), NULL, 0);
 }
 
-static void destroy_context(struct sglhost_session *s, uint32_t id)
+void sgl_hsession_destroy_context(struct sglhost_session *s, uint32_t id)
 {
 	struct client_context *c = find(s, id);
 	if (!c)
@@ -280,7 +249,7 @@ static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint
 			c = &s->contexts[i];
 	if (!c)
 		return;
-	event(s, SGLHOST_SESSION_EVENT_PRESENT, c->id, ctx, w, h, NULL);
+	sgl_hsession_event(s, SGLHOST_SESSION_EVENT_PRESENT, c->id, ctx, w, h, NULL);
 	if (!s->want_frame)
 		return;
 	if (s->frame_sysv && present_shared(s, c, w, h)) {
@@ -306,7 +275,7 @@ static int commands(struct sglhost_session *s, const struct sgl_msg_header *h, c
 {
 	struct client_context *c = find(s, h->context);
 	if (!c) {
-		send_text(s, SGL_MSG_LOST, h->context, "no such context");
+		sgl_hsession_send_text(s, SGL_MSG_LOST, h->context, "no such context");
 		return 0;
 	}
 	s->want_frame = h->flags & SGL_MSG_F_WANTS_FRAME;
@@ -325,13 +294,13 @@ static int commands(struct sglhost_session *s, const struct sgl_msg_header *h, c
 		struct sglhost_context_status st = { .version = SGLHOST_STATUS_VERSION };
 		sglhost_context_get_status(c->ctx, &st);
 		if (!c->lost_reported) {
-			logf_(s, SGLHOST_LOG_WARN, "%s: context %u lost: %s", s->peer, c->id,
+			sgl_hsession_logf(s, SGLHOST_LOG_WARN, "%s: context %u lost: %s", s->peer, c->id,
 			      st.reason);
-			event(s, SGLHOST_SESSION_EVENT_CONTEXT_LOST, c->id, NULL, 0, 0, st.reason);
+			sgl_hsession_event(s, SGLHOST_SESSION_EVENT_CONTEXT_LOST, c->id, NULL, 0, 0, st.reason);
 		}
 		/* Tell the guest; it may be waiting for a reply that won't come. */
 		if (!c->lost_reported || (h->flags & (SGL_MSG_F_WANTS_REPLY | SGL_MSG_F_WANTS_FRAME)))
-			send_text(s, SGL_MSG_LOST, c->id, st.reason);
+			sgl_hsession_send_text(s, SGL_MSG_LOST, c->id, st.reason);
 		c->lost_reported = true;
 		return s->send_error;
 	}
@@ -340,230 +309,19 @@ static int commands(struct sglhost_session *s, const struct sgl_msg_header *h, c
 	return 0;
 }
 
-static int handle(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
+int sgl_hsession_handle(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	switch (h->kind) {
 	case SGL_MSG_CREATE_CONTEXT:
 		return create_context(s, h, p);
 	case SGL_MSG_DESTROY_CONTEXT:
-		destroy_context(s, h->context);
+		sgl_hsession_destroy_context(s, h->context);
 		return 0;
 	case SGL_MSG_COMMANDS:
 		return commands(s, h, p);
 	default:
-		send_text(s, SGL_MSG_BYE, 0, "unknown message kind");
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "unknown message kind");
 		return -EPROTO;
 	}
 }
 
-/* ---- Reading: bytes in, whole messages handled ---- */
-
-static void end(struct sglhost_session *s, int r, const char *why)
-{
-	if (s->ended)
-		return;
-	s->ended = r;
-	while (s->ncontexts)
-		destroy_context(s, s->contexts[0].id);
-	event(s, SGLHOST_SESSION_EVENT_ENDED, 0, NULL, 0, 0, why ? why : strerror(-r));
-}
-
-/* The header is in: checks it and makes room for the payload. */
-static int header_done(struct sglhost_session *s)
-{
-	struct sgl_msg_header *h = &s->h;
-	if (h->size < sizeof(*h) || (h->size & 7) || h->size > SGL_SESSION_MAX_MESSAGE)
-		return -EPROTO;
-	if (!s->welcomed && h->kind != SGL_MSG_HELLO) {
-		send_text(s, SGL_MSG_BYE, 0, "the first message must be HELLO");
-		return -EPROTO;
-	}
-	size_t n = h->size - sizeof(*h);
-	if (n > s->msg_cap) {
-		size_t cap = s->msg_cap ? s->msg_cap : 65536;
-		while (cap < n)
-			cap *= 2;
-		uint8_t *m = aligned_alloc(8, cap);
-		if (!m)
-			return -ENOMEM;
-		free(s->msg);
-		s->msg = m;
-		s->msg_cap = cap;
-	}
-	return 0;
-}
-
-static int message_done(struct sglhost_session *s)
-{
-	if (!s->welcomed) {
-		int r = hello(s, &s->h, s->msg);
-		s->welcomed = r == 0;
-		return r;
-	}
-	return handle(s, &s->h, s->msg);
-}
-
-int sglhost_session_get_buffer(struct sglhost_session *s, void **buf, size_t *size)
-{
-	if (!s || !buf || !size)
-		return -EINVAL;
-	if (s->remote)
-		return sgl_remote_get_buffer(s->remote, buf, size);
-	if (s->ended)
-		return -EPIPE;
-	if (!s->in_payload) {
-		*buf = (uint8_t *)&s->h + s->have;
-		*size = sizeof(s->h) - s->have;
-	} else {
-		*buf = s->msg + s->have;
-		*size = s->h.size - sizeof(s->h) - s->have;
-	}
-	return 0;
-}
-
-int sglhost_session_commit(struct sglhost_session *s, size_t n)
-{
-	void *buf;
-	size_t room;
-	int r = sglhost_session_get_buffer(s, &buf, &room);
-	if (r)
-		return r;
-	if (s->remote)
-		return sgl_remote_commit(s->remote, n);
-	if (n > room)
-		return -EINVAL;
-	s->have += n;
-	if (n < room)
-		return 0;
-	if (!s->in_payload) {
-		r = header_done(s);
-		s->in_payload = true;
-		s->have = 0;
-		if (r || s->h.size > sizeof(s->h))
-			goto out;
-	}
-	/* A whole message. */
-	s->in_payload = false;
-	s->have = 0;
-	r = message_done(s);
-out:
-	if (r) {
-		logf_(s, SGLHOST_LOG_WARN, "%s: session ended: %s", s->peer, strerror(-r));
-		end(s, r, NULL);
-	}
-	return r;
-}
-
-int sglhost_session_feed(struct sglhost_session *s, const void *data, size_t size)
-{
-	const uint8_t *p = data;
-	if (!s || (!data && size))
-		return -EINVAL;
-	if (s->remote)
-		return sgl_remote_feed(s->remote, data, size);
-	if (s->ended)
-		return -EPIPE;
-	while (size > 0) {
-		void *buf;
-		size_t room;
-		int r = sglhost_session_get_buffer(s, &buf, &room);
-		if (r)
-			return r;
-		size_t n = room < size ? room : size;
-		memcpy(buf, p, n);
-		r = sglhost_session_commit(s, n);
-		if (r)
-			return r;
-		p += n;
-		size -= n;
-	}
-	return 0;
-}
-
-bool sglhost_session_ended(const struct sglhost_session *s)
-{
-	return !s || (s->remote ? sgl_remote_ended(s->remote) : s->ended != 0);
-}
-
-int sglhost_session_get_fd(const struct sglhost_session *s)
-{
-	return s && s->remote ? sgl_remote_fd(s->remote) : -1;
-}
-
-int sglhost_session_dispatch(struct sglhost_session *s)
-{
-	if (!s)
-		return -EINVAL;
-	return s->remote ? sgl_remote_dispatch(s->remote) : s->ended;
-}
-
-int sglhost_session_save(const struct sglhost_session *s, void *buf, size_t *size)
-{
-	(void)s;
-	(void)buf;
-	(void)size;
-	return -ENOTSUP;
-}
-
-void sglhost_session_config_init(struct sglhost_session_config *cfg)
-{
-	if (cfg)
-		*cfg = (struct sglhost_session_config){ .version = SGLHOST_SESSION_CONFIG_VERSION };
-}
-
-struct sglhost_session *sglhost_session_create(const struct sglhost_session_config *cfg)
-{
-	bool remote = cfg && (cfg->flags & SGLHOST_SESSION_OUT_OF_PROCESS);
-	if (!cfg || cfg->version != SGLHOST_SESSION_CONFIG_VERSION || !cfg->send ||
-	    (cfg->flags & ~SGLHOST_SESSION_FLAGS_ALL) ||
-	    (remote ? cfg->host || !cfg->host_config : !cfg->host)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	struct sglhost_session *s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	s->cfg = *cfg;
-	s->cfg.peer = NULL;
-	s->cfg.host_config = NULL;
-	s->cfg.helper_path = NULL;
-	snprintf(s->peer, sizeof(s->peer), "%s", cfg->peer ? cfg->peer : "guest");
-	if (remote) {
-		s->remote = sgl_remote_start(cfg, s->peer);
-		if (!s->remote) {
-			int e = errno;
-			free(s);
-			errno = e;
-			return NULL;
-		}
-		return s;
-	}
-	s->max_contexts = cfg->max_contexts ? cfg->max_contexts : DEFAULT_MAX_CONTEXTS;
-	s->contexts = calloc(s->max_contexts, sizeof(*s->contexts));
-	if (!s->contexts) {
-		free(s);
-		errno = ENOMEM;
-		return NULL;
-	}
-	return s;
-}
-
-void sglhost_session_destroy(struct sglhost_session *s)
-{
-	if (!s)
-		return;
-	if (s->remote) {
-		sgl_remote_stop(s->remote);
-		free(s);
-		return;
-	}
-	if (!s->ended) {
-		/* The embedder ended it: the guest left or was reset. */
-		logf_(s, SGLHOST_LOG_INFO, "%s: client \"%s\" left", s->peer, s->name);
-		end(s, -ECONNRESET, "closed by the host");
-	}
-	free(s->contexts);
-	free(s->msg);
-	free(s->frame);
-	free(s);
-}
