@@ -2,8 +2,8 @@
  * The host side of the session protocol (sglhost_session.h), over bytes
  * someone else moves: an embedder, or session_run.c over a channel. This
  * file handles whole messages; session_feed.c takes the bytes in.
- * Everything from the guest is checked: message sizes against SGL_SESSION_MAX_MESSAGE, kinds, context
- * ids; command batches go to sglhost_context_submit, which validates every
+ * Everything from the guest is checked: message sizes against
+ * SGL_SESSION_MAX_MESSAGE, kinds, context ids; command batches go to sglhost_context_submit, which validates every
  * command. A client that breaks the session protocol is disconnected; a
  * malformed GL command only loses its context (the client is told why).
  */
@@ -20,7 +20,8 @@
 #include "transport/frames.h"
 #include "transport/session_state.h"
 
-void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt, ...)
+void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt,
+		       ...)
 {
 	char msg[512];
 	va_list ap;
@@ -32,8 +33,8 @@ void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, 
 	s->cfg.log(s->cfg.log_user, level, msg);
 }
 
-static int send_msg_flags(struct sglhost_session *s, uint32_t kind, uint32_t context, uint32_t flags,
-			  const void *a, size_t alen, const void *b, size_t blen)
+static int send_msg_flags(struct sglhost_session *s, uint32_t kind, uint32_t context,
+			  uint32_t flags, const void *a, size_t alen, const void *b, size_t blen)
 {
 	static const uint8_t zeros[8];
 	size_t len = sizeof(struct sgl_msg_header) + alen + blen;
@@ -63,7 +64,8 @@ static int send_msg(struct sglhost_session *s, uint32_t kind, uint32_t context, 
 	return send_msg_flags(s, kind, context, 0, a, alen, b, blen);
 }
 
-int sgl_hsession_send_text(struct sglhost_session *s, uint32_t kind, uint32_t context, const char *text)
+int sgl_hsession_send_text(struct sglhost_session *s, uint32_t kind, uint32_t context,
+			  const char *text)
 {
 	return send_msg(s, kind, context, text, strlen(text) + 1, NULL, 0);
 }
@@ -76,8 +78,9 @@ static struct client_context *find(struct sglhost_session *s, uint32_t id)
 	return NULL;
 }
 
-void sgl_hsession_event(struct sglhost_session *s, enum sglhost_session_event_type type, uint32_t id,
-		  struct sglhost_context *ctx, uint32_t w, uint32_t h, const char *text)
+void sgl_hsession_event(struct sglhost_session *s, enum sglhost_session_event_type type,
+			uint32_t id, struct sglhost_context *ctx, uint32_t w, uint32_t h,
+			const char *text)
 {
 	if (!s->cfg.event)
 		return;
@@ -151,7 +154,8 @@ _Static_assert(SGL_CONTEXT_NO_DEPTH == SGLHOST_CONTEXT_NO_DEPTH &&
 		       SGL_CONTEXT_NO_STENCIL == SGLHOST_CONTEXT_NO_STENCIL,
 	       "context flags travel as they are");
 
-static int create_context(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
+static int create_context(struct sglhost_session *s, const struct sgl_msg_header *h,
+			  const uint8_t *p)
 {
 	struct sgl_msg_create_context m;
 	struct sgl_msg_context_created r = { 0, 0, 0, 0 };
@@ -223,7 +227,8 @@ static int reply_sink(void *user, const void *data, size_t size)
 
 /* The frame straight into the context's segment; false when that cannot
  * be done (the caller sends it in the message). */
-static bool present_shared(struct sglhost_session *s, struct client_context *c, uint32_t w, uint32_t h)
+static bool present_shared(struct sglhost_session *s, struct client_context *c, uint32_t w,
+			   uint32_t h)
 {
 	size_t stride = (size_t)w * 4;
 	if (sgl_frame_seg_ensure(&c->seg, stride * h))

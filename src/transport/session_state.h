@@ -43,10 +43,12 @@ struct sglhost_session {
 	char name[64];
 };
 
-void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt, ...)
+void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt,
+		       ...)
 	__attribute__((format(printf, 3, 4)));
-void sgl_hsession_event(struct sglhost_session *s, enum sglhost_session_event_type type, uint32_t id,
-		       struct sglhost_context *ctx, uint32_t w, uint32_t h, const char *text);
+void sgl_hsession_event(struct sglhost_session *s, enum sglhost_session_event_type type,
+			uint32_t id, struct sglhost_context *ctx, uint32_t w, uint32_t h,
+			const char *text);
 int sgl_hsession_send_text(struct sglhost_session *s, uint32_t kind, uint32_t context,
 			  const char *text);
 /* HELLO, then every other message: 0 or the -errno that ends the session. */
