@@ -3,8 +3,8 @@
  * someone else moves: an embedder, or session_run.c over a channel. This
  * file handles whole messages; session_feed.c takes the bytes in.
  * Everything from the guest is checked: message sizes against
- * SGL_SESSION_MAX_MESSAGE, kinds, context ids; command batches go to sglhost_context_submit, which validates every
- * command. A client that breaks the session protocol is disconnected; a
+ * SGL_SESSION_MAX_MESSAGE, kinds, context ids; command batches go to
+ * sglhost_context_submit, which validates every command. A client that breaks the session protocol is disconnected; a
  * malformed GL command only loses its context (the client is told why).
  */
 #include "sglhost_session.h"
