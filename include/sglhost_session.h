@@ -176,7 +176,7 @@ SGLHOST_EXPORT int sglhost_session_commit(struct sglhost_session *s, size_t n);
 
 /*
  * Out of process: the descriptor to poll for reading (owned by the
- * session), or -1 for an in-process session.
+ * session), or -1 for an in-process session and once the session ended.
  */
 SGLHOST_EXPORT int sglhost_session_get_fd(const struct sglhost_session *s);
 /*

@@ -130,9 +130,11 @@ static bool whole_message(struct fixture *f)
  * the send callback through get_fd/dispatch. Returns dispatch's last. */
 static int pump(struct fixture *f, bool until_message)
 {
-	int fd = sglhost_session_get_fd(f->s);
-	int r = 0;
-	for (int i = 0; fd >= 0 && i < 500 && !(until_message && whole_message(f)); i++) {
+	int r = sglhost_session_dispatch(f->s);
+	for (int i = 0; !r && i < 500 && !(until_message && whole_message(f)); i++) {
+		int fd = sglhost_session_get_fd(f->s);
+		if (fd < 0)
+			break;
 		struct pollfd p = { fd, POLLIN, 0 };
 		poll(&p, 1, 10);
 		r = sglhost_session_dispatch(f->s);
@@ -357,7 +359,9 @@ static void test_oop_protocol_error(void **state)
 	out_of_process = false;
 	if (!f)
 		skip();
-	assert_int_equal(send_msg(f, SGL_MSG_COMMANDS, 1, 0, NULL, 0), 0);
+	/* 0, or already the end when the helper was that quick. */
+	int r = send_msg(f, SGL_MSG_COMMANDS, 1, 0, NULL, 0);
+	assert_true(r == 0 || r == -EPROTO);
 	uint8_t p[256];
 	struct sgl_msg_header h = take(f, p, sizeof(p));
 	assert_int_equal(h.kind, SGL_MSG_BYE);

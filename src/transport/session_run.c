@@ -32,8 +32,13 @@ static void *relay_thread(void *arg)
 {
 	struct relay *rl = arg;
 	for (;;) {
-		struct pollfd p[2] = { { sglhost_session_get_fd(rl->s), POLLIN, 0 },
-				       { rl->wake[0], POLLIN, 0 } };
+		/* The serving thread may end the session (and close the fd)
+		 * meanwhile: the fd under the lock; a poll on a closed one just
+		 * waits for the wake. */
+		pthread_mutex_lock(&rl->lock);
+		int fd = sglhost_session_get_fd(rl->s);
+		pthread_mutex_unlock(&rl->lock);
+		struct pollfd p[2] = { { fd, POLLIN, 0 }, { rl->wake[0], POLLIN, 0 } };
 		if (poll(p, 2, -1) < 0)
 			continue;
 		if (p[1].revents)
