@@ -50,29 +50,13 @@ static void wake_guest(void *user, _Atomic uint32_t *word)
 static struct sgl_channel *listener_accept(struct sgl_listener *base, int *err)
 {
 	struct region_listener *l = (struct region_listener *)base;
-	for (;;) {
-		/* Read before the scan, as shm.c's accept does. */
-		_Atomic uint32_t *word = &l->region.hdr->doorbell;
-		uint32_t bell = atomic_load_explicit(word, memory_order_acquire);
-		if (atomic_load_explicit(&l->shut, memory_order_acquire)) {
-			*err = -ECANCELED;
-			return NULL;
-		}
-		struct sgl_channel *ch = sgl_shm_region_accept(&l->region, err);
-		if (ch || *err)
-			return ch;
-		sgl_shm_region_sweep(&l->region);
-		/* Guests of this kernel wake it; others ring the embedder's
-		 * doorbell, or are seen on the next look. */
-		sgl_shm_futex_wait(word, bell, POLL_ACCEPT_MS);
-	}
+	return sgl_shm_region_accept_wait(&l->region, &l->shut, POLL_ACCEPT_MS, err);
 }
 
 static void listener_shutdown(struct sgl_listener *base)
 {
 	struct region_listener *l = (struct region_listener *)base;
-	atomic_store_explicit(&l->shut, true, memory_order_seq_cst);
-	sgl_shm_kick(&l->region.hdr->doorbell);
+	sgl_shm_region_shutdown_accept(&l->region, &l->shut);
 }
 
 static void listener_destroy(struct sgl_listener *base)

@@ -67,6 +67,8 @@ static int send_msg(struct sglhost_session *s, uint32_t kind, uint32_t context, 
 int sgl_hsession_send_text(struct sglhost_session *s, uint32_t kind, uint32_t context,
 			  const char *text)
 {
+	if (kind == SGL_MSG_BYE)
+		snprintf(s->bye, sizeof(s->bye), "%s", text);
 	return send_msg(s, kind, context, text, strlen(text) + 1, NULL, 0);
 }
 

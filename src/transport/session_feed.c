@@ -19,7 +19,9 @@ static void end(struct sglhost_session *s, int r, const char *why)
 	s->ended = r;
 	while (s->ncontexts)
 		sgl_hsession_destroy_context(s, s->contexts[0].id);
-	sgl_hsession_event(s, SGLHOST_SESSION_EVENT_ENDED, 0, NULL, 0, 0, why ? why : strerror(-r));
+	if (!why)
+		why = s->bye[0] ? s->bye : strerror(-r);
+	sgl_hsession_event(s, SGLHOST_SESSION_EVENT_ENDED, 0, NULL, 0, 0, why);
 }
 
 /* The header is in: checks it and makes room for the payload. */

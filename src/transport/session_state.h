@@ -40,6 +40,7 @@ struct sglhost_session {
 	bool want_frame;
 	bool frame_sysv;         /* the guest can take it in a SysV segment */
 	int send_error;
+	char bye[256];           /* the BYE sent, for the ENDED event */
 	char name[64];
 };
 
