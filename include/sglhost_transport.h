@@ -67,6 +67,17 @@ sglhost_listener_open(const char *spec, const struct sglhost_listener_config *cf
 		      size_t err_size);
 
 /*
+ * A listening stream socket the embedder made (its own unix socket, one
+ * systemd passed): adopted, so the listener owns `fd` from this call on
+ * (closed on failure too; never unlinked). A TCP one beyond loopback, a
+ * vsock one or one of another family needs a token, as with
+ * sglhost_listener_open(). NULL and errno (EINVAL: not a listening stream
+ * socket), with a message in `err`.
+ */
+SGLHOST_EXPORT struct sglhost_listener *sglhost_listener_adopt_fd(int fd, char *err,
+								  size_t err_size);
+
+/*
  * Blocks until a guest arrives: its channel, which the caller owns. NULL
  * with *error = -ECANCELED after sglhost_listener_shutdown(), or another
  * -errno (try again later).
@@ -159,18 +170,21 @@ SGLHOST_EXPORT void sglhost_shm_region_reset(struct sglhost_listener *l);
 
 /*
  * A vhost-user-vsock back-end (docs/vhost-user.md) with all its settings:
- * on a socket `path` it listens on (a frontend at a time; when one leaves
- * the next may connect), or on `frontend_fd`, a vhost-user connection the
- * VMM already made (a socketpair end, an fd passed by a launcher): the
- * listener owns it, and when that frontend leaves no other comes. Each
- * guest AF_VSOCK connection to the host (CID 2) on `port` is a channel.
+ * on a socket `path` it makes and listens on, or on `listen_fd`, a
+ * listening unix socket of the embedder's (a frontend at a time; when one
+ * leaves the next may connect), or on `frontend_fd`, a vhost-user
+ * connection the VMM already made (a socketpair end, an fd passed by a
+ * launcher; when that frontend leaves no other comes). Fds given are the
+ * listener's from then on. Each guest AF_VSOCK connection to the host
+ * (CID 2) on `port` is a channel.
  */
 #define SGLHOST_VHOST_VSOCK_CONFIG_VERSION 1
 struct sglhost_vhost_vsock_config {
 	uint32_t version;          /* SGLHOST_VHOST_VSOCK_CONFIG_VERSION */
 	uint32_t flags;            /* 0 */
-	const char *path;          /* or NULL with frontend_fd */
-	int frontend_fd;           /* -1 (config_init): listen on `path` */
+	const char *path;          /* or NULL with listen_fd or frontend_fd */
+	int listen_fd;             /* -1 (config_init): none */
+	int frontend_fd;           /* -1 (config_init): none */
 	uint64_t guest_cid;        /* the guest's CID (device config space); 0: 3 */
 	uint32_t port;             /* 0: 3000 */
 	uint32_t max_connections;  /* guest connections at once; 0: 16 */

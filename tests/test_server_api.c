@@ -201,6 +201,48 @@ static void test_out_of_process(void **state)
 	teardown(&f);
 }
 
+/* A listening socket the embedder made: adopted, served, and left in
+ * place at the end (the embedder's to remove); a non-listening fd is
+ * refused. */
+static void test_adopted_fd(void **state)
+{
+	struct fixture f;
+	char err[256];
+	(void)state;
+	if (!setup(&f, SGLHOST_SERVER_DISPATCH, false))
+		skip();
+	char path[128];
+	snprintf(path, sizeof(path), "%s/own", f.dir);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	struct sglhost_listener *l = sglhost_listener_adopt_fd(lfd, err, sizeof(err));
+	assert_non_null(l);
+	assert_non_null(strstr(sglhost_listener_describe(l), "unix fd"));
+	assert_false(sglhost_listener_needs_token(l));
+	assert_int_equal(sglhost_server_add_listener(f.srv, l), 0);
+	memcpy(f.path, path, sizeof(f.path) < sizeof(path) ? sizeof(f.path) : sizeof(path));
+	f.path[sizeof(f.path) - 1] = '\0';
+	int fd = guest(&f);
+	wait_for(&f, &f.seen.connected, 1, true);
+	close(fd);
+	sglhost_server_destroy(f.srv);
+	f.srv = NULL;
+	assert_int_equal(access(path, F_OK), 0);   /* not ours to unlink */
+	unlink(path);
+	snprintf(f.path, sizeof(f.path), "%s/s", f.dir);
+
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	errno = 0;
+	assert_null(sglhost_listener_adopt_fd(p[0], err, sizeof(err)));
+	assert_int_equal(errno, ENOTSOCK);
+	close(p[1]);
+	teardown(&f);
+}
+
 static void test_arguments(void **state)
 {
 	(void)state;
@@ -225,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_dispatch),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_out_of_process),
+		cmocka_unit_test(test_adopted_fd),
 		cmocka_unit_test(test_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

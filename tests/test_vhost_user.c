@@ -555,7 +555,7 @@ static void test_connected_fd(void **state)
 	cfg.port = PORT;
 	struct sglhost_listener *l = sglhost_vhost_vsock_open(&cfg, err, sizeof(err));
 	assert_non_null(l);
-	assert_non_null(strstr(sglhost_listener_describe(l), "vhost-user-vsock fd "));
+	assert_non_null(strstr(sglhost_listener_describe(l), "vhost-user-vsock frontend fd "));
 	assert_false(sglhost_listener_forkable(l));
 
 	mock_open_fd(&f, sv[1]);
@@ -573,6 +573,41 @@ static void test_connected_fd(void **state)
 	assert_null(sglhost_listener_accept(l, &e));
 	assert_int_equal(e, -ECANCELED);
 	sglhost_listener_destroy(l);
+
+	/* A listening socket of the embedder's: frontends connect to it as
+	 * to ours; it stays in place at the end. */
+	char dir[] = "/tmp/sgl-vu-adopt-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/vu.sock", dir);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	sglhost_vhost_vsock_config_init(&cfg);
+	cfg.listen_fd = lfd;
+	cfg.frontend_fd = sv[0];   /* two ways at once: refused */
+	assert_null(sglhost_vhost_vsock_open(&cfg, err, sizeof(err)));
+	cfg.frontend_fd = -1;
+	cfg.guest_cid = MOCK_GUEST_CID;
+	cfg.port = PORT;
+	l = sglhost_vhost_vsock_open(&cfg, err, sizeof(err));
+	assert_non_null(l);
+	assert_non_null(strstr(sglhost_listener_describe(l), "listening fd "));
+	mock_open(&f, path);
+	assert_int_equal(mock_handshake(&f, PROTO_QEMU), MOCK_GUEST_CID);
+	assert_int_equal(mock_mem_table(&f), 0);
+	mock_start_rings(&f, 2, FEATURES_QEMU);
+	mock_connect(&f, 4322, PORT);
+	ch = sglhost_listener_accept(l, &e);
+	assert_non_null(ch);
+	echo_check(&f, (struct sgl_channel *)ch);
+	sglhost_channel_destroy(ch);
+	mock_close(&f);
+	sglhost_listener_destroy(l);
+	assert_int_equal(access(path, F_OK), 0);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* A frontend ready to carry one stream: QEMU's way. */

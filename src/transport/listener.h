@@ -69,6 +69,9 @@ struct sgl_vhost_vsock_config {
 	 * (closed when the frontend leaves; none comes after it). */
 	bool connected;
 	int frontend_fd;
+	/* Or a listening socket of the embedder's (adopted; never unlinked). */
+	bool adopt_listen;
+	int listen_fd;
 	uint64_t guest_cid;        /* the guest's CID (config space); 0: 3 */
 	uint32_t port;             /* the vsock port served; 0: 3000 */
 	uint32_t max_connections;  /* per device; 0: 16 */

@@ -87,6 +87,21 @@ struct sglhost_listener *sglhost_listener_open(const char *spec,
 	return (struct sglhost_listener *)l;
 }
 
+struct sglhost_listener *sglhost_listener_adopt_fd(int fd, char *err, size_t err_size)
+{
+	char buf[256];
+	if (!err || !err_size) {
+		err = buf;
+		err_size = sizeof(buf);
+	}
+	if (fd < 0) {
+		snprintf(err, err_size, "bad fd");
+		errno = EINVAL;
+		return NULL;
+	}
+	return (struct sglhost_listener *)sgl_stream_adopt(fd, err, err_size);
+}
+
 struct sglhost_channel *sglhost_listener_accept(struct sglhost_listener *l, int *error)
 {
 	int e = 0;
@@ -199,7 +214,8 @@ void sglhost_vhost_vsock_config_init(struct sglhost_vhost_vsock_config *cfg)
 {
 	if (cfg)
 		*cfg = (struct sglhost_vhost_vsock_config){
-			.version = SGLHOST_VHOST_VSOCK_CONFIG_VERSION, .frontend_fd = -1 };
+			.version = SGLHOST_VHOST_VSOCK_CONFIG_VERSION, .listen_fd = -1,
+			.frontend_fd = -1 };
 }
 
 struct sglhost_listener *sglhost_vhost_vsock_open(const struct sglhost_vhost_vsock_config *cfg,
@@ -210,15 +226,16 @@ struct sglhost_listener *sglhost_vhost_vsock_open(const struct sglhost_vhost_vso
 		err = buf;
 		err_size = sizeof(buf);
 	}
-	if (!cfg || cfg->version != SGLHOST_VHOST_VSOCK_CONFIG_VERSION || cfg->flags ||
-	    (cfg->frontend_fd < 0 && !cfg->path)) {
+	int ways = (cfg && cfg->path) + (cfg && cfg->listen_fd >= 0) + (cfg && cfg->frontend_fd >= 0);
+	if (!cfg || cfg->version != SGLHOST_VHOST_VSOCK_CONFIG_VERSION || cfg->flags || ways != 1) {
 		snprintf(err, err_size, "bad arguments");
 		errno = EINVAL;
 		return NULL;
 	}
 	struct sgl_vhost_vsock_config vc = {
 		.path = cfg->path, .connected = cfg->frontend_fd >= 0,
-		.frontend_fd = cfg->frontend_fd, .guest_cid = cfg->guest_cid, .port = cfg->port,
+		.frontend_fd = cfg->frontend_fd, .adopt_listen = cfg->listen_fd >= 0,
+		.listen_fd = cfg->listen_fd, .guest_cid = cfg->guest_cid, .port = cfg->port,
 		.max_connections = cfg->max_connections, .log = cfg->log, .log_user = cfg->log_user,
 	};
 	return (struct sglhost_listener *)sgl_vhost_vsock_listen(&vc, err, err_size);
