@@ -41,7 +41,11 @@ rc=1
 if [ -n "$pc" ]; then
 	export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$dir/inst"
 	# shellcheck disable=SC2046
-	${CC:-cc} -Wall -Wextra -Werror -o "$dir/embed-vmm" "$src/examples/embed/vmm.c" \
+	# A sanitized build's library wants its runtime first: the same flags.
+	san=
+	ldd "$(find "$dir/inst" -name 'libsglhost.so.0' | head -n 1)" 2>/dev/null |
+		grep -q libasan && san=-fsanitize=address,undefined
+	${CC:-cc} -Wall -Wextra -Werror $san -o "$dir/embed-vmm" "$src/examples/embed/vmm.c" \
 		$(pkg-config --cflags --libs sglhost) -pthread >"$dir/cc.log" 2>&1
 	rc=$?
 	unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
@@ -118,6 +122,8 @@ result $? "in process: no context lost, no protocol error" "$dir/vmm.log"
 # helper killed with SIGSEGV under one guest while the VMM and the next
 # guest carry on.
 helper=$(find "$dir/inst" -name sglhost-render -type f | head -n 1)
+# A signal, or an exit status where a sanitizer reports the crash.
+crashed="the helper process \(died (signal 11\|failed (exit status\)"
 start_vmm -o "$helper"
 for t in "unix:$dir/vm/stream" "shm:$dir/vm/ivshmem"; do
 	SGL_TRANSPORT=$t timeout 60 "$prog" >"$dir/prog.log" 2>&1
@@ -125,7 +131,7 @@ for t in "unix:$dir/vm/stream" "shm:$dir/vm/ivshmem"; do
 done
 for t in "unix:$dir/vm/stream" "shm:$dir/vm/ivshmem"; do
 	pgrep -P "$vmm_pid" | sort >"$dir/children-before"
-	died=$(grep -c "the helper process died (signal 11" "$dir/vmm.log")
+	died=$(grep -c "$crashed" "$dir/vmm.log")
 	GUEST_PROGRAM_PAUSE=4 SGL_TRANSPORT=$t timeout 60 "$prog" >"$dir/iso.log" 2>&1 &
 	g=$!
 	wait_for_line "$dir/iso.log" " over "
@@ -136,9 +142,9 @@ for t in "unix:$dir/vm/stream" "shm:$dir/vm/ivshmem"; do
 	ok=1
 	[ -n "$victim" ] && [ "$sg" -ne 0 ] && kill -0 "$vmm_pid" || ok=0
 	i=0
-	while [ "$(grep -c "the helper process died (signal 11" "$dir/vmm.log")" -le "$died" ] &&
+	while [ "$(grep -c "$crashed" "$dir/vmm.log")" -le "$died" ] &&
 		[ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	[ "$(grep -c "the helper process died (signal 11" "$dir/vmm.log")" -gt "$died" ] || ok=0
+	[ "$(grep -c "$crashed" "$dir/vmm.log")" -gt "$died" ] || ok=0
 	SGL_TRANSPORT=$t timeout 60 "$prog" >>"$dir/iso.log" 2>&1 || ok=0
 	[ $ok -eq 1 ]
 	result $? "$t: a helper killed by SIGSEGV (pid $victim) loses its guest (exit $sg) only" \

@@ -79,9 +79,14 @@ reaped:
 	if (WIFSIGNALED(status)) {
 		snprintf(why, sizeof(why), "the helper process died (signal %d, %s)",
 			 WTERMSIG(status), strsignal(WTERMSIG(status)));
-	} else if (WEXITSTATUS(status)) {
+	} else if (WEXITSTATUS(status) && r->bye[0]) {
+		/* It ended the session (BYE): its exit status is the errno. */
 		e = -WEXITSTATUS(status);
-		snprintf(why, sizeof(why), "%s", r->bye[0] ? r->bye : strerror(-e));
+		snprintf(why, sizeof(why), "%s", r->bye);
+	} else if (WEXITSTATUS(status)) {
+		/* No display, or a crash a sanitizer turned into an exit. */
+		snprintf(why, sizeof(why), "the helper process failed (exit status %d)",
+			 WEXITSTATUS(status));
 	} else {
 		e = -EPIPE;
 		snprintf(why, sizeof(why), "the helper process ended");
