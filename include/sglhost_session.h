@@ -149,8 +149,10 @@ sglhost_session_create(const struct sglhost_session_config *cfg);
 
 /*
  * Ends the session if it has not ended (no BYE is sent: the embedder closes
- * its transport) and destroys every context the guest created. NULL is a
- * no-op. Not from inside the session's own callbacks.
+ * its transport; the ENDED event comes, -ECONNRESET "closed by the host")
+ * and destroys every context the guest created (out of process: the helper
+ * leaves, or is killed after 2 s). NULL is a no-op. Not from inside the
+ * session's own callbacks.
  */
 SGLHOST_EXPORT void sglhost_session_destroy(struct sglhost_session *s);
 

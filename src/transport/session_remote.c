@@ -44,6 +44,7 @@ struct sgl_remote {
 	char text[256];              /* the payload's first bytes (LOST, BYE, FRAME) */
 	char bye[256];
 	char peer[96];
+	bool closing;                /* sgl_remote_stop: the embedder ends it */
 };
 
 static void event(struct sgl_remote *r, enum sglhost_session_event_type type, uint32_t id,
@@ -87,6 +88,10 @@ reaped:
 		/* No display, or a crash a sanitizer turned into an exit. */
 		snprintf(why, sizeof(why), "the helper process failed (exit status %d)",
 			 WEXITSTATUS(status));
+	} else if (r->closing) {
+		/* As an in-process session that the embedder destroys. */
+		e = -ECONNRESET;
+		snprintf(why, sizeof(why), "closed by the host");
 	} else {
 		e = -EPIPE;
 		snprintf(why, sizeof(why), "the helper process ended");
@@ -326,6 +331,7 @@ void sgl_remote_stop(struct sgl_remote *r)
 {
 	if (!r)
 		return;
+	r->closing = true;
 	if (!r->ended)
 		end(r, 0);   /* closing our end makes the helper leave */
 	free(r);
