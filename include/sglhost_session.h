@@ -27,10 +27,15 @@
  * checked, never takes the embedder's process down: the embedder sees the
  * session end (ENDED, -ECONNABORTED, "the helper process died ...") and
  * closes its transport, which tells the guest. The helper's answers arrive
- * asynchronously: poll sglhost_session_get_fd() for reading and call
- * sglhost_session_dispatch(), which calls the send callback (feed also
- * passes on what is ready). PRESENT events then carry no context (the
- * pixels are in the helper); CONNECTED carries no name.
+ * asynchronously: poll sglhost_session_get_fd() for reading (and for
+ * writing while sglhost_session_pending() is not 0) and call
+ * sglhost_session_dispatch(), which calls the send callback and passes
+ * queued guest bytes on (feed does both too, as far as it can at once).
+ * Feed never waits for the helper, so a helper stuck in the GL driver
+ * cannot block the embedder: what it has not taken is queued, and past
+ * 64 MiB feed and get_buffer say -EAGAIN (stop reading from the guest
+ * until dispatch drained the queue). PRESENT events then carry no context
+ * (the pixels are in the helper); CONNECTED carries no name.
  *
  * Migration: a session's state (guest contexts, their GL objects) lives in
  * the host's GL driver and cannot be saved. sglhost_session_save() says so
@@ -160,7 +165,8 @@ SGLHOST_EXPORT void sglhost_session_destroy(struct sglhost_session *s);
  * Feeds `size` bytes the guest sent. Whole messages are handled before this
  * returns (GL work included), partial ones are kept. Returns 0; -EPIPE when
  * the session had already ended; or the error the session ends with now
- * (see SGLHOST_SESSION_EVENT_ENDED).
+ * (see SGLHOST_SESSION_EVENT_ENDED). Out of process: the bytes are passed
+ * on or queued, and -EAGAIN (nothing taken) while 64 MiB wait.
  */
 SGLHOST_EXPORT int sglhost_session_feed(struct sglhost_session *s, const void *data, size_t size);
 
@@ -168,7 +174,7 @@ SGLHOST_EXPORT int sglhost_session_feed(struct sglhost_session *s, const void *d
  * Zero-copy feeding: *buf and *size are where the next bytes the guest sent
  * go and at most how many (never past the end of the message being read);
  * copy or read() into it, then say how many with sglhost_session_commit().
- * Returns 0 or -EPIPE (ended).
+ * Returns 0, -EPIPE (ended), or out of process -EAGAIN (see feed).
  */
 SGLHOST_EXPORT int sglhost_session_get_buffer(struct sglhost_session *s, void **buf,
 					      size_t *size);
@@ -181,6 +187,10 @@ SGLHOST_EXPORT int sglhost_session_commit(struct sglhost_session *s, size_t n);
  * session), or -1 for an in-process session and once the session ended.
  */
 SGLHOST_EXPORT int sglhost_session_get_fd(const struct sglhost_session *s);
+/* Out of process: bytes of the guest's that the helper has yet to take
+ * (poll the fd for writing while not 0); else 0. */
+SGLHOST_EXPORT size_t sglhost_session_pending(const struct sglhost_session *s);
+
 /*
  * Out of process: passes what the helper has sent so far to the send
  * callback and gives the events it carries, without blocking. Returns 0, or

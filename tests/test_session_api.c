@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -353,6 +354,55 @@ static void test_oop_crash(void **state)
 	teardown_session(f);
 }
 
+/* Out of process, feed never waits for the helper: with the helper stopped
+ * (SIGSTOP, as a driver stuck in the GPU), 4 MiB of batches are taken at
+ * once and queued; once it runs again, dispatch passes them on and the
+ * session goes on. */
+static void test_oop_stuck_helper(void **state)
+{
+	enum { N = 1 << 18 };   /* empty COMMANDS messages, 16 bytes each */
+	(void)state;
+	out_of_process = true;
+	struct fixture *f = setup_session(0, NULL);
+	out_of_process = false;
+	if (!f)
+		skip();
+	assert_int_equal(hello(f, NULL), 0);
+	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_WELCOME);
+	struct sgl_msg_create_context cc = { SGLHOST_API_GL_COMPAT, 0, 0, 0, W, H, 0, 0 };
+	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX, 0, &cc, sizeof(cc)), 0);
+	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_CONTEXT_CREATED);
+	struct sgl_msg_header *batch = calloc(N, sizeof(*batch));
+	assert_non_null(batch);
+	for (int i = 0; i < N; i++)
+		batch[i] = (struct sgl_msg_header){ sizeof(*batch), SGL_MSG_COMMANDS, CTX, 0 };
+	pid_t pid = helper_pid();
+	assert_true(pid > 0);
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(sglhost_session_feed(f->s, batch, (size_t)N * sizeof(*batch)), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	printf("# 4 MiB fed to a stopped helper in %.1f ms, %zu bytes queued\n", ms,
+	       sglhost_session_pending(f->s));
+	assert_true(sglhost_session_pending(f->s) > 0);
+	assert_true(ms < 2000);
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	for (int i = 0; i < 1000 && sglhost_session_pending(f->s); i++) {
+		struct pollfd p = { sglhost_session_get_fd(f->s), POLLOUT, 0 };
+		poll(&p, 1, 10);
+		assert_int_equal(sglhost_session_dispatch(f->s), 0);
+	}
+	assert_int_equal(sglhost_session_pending(f->s), 0);
+	free(batch);
+	/* Still there: a second context is made. */
+	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX + 1, 0, &cc, sizeof(cc)), 0);
+	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_CONTEXT_CREATED);
+	assert_int_equal(f->ended, 0);
+	teardown_session(f);
+}
+
 /* A guest that speaks before HELLO: BYE with the reason, the session ends
  * with -EPROTO and that reason, later feeds are refused. */
 static void not_hello_first(bool oop)
@@ -480,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_arguments),
 		cmocka_unit_test(test_oop_frame),
 		cmocka_unit_test(test_oop_crash),
+		cmocka_unit_test(test_oop_stuck_helper),
 		cmocka_unit_test(test_oop_protocol_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

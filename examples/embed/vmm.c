@@ -285,7 +285,10 @@ static void stream_readable(struct stream *st)
 {
 	void *buf;
 	size_t room;
-	if (sglhost_session_get_buffer(st->s, &buf, &room) < 0) {
+	int r = sglhost_session_get_buffer(st->s, &buf, &room);
+	if (r == -EAGAIN)   /* out of process, the helper is behind */
+		return;
+	if (r < 0) {
 		stream_close(st);
 		return;
 	}
@@ -358,12 +361,15 @@ int main(int argc, char **argv)
 		for (int i = 0; i < MAX_STREAMS; i++) {
 			if (!streams[i].s)
 				continue;
+			/* Out of process, guest bytes wait while the helper is
+			 * behind: read more only when it has taken them. */
+			size_t pending = sglhost_session_pending(streams[i].s);
 			owner[n] = &streams[i];
-			fds[n++] = (struct pollfd){ streams[i].fd, POLLIN, 0 };
+			fds[n++] = (struct pollfd){ streams[i].fd, pending ? 0 : POLLIN, 0 };
 			int hfd = sglhost_session_get_fd(streams[i].s);
 			if (hfd >= 0) {
 				owner[n] = &streams[i];
-				fds[n++] = (struct pollfd){ hfd, POLLIN, 0 };
+				fds[n++] = (struct pollfd){ hfd, POLLIN | (pending ? POLLOUT : 0), 0 };
 			}
 		}
 		if (reset) {
@@ -380,7 +386,8 @@ int main(int argc, char **argv)
 		if (fds[1].revents & POLLIN)
 			sglhost_server_dispatch(srv);
 		for (int i = 2; i < n; i++) {
-			if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)) || !owner[i]->s)
+			if (!(fds[i].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)) ||
+			    !owner[i]->s)
 				continue;
 			if (fds[i].fd == owner[i]->fd)
 				stream_readable(owner[i]);

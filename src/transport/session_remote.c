@@ -45,7 +45,13 @@ struct sgl_remote {
 	char bye[256];
 	char peer[96];
 	bool closing;                /* sgl_remote_stop: the embedder ends it */
+	bool blocking;               /* served on a library thread: feed waits */
+	uint8_t *q;                  /* the guest's bytes the helper has yet to take */
+	size_t qlen, qoff, qcap;
 };
+
+/* Most bytes queued for the helper before feed says -EAGAIN. */
+#define QUEUE_LIMIT (64u << 20)
 
 static void event(struct sgl_remote *r, enum sglhost_session_event_type type, uint32_t id,
 		  uint32_t w, uint32_t h, const char *text)
@@ -164,6 +170,25 @@ static void watch(struct sgl_remote *r, const uint8_t *p, size_t n)
 	}
 }
 
+/* The guest's bytes not yet taken by the helper go out, as far as the
+ * socket takes them now. */
+static int flush_input(struct sgl_remote *r)
+{
+	while (r->qoff < r->qlen) {
+		ssize_t n = send(r->fd, r->q + r->qoff, r->qlen - r->qoff,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0)
+			return end(r, 0);
+		r->qoff += (size_t)n;
+	}
+	r->qoff = r->qlen = 0;
+	return 0;
+}
+
 int sgl_remote_dispatch(struct sgl_remote *r)
 {
 	if (r->ended)
@@ -173,7 +198,7 @@ int sgl_remote_dispatch(struct sgl_remote *r)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
+			break;
 		if (n <= 0)
 			return end(r, 0);
 		watch(r, r->out, (size_t)n);
@@ -181,13 +206,39 @@ int sgl_remote_dispatch(struct sgl_remote *r)
 		if (e)
 			return end(r, e < 0 ? e : -EIO);
 	}
+	return flush_input(r);
 }
 
-int sgl_remote_feed(struct sgl_remote *r, const void *data, size_t size)
+/* Queues what the socket does not take at once. */
+static int queue_input(struct sgl_remote *r, const void *data, size_t size)
 {
-	const char *p = data;
-	if (r->ended)
-		return -EPIPE;
+	if (r->qoff && r->qoff == r->qlen)
+		r->qoff = r->qlen = 0;
+	if (r->qlen + size > r->qcap) {
+		if (r->qoff) {   /* what was sent makes room first */
+			memmove(r->q, r->q + r->qoff, r->qlen - r->qoff);
+			r->qlen -= r->qoff;
+			r->qoff = 0;
+		}
+		size_t cap = r->qcap ? r->qcap : 65536;
+		while (cap < r->qlen + size)
+			cap *= 2;
+		if (cap > r->qcap) {
+			uint8_t *q = realloc(r->q, cap);
+			if (!q)
+				return end(r, -ENOMEM);
+			r->q = q;
+			r->qcap = cap;
+		}
+	}
+	memcpy(r->q + r->qlen, data, size);
+	r->qlen += size;
+	return 0;
+}
+
+/* A library thread serving a channel may wait for the helper. */
+static int feed_blocking(struct sgl_remote *r, const char *p, size_t size)
+{
 	while (size) {
 		/* Both ways at once: the helper may be blocked sending to us. */
 		struct pollfd pfd = { r->fd, POLLIN | POLLOUT, 0 };
@@ -214,10 +265,27 @@ int sgl_remote_feed(struct sgl_remote *r, const void *data, size_t size)
 	return sgl_remote_dispatch(r);
 }
 
+/* The embedder's thread never waits for the helper: what the socket does
+ * not take is queued, up to QUEUE_LIMIT (then -EAGAIN, nothing taken). */
+int sgl_remote_feed(struct sgl_remote *r, const void *data, size_t size)
+{
+	if (r->ended)
+		return -EPIPE;
+	if (r->blocking)
+		return feed_blocking(r, data, size);
+	size_t pending = r->qlen - r->qoff;
+	if (pending && pending + size > QUEUE_LIMIT)
+		return -EAGAIN;
+	int e = queue_input(r, data, size);
+	return e ? e : sgl_remote_dispatch(r);
+}
+
 int sgl_remote_get_buffer(struct sgl_remote *r, void **buf, size_t *size)
 {
 	if (r->ended)
 		return -EPIPE;
+	if (!r->blocking && r->qlen - r->qoff >= QUEUE_LIMIT)
+		return -EAGAIN;
 	*buf = r->in;
 	*size = sizeof(r->in);
 	return 0;
@@ -227,7 +295,23 @@ int sgl_remote_commit(struct sgl_remote *r, size_t n)
 {
 	if (n > sizeof(r->in))
 		return -EINVAL;
-	return sgl_remote_feed(r, r->in, n);
+	if (r->ended)
+		return -EPIPE;
+	if (r->blocking)
+		return feed_blocking(r, (const char *)r->in, n);
+	/* get_buffer said there was room: taken even past the limit. */
+	int e = queue_input(r, r->in, n);
+	return e ? e : sgl_remote_dispatch(r);
+}
+
+size_t sgl_remote_pending(const struct sgl_remote *r)
+{
+	return r->qlen - r->qoff;
+}
+
+void sgl_remote_set_blocking(struct sgl_remote *r)
+{
+	r->blocking = true;
 }
 
 int sgl_remote_fd(const struct sgl_remote *r)
@@ -334,5 +418,6 @@ void sgl_remote_stop(struct sgl_remote *r)
 	r->closing = true;
 	if (!r->ended)
 		end(r, 0);   /* closing our end makes the helper leave */
+	free(r->q);
 	free(r);
 }

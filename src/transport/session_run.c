@@ -70,6 +70,7 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 	pthread_mutex_init(&rl.lock, NULL);
 	rl.s = s;
 	if (sglhost_session_get_fd(s) >= 0) {
+		sgl_hsession_set_blocking(s);
 		if (pipe(rl.wake) < 0 || pthread_create(&relay, NULL, relay_thread, &rl)) {
 			sglhost_session_destroy(s);
 			return -EAGAIN;
