@@ -74,8 +74,10 @@ static int end(struct sgl_remote *r, int forced)
 		kill(r->pid, SIGKILL);
 	close(r->fd);
 	r->fd = -1;
-	/* It has closed its end, or is about to: a bounded wait, then kill. */
-	for (int i = 0; i < 200; i++) {
+	/* Its socket closes when it exits: it is exiting, or (closing) it
+	 * leaves on our EOF, its contexts' teardown being nothing we need.
+	 * A bounded wait, then kill. */
+	for (int i = 0; i < (r->closing ? 10 : 200); i++) {
 		if (waitpid(r->pid, &status, WNOHANG) == r->pid)
 			goto reaped;
 		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
@@ -83,7 +85,12 @@ static int end(struct sgl_remote *r, int forced)
 	kill(r->pid, SIGKILL);
 	waitpid(r->pid, &status, 0);
 reaped:
-	if (WIFSIGNALED(status)) {
+	if (r->closing && !forced) {
+		/* As an in-process session that the embedder destroys (killed
+		 * or not: its state is gone either way). */
+		e = -ECONNRESET;
+		snprintf(why, sizeof(why), "closed by the host");
+	} else if (WIFSIGNALED(status)) {
 		snprintf(why, sizeof(why), "the helper process died (signal %d, %s)",
 			 WTERMSIG(status), strsignal(WTERMSIG(status)));
 	} else if (WEXITSTATUS(status) && r->bye[0]) {
@@ -94,10 +101,6 @@ reaped:
 		/* No display, or a crash a sanitizer turned into an exit. */
 		snprintf(why, sizeof(why), "the helper process failed (exit status %d)",
 			 WEXITSTATUS(status));
-	} else if (r->closing) {
-		/* As an in-process session that the embedder destroys. */
-		e = -ECONNRESET;
-		snprintf(why, sizeof(why), "closed by the host");
 	} else {
 		e = -EPIPE;
 		snprintf(why, sizeof(why), "the helper process ended");
