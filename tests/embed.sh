@@ -121,7 +121,10 @@ result $? "in process: no context lost, no protocol error" "$dir/vmm.log"
 # 3. Out of process (the installed sglhost-render): the same guests, then a
 # helper killed with SIGSEGV under one guest while the VMM and the next
 # guest carry on.
-helper=$(find "$dir/inst" -name sglhost-render -type f | head -n 1)
+# Where pkg-config says the helper is, under the scratch prefix.
+helper="$dir/inst$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --variable=helper sglhost)"
+[ -x "$helper" ]
+result $? "pkg-config --variable=helper sglhost names the installed sglhost-render" /dev/null
 # A signal, or an exit status where a sanitizer reports the crash.
 crashed="the helper process \(died (signal 11\|failed (exit status\)"
 start_vmm -o "$helper"
