@@ -107,15 +107,16 @@ static int feed(struct fixture *f, const void *data, size_t size)
 static int send_msg(struct fixture *f, uint32_t kind, uint32_t context, uint32_t flags,
 		    const void *payload, size_t len)
 {
-	uint8_t msg[4096];
 	size_t size = (sizeof(struct sgl_msg_header) + len + 7) & ~(size_t)7;
 	struct sgl_msg_header h = { (uint32_t)size, kind, context, flags };
-	assert_true(size <= sizeof(msg));
-	memset(msg, 0, size);
+	uint8_t *msg = calloc(1, size);
+	assert_non_null(msg);
 	memcpy(msg, &h, sizeof(h));
 	if (len)
 		memcpy(msg + sizeof(h), payload, len);
-	return feed(f, msg, size);
+	int r = feed(f, msg, size);
+	free(msg);
+	return r;
 }
 
 static bool whole_message(struct fixture *f)
@@ -253,7 +254,10 @@ static void frame(bool one_byte)
 
 	struct sgl_transport_ops ops = { enc_submit, enc_roundtrip, NULL };
 	struct sgl_enc e;
-	assert_int_equal(sgl_enc_init(&e, 1 << 16, &ops, f), 0);
+	assert_int_equal(sgl_enc_init(&e, 4 << 20, &ops, f), 0);
+	/* One batch of about 1 MiB: the session's buffer grows as it comes. */
+	for (int i = 0; i < 40000; i++)
+		sgl_enc_glClearColor(&e, 0.0f, 0.0f, 1.0f, 1.0f);
 	sgl_enc_glClearColor(&e, 0.0f, 1.0f, 0.0f, 1.0f);
 	sgl_enc_glClear(&e, GL_COLOR_BUFFER_BIT);
 	sgl_enc_sglSwapBuffers(&e);

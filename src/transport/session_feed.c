@@ -34,18 +34,25 @@ static int header_done(struct sglhost_session *s)
 		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "the first message must be HELLO");
 		return -EPROTO;
 	}
-	size_t n = h->size - sizeof(*h);
-	if (n > s->msg_cap) {
-		size_t cap = s->msg_cap ? s->msg_cap : 65536;
-		while (cap < n)
-			cap *= 2;
-		uint8_t *m = aligned_alloc(8, cap);
-		if (!m)
-			return -ENOMEM;
-		free(s->msg);
-		s->msg = m;
-		s->msg_cap = cap;
-	}
+	return 0;
+}
+
+/* Room for more of a payload of `n` bytes: the buffer grows with what the
+ * guest really sends, not with what its header claims (a guest announcing
+ * 256 MiB and sending 16 bytes costs 64 KiB). realloc keeps malloc's
+ * alignment, which covers the 8 bytes commands need. */
+static int grow(struct sglhost_session *s, size_t n)
+{
+	size_t cap = s->msg_cap * 2 > 65536 ? s->msg_cap * 2 : 65536;
+	if (cap > n)
+		cap = n > 4096 ? n : 4096;
+	if (cap <= s->msg_cap)
+		return 0;
+	uint8_t *m = realloc(s->msg, cap);
+	if (!m)
+		return -ENOMEM;
+	s->msg = m;
+	s->msg_cap = cap;
 	return 0;
 }
 
@@ -70,10 +77,18 @@ int sglhost_session_get_buffer(struct sglhost_session *s, void **buf, size_t *si
 	if (!s->in_payload) {
 		*buf = (uint8_t *)&s->h + s->have;
 		*size = sizeof(s->h) - s->have;
-	} else {
-		*buf = s->msg + s->have;
-		*size = s->h.size - sizeof(s->h) - s->have;
+		return 0;
 	}
+	size_t n = s->h.size - sizeof(s->h);
+	if (s->have == s->msg_cap && grow(s, n)) {
+		sgl_hsession_logf(s, SGLHOST_LOG_WARN, "%s: session ended: %s", s->peer,
+				  strerror(ENOMEM));
+		end(s, -ENOMEM, NULL);
+		return -ENOMEM;
+	}
+	size_t left = n - s->have, room = s->msg_cap - s->have;
+	*buf = s->msg + s->have;
+	*size = left < room ? left : room;
 	return 0;
 }
 
@@ -89,14 +104,16 @@ int sglhost_session_commit(struct sglhost_session *s, size_t n)
 	if (n > room)
 		return -EINVAL;
 	s->have += n;
-	if (n < room)
-		return 0;
 	if (!s->in_payload) {
+		if (s->have < sizeof(s->h))
+			return 0;
 		r = header_done(s);
 		s->in_payload = true;
 		s->have = 0;
 		if (r || s->h.size > sizeof(s->h))
 			goto out;
+	} else if (s->have < s->h.size - sizeof(s->h)) {
+		return 0;
 	}
 	/* A whole message. */
 	s->in_payload = false;
