@@ -284,23 +284,15 @@ static void frame(bool one_byte)
 	teardown_session(f);
 }
 
+/* The ways a frame is tried (cmocka prestate). */
+enum mode { WHOLE, ONE_BYTE, OUT_OF_PROCESS };
+static const enum mode modes[] = { WHOLE, ONE_BYTE, OUT_OF_PROCESS };
+
 static void test_frame(void **state)
 {
-	(void)state;
-	frame(false);
-}
-
-static void test_frame_one_byte(void **state)
-{
-	(void)state;
-	frame(true);
-}
-
-static void test_oop_frame(void **state)
-{
-	(void)state;
-	out_of_process = true;
-	frame(false);
+	enum mode m = *(const enum mode *)*state;
+	out_of_process = m == OUT_OF_PROCESS;
+	frame(m == ONE_BYTE);
 	out_of_process = false;
 }
 
@@ -435,14 +427,7 @@ static void not_hello_first(bool oop)
 
 static void test_not_hello_first(void **state)
 {
-	(void)state;
-	not_hello_first(false);
-}
-
-static void test_oop_protocol_error(void **state)
-{
-	(void)state;
-	not_hello_first(true);
+	not_hello_first(*(const enum mode *)*state == OUT_OF_PROCESS);
 }
 
 static void test_bad_size(void **state)
@@ -525,17 +510,17 @@ static void test_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_frame),
-		cmocka_unit_test(test_frame_one_byte),
-		cmocka_unit_test(test_not_hello_first),
+		cmocka_unit_test_prestate(test_frame, (void *)&modes[WHOLE]),
+		cmocka_unit_test_prestate(test_frame, (void *)&modes[ONE_BYTE]),
+		cmocka_unit_test_prestate(test_not_hello_first, (void *)&modes[WHOLE]),
 		cmocka_unit_test(test_bad_size),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_send_fails),
 		cmocka_unit_test(test_arguments),
-		cmocka_unit_test(test_oop_frame),
+		cmocka_unit_test_prestate(test_frame, (void *)&modes[OUT_OF_PROCESS]),
 		cmocka_unit_test(test_oop_crash),
 		cmocka_unit_test(test_oop_stuck_helper),
-		cmocka_unit_test(test_oop_protocol_error),
+		cmocka_unit_test_prestate(test_not_hello_first, (void *)&modes[OUT_OF_PROCESS]),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
