@@ -322,19 +322,28 @@ static pid_t helper_pid(void)
 	return found;
 }
 
-static void test_oop_crash(void **state)
+static const struct sgl_msg_create_context context_msg = {
+	SGLHOST_API_GL_COMPAT, 0, 0, 0, W, H, 0, 0 };
+
+/* Out of process, welcomed, with context CTX. */
+static struct fixture *oop_with_context(void)
 {
-	(void)state;
 	out_of_process = true;
 	struct fixture *f = setup_session(0, NULL);
 	out_of_process = false;
-	if (!f)
-		skip();
+	assert_non_null(f);
 	assert_int_equal(hello(f, NULL), 0);
 	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_WELCOME);
-	struct sgl_msg_create_context cc = { SGLHOST_API_GL_COMPAT, 0, 0, 0, W, H, 0, 0 };
-	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX, 0, &cc, sizeof(cc)), 0);
+	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX, 0, &context_msg,
+				  sizeof(context_msg)), 0);
 	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_CONTEXT_CREATED);
+	return f;
+}
+
+static void test_oop_crash(void **state)
+{
+	(void)state;
+	struct fixture *f = oop_with_context();
 	/* A driver crash, as a guest's commands might cause one. */
 	pid_t pid = helper_pid();
 	assert_true(pid > 0);
@@ -358,16 +367,7 @@ static void test_oop_stuck_helper(void **state)
 {
 	enum { N = 1 << 18 };   /* empty COMMANDS messages, 16 bytes each */
 	(void)state;
-	out_of_process = true;
-	struct fixture *f = setup_session(0, NULL);
-	out_of_process = false;
-	if (!f)
-		skip();
-	assert_int_equal(hello(f, NULL), 0);
-	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_WELCOME);
-	struct sgl_msg_create_context cc = { SGLHOST_API_GL_COMPAT, 0, 0, 0, W, H, 0, 0 };
-	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX, 0, &cc, sizeof(cc)), 0);
-	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_CONTEXT_CREATED);
+	struct fixture *f = oop_with_context();
 	struct sgl_msg_header *batch = calloc(N, sizeof(*batch));
 	assert_non_null(batch);
 	for (int i = 0; i < N; i++)
@@ -393,7 +393,8 @@ static void test_oop_stuck_helper(void **state)
 	assert_int_equal(sglhost_session_pending(f->s), 0);
 	free(batch);
 	/* Still there: a second context is made. */
-	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX + 1, 0, &cc, sizeof(cc)), 0);
+	assert_int_equal(send_msg(f, SGL_MSG_CREATE_CONTEXT, CTX + 1, 0, &context_msg,
+				  sizeof(context_msg)), 0);
 	assert_int_equal(take(f, NULL, 0).kind, SGL_MSG_CONTEXT_CREATED);
 	assert_int_equal(f->ended, 0);
 	teardown_session(f);
@@ -510,17 +511,18 @@ static void test_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_prestate(test_frame, (void *)&modes[WHOLE]),
-		cmocka_unit_test_prestate(test_frame, (void *)&modes[ONE_BYTE]),
-		cmocka_unit_test_prestate(test_not_hello_first, (void *)&modes[WHOLE]),
+		{ "frame", test_frame, NULL, NULL, (void *)&modes[WHOLE] },
+		{ "frame_one_byte", test_frame, NULL, NULL, (void *)&modes[ONE_BYTE] },
+		{ "not_hello_first", test_not_hello_first, NULL, NULL, (void *)&modes[WHOLE] },
 		cmocka_unit_test(test_bad_size),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_send_fails),
 		cmocka_unit_test(test_arguments),
-		cmocka_unit_test_prestate(test_frame, (void *)&modes[OUT_OF_PROCESS]),
+		{ "oop_frame", test_frame, NULL, NULL, (void *)&modes[OUT_OF_PROCESS] },
 		cmocka_unit_test(test_oop_crash),
 		cmocka_unit_test(test_oop_stuck_helper),
-		cmocka_unit_test_prestate(test_not_hello_first, (void *)&modes[OUT_OF_PROCESS]),
+		{ "oop_not_hello_first", test_not_hello_first, NULL, NULL,
+		  (void *)&modes[OUT_OF_PROCESS] },
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
