@@ -44,7 +44,7 @@ struct sglhost_listener_config {
 	uint32_t flags;            /* 0 */
 	/* "shm": the file (NULL: /dev/shm/sgl). */
 	const char *shm_path;
-	/* shm, ivshmem: guests at once (0: 8) and bytes per ring (a power of
+	/* shm, ivshmem: guests at once (0: 16) and bytes per ring (a power of
 	 * two; 0: 1 MiB). */
 	uint32_t slots;
 	uint32_t ring_size;
@@ -126,7 +126,7 @@ struct sglhost_shm_region_config {
 	uint32_t flags;            /* 0 */
 	void *memory;              /* 4096-aligned, zero where the slots go */
 	uint64_t size;
-	uint32_t slots;            /* 0: 8 (fewer when `size` is too small) */
+	uint32_t slots;            /* 0: 16 (fewer when `size` is too small) */
 	uint32_t ring_size;        /* a power of two; 0: 1 MiB */
 	/* true: the guests run in a VM (another kernel): they beat hearts and
 	 * a guest silent `heartbeat_ms` (0: the default) is gone. false: they

@@ -8,13 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sgl_shm.h"
 #include "transport/listener.h"
 #include "transport/region_listener.h"
 #include "transport/session.h"
 #include "transport/stream.h"
 
-#define DEFAULT_SLOTS 8
-#define DEFAULT_RING (1u << 20)
+#define DEFAULT_SLOTS SGL_SHM_DEFAULT_SLOTS
+#define DEFAULT_RING SGL_SHM_DEFAULT_RING
 
 static struct sgl_listener *L(struct sglhost_listener *l)
 {
