@@ -13,7 +13,9 @@
  * is not something a child may inherit). Listeners whose channels live on
  * this process's threads (vhost-user, ivshmem doorbells) cannot be forked:
  * with one of them, or --isolation=thread, sessions are threads of one
- * process sharing one display.
+ * process sharing one display. --isolation=helper works with every
+ * listener: the threads only move bytes, and each client's GL runs in a
+ * sglhost-render process the library starts (sglhost_session.h).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -313,8 +315,9 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 		if (sglhost_listener_needs_token(srv.listeners[i]))
 			a->session.flags |= SGLHOST_SESSION_REQUIRE_TOKEN;
 		pthread_create(&srv.accept_threads[i], NULL, accept_loop, a);
-		printf("sgl-host: listening on %s (%s%s)\n", sglhost_listener_describe(srv.listeners[i]), platform,
-		       srv.fork_clients ? ", a process per client" : "");
+		printf("sgl-host: listening on %s (%s%s)\n", sglhost_listener_describe(srv.listeners[i]),
+		       platform, srv.fork_clients ? ", a process per client" :
+		       o->helper_isolation ? ", a helper process per client" : "");
 	}
 	fflush(stdout);
 	double start = now();

@@ -110,8 +110,12 @@ reaped:
 		snprintf(why, sizeof(why), "%s", strerror(-e));
 	}
 	r->ended = e;
-	if (r->cfg.log)
-		r->cfg.log(r->cfg.log_user, SGLHOST_LOG_WARN, why);
+	if (r->cfg.log) {
+		char line[400];
+		snprintf(line, sizeof(line), "%s: session ended: %s", r->peer, why);
+		r->cfg.log(r->cfg.log_user, e == -ECONNRESET ? SGLHOST_LOG_INFO : SGLHOST_LOG_WARN,
+			   line);
+	}
 	event(r, SGLHOST_SESSION_EVENT_ENDED, 0, 0, 0, why);
 	return e;
 }
