@@ -156,7 +156,7 @@ sglhost_session_create(const struct sglhost_session_config *cfg);
  * Ends the session if it has not ended (no BYE is sent: the embedder closes
  * its transport; the ENDED event comes, -ECONNRESET "closed by the host")
  * and destroys every context the guest created (out of process: the helper
- * leaves, or is killed after 2 s). NULL is a no-op. Not from inside the
+ * leaves, or is killed 100 ms later). NULL is a no-op. Not from inside the
  * session's own callbacks.
  */
 SGLHOST_EXPORT void sglhost_session_destroy(struct sglhost_session *s);
@@ -193,9 +193,10 @@ SGLHOST_EXPORT size_t sglhost_session_pending(const struct sglhost_session *s);
 
 /*
  * Out of process: passes what the helper has sent so far to the send
- * callback and gives the events it carries, without blocking. Returns 0, or
- * the error the session ended with (-ECONNABORTED: the helper died). In
- * process: 0, nothing to do.
+ * callback and gives the events it carries, and passes queued guest bytes
+ * on, without blocking. Returns 0, or the error the session ended with
+ * (-ECONNABORTED: the helper died). In process there is nothing to do: 0,
+ * or the error the session ended with.
  */
 SGLHOST_EXPORT int sglhost_session_dispatch(struct sglhost_session *s);
 
