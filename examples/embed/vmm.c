@@ -79,15 +79,21 @@ static void session_log(void *user, enum sglhost_log_level level, const char *ms
 /* The VMM's display: the frame the guest just presented (RGBA). */
 static void show_frame(const uint8_t *px, size_t stride, uint32_t w, uint32_t h)
 {
+	char tmp[600];
 	frames++;
-	FILE *f = dump_path ? fopen(dump_path, "wb") : NULL;
+	if (!dump_path)
+		return;
+	/* Whole or not at all for whoever reads it: a new file, renamed. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dump_path);
+	FILE *f = fopen(tmp, "wb");
 	if (!f)
 		return;
 	fprintf(f, "P6\n%u %u\n255\n", w, h);
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++)
 			fwrite(px + y * stride + x * 4, 1, 3, f);
-	fclose(f);
+	if (fclose(f) == 0)
+		rename(tmp, dump_path);
 }
 
 static void read_frame(struct sglhost_context *ctx, uint32_t w, uint32_t h)

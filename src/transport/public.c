@@ -155,8 +155,10 @@ int sglhost_channel_serve(struct sglhost_channel *ch, const struct sglhost_sessi
 
 void sglhost_channel_shutdown(struct sglhost_channel *ch)
 {
-	if (ch)
-		C(ch)->ops->shutdown(C(ch));
+	if (!ch)
+		return;
+	atomic_store(&C(ch)->cancelled, true);
+	C(ch)->ops->shutdown(C(ch));
 }
 
 const char *sglhost_channel_peer(const struct sglhost_channel *ch)

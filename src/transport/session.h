@@ -37,8 +37,4 @@ int sgl_session_run(const struct sgl_session_config *cfg, struct sgl_channel *ch
 /* The same with a public config (its send callback is the channel's). */
 int sgl_session_serve(const struct sglhost_session_config *cfg, struct sgl_channel *ch);
 
-/* Out of process, feed waits for the helper instead of queueing: for a
- * library thread serving a channel (session_feed.c). */
-void sgl_hsession_set_blocking(struct sglhost_session *s);
-
 #endif

@@ -163,12 +163,6 @@ size_t sglhost_session_pending(const struct sglhost_session *s)
 	return s && s->remote ? sgl_remote_pending(s->remote) : 0;
 }
 
-void sgl_hsession_set_blocking(struct sglhost_session *s)
-{
-	if (s->remote)
-		sgl_remote_set_blocking(s->remote);
-}
-
 int sglhost_session_get_fd(const struct sglhost_session *s)
 {
 	return s && s->remote ? sgl_remote_fd(s->remote) : -1;

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -45,7 +44,6 @@ struct sgl_remote {
 	char bye[256];
 	char peer[96];
 	bool closing;                /* sgl_remote_stop: the embedder ends it */
-	bool blocking;               /* served on a library thread: feed waits */
 	uint8_t *q;                  /* the guest's bytes the helper has yet to take */
 	size_t qlen, qoff, qcap;
 };
@@ -243,43 +241,12 @@ static int queue_input(struct sgl_remote *r, const void *data, size_t size)
 	return 0;
 }
 
-/* A library thread serving a channel may wait for the helper. */
-static int feed_blocking(struct sgl_remote *r, const char *p, size_t size)
-{
-	while (size) {
-		/* Both ways at once: the helper may be blocked sending to us. */
-		struct pollfd pfd = { r->fd, POLLIN | POLLOUT, 0 };
-		if (poll(&pfd, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-			int e = sgl_remote_dispatch(r);
-			if (e)
-				return e;
-		}
-		if (!(pfd.revents & POLLOUT))
-			continue;
-		ssize_t n = send(r->fd, p, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-			continue;
-		if (n < 0)
-			return end(r, 0);
-		p += n;
-		size -= (size_t)n;
-	}
-	return sgl_remote_dispatch(r);
-}
-
-/* The embedder's thread never waits for the helper: what the socket does
- * not take is queued, up to QUEUE_LIMIT (then -EAGAIN, nothing taken). */
+/* Feed never waits for the helper: what the socket does not take is
+ * queued, up to QUEUE_LIMIT (then -EAGAIN, nothing taken). */
 int sgl_remote_feed(struct sgl_remote *r, const void *data, size_t size)
 {
 	if (r->ended)
 		return -EPIPE;
-	if (r->blocking)
-		return feed_blocking(r, data, size);
 	size_t pending = r->qlen - r->qoff;
 	if (pending && pending + size > QUEUE_LIMIT)
 		return -EAGAIN;
@@ -291,7 +258,7 @@ int sgl_remote_get_buffer(struct sgl_remote *r, void **buf, size_t *size)
 {
 	if (r->ended)
 		return -EPIPE;
-	if (!r->blocking && r->qlen - r->qoff >= QUEUE_LIMIT)
+	if (r->qlen - r->qoff >= QUEUE_LIMIT)
 		return -EAGAIN;
 	*buf = r->in;
 	*size = sizeof(r->in);
@@ -304,8 +271,6 @@ int sgl_remote_commit(struct sgl_remote *r, size_t n)
 		return -EINVAL;
 	if (r->ended)
 		return -EPIPE;
-	if (r->blocking)
-		return feed_blocking(r, (const char *)r->in, n);
 	/* get_buffer said there was room: taken even past the limit. */
 	int e = queue_input(r, r->in, n);
 	return e ? e : sgl_remote_dispatch(r);
@@ -314,11 +279,6 @@ int sgl_remote_commit(struct sgl_remote *r, size_t n)
 size_t sgl_remote_pending(const struct sgl_remote *r)
 {
 	return r->qlen - r->qoff;
-}
-
-void sgl_remote_set_blocking(struct sgl_remote *r)
-{
-	r->blocking = true;
 }
 
 int sgl_remote_fd(const struct sgl_remote *r)

@@ -15,8 +15,6 @@ int sgl_remote_dispatch(struct sgl_remote *r);
 int sgl_remote_fd(const struct sgl_remote *r);
 /* Bytes of the guest's the helper has yet to take. */
 size_t sgl_remote_pending(const struct sgl_remote *r);
-/* Feed waits for the helper instead of queueing (a library thread). */
-void sgl_remote_set_blocking(struct sgl_remote *r);
 bool sgl_remote_ended(const struct sgl_remote *r);
 /* Ends the helper (if it still runs) and frees. */
 void sgl_remote_stop(struct sgl_remote *r);

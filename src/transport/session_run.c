@@ -1,8 +1,11 @@
 /*
  * A session over a channel (channel.h): the channel's bytes go straight
  * into the session's buffer, its answers straight to the channel. Out of
- * process, a relay thread passes on what the helper answers while this one
- * waits for the guest (one lock keeps feed and dispatch apart).
+ * process, a relay thread passes on what the helper answers and the guest
+ * bytes it has yet to take, while this one waits for the guest (one lock
+ * keeps feed and dispatch apart). When 64 MiB wait for a helper that does
+ * not read, this thread waits for the relay, and gives up when the channel
+ * is shut down (sglhost_server_destroy is not held up).
  */
 #include "transport/session.h"
 
@@ -11,6 +14,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sglhost_session.h"
@@ -25,6 +29,7 @@ struct relay {
 	struct sglhost_session *s;
 	struct sgl_channel *ch;
 	pthread_mutex_t lock;
+	pthread_cond_t drained;  /* a dispatch passed bytes on */
 	int wake[2];             /* the serving thread ends the relay */
 };
 
@@ -37,14 +42,16 @@ static void *relay_thread(void *arg)
 		 * waits for the wake. */
 		pthread_mutex_lock(&rl->lock);
 		int fd = sglhost_session_get_fd(rl->s);
+		short events = POLLIN | (sglhost_session_pending(rl->s) ? POLLOUT : 0);
 		pthread_mutex_unlock(&rl->lock);
-		struct pollfd p[2] = { { fd, POLLIN, 0 }, { rl->wake[0], POLLIN, 0 } };
+		struct pollfd p[2] = { { fd, events, 0 }, { rl->wake[0], POLLIN, 0 } };
 		if (poll(p, 2, -1) < 0)
 			continue;
 		if (p[1].revents)
 			return NULL;
 		pthread_mutex_lock(&rl->lock);
 		int r = sglhost_session_dispatch(rl->s);
+		pthread_cond_broadcast(&rl->drained);
 		pthread_mutex_unlock(&rl->lock);
 		if (r) {
 			/* The helper is gone: the guest's reads end too. */
@@ -68,9 +75,9 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 	if (!s)
 		return -errno;
 	pthread_mutex_init(&rl.lock, NULL);
+	pthread_cond_init(&rl.drained, NULL);
 	rl.s = s;
 	if (sglhost_session_get_fd(s) >= 0) {
-		sgl_hsession_set_blocking(s);
 		if (pipe(rl.wake) < 0 || pthread_create(&relay, NULL, relay_thread, &rl)) {
 			sglhost_session_destroy(s);
 			return -EAGAIN;
@@ -83,7 +90,22 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 		size_t room;
 		pthread_mutex_lock(&rl.lock);
 		r = sglhost_session_get_buffer(s, &buf, &room);
+		/* Out of process, 64 MiB wait for the helper: until the relay
+		 * passed some on, or the channel is shut down. */
+		while (r == -EAGAIN && !atomic_load(&ch->cancelled)) {
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_nsec += 100 * 1000 * 1000;
+			if (t.tv_nsec >= 1000000000) {
+				t.tv_sec++;
+				t.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&rl.drained, &rl.lock, &t);
+			r = sglhost_session_get_buffer(s, &buf, &room);
+		}
 		pthread_mutex_unlock(&rl.lock);
+		if (r == -EAGAIN)
+			r = -ECANCELED;
 		if (r)
 			break;
 		/* Out of process, the buffer is the session's own and only this
@@ -112,6 +134,7 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 		close(rl.wake[0]);
 		close(rl.wake[1]);
 	}
+	pthread_cond_destroy(&rl.drained);
 	pthread_mutex_destroy(&rl.lock);
 	sglhost_session_destroy(s);
 	return r == -EPIPE || r == -ECONNRESET ? 0 : r;
