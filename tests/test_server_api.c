@@ -5,9 +5,11 @@
  * are served; out-of-process sessions through the helper; destroy with a
  * guest still connected. Only installed headers and libsglhost.so.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -243,6 +246,92 @@ static void test_adopted_fd(void **state)
 	teardown(&f);
 }
 
+/* Our child named sglhost-render: the helper of the one session. */
+static pid_t helper_pid(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = -1;
+	while (d && (e = readdir(d))) {
+		char path[300], buf[512];
+		int ppid;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		FILE *fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+		buf[n] = '\0';
+		char *rp = strrchr(buf, ')');
+		if (strstr(buf, "(sglhost-render)") && rp && sscanf(rp + 2, "%*c %d", &ppid) == 1 &&
+		    ppid == getpid())
+			found = atoi(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+struct flood {
+	int fd;
+	size_t sent;
+};
+
+/* 80 MiB of empty COMMANDS batches, as fast as the server takes them. */
+static void *flood_thread(void *arg)
+{
+	struct flood *fl = arg;
+	static struct sgl_msg_header batch[4096];
+	for (size_t i = 0; i < 4096; i++)
+		batch[i] = (struct sgl_msg_header){ sizeof(batch[0]), SGL_MSG_COMMANDS, 1, 0 };
+	while (fl->sent < (80u << 20)) {
+		ssize_t n = send(fl->fd, batch, sizeof(batch), MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		fl->sent += (size_t)n;
+	}
+	return NULL;
+}
+
+/* Out of process, a helper that stops reading (SIGSTOP: a driver stuck in
+ * the GPU) while a guest floods it: its serving thread waits with 64 MiB
+ * queued, and destroy still ends the session at once. */
+static void test_stuck_helper_destroy(void **state)
+{
+	struct fixture f;
+	(void)state;
+	setup(&f, SGLHOST_SERVER_DISPATCH, true);
+	int fd = guest(&f);
+	pid_t pid = -1;
+	for (int i = 0; i < 100 && pid < 0; i++) {
+		pid = helper_pid();
+		if (pid < 0)
+			usleep(10 * 1000);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	struct flood fl = { fd, 0 };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, flood_thread, &fl), 0);
+	for (int i = 0; i < 300 && fl.sent <= (64u << 20) + (64u << 10); i++)
+		usleep(10 * 1000);
+	usleep(100 * 1000);   /* the serving thread now waits on the queue */
+	printf("# %zu KiB sent to a stopped helper's server\n", fl.sent >> 10);
+	assert_true(fl.sent > (64u << 20));   /* the queue is full */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sglhost_server_destroy(f.srv);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	f.srv = NULL;
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	printf("# destroy took %.0f ms\n", ms);
+	assert_true(ms < 3000);
+	pthread_join(t, NULL);
+	close(fd);
+	kill(pid, SIGKILL);   /* already, by the session's end; harmless */
+	teardown(&f);
+}
+
 static void test_arguments(void **state)
 {
 	(void)state;
@@ -268,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_out_of_process),
 		cmocka_unit_test(test_adopted_fd),
+		cmocka_unit_test(test_stuck_helper_destroy),
 		cmocka_unit_test(test_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
