@@ -89,9 +89,9 @@ SGLHOST_EXPORT unsigned sglhost_server_clients(const struct sglhost_server *srv)
 /*
  * Stops accepting, ends every session (their guests see the channel go),
  * waits for the serving threads and destroys the listeners. Events not
- * dispatched are dropped. NULL is a no-op. A session is ended between two
- * reads of its guest: one stuck in the GL driver (in process), or writing
- * to a helper that no longer reads (out of process), holds this up.
+ * dispatched are dropped. NULL is a no-op. A session stuck in the GL
+ * driver (in process) holds this up; out of process, a stuck helper does
+ * not (its session is ended and the helper killed).
  */
 SGLHOST_EXPORT void sglhost_server_destroy(struct sglhost_server *srv);
 
