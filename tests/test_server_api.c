@@ -5,7 +5,6 @@
  * are served; out-of-process sessions through the helper; destroy with a
  * guest still connected. Only installed headers and libsglhost.so.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -24,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "children.h"
 #include "sgl_session.h"
 #include "sgl_wire_id.h"
 #include "sglhost_server.h"
@@ -246,30 +246,9 @@ static void test_adopted_fd(void **state)
 	teardown(&f);
 }
 
-/* Our child named sglhost-render: the helper of the one session. */
 static pid_t helper_pid(void)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	pid_t found = -1;
-	while (d && (e = readdir(d))) {
-		char path[300], buf[512];
-		int ppid;
-		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		FILE *fp = fopen(path, "r");
-		if (!fp)
-			continue;
-		size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-		fclose(fp);
-		buf[n] = '\0';
-		char *rp = strrchr(buf, ')');
-		if (strstr(buf, "(sglhost-render)") && rp && sscanf(rp + 2, "%*c %d", &ppid) == 1 &&
-		    ppid == getpid())
-			found = atoi(e->d_name);
-	}
-	if (d)
-		closedir(d);
-	return found;
+	return child_named("sglhost-render");
 }
 
 struct flood {

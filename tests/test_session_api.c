@@ -9,7 +9,6 @@
  * SIGSEGV while this process, the embedder, carries on.
  * Only the installed headers and libsglhost.so are used on the host side.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -25,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "children.h"
 #include "encoder.h"
 #include "sgl_session.h"
 #include "sgl_wire_id.h"
@@ -296,30 +296,9 @@ static void test_frame(void **state)
 	out_of_process = false;
 }
 
-/* The helper's pid: our child named sglhost-render. */
 static pid_t helper_pid(void)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	pid_t found = -1;
-	while (d && (e = readdir(d))) {
-		char path[300], buf[512];
-		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		FILE *fp = fopen(path, "r");
-		if (!fp)
-			continue;
-		size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
-		fclose(fp);
-		buf[n] = '\0';
-		char *rp = strrchr(buf, ')');
-		int ppid;
-		if (strstr(buf, "(sglhost-render)") && rp && sscanf(rp + 2, "%*c %d", &ppid) == 1 &&
-		    ppid == getpid())
-			found = atoi(e->d_name);
-	}
-	if (d)
-		closedir(d);
-	return found;
+	return child_named("sglhost-render");
 }
 
 static const struct sgl_msg_create_context context_msg = {
