@@ -9,6 +9,10 @@
 #   4. bench_persistent.sh: the engines' persistent-map pattern natively and
 #      through sgl-host (with the drop-in libGL), and bench_watch: the ways
 #      of finding what the application wrote, side by side.
+#   5. bench_windows.sh: the Windows guest under Wine (gears against Wine's
+#      builtin opengl32, Winsock and shm round trips), when the 64-bit cross
+#      build is there ($SGL_BENCH_WIN64, default build-win-x86_64 beside
+#      bench/; SGL_BENCH_WINDOWS=0 skips it).
 # Usage: bench.sh BENCH_CODEC SGL_HOST BENCH_TRANSPORT BENCH_APPS [LIBGL_DIR
 #        [PERSISTENT_MAPS BENCH_PERSISTENT]]
 # Environment:
@@ -103,5 +107,14 @@ if [ -n "$pmaps" ]; then
 	sh "$bench_pmaps" "$pmaps" "$host" "$libgl_dir" || status=1
 	section "persistent maps: bench_watch (finding what was written: ms per frame)"
 	"$(dirname "$pmaps")/bench_watch" 300 16384 192 10 || status=1
+fi
+if [ "${SGL_BENCH_WINDOWS:-1}" != 0 ]; then
+	section "Windows guest under Wine: bench_windows.sh (target: gears >= 0.9x Wine's builtin)"
+	win64=${SGL_BENCH_WIN64:-$(dirname "$0")/../build-win-x86_64}
+	if [ ! -f "$win64/tests/windows/wgl_gears.exe" ]; then
+		echo "skipped: no 64-bit Windows cross build in $win64 (docs/windows.md)"
+	else
+		sh "$(dirname "$0")/bench_windows.sh" "$host" "$win64" || status=1
+	fi
 fi
 exit $status

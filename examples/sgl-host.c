@@ -70,6 +70,7 @@ static void usage(FILE *f)
 		"Other:\n"
 		"  -L, --log-level=LEVEL    error, warning, info or debug (default: warning)\n"
 		"  -v, --print-vm-args      print QEMU and libvirt arguments for the transports\n"
+		"      --fps-overlay        draw each client's frames per second into its frames\n"
 		"      --exit-after=SECONDS stop by itself (for tests)\n"
 		"      --demo               render a built-in scene to a PNG and exit\n"
 		"      --output=FILE        --demo: PNG to write (default: sgl-host.png)\n"
@@ -117,8 +118,8 @@ static int parse_enum(const char *s, const char *const *names, int n)
 	return -1;
 }
 
-enum { OPT_TOKEN = 256, OPT_TOKEN_FILE, OPT_EXIT_AFTER, OPT_HELPER, OPT_DEMO, OPT_OUTPUT, OPT_FRAMES,
-       OPT_SIZE, OPT_API };
+enum { OPT_TOKEN = 256, OPT_TOKEN_FILE, OPT_EXIT_AFTER, OPT_HELPER, OPT_DEMO, OPT_OUTPUT,
+       OPT_FRAMES, OPT_SIZE, OPT_API, OPT_FPS_OVERLAY };
 
 struct options {
 	struct server_options server;
@@ -151,6 +152,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "print-vm-args", no_argument, NULL, 'v' },
 		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
 		{ "helper", required_argument, NULL, OPT_HELPER },
+		{ "fps-overlay", no_argument, NULL, OPT_FPS_OVERLAY },
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "frames", required_argument, NULL, OPT_FRAMES },
@@ -227,6 +229,7 @@ static int parse(int argc, char **argv, struct options *o)
 		case OPT_HELPER: s->helper_path = optarg; break;
 		case 'v': o->print_vm = true; break;
 		case OPT_EXIT_AFTER: s->exit_after = atof(optarg); break;
+		case OPT_FPS_OVERLAY: o->host.flags |= SGLHOST_CONFIG_FPS_OVERLAY; break;
 		case OPT_DEMO: o->demo_mode = true; break;
 		case OPT_OUTPUT: o->demo.output = optarg; break;
 		case OPT_FRAMES: o->demo.frames = atoi(optarg); break;

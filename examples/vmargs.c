@@ -79,7 +79,8 @@ static void vm_tcp(const char *spec)
 	       "  </interface>\n"
 	       "# in the guest (virtio_net; an address by DHCP, or 10.0.2.15/24 via 10.0.2.2):\n"
 	       "SGL_TRANSPORT=tcp:%s%s\n", guest_host, port);
-	printf("# a Windows guest (docs/windows.md): opengl32.dll beside the program, and\n"
+	printf("# a Windows guest (docs/windows.md): opengl32.dll beside the program or the\n"
+	       "# installed ICD (sglhost-setup.exe), and\n"
 	       "set SGL_TRANSPORT=tcp:%s%s\n", guest_host, port);
 	if (!loopback_or_any(host) || !strcmp(host, "0.0.0.0"))
 		printf("# beyond loopback sgl-host requires --token: the guest sets SGL_TOKEN\n");
@@ -186,12 +187,13 @@ static void vm_ivshmem(const char *spec, const struct server_options *o)
 	printf("# in the guest, as root or with the udev rule in docs/vm.md%s:\n"
 	       "SGL_TRANSPORT=ivshmem\n", doorbell ? "; the module in\n"
 	       "# guest/kmod (sgl_ivshmem.ko) gives interrupts, without it the guest polls" : "");
+	printf("# a Windows guest, through the virtio-win IVSHMEM driver (not verified yet,\n"
+	       "# docs/windows.md; the driver maps a device into one GL program at a time):\n"
+	       "set SGL_TRANSPORT=ivshmem\n");
 	/* Wine programs on this machine map the file itself (Z: is /). */
-	printf("# a Windows guest: ivshmem through the virtio-win IVSHMEM driver is not\n"
-	       "# done yet (docs/windows.md); use tcp.%s\n", doorbell ? "" :
-	       " Under Wine on this machine, the file:");
 	if (!doorbell) {
-		printf("set SGL_TRANSPORT=shm:Z:");
+		printf("# a Wine program on this machine maps the file itself:\n"
+		       "set SGL_TRANSPORT=shm:Z:");
 		for (int i = 0; i < plen; i++)
 			putchar(path[i] == '/' ? '\\' : path[i]);
 		printf("\n");

@@ -21,6 +21,8 @@ static int fixed_slot(struct sgl_enc *e, GLenum cap)
 	case GL_SECONDARY_COLOR_ARRAY: return FIXED_BASE + 3;
 	case GL_FOG_COORD_ARRAY: return FIXED_BASE + 4;
 	case GL_EDGE_FLAG_ARRAY: return FIXED_BASE + 5;
+	case GL_INDEX_ARRAY: return FIXED_BASE + 6;
+	case GL_POINT_SIZE_ARRAY_OES: return FIXED_BASE + 7;
 	case GL_TEXTURE_COORD_ARRAY: {
 		unsigned unit = e->client_active_texture ? e->client_active_texture - GL_TEXTURE0 : 0;
 		return unit < SGL_TEXCOORD_ARRAYS ? TEXCOORD_BASE + (int)unit : -1;
@@ -73,8 +75,8 @@ static uint32_t wire_array(int slot)
 {
 	if (slot < FIXED_BASE)
 		return (uint32_t)slot;
-	if (slot == FIXED_BASE + 5)
-		return SGL_ARRAY_EDGE_FLAG;
+	if (slot >= FIXED_BASE + 5 && slot < TEXCOORD_BASE)
+		return SGL_ARRAY_EDGE_FLAG + (uint32_t)(slot - FIXED_BASE - 5);
 	if (slot < TEXCOORD_BASE)
 		return SGL_ARRAY_VERTEX + (uint32_t)(slot - FIXED_BASE);
 	return SGL_ARRAY_TEXCOORD + (uint32_t)(slot - TEXCOORD_BASE);
@@ -188,6 +190,20 @@ void sgl_enc_glEdgeFlagPointer(struct sgl_enc *e, GLsizei stride, const void *po
 {
 	sgl_enc_raw_glEdgeFlagPointer(e, stride,
 			record(e, fixed_slot(e, GL_EDGE_FLAG_ARRAY), 1, GL_UNSIGNED_BYTE, 0, stride,
+			       pointer));
+}
+
+void sgl_enc_glIndexPointer(struct sgl_enc *e, GLenum type, GLsizei stride, const void *pointer)
+{
+	sgl_enc_raw_glIndexPointer(e, type, stride,
+			record(e, fixed_slot(e, GL_INDEX_ARRAY), 1, type, 0, stride, pointer));
+}
+
+void sgl_enc_glPointSizePointerOES(struct sgl_enc *e, GLenum type, GLsizei stride,
+				   const void *pointer)
+{
+	sgl_enc_raw_glPointSizePointerOES(e, type, stride,
+			record(e, fixed_slot(e, GL_POINT_SIZE_ARRAY_OES), 1, type, 0, stride,
 			       pointer));
 }
 

@@ -2,6 +2,8 @@
  * the protocol-only ones. Their wire structs are in protocol/sgl_wire.h. */
 #include "encoder.h"
 
+#include "reported.h"
+
 #include <stdlib.h>
 #include <time.h>
 
@@ -129,8 +131,12 @@ static const GLubyte *get_string(struct sgl_enc *e, uint32_t op, uint32_t name,
 	const char *s = (const char *)sgl_enc_reply_any(e, op, &n);
 	if (!s || e->reply_error || n == 0 || !memchr(s, 0, n))
 		return NULL;
-	/* GL strings stay valid for the context's life: keep a copy. */
-	return keep_string(e, name, index, s);
+	/* GL strings stay valid for the context's life: keep a copy (of
+	 * what the environment makes of it, reported.c). */
+	char *changed = op == SGL_OP_glGetString ? sgl_reported_string(name, s) : NULL;
+	const GLubyte *r = keep_string(e, name, index, changed ? changed : s);
+	free(changed);
+	return r;
 }
 
 const GLubyte *sgl_enc_glGetString(struct sgl_enc *e, GLenum name)

@@ -69,7 +69,8 @@ struct sgl_array_state {
 	const void *pointer;
 };
 #define SGL_GENERIC_ARRAYS 32
-#define SGL_FIXED_ARRAYS 6    /* vertex, normal, color, secondary color, fog, edge flag */
+#define SGL_FIXED_ARRAYS 8    /* vertex, normal, color, secondary color, fog, edge flag,
+                                 * color index, point size (GLES 1) */
 #define SGL_TEXCOORD_ARRAYS 8
 #define SGL_ARRAY_SLOTS (SGL_GENERIC_ARRAYS + SGL_FIXED_ARRAYS + SGL_TEXCOORD_ARRAYS)
 _Static_assert(SGL_ARRAY_SLOTS <= 64, "client_mask has 64 bits");
@@ -234,6 +235,9 @@ void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei
 			   const GLchar *const *string, const GLint *length);
 
 int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname);
+/* Counts GL state decides (overrides.txt's getmap(), pixelmap()): state_counts.c. */
+int64_t sgl_enc_getmap_count(struct sgl_enc *e, uint32_t target, uint32_t query);
+int64_t sgl_enc_pixelmap_count(struct sgl_enc *e, uint32_t map);
 bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum binding);
 /* The guest's record of the buffer bound to `target`; NULL: not tracked. */
 GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target);

@@ -1,6 +1,7 @@
 #include "runtime.h"
 #include "timer.h"
 
+#include "overlay.h"
 #include "platform.h"
 #include "png.h"
 
@@ -75,6 +76,9 @@ void sgl_context_free(struct sgl_context *c)
 	sgl_session_destroy_context(c->link.session, c->id);
 	sgl_session_link_finish(&c->link);
 	sgl_enc_finish(&c->enc);
+	if (c->overlay)
+		free(c->overlay->pixels);
+	free(c->overlay);
 	free(c);
 }
 
@@ -189,6 +193,13 @@ static void present_and_keep(void *user, const struct sgl_frame *f)
 
 int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user)
 {
+	if (sgl_overlay_enabled() && present &&
+	    (c->overlay || (c->overlay = calloc(1, sizeof(*c->overlay))))) {
+		c->overlay->present = present;
+		c->overlay->user = user;
+		present = sgl_overlay_present;
+		user = c->overlay;
+	}
 	struct present_chain p = { present, user };
 	sgl_enc_enter(&c->enc);
 	/* The environment is read once, not at every frame. */

@@ -22,6 +22,7 @@ struct sgl_context {
 	int major, minor;
 	uint32_t width, height;    /* the host framebuffer's size */
 	void *user;                /* the window-system library's data */
+	struct sgl_guest_overlay *overlay;   /* SGL_FPS_OVERLAY=1 (overlay.h) */
 };
 
 /* The process's session, opened on first use ($SGL_TRANSPORT); NULL, with a

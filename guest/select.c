@@ -121,7 +121,8 @@ void sgl_enc_glGetPointerv(struct sgl_enc *e, GLenum pname, void **params)
 {
 	static const GLenum fixed[] = { GL_VERTEX_ARRAY_POINTER, GL_NORMAL_ARRAY_POINTER,
 					GL_COLOR_ARRAY_POINTER, GL_SECONDARY_COLOR_ARRAY_POINTER,
-					GL_FOG_COORD_ARRAY_POINTER, GL_EDGE_FLAG_ARRAY_POINTER };
+					GL_FOG_COORD_ARRAY_POINTER, GL_EDGE_FLAG_ARRAY_POINTER,
+					GL_INDEX_ARRAY_POINTER, GL_POINT_SIZE_ARRAY_POINTER_OES };
 	const struct sgl_array_state *a = NULL;
 	void *v;
 	e->reply_error = false;

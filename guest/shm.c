@@ -52,7 +52,14 @@ struct shm_guest {
 	_Atomic bool shut;
 	_Atomic bool host_dead;
 	_Atomic int broken;      /* -EPROTO once a counter was impossible */
+	_Atomic bool left;       /* slot_leave ran: the slot is no longer ours */
+	uint32_t pid;            /* the process that connected */
+	struct shm_guest *next;  /* live guests (leave_at_exit) */
 };
+
+/* Guests of this process whose slot is still theirs: left at exit. */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct shm_guest *live;
 
 #define fail sgl_shm_fail
 
@@ -131,9 +138,13 @@ static void guest_shutdown(struct sgl_channel *ch)
 	sgl_shm_wake_self(g->tx.notify, &g->slot->cmd.tail_futex);
 }
 
-/* The first to leave marks the slot CLOSED, the second frees it. */
+/* The first to leave marks the slot CLOSED, the second frees it. Once
+ * only: a second CLOSED -> FREE of ours would free a slot the host still
+ * serves. */
 static void slot_leave(struct shm_guest *g)
 {
+	if (atomic_exchange(&g->left, true))
+		return;
 	uint64_t gen = SGL_SHM_CLAIM_GEN(g->claim);
 	uint64_t closed = SGL_SHM_CLAIM(SGL_SHM_CLOSED, gen);
 	uint64_t w = g->claim;
@@ -161,10 +172,43 @@ static void beat_stop(struct shm_guest *g)
 	g->beating = false;
 }
 
+static void live_remove(struct shm_guest *g)
+{
+	pthread_mutex_lock(&live_lock);
+	for (struct shm_guest **p = &live; *p; p = &(*p)->next) {
+		if (*p == g) {
+			*p = g->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&live_lock);
+}
+
+/*
+ * A program that exits without destroying its contexts (most test programs,
+ * anything that calls exit() mid-frame) leaves its slots here, so the host
+ * ends those sessions at once instead of noticing the dead process a wait
+ * later, and the slots are free for the next client. It runs after the
+ * application's atexit handlers (which may still draw or read frames), and
+ * only for slots this process connected: a forked child that exits leaves
+ * its parent's sessions alone. Nothing is freed: other threads may still be
+ * in a call, and see the end of their session.
+ */
+__attribute__((destructor)) static void leave_at_exit(void)
+{
+	uint32_t self = sgl_process_id();
+	pthread_mutex_lock(&live_lock);
+	for (struct shm_guest *g = live; g; g = g->next)
+		if (g->pid == self)
+			slot_leave(g);
+	pthread_mutex_unlock(&live_lock);
+}
+
 static void guest_destroy(struct sgl_channel *ch)
 {
 	struct shm_guest *g = (struct shm_guest *)ch;
 
+	live_remove(g);
 	beat_stop(g);
 	if (g->slot)
 		slot_leave(g);
@@ -240,6 +284,25 @@ const char *sgl_shm_header_check(const struct sgl_shm_header *h, uint64_t have, 
 	return why;
 }
 
+/* How long a guest waits for a free slot before it gives up, in ms:
+ * SGL_SHM_CONNECT_WAIT_MS, default 10 s. */
+static unsigned connect_wait_ms(void)
+{
+	const char *v = getenv("SGL_SHM_CONNECT_WAIT_MS");
+	char *end;
+	unsigned long ms = v ? strtoul(v, &end, 10) : 0;
+	return v && *v && !*end && ms <= 600000 ? (unsigned)ms : 10000u;
+}
+
+/* The host we read the header of still runs (connecting only). */
+static bool host_serving(struct shm_guest *g)
+{
+	if (!atomic_load_explicit(&g->hdr->host_alive, memory_order_acquire) ||
+	    atomic_load_explicit(&g->hdr->host_generation, memory_order_relaxed) != g->host_gen)
+		return false;
+	return g->remote || !sgl_process_gone(g->host_pid);
+}
+
 /* A compare-and-swap from FREE to CLAIMED with the next generation: of two
  * guests racing for one slot, exactly one wins it. *gen: the generation we
  * claimed (kept, never read back from the memory). */
@@ -305,6 +368,14 @@ struct sgl_channel *sgl_shm_attach(const struct sgl_shm_memory *m, const struct 
 	g->host_beat = atomic_load(&g->hdr->host_heartbeat);
 	g->host_beat_since = now_ns();
 	g->slot = claim_slot(g, &h->info, &index, &gen);
+	/* Every slot taken: sessions that end free theirs (at once when the
+	 * guest leaves, within a wait when it died), so wait as a socket's
+	 * backlog would, while this host still serves, for a bounded time. */
+	unsigned wait_ms = g->slot ? 0 : connect_wait_ms();
+	for (unsigned waited = 0; !g->slot && waited < wait_ms && host_serving(g); waited += 2) {
+		nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+		g->slot = claim_slot(g, &h->info, &index, &gen);
+	}
 	if (!g->slot) {
 		errno = EBUSY;
 		fail(err, err_size, "%s: all %u slots are taken", m->name, h->info.slot_count);
@@ -320,6 +391,11 @@ struct sgl_channel *sgl_shm_attach(const struct sgl_shm_memory *m, const struct 
 		return NULL;
 	}
 	connect_slot(g, h->info.ring_size, gen);
+	g->pid = sgl_process_id();
+	pthread_mutex_lock(&live_lock);
+	g->next = live;
+	live = g;
+	pthread_mutex_unlock(&live_lock);
 	g->base.ops = &guest_ops;
 	g->peer = (struct sgl_shm_peer){ .check = guest_check, .user = g };
 	snprintf(g->base.peer, sizeof(g->base.peer), "shm slot %u", index);

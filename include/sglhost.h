@@ -83,9 +83,14 @@ enum sglhost_platform {
 /*
  * Host configuration. Initialise with sglhost_config_init(), then change
  * fields. `version` must be SGLHOST_CONFIG_VERSION (or an older version
- * this library knows); `flags` must be 0. Strings are copied by
+ * this library knows); `flags` is 0 or SGLHOST_CONFIG_FPS_OVERLAY. Strings are copied by
  * sglhost_create(); the struct may be freed afterwards.
  */
+/* sglhost_config.flags: each context's presents per second drawn at the
+ * top-left of the frames sglhost_context_read_pixels returns after a swap
+ * (sgl-host --fps-overlay). */
+#define SGLHOST_CONFIG_FPS_OVERLAY (1u << 0)
+
 struct sglhost_config {
 	uint32_t version;
 	uint32_t flags;

@@ -28,7 +28,8 @@ def _field_value(c, p):
 
 
 def _seg_bytes(c, p):
-    n = count_c(p, lambda a: a, lambda pn: f'sgl_enc_pname_count(e, {pn})')
+    n = count_c(p, lambda a: a, lambda pn: f'sgl_enc_pname_count(e, {pn})',
+                lambda fn, args: f'sgl_enc_{fn}_count(e, {args})')
     return f'sgl_seg_bytes({n}, {elem_size(p)})'
 
 

@@ -1,4 +1,5 @@
 """Emits the host side: the GL entry-point table and the decoder table."""
+import re
 from registry import SCALAR, CLASSES
 from classify import wire_fields
 from lenexpr import count_c, elem_size
@@ -59,7 +60,8 @@ def _arg(p):
 
 
 def _seg_count(p):
-    return count_c(p, lambda a: f'c.{a}', lambda pn: f'sgl_dec_pname_count(d, {pn})')
+    return count_c(p, lambda a: f'c.{a}', lambda pn: f'sgl_dec_pname_count(d, {pn})',
+                   lambda fn, args: f'sgl_dec_{fn}_count(d, {args})')
 
 
 def handler(c):
@@ -73,6 +75,8 @@ def handler(c):
          '\tuint64_t o_ = sizeof(c);',
          '\tuint32_t bad_ = 0;   /* the GL error of an invalid length */',
          '\tint rc_ = 0;']
+    if any(_judged(c, p) for p in c.params):
+        L.append('\tuint32_t judge_ = 0;   /* ... that GL judges first */')
     has_reply = not c.creates and (c.ret != 'void' or any(
         p.kind in ('out', 'outnames', 'out_or_off') for p in c.params))
     if has_reply:
@@ -94,7 +98,11 @@ def handler(c):
             # required array is replaced by zeros of that length.
             L.append(f'\tint64_t n_{p.name} = sgl_seg_bytes({_seg_count(p)}, {elem_size(p)});')
             L.append(f'\tif (n_{p.name} < 0) {{')
-            if p.nullable:
+            if _judged(c, p):
+                # A texture image of a format/type we cannot size: GL
+                # judges the call without the pixels (_after_judged).
+                L.append(f'\t\tjudge_ = sgl_len_error(judge_, n_{p.name});')
+            elif p.nullable:
                 # No data where NULL is valid GL: GL judges the
                 # arguments itself (and raises the error it means).
                 L.append(f'\t\tif ({present})')
@@ -122,6 +130,11 @@ def handler(c):
     L.append('\t\tgoto done_;')
     L.append('\t}')
     L += _locals(c)
+    for p in c.params:
+        if _judged(c, p):
+            # No bytes came for pixels we cannot size: GL must read none.
+            L.append(f'\tif (judge_ && !(c.offmask & (1u << {p.bit})))')
+            L.append(f'\t\ta_{p.name} = NULL;')
     if c.check_image:
         # check_image: Mesa's EXT_direct_state_access sub-image paths crash
         # when the image does not exist; GL's answer is GL_INVALID_OPERATION.
@@ -147,6 +160,9 @@ def handler(c):
         L.append(f'\t{call};')
     if c.arrays_dirty:
         L.append('\td->arrays_dirty = true;')
+    if any(_judged(c, p) for p in c.params):
+        L.append('\tif (judge_)')
+        L.append('\t\tsgl_dec_judged(d, judge_);')
     for p in c.params:
         if p.image:
             L.append(f'\tif (!(c.offmask & (1u << {p.bit})))')
@@ -295,6 +311,16 @@ def _locals(c):
             L.append(f'\t\ta_{p.name} = ({t})(uintptr_t)c.{p.name};')
             L.append('\t}')
     return L
+
+
+def _judged(c, p):
+    """A texture image whose length is unknown to us (a format GL has and
+    our tables lack, or one GL refuses): GL gets the call with no pixels
+    (texture commands accept NULL: storage only) and raises the error it
+    means, GL_INVALID_VALUE before GL_INVALID_ENUM as its checks go;
+    sgl_dec_judged raises ours only where GL found nothing wrong."""
+    return p.image == 'unpack' and p.kind == 'ptr_or_off' and \
+        re.fullmatch(r'gl(Multi)?Tex(ture)?(Sub)?Image[123]D\w*', c.name) is not None
 
 
 def _absent(p, cond=''):

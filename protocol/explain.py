@@ -54,7 +54,8 @@ def _size_rule(c, p):
         return 'strlen + 1 bytes, measured by the guest; the host checks the NUL'
     if p.len_c is None:
         return ''
-    n = count_c(p, lambda a: a, lambda pn: f'sgl_pname_count({pn})')
+    n = count_c(p, lambda a: a, lambda pn: f'sgl_pname_count({pn})',
+                lambda fn, args: f'{fn}({args}), asked of GL by each side')
     es = elem_size(p)
     return f'{n}' + (f' x {es} bytes' if es != 1 else ' bytes')
 

@@ -16,6 +16,7 @@ the build directory:
   sgl_wire_id.h       the wire id, for the session's HELLO
   sgl_wire_layout.c   layout asserts of the hand-written wire structs
   sgl_opengl32.def    the Windows guest's opengl32.dll exports
+  sgl_icd_table.c     the Windows ICD's GL 1.1 dispatch table (icd_table.txt)
 Usage: gen.py [--xml gl.xml] [--protocol-dir DIR] --out DIR
        gen.py --explain glFoo     what the generator does with one command
        gen.py --stats             the counts of stats.txt
@@ -27,7 +28,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from registry import (SCALAR, ELEM, CLASSES, parse_registry, select, roots,  # noqa: E402
+from registry import (SCALAR, ELEM, CLASSES, parse_registry, select, roots, APIS,  # noqa: E402
                       read_list, read_opcodes, read_overrides, expand_overrides)
 from classify import classify, file_wide, wire_fields  # noqa: E402
 import emit_guest  # noqa: E402
@@ -124,7 +125,10 @@ def gl_types_h(reg):
                 continue
             seen.add(name)
             out.append(f'#define {name} {value}{en.get("type") or ""}')
-    out += ['#endif', '#endif', '']
+    # GLES 1's GLclampx, which desktop GL headers included before us lack (a
+    # repeated identical typedef is valid C11).
+    out += ['#endif', '#if !defined(__gles1_gl_h_)', '#include <KHR/khrplatform.h>',
+            'typedef khronos_int32_t GLclampx;', '#endif', '#endif', '']
     return '\n'.join(out)
 
 
@@ -148,7 +152,7 @@ def extensions_c(reg, exts, cmds, aliases):
         if name not in exts:
             continue
         names = [c.get('name') for r in e.findall('require')
-                 if r.get('api') in (None, 'gl', 'gles2') for c in r.findall('command')]
+                 if r.get('api') in APIS for c in r.findall('command')]
         if all(root(n) in cmds and cmds[root(n)].kind != 'unsupported' for n in names):
             ok.append(name)
     ok.sort()
@@ -217,6 +221,7 @@ def generate(xml, pd):
     t['sgl_entry.c'] = emit_entry.entry_c(gl)
     t['sgl_extensions.c'], n_ext = extensions_c(reg, exts, gl, aliases)
     t['sgl_opengl32.def'] = emit_windows.def_file(reg, gl)
+    t['sgl_icd_table.c'] = emit_windows.icd_table_c(reg, gl, os.path.join(pd, 'icd_table.txt'))
     uns = sorted((c.name, c.reason) for c in gl.values() if c.kind == 'unsupported')
     t['unsupported.txt'] = ''.join(f'{n}\t{r}\n' for n, r in uns)
     kinds = {}

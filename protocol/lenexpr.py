@@ -6,14 +6,21 @@ arguments, so the host can recompute every payload size itself.
 from registry import ELEM
 
 
-def count_c(p, arg, pname_count):
+def count_c(p, arg, pname_count, state=None):
     """Element count (int64_t, negative when invalid) of pointer param p.
 
     arg(name) gives the C expression of a fixed argument's value;
-    pname_count(expr) gives the call resolving a COMPSIZE(pname) count."""
+    pname_count(expr) gives the call resolving a COMPSIZE(pname) count;
+    state(fn, args) the call of a side's state-dependent count (getmap(),
+    pixelmap(): each side asks its GL)."""
     toks = p.len_c
     if toks[0][0] == 'pname':
         return pname_count(arg(toks[0][1]))
+    if toks[0][0] == 'state':
+        fn, args = toks[0][1]
+        if state is None:
+            raise ValueError(f'{fn}() counts need a side')
+        return state(fn, ', '.join(f'(uint32_t){arg(a)}' for a in args))
     if toks[0][0] == 'fn':
         fn, args = toks[0][1]
         vals = ', '.join(a if a.isdigit() else f'(int64_t){arg(a)}' for a in args)
@@ -25,6 +32,11 @@ def count_c(p, arg, pname_count):
         op, t = toks[i][1], toks[i + 1]
         expr = f'sgl_len_{"mul" if op == "*" else "div"}({expr}, {term(t)})'
     return expr
+
+
+def stateful(c):
+    """Whether a command's sizes depend on GL state (getmap(), pixelmap())."""
+    return any(p.len_c and p.len_c[0][0] == 'state' for p in c.params)
 
 
 def elem_size(p):

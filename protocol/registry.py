@@ -126,18 +126,24 @@ def parse_registry(path):
     return reg, cmds, aliases
 
 
+# The APIs whose commands are carried: GL 1.0-4.6, GLES 1.1 (gl.xml's
+# feature 1.0 of api gles1 holds 1.1's commands) and GLES 2.0-3.2.
+APIS = (None, 'gl', 'gles1', 'gles2')
+
+
 def select(reg, extensions):
     sel = set()
     for f in reg.findall('feature'):
         api, num = f.get('api'), tuple(map(int, f.get('number').split('.')))
-        if (api == 'gl' and num <= (4, 6)) or (api == 'gles2' and num <= (3, 2)):
+        if (api == 'gl' and num <= (4, 6)) or (api == 'gles2' and num <= (3, 2)) or \
+                (api == 'gles1' and num <= (1, 0)):
             for r in f.findall('require'):
                 sel.update(c.get('name') for c in r.findall('command'))
     for e in reg.find('extensions'):
         if e.get('name') not in extensions:
             continue
         for r in e.findall('require'):
-            if r.get('api') in (None, 'gl', 'gles2'):
+            if r.get('api') in APIS:
                 sel.update(c.get('name') for c in r.findall('command'))
     return sel
 
@@ -219,6 +225,13 @@ def parse_len(expr, pnames):
     m = re.fullmatch(r'pcount\((\w+)\)', expr)
     if m:
         return [('pname', m.group(1))] if m.group(1) in pnames else None
+    # getmap(target,query), pixelmap(map): element counts that depend on GL
+    # state (an evaluator's order, a pixel map's size), which each side asks
+    # its GL for: sgl_enc_FN_count / sgl_dec_FN_count.
+    m = re.fullmatch(r'(getmap|pixelmap)\(([\w,]+)\)', expr)
+    if m:
+        args = m.group(2).split(',')
+        return [('state', (m.group(1), args))] if all(a in pnames for a in args) else None
     m = re.fullmatch(r'(image|index|clearbuffer|indirect|map1|map2)\(([\w,]+)\)', expr)
     if m:
         args = m.group(2).split(',')

@@ -100,3 +100,35 @@ int64_t sgl_map2_bytes(int64_t target, int64_t ustride, int64_t uorder, int64_t 
 		return 0;
 	return ((uorder - 1) * ustride + (vorder - 1) * vstride + k) * elem;
 }
+
+int sgl_getmap_dims(uint32_t target)
+{
+	return eval_k(target, MAP1_FIRST) ? 1 : eval_k(target, MAP2_FIRST) ? 2 : 0;
+}
+
+int64_t sgl_getmap_values(uint32_t target, uint32_t query, int64_t uorder, int64_t vorder)
+{
+	enum { COEFF = 0x0A00, ORDER = 0x0A01, DOMAIN = 0x0A02 };
+	const int dims = sgl_getmap_dims(target);
+	if (!dims)
+		return 0;
+	switch (query) {
+	case ORDER: return dims;
+	case DOMAIN: return 2 * dims;
+	case COEFF: break;
+	default: return 0;
+	}
+	if (uorder < 1 || uorder > EVAL_ORDER_MAX)
+		return 0;
+	if (dims == 1)
+		return uorder * eval_k(target, MAP1_FIRST);
+	if (vorder < 1 || vorder > EVAL_ORDER_MAX)
+		return 0;
+	return uorder * vorder * eval_k(target, MAP2_FIRST);
+}
+
+/* GL_PIXEL_MAP_I_TO_I .. GL_PIXEL_MAP_A_TO_A; their sizes are 0x40 above. */
+uint32_t sgl_pixelmap_size_pname(uint32_t map)
+{
+	return map >= 0x0C70 && map <= 0x0C79 ? map + 0x40 : 0;
+}

@@ -98,6 +98,15 @@ int64_t sgl_indirect_bytes(int64_t drawcount, int64_t stride, int64_t size);
 int64_t sgl_map1_bytes(int64_t target, int64_t stride, int64_t order, int64_t elem);
 int64_t sgl_map2_bytes(int64_t target, int64_t ustride, int64_t uorder, int64_t vstride,
 		       int64_t vorder, int64_t elem);
+/* The dimensions of an evaluator target: 1 (GL_MAP1_*), 2 (GL_MAP2_*), 0
+ * for a target that is none. */
+int sgl_getmap_dims(uint32_t target);
+/* Values glGetMap*(target, query) writes when the map's orders are uorder
+ * (and vorder, for GL_MAP2_*): GL_COEFF the control points, GL_ORDER and
+ * GL_DOMAIN 1 or 2 values a dimension. 0 where GL raises an error. */
+int64_t sgl_getmap_values(uint32_t target, uint32_t query, int64_t uorder, int64_t vorder);
+/* The GL_PIXEL_MAP_*_SIZE pname of a pixel map, 0 for a map that is none. */
+uint32_t sgl_pixelmap_size_pname(uint32_t map);
 
 /* ---- Hand-written commands (protocol/protocol_commands.txt, custom in
  * overrides.txt). Variable data follows each struct, 8-byte padded. ---- */
@@ -126,6 +135,8 @@ enum sgl_client_array {
 	SGL_ARRAY_FOG_COORD,
 	SGL_ARRAY_TEXCOORD, /* + texture unit, up to 32 units */
 	SGL_ARRAY_EDGE_FLAG = SGL_ARRAY_TEXCOORD + 32, /* GLboolean, size 1 */
+	SGL_ARRAY_INDEX,      /* color indices (glIndexPointer), size 1 */
+	SGL_ARRAY_POINT_SIZE, /* GLES 1 point sizes (glPointSizePointerOES), size 1 */
 };
 struct sgl_cmd_sglClientArrayData {
 	struct sgl_header hdr;

@@ -22,8 +22,9 @@ conformance="piglit waffle-utils xvfb python3"
 # tests/vm/kernel.sh with apt-get download; the headers build guest/kmod).
 vm="qemu-system-x86 busybox-static cpio kmod make linux-headers-amd64"
 # guest/windows (docs/windows.md): cross compilers, and Wine to run the
-# programs of tests/windows under Xvfb.
-windows="gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 mingw-w64-tools wine wine64 wine32:i386
+# programs of tests/windows under Xvfb; nsis (makensis) builds the installer
+# (guest/windows/installer/).
+windows="gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 mingw-w64-tools wine wine64 wine32:i386 nsis
          xvfb x11-utils"
 
 pkgs=$build

@@ -35,6 +35,10 @@ for arch in x86_64 i686; do
 	ninja -C "build-win-$arch" >/dev/null
 done
 timeout 900 sh tests/windows/run.sh build/examples/sgl-host build-win-x86_64 build-win-i686
+# The installer (makensis), silently installed and uninstalled in a
+# temporary Wine prefix (tests/windows/installer.sh).
+sh guest/windows/installer/build.sh build-win-x86_64 build-win-i686 build-win-x86_64/sglhost-setup.exe
+timeout 600 sh tests/windows/installer.sh build-win-x86_64/sglhost-setup.exe build-win-x86_64 build-win-i686
 
 # Real guests: QEMU (TCG) boots a Debian kernel and the GL program renders
 # through each VM transport (tcp, ivshmem plain and doorbell, vhost-user-vsock).

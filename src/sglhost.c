@@ -28,7 +28,8 @@ static void *getproc(void *user, const char *name)
 
 SGLHOST_EXPORT struct sglhost *sglhost_create(const struct sglhost_config *cfg)
 {
-	if (!cfg || cfg->version != SGLHOST_CONFIG_VERSION || cfg->flags ||
+	if (!cfg || cfg->version != SGLHOST_CONFIG_VERSION ||
+	    (cfg->flags & ~SGLHOST_CONFIG_FPS_OVERLAY) ||
 	    cfg->platform > SGLHOST_PLATFORM_SURFACELESS) {
 		errno = EINVAL;
 		return NULL;
@@ -46,6 +47,7 @@ SGLHOST_EXPORT struct sglhost *sglhost_create(const struct sglhost_config *cfg)
 	host->max_context_memory = cfg->max_context_memory ? cfg->max_context_memory :
 							     DEFAULT_MAX_MEMORY;
 	host->max_object_name = cfg->max_object_name ? cfg->max_object_name : DEFAULT_MAX_NAME;
+	host->fps_overlay = cfg->flags & SGLHOST_CONFIG_FPS_OVERLAY;
 	host->egl = sgl_egl_create(cfg, &host->log);
 	if (!host->egl) {
 		int e = errno;
@@ -169,7 +171,10 @@ SGLHOST_EXPORT int sglhost_context_read_pixels(struct sglhost_context *ctx,
 		return -EPIPE;
 	if (!sgl_egl_make_current(ctx->host->egl, ctx->egl))
 		return -EIO;
-	return sgl_surface_read(ctx, format, dst, stride);
+	int r = sgl_surface_read(ctx, format, dst, stride);
+	if (r == 0 && ctx->host->fps_overlay && ctx->surface.swapped)
+		sgl_overlay_draw(dst, width, height, stride, ctx->surface.fps.fps);
+	return r;
 }
 
 SGLHOST_EXPORT int sglhost_context_get_size(const struct sglhost_context *ctx, uint32_t *width,

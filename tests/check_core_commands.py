@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Every command of GL 1.0-2.1 and GLES 2.0, as gl.xml lists them, is an
-entry point of the guest library and none is on the unsupported list: an
-application of that era never meets a command we drop.
+"""Every command of GL 1.0-2.1, GLES 1.1 and GLES 2.0, as gl.xml lists them,
+is an entry point of the guest library and none is on the unsupported list:
+an application of that era never meets a command we drop.
 Usage: check_core_commands.py GL_XML LIBGL GENERATED_UNSUPPORTED_LIST"""
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-FEATURES = {('gl', (2, 1)), ('gles2', (2, 0))}
+# gl.xml's GLES 1 feature is numbered 1.0 and holds 1.1's commands.
+FEATURES = {('gl', (2, 1)), ('gles1', (1, 0)), ('gles2', (2, 0))}
 
 
 def wanted(xml):
@@ -40,7 +41,7 @@ def main():
     uns = unsupported(sys.argv[3])
     missing = sorted(n for n in want if n not in have)
     dropped = sorted(n for n in want if n in uns)
-    print(f'{len(want)} commands of GL 1.0-2.1 and GLES 2.0; '
+    print(f'{len(want)} commands of GL 1.0-2.1, GLES 1.1 and GLES 2.0; '
           f'{len(missing)} not exported, {len(dropped)} unsupported')
     for n in missing:
         print(f'not exported: {n} ({want[n]})')

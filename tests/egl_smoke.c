@@ -227,7 +227,9 @@ static bool errors(EGLDisplay dpy, EGLConfig config, EGLSurface pbuf)
 {
 	static const EGLint pixmap[] = { EGL_SURFACE_TYPE, EGL_PIXMAP_BIT, EGL_NONE };
 	static const EGLint bad_attrib[] = { 0x7777, 1, EGL_NONE };
-	static const EGLint es1[] = { EGL_CONTEXT_MAJOR_VERSION, 1, EGL_NONE };
+	/* ES 1.0 and 1.1 exist (tests/egl_gles1.c); 1.2 does not. */
+	static const EGLint es12[] = { EGL_CONTEXT_MAJOR_VERSION, 1, EGL_CONTEXT_MINOR_VERSION, 2,
+				       EGL_NONE };
 	EGLConfig c;
 	EGLint n = -1, v;
 	bool ok = true;
@@ -235,8 +237,8 @@ static bool errors(EGLDisplay dpy, EGLConfig config, EGLSurface pbuf)
 		ok = fail("a pixmap config was found");
 	ok &= eglChooseConfig(dpy, bad_attrib, &c, 1, &n) == EGL_FALSE &&
 	      expect_error(EGL_BAD_ATTRIBUTE, "eglChooseConfig with an unknown attribute");
-	ok &= eglCreateContext(dpy, config, EGL_NO_CONTEXT, es1) == EGL_NO_CONTEXT &&
-	      expect_error(EGL_BAD_MATCH, "an OpenGL ES 1 context");
+	ok &= eglCreateContext(dpy, config, EGL_NO_CONTEXT, es12) == EGL_NO_CONTEXT &&
+	      expect_error(EGL_BAD_MATCH, "an OpenGL ES 1.2 context");
 	ok &= eglQuerySurface(dpy, pbuf, 0x7777, &v) == EGL_FALSE &&
 	      expect_error(EGL_BAD_ATTRIBUTE, "eglQuerySurface of an unknown attribute");
 	ok &= eglMakeCurrent(dpy, pbuf, EGL_NO_SURFACE, EGL_NO_CONTEXT) == EGL_FALSE &&

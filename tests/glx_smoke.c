@@ -9,6 +9,10 @@
  *   LD_LIBRARY_PATH=build/guest/glx/glvnd __GLX_VENDOR_LIBRARY_NAME=sgl ./glx_smoke
  * "./glx_smoke attribs" creates the context with glXCreateContextAttribsARB;
  * $GLX_SMOKE_VENDOR, when set, must be part of the GLX client vendor string.
+ * "./glx_smoke env" prints what the environment changes in a guest instead
+ * of checking the drawing (integration.sh checks the lines): the GLX, GL
+ * and GLSL versions, the time of 20 swaps at swap interval 1, and the white
+ * pixels in the window's top-left 60x14 (the FPS overlay).
  *
  * It reads the screen: no other window may cover its own while it runs.
  * Exits 0 on success, 1 on a wrong pixel or a GL failure, 77 when there is
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SKIP 77
 
@@ -84,6 +89,44 @@ static bool check_window(Display *dpy, Window win, Visual *v, int w, int h)
 	ok &= check_pixel(img, v, 5, 5, clear_color, "in the cleared area");
 	XDestroyImage(img);
 	return ok;
+}
+
+static int env_report(Display *dpy, Window win, Visual *v)
+{
+	int major = 0, minor = 0;
+	glXQueryVersion(dpy, &major, &minor);
+	printf("glx_smoke: GLX %d.%d (%s), GL_VERSION %s, GLSL %s\n", major, minor,
+	       glXGetClientString(dpy, GLX_VERSION), (const char *)glGetString(GL_VERSION),
+	       (const char *)glGetString(GL_SHADING_LANGUAGE_VERSION));
+	PFNGLXSWAPINTERVALEXTPROC interval = (PFNGLXSWAPINTERVALEXTPROC)glXGetProcAddressARB(
+		(const GLubyte *)"glXSwapIntervalEXT");
+	if (!interval)
+		return 1;
+	interval(dpy, win, 1);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 20; i++) {
+		draw();
+		glXSwapBuffers(dpy, win);
+	}
+	glFinish();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("glx_smoke: 20 swaps in %.3f s\n",
+	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	XSync(dpy, False);
+	XImage *img = XGetImage(dpy, win, 0, 0, 60, 14, AllPlanes, ZPixmap);
+	if (!img)
+		return 1;
+	int white = 0;
+	for (int y = 0; y < 14; y++)
+		for (int x = 0; x < 60; x++) {
+			unsigned long p = XGetPixel(img, x, y);
+			white += channel(p, v->red_mask) == 255 && channel(p, v->green_mask) == 255 &&
+				 channel(p, v->blue_mask) == 255;
+		}
+	XDestroyImage(img);
+	printf("glx_smoke: %d white pixels top-left\n", white);
+	return 0;
 }
 
 static void wait_event(Display *dpy, int type, int width)
@@ -158,6 +201,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (argc > 1 && !strcmp(argv[1], "env"))
+		return env_report(dpy, win, vi->visual);
 	draw();
 	glXSwapBuffers(dpy, win);
 	bool ok = check_window(dpy, win, vi->visual, 200, 150);

@@ -2,7 +2,10 @@
  * A small GL program run through the guest library and sgl-host over the
  * transport in $SGL_TRANSPORT (tests/integration.sh starts the server). It
  * uses the plain gl* entry points, checks the frame that comes back after
- * the swap, and a readback through glReadPixels.
+ * the swap, and a readback through glReadPixels. A command the protocol
+ * does not carry (build/protocol/unsupported.txt) raises
+ * GL_INVALID_OPERATION, as a driver without it does, and says so on stderr
+ * once (integration.sh counts the lines).
  * Exit: 0 ok, 1 wrong result, 2 no server.
  */
 #include <GL/gl.h>
@@ -15,6 +18,9 @@
 
 #define W 96
 #define H 64
+
+void glMultiModeDrawArraysIBM(const GLenum *mode, const GLint *first, const GLsizei *count,
+			      GLsizei primcount, GLint modestride);
 
 static struct sgl_frame last;
 static uint8_t *last_pixels;
@@ -98,6 +104,14 @@ int main(void)
 		bad |= check("right", frame_pixel(&last, 3 * W / 4, H / 2), 0xff0000);
 	}
 	bad |= glGetError() != GL_NO_ERROR;
+	for (int i = 0; i < 2; i++) {
+		glMultiModeDrawArraysIBM(NULL, NULL, NULL, 0, 0);
+		if (glGetError() != GL_INVALID_OPERATION) {
+			fprintf(stderr, "guest_program: an unsupported command raised no "
+				"GL_INVALID_OPERATION\n");
+			bad = 1;
+		}
+	}
 	sgl_context_make_current(NULL);
 	sgl_context_free(c);
 	free(last_pixels);

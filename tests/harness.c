@@ -53,6 +53,11 @@ static const struct sgl_transport_ops ops = { submit, roundtrip, NULL };
 
 bool harness_host(struct harness *h)
 {
+	return harness_host_flags(h, 0);
+}
+
+bool harness_host_flags(struct harness *h, uint32_t flags)
+{
 	struct sglhost_config cfg;
 	memset(h, 0, sizeof(*h));
 	sglhost_config_init(&cfg);
@@ -60,6 +65,7 @@ bool harness_host(struct harness *h)
 	cfg.log = log_fn;
 	cfg.log_user = h;
 	cfg.log_level = SGLHOST_LOG_DEBUG;
+	cfg.flags = flags;
 	h->host = sglhost_create(&cfg);
 	return h->host != NULL;
 }

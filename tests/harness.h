@@ -22,6 +22,8 @@ struct harness {
 
 /* Creates a surfaceless host (returns false if EGL is unavailable). */
 bool harness_host(struct harness *h);
+/* The same with sglhost_config.flags `flags`. */
+bool harness_host_flags(struct harness *h, uint32_t flags);
 /* A context of `api` sized w x h, and an encoder feeding it. */
 bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt);
 /* The same, asking for GL version major.minor (0.0: the highest). */

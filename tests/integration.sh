@@ -13,6 +13,8 @@
 #     libGLESv2.so.2 and libGL.so.1 there); with $EGL_VENDOR_JSON too, the
 #     mix of glvnd's libEGL and our vendor with the drop-in libGL/libGLESv2
 #     must fail at eglInitialize with one line saying why, not crash.
+#   - with $EGL_GLES1: egl_gles1 (EGL + GLES 1.1, fixed point) in pbuffer and
+#     surfaceless modes, through glvnd and our vendor and through the drop-in set.
 #   - isolation: a client whose host process crashes (SIGSEGV sent to it)
 #     loses its context; a client beside it and the next one carry on.
 #   - with $SGLHOST_RENDER: all of it again on a unix socket with
@@ -80,6 +82,9 @@ clients() {   # name client-transport
 	case "$2" in shm*|unix:*|tcp:127.*) frames=shared ;; esac
 	GUEST_PROGRAM_FRAMES=$frames SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/prog.log" 2>&1
 	result $? "$1: guest_program (frames $frames)" "$dir/prog.log"
+	[ "$(grep -c "^sgl: glMultiModeDrawArraysIBM is not supported: GL_INVALID_OPERATION$" \
+		"$dir/prog.log")" -eq 1 ]
+	result $? "$1: an unsupported command: one line on stderr, the first time" "$dir/prog.log"
 	if [ -n "${TIMER_PROGRAM:-}" ]; then
 		TIMER_EXPECT=flushed SGL_TRANSPORT="$2" timeout 60 "$TIMER_PROGRAM" \
 			>"$dir/timer.log" 2>&1
@@ -110,12 +115,20 @@ clients() {   # name client-transport
 # is set up here.
 egl_smoke=${EGL_SMOKE:-}
 egl_json=${EGL_VENDOR_JSON:-}
+egl_gles1=${EGL_GLES1:-}
 egl_clients() {   # name client-transport
 	[ -n "$egl_smoke" ] || return 0
 	env -u DISPLAY -u EGL_PLATFORM __EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" \
 		SGL_TRANSPORT="$2" EGL_SMOKE_VENDOR=libsglhost \
 		timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
 	result $? "$1: egl_smoke pbuffer without X through glvnd" "$dir/egl.log"
+	for mode in pbuffer surfaceless; do
+		[ -n "$egl_gles1" ] || break
+		env -u DISPLAY -u EGL_PLATFORM __EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" \
+			SGL_TRANSPORT="$2" EGL_SMOKE_VENDOR=libsglhost \
+			timeout 60 "$egl_gles1" $mode >"$dir/gles1.log" 2>&1
+		result $? "$1: egl_gles1 $mode (GLES 1.1) through glvnd" "$dir/gles1.log"
+	done
 	[ -n "$egl_window" ] || return 0
 	env -u EGL_PLATFORM __EGL_VENDOR_LIBRARY_FILENAMES="$egl_json" SGL_TRANSPORT="$2" \
 		EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
@@ -133,6 +146,13 @@ dropin_egl_clients() {   # name client-transport
 	env -u DISPLAY -u EGL_PLATFORM LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" \
 		EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_smoke" pbuffer >"$dir/egl.log" 2>&1
 	result $? "$1: egl_smoke pbuffer without X through the drop-in libEGL" "$dir/egl.log"
+	for mode in pbuffer surfaceless; do
+		[ -n "$egl_gles1" ] || break
+		env -u DISPLAY -u EGL_PLATFORM LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" \
+			EGL_SMOKE_VENDOR=libsglhost timeout 60 "$egl_gles1" $mode >"$dir/gles1.log" 2>&1
+		result $? "$1: egl_gles1 $mode (GLES 1.1) through the drop-in libEGL and libGLESv1_CM" \
+			"$dir/gles1.log"
+	done
 	[ -n "$egl_window" ] || return 0
 	# Our vendor named as well: the drop-in libEGL.so.1 is no glvnd.
 	# shellcheck disable=SC2086 # nothing or one word
@@ -202,6 +222,31 @@ isolation() {   # name client-transport host-pid host-log
 	result $? "$1: a crash in one client's host process loses that client only" "$dir/iso.log"
 }
 
+# What the environment changes in a guest (guest/reported.c, pacing.c,
+# overlay.c), through the drop-in libGL: reported versions, presents paced
+# to swap interval 1 (20 swaps at 60 Hz: at least 0.3 s), and the FPS
+# overlay's white digits in the window's top-left, absent without it.
+env_clients() {   # name client-transport
+	[ -n "$glx_smoke" ] || return 0
+	LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" GLX_VERSION_OVERRIDE=1.3 \
+		GL_VERSION_OVERRIDE=2.1 GLSL_VERSION_OVERRIDE=120 SGL_FPS_OVERLAY=1 \
+		timeout 60 "$glx_smoke" env >"$dir/env.log" 2>&1
+	rc=$?
+	LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$2" timeout 60 "$glx_smoke" env \
+		>"$dir/noenv.log" 2>&1
+	[ $rc -eq 0 ] && grep -q "GLX 1\.3 (1\.3), GL_VERSION 2\.1 .*, GLSL 1\.20$" "$dir/env.log"
+	result $? "$1: GLX_VERSION_OVERRIDE, GL_VERSION_OVERRIDE, GLSL_VERSION_OVERRIDE reported" \
+		"$dir/env.log"
+	s=$(sed -n 's/.*20 swaps in \([0-9.]*\) s$/\1/p' "$dir/env.log")
+	awk -v s="${s:-0}" 'BEGIN { exit !(s >= 0.3 && s < 2) }'
+	result $? "$1: glXSwapIntervalEXT(1) paces presents: 20 swaps in $s s" "$dir/env.log"
+	with=$(sed -n 's/.*: \([0-9]*\) white pixels top-left$/\1/p' "$dir/env.log")
+	without=$(sed -n 's/.*: \([0-9]*\) white pixels top-left$/\1/p' "$dir/noenv.log")
+	[ "${with:-0}" -ge 20 ] && [ "${without:-1}" -eq 0 ]
+	result $? "$1: SGL_FPS_OVERLAY=1 draws into the window ($with white pixels top-left, $without without)" \
+		"$dir/noenv.log"
+}
+
 serve() {   # name listen-spec client-spec [more sgl-host options]
 	log="$dir/host-$1.log"
 	# Not with meson's LD_LIBRARY_PATH either: it names the drop-in folder,
@@ -215,6 +260,7 @@ serve() {   # name listen-spec client-spec [more sgl-host options]
 		sleep 0.1; i=$((i + 1))
 	done
 	clients "$1" "$3"
+	[ "$1" = unix ] && env_clients "$1" "$3"
 	egl_clients "$1" "$3"
 	dropin_egl_clients "$1" "$3"
 	mix_egl_client "$1" "$3"

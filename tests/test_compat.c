@@ -278,8 +278,10 @@ static void test_dynamic_length_get(void **state)
 }
 
 /* A length the decoder cannot compute raises the error GL would: an
- * unknown enum GL_INVALID_ENUM, a refused pairing GL_INVALID_OPERATION, a
- * negative size GL_INVALID_VALUE. */
+ * unknown enum GL_INVALID_ENUM, a negative size GL_INVALID_VALUE. Texture
+ * images GL judges itself (without the pixels): the integer format with
+ * GL_FLOAT that our tables call a refused pairing (GL_INVALID_OPERATION) is
+ * GL_INVALID_ENUM to Mesa 22.3, natively too. */
 static void test_invalid_length_errors(void **state)
 {
 	(void)state;
@@ -301,7 +303,7 @@ static void test_invalid_length_errors(void **state)
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
 	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA8UI, 1, 1, 0, GL_RGBA_INTEGER,
 			     GL_FLOAT, px);
-	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
 	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA8, 1, 1, 0, GL_RGBA, GL_FLOAT, px);
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
 	assert_false(harness_lost(&h, NULL, 0));

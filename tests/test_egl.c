@@ -366,7 +366,7 @@ static void test_bad_requests(void **state)
 		{ SGLHOST_API_GL_CORE, 3, 1, EINVAL },
 		{ SGLHOST_API_GLES, -1, 0, EINVAL },
 		{ SGLHOST_API_GLES, 0, 1, EINVAL },
-		{ SGLHOST_API_GLES, 1, 1, EINVAL },
+		{ SGLHOST_API_GLES, 1, 2, EINVAL },   /* ES 1.0 and 1.1 only */
 		{ (enum sglhost_api)42, 0, 0, EINVAL },
 		{ SGLHOST_API_GLES, 9, 0, ENOTSUP },
 		{ SGLHOST_API_GL_CORE, 9, 9, ENOTSUP },

@@ -55,6 +55,11 @@ static void test_requests(void **state)
 				 GLX_CONTEXT_MAJOR_VERSION_ARB, 3, None }, true);
 	assert_int_equal(r.api, SGL_GLX_API_GLES);
 	assert_int_equal(r.major, 3);
+	/* No version: the default 1.0, ES 1. */
+	r = parse((const int[]){ GLX_CONTEXT_PROFILE_MASK_ARB, GLX_CONTEXT_ES2_PROFILE_BIT_EXT,
+				 None }, true);
+	assert_int_equal(r.api, SGL_GLX_API_GLES);
+	assert_int_equal(r.major * 10 + r.minor, 10);
 }
 
 static void test_refusals(void **state)

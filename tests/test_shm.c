@@ -497,7 +497,12 @@ static void test_all_taken(void **state)
 	struct sgl_channel *g0 = connect_ok(f), *g1 = connect_ok(f);
 	char msg[256] = "", buf[8];
 
+	/* It waits for a slot (SGL_SHM_CONNECT_WAIT_MS), then says why. */
+	setenv("SGL_SHM_CONNECT_WAIT_MS", "150", 1);
+	uint64_t t0 = now_ns();
 	assert_null(sgl_shm_connect(f->path, msg, sizeof(msg)));
+	assert_true(now_ns() - t0 >= 150 * 1000000ull);
+	unsetenv("SGL_SHM_CONNECT_WAIT_MS");
 	assert_non_null(strstr(msg, "all 2 slots are taken"));
 	assert_non_null(strstr(msg, f->path));
 
@@ -513,6 +518,61 @@ static void test_all_taken(void **state)
 	assert_string_equal(g2->peer, "shm slot 0");
 	g2->ops->destroy(g2);
 	g1->ops->destroy(g1);
+}
+
+/* A guest that finds every slot taken waits, and gets the first slot a
+ * leaving session frees, as a socket's backlog would. */
+static void test_wait_for_slot(void **state)
+{
+	struct fixture *f = *state;
+	struct sgl_listener *l = listen_on(f, 1);
+	struct sgl_channel *g0 = connect_ok(f);
+	struct sgl_channel *h0 = accept_one(l);
+	struct guest g = { .path = f->path, .role = role_echo };
+	pthread_t t = guest_start(&g);
+	char buf[8];
+
+	usleep(100 * 1000);     /* the second guest is waiting by now */
+	g0->ops->destroy(g0);
+	assert_int_equal(h0->ops->read(h0, buf, sizeof(buf)), 0);
+	h0->ops->destroy(h0);
+	struct sgl_channel *h1 = accept_one(l);
+	host_echo(h1);
+	h1->ops->destroy(h1);
+	assert_int_equal(guest_join(t, &g), 0);
+}
+
+/* A guest process that exits without destroying its channel (exit() in
+ * the middle of a program): the library leaves its slot on the way out,
+ * so the host's read ends at once, not when it next checks the pid. */
+static int role_exit(struct sgl_channel *ch, struct guest *g)
+{
+	(void)g;
+	if (write_str(ch, "ready"))
+		return 1;
+	exit(0);
+}
+
+static void test_exit_leaves(void **state)
+{
+	struct fixture *f = *state;
+	struct sgl_listener *l = listen_on(f, 1);
+	struct view v = view_open(f->path);
+	struct guest g = { .path = f->path, .role = role_exit };
+	pid_t pid = guest_fork(&g);
+	struct sgl_channel *ch = accept_one(l);
+	char buf[8];
+
+	assert_int_equal(read_exact(ch, buf, 5), 0);
+	assert_int_equal(child_status(pid), 0);
+	/* Left by the guest itself: CLOSED, before the host did anything. */
+	uint64_t w = atomic_load(&view_slot(&v, 0)->claim);
+	assert_int_equal(SGL_SHM_CLAIM_STATE(w), SGL_SHM_CLOSED);
+	assert_int_equal(ch->ops->read(ch, buf, sizeof(buf)), 0);
+	ch->ops->destroy(ch);
+	w = atomic_load(&view_slot(&v, 0)->claim);
+	assert_int_equal(SGL_SHM_CLAIM_STATE(w), SGL_SHM_FREE);
+	munmap(v.map, v.size);
 }
 
 /* Counters written by a hostile peer: -EPROTO, for good, nothing read. */
@@ -913,6 +973,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slot_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_clients, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_taken, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_for_slot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_leaves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_counters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),

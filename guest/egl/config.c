@@ -12,7 +12,8 @@
 
 #include "egl_internal.h"
 
-static const EGLint renderable = EGL_OPENGL_BIT | EGL_OPENGL_ES2_BIT | EGL_OPENGL_ES3_BIT;
+static const EGLint renderable = EGL_OPENGL_BIT | EGL_OPENGL_ES_BIT | EGL_OPENGL_ES2_BIT |
+				 EGL_OPENGL_ES3_BIT;
 
 /* The first TrueColor visual of `depth` on the screen, the default visual
  * first: it needs no colormap of its own. */
@@ -319,9 +320,8 @@ static bool matches(const struct sgl_egl_display *d, const struct sgl_egl_config
 /*
  * The configs in ID order, which is also the spec's sort order: they differ
  * in EGL_STENCIL_SIZE (smaller first, lower IDs) and visual only. EGL_RENDERABLE_TYPE's default
- * (EGL_OPENGL_ES_BIT, i.e. ES 1) is not applied: there are no ES 1
- * contexts, and programs that leave it out mean "any" (they go on to
- * create ES 2 or GL contexts).
+ * (EGL_OPENGL_ES_BIT, i.e. ES 1) is not applied: every config renders
+ * ES 1 too, so it would match them all anyway.
  */
 EGLBoolean sgl_eglChooseConfig(EGLDisplay dpy, const EGLint *attrib_list, EGLConfig *configs,
 			       EGLint config_size, EGLint *num_config)

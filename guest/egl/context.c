@@ -106,13 +106,16 @@ static bool valid_gl_version(int major, int minor)
 	return major >= 1 && major <= 4 && minor >= 0 && minor <= last_minor[major];
 }
 
-/* The host API and version for EGL_OPENGL_ES_API. There is no ES 1 (the
- * attributes' default), and ES 2.0 and 3.0-3.2 exist. */
+/* The host API and version for EGL_OPENGL_ES_API: ES 1.0 and 1.1 (1.0,
+ * the attributes' default, gets the host's ES-CM 1.1, which runs every
+ * ES 1.0 program), 2.0 and 3.0-3.2. */
 static bool resolve_gles(const struct context_attribs *a, uint32_t *api, int *major, int *minor)
 {
 	*api = SGL_API_GLES;
 	*major = a->major;
 	*minor = a->minor;
+	if (a->major == 1 && (a->minor == 0 || a->minor == 1))
+		return true;
 	if (a->major == 2 && a->minor == 0)
 		return true;
 	if (a->major == 3 && a->minor >= 0 && a->minor <= 2)
@@ -499,6 +502,7 @@ EGLBoolean sgl_eglSwapBuffers(EGLDisplay dpy, EGLSurface surface)
 	if (s->kind != SGL_EGL_WINDOW) {
 		sgl_enc_flush(&c->sgl->enc);
 	} else {
+		sgl_pacer_wait(&s->pace);
 		if (sgl_context_swap(c->sgl, present, s) < 0) {
 			report_lost(c);
 			return sgl_egl_error(EGL_CONTEXT_LOST);
@@ -510,8 +514,8 @@ EGLBoolean sgl_eglSwapBuffers(EGLDisplay dpy, EGLSurface surface)
 	return EGL_TRUE;
 }
 
-/* No vsync: frames go out when the host has them. The interval is kept
- * for the record, clamped to the configs' range. */
+/* No vsync on the host: presents are paced to the interval (pacing.h),
+ * clamped to the configs' range. */
 EGLBoolean sgl_eglSwapInterval(EGLDisplay dpy, EGLint interval)
 {
 	pthread_mutex_lock(&sgl_egl_lock);
@@ -524,6 +528,7 @@ EGLBoolean sgl_eglSwapInterval(EGLDisplay dpy, EGLint interval)
 	if (!cur_ctx->draw)
 		return sgl_egl_error(EGL_BAD_SURFACE);
 	cur_ctx->draw->swap_interval = interval < 0 ? 0 : interval > 1 ? 1 : interval;
+	sgl_pacer_set(&cur_ctx->draw->pace, cur_ctx->draw->swap_interval);
 	sgl_egl_error(EGL_SUCCESS);
 	return EGL_TRUE;
 }

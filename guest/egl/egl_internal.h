@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pacing.h"
 #include "runtime.h"
 #include "x11_present.h"
 
@@ -79,6 +80,7 @@ struct sgl_egl_surface {
 	uint32_t width, height;     /* pbuffers; windows ask the server */
 	bool largest_pbuffer;
 	int swap_interval;
+	struct sgl_pacer pace;      /* presents paced once it is set (pacing.h) */
 	struct sgl_x11_window win;  /* windows: presentation (guest/x11) */
 
 	/* Under sgl_egl_lock. */

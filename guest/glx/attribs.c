@@ -30,9 +30,9 @@ static void resolve_api(struct sgl_glx_request *r, int profile, int flags, int r
 	bool fwd = flags & GLX_CONTEXT_FORWARD_COMPATIBLE_BIT_ARB;
 	if (profile & GLX_CONTEXT_ES2_PROFILE_BIT_EXT) {
 		r->api = SGL_GLX_API_GLES;
-		/* The attribute's default (1.0) asks for what the bit is named after. */
-		if (r->major == 1 && r->minor == 0)
-			r->major = 2;
+		/* GLX_EXT_create_context_es_profile: any ES version, the
+		 * attributes' default 1.0 too, which is ES 1 (Mesa's GLX gives
+		 * ES-CM 1.1 for it: waffle's gles1 asks so). */
 		if (!(r->major == 1 && r->minor <= 1) && !(r->major == 2 && r->minor == 0) &&
 		    !(r->major == 3 && r->minor <= 2))
 			fail(r, BadMatch, false);

@@ -326,6 +326,8 @@ void sgl_glXGetSelectedEvent(Display *dpy, GLXDrawable draw, unsigned long *mask
 void sgl_glXSwapIntervalEXT(Display *dpy, GLXDrawable drawable, int interval)
 {
 	struct sgl_glx_drawable *d = sgl_glx_drawable_get(dpy, drawable);
-	if (d && interval >= 0)
+	if (d && interval >= 0) {
 		d->swap_interval = interval;
+		sgl_pacer_set(&d->pace, interval);
+	}
 }

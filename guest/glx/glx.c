@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "glx_internal.h"
+#include "reported.h"
 
 /* What the host makes first: the framebuffer follows the drawable at the
  * first make-current. */
@@ -288,6 +289,7 @@ void sgl_glXSwapBuffers(Display *dpy, GLXDrawable drawable)
 		sgl_enc_flush(&ctx->sgl->enc);
 		return;
 	}
+	sgl_pacer_wait(&d->pace);
 	if (sgl_context_swap(ctx->sgl, present, d) < 0) {
 		report_lost(ctx);
 		return;
@@ -363,14 +365,34 @@ Bool sgl_glXQueryExtension(Display *dpy, int *error_base, int *event_base)
 	return True;
 }
 
+/* GLX 1.4, or what GLX_VERSION_OVERRIDE says (reported.h). */
+static void glx_version(int *major, int *minor)
+{
+	if (!sgl_version_override("GLX_VERSION_OVERRIDE", major, minor))
+		*major = 1, *minor = 4;
+}
+
 Bool sgl_glXQueryVersion(Display *dpy, int *major, int *minor)
 {
 	(void)dpy;
+	int ma, mi;
+	glx_version(&ma, &mi);
 	if (major)
-		*major = 1;
+		*major = ma;
 	if (minor)
-		*minor = 4;
+		*minor = mi;
 	return True;
+}
+
+/* Strings GLX hands out stay valid: one per process. */
+static char version_string[16];
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+
+static void make_version_string(void)
+{
+	int ma, mi;
+	glx_version(&ma, &mi);
+	snprintf(version_string, sizeof(version_string), "%d.%d", ma, mi);
 }
 
 static const char *glx_string(int name)
@@ -379,7 +401,8 @@ static const char *glx_string(int name)
 	case GLX_VENDOR:
 		return "libsglhost";
 	case GLX_VERSION:
-		return "1.4";
+		pthread_once(&version_once, make_version_string);
+		return version_string;
 	case GLX_EXTENSIONS:
 		return extensions;
 	default:

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pacing.h"
 #include "runtime.h"
 #include "x11_present.h"
 
@@ -55,7 +56,8 @@ struct sgl_glx_drawable {
 	enum sgl_glx_drawable_kind kind;
 	GLXFBConfig config;
 	uint32_t width, height;     /* pbuffers only */
-	int swap_interval;
+	int swap_interval;          /* reported; 1 until the program sets one */
+	struct sgl_pacer pace;      /* presents paced once it has (pacing.h) */
 	unsigned long event_mask;   /* glXSelectEvent: stored, never delivered */
 
 	/* Presentation (guest/x11), windows only. */

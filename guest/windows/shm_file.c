@@ -3,7 +3,7 @@
  * the file at PATH. Under Wine that is sgl-host's `--listen ivshmem:FILE`
  * file seen as Z:\dev\shm\FILE, coherent with the host's mapping of it
  * (docs/windows.md). In a VM the same memory is the ivshmem BAR, which
- * ivshmem.c will map through the virtio-win driver.
+ * ivshmem.c maps through the virtio-win driver.
  */
 #include "shm.h"
 
@@ -81,8 +81,10 @@ int sgl_shm_map_file(struct sgl_shm_memory *m, const char *path, struct sgl_shm_
 	return 0;
 }
 
+/* Views of files are ours; an ivshmem BAR the driver mapped (ivshmem.c,
+ * which sets `release`) is undone by that release. */
 void sgl_shm_memory_unmap(const struct sgl_shm_memory *m)
 {
-	if (m->map)
+	if (m->map && !m->release)
 		UnmapViewOfFile(m->map);
 }

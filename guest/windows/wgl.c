@@ -11,13 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pacing.h"
 #include "sgl_session.h"
 
 struct wgl_context {
 	struct sgl_context *sgl;
 	struct wgl_context *next;    /* every live context: handles are checked */
 	DWORD owner;                 /* thread it is current in, 0: none */
-	int swap_interval;
+	struct sgl_pacer pace;       /* WGL_EXT_swap_control (pacing.h) */
 	uint32_t api;                /* for wglShareLists' re-creation */
 	int major, minor;
 	uint32_t flags;
@@ -192,6 +193,7 @@ BOOL WINAPI wglSwapBuffers(HDC hdc)
 		SetLastError(ERROR_INVALID_HANDLE);
 		return FALSE;
 	}
+	sgl_pacer_wait(&c->pace);
 	int r = sgl_context_swap(c->sgl, sgl_wgl_present, hdc);
 	/* A resized window gets a framebuffer of its size for the next frame. */
 	follow_window(c, hdc);
@@ -213,7 +215,7 @@ static const char *WINAPI get_extensions_ext(void)
 	return extensions;
 }
 
-static HGLRC WINAPI create_context_attribs(HDC hdc, HGLRC share_h, const int *attribs)
+HGLRC WINAPI sgl_wglCreateContextAttribsARB(HDC hdc, HGLRC share_h, const int *attribs)
 {
 	int major = 1, minor = 0, flags = 0, profile = WGL_CONTEXT_CORE_PROFILE_BIT_ARB;
 	struct wgl_context *share = NULL;
@@ -272,20 +274,20 @@ static HGLRC WINAPI create_context_attribs(HDC hdc, HGLRC share_h, const int *at
 	return h;
 }
 
-/* WGL_EXT_swap_control: kept and reported; presents are not paced yet. */
+/* WGL_EXT_swap_control: presents paced to the interval (pacing.h). */
 static BOOL WINAPI swap_interval(int interval)
 {
 	if (!cur || interval < 0) {
 		SetLastError(cur ? ERROR_INVALID_DATA : ERROR_INVALID_HANDLE);
 		return FALSE;
 	}
-	cur->swap_interval = interval;
+	sgl_pacer_set(&cur->pace, interval);
 	return TRUE;
 }
 
 static int WINAPI get_swap_interval(void)
 {
-	return cur ? cur->swap_interval : 0;
+	return cur ? cur->pace.interval : 0;
 }
 
 /* Through void (*)(void), which converts to and from any function type. */
@@ -296,7 +298,7 @@ static const struct {
 	PROC proc;
 } wgl_procs[] = {
 	{ "wglChoosePixelFormatARB", P(sgl_wglChoosePixelFormatARB) },
-	{ "wglCreateContextAttribsARB", P(create_context_attribs) },
+	{ "wglCreateContextAttribsARB", P(sgl_wglCreateContextAttribsARB) },
 	{ "wglGetExtensionsStringARB", P(get_extensions_arb) },
 	{ "wglGetExtensionsStringEXT", P(get_extensions_ext) },
 	{ "wglGetPixelFormatAttribfvARB", P(sgl_wglGetPixelFormatAttribfvARB) },

@@ -34,6 +34,10 @@ int sgl_wgl_format_count(void);
 /* SGL_CONTEXT_NO_* for a context made for `format` (0: none set yet). */
 uint32_t sgl_wgl_format_flags(int format);
 
+/* WGL_ARB_create_context(_profile) (wgl.c): a context of ours, `share_h`
+ * one of ours too. */
+HGLRC WINAPI sgl_wglCreateContextAttribsARB(HDC hdc, HGLRC share_h, const int *attribs);
+
 /* WGL_ARB_pixel_format (pixel_format.c). */
 BOOL WINAPI sgl_wglGetPixelFormatAttribivARB(HDC hdc, int format, int layer, UINT n,
 					     const int *attribs, int *values);

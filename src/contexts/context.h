@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "decoder/decoder.h"
+#include "sgl_overlay.h"
 #include "egl/egl.h"
 
 struct sglhost {
@@ -18,6 +19,7 @@ struct sglhost {
 	uint32_t max_width, max_height;
 	uint64_t max_context_memory;
 	uint32_t max_object_name;
+	bool fps_overlay;                   /* SGLHOST_CONFIG_FPS_OVERLAY */
 	pthread_mutex_t lock;
 	struct sglhost_context *contexts;   /* list, under lock */
 };
@@ -44,6 +46,7 @@ struct sgl_surface {
 	bool flip_y;            /* fbo draws as a window: rows stored top-down */
 	GLenum depth_format;    /* of depth_rb; 0: none */
 	bool color_tex;         /* color buffers are BGRA-stored textures */
+	struct sgl_fps_meter fps;   /* swaps per second, for the FPS overlay */
 };
 
 struct sglhost_context {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "contexts/context.h"
 
@@ -32,6 +33,23 @@ bool sgl_context_has_extension(struct sglhost_context *ctx, const char *name)
 		if ((hit == all || hit[-1] == ' ') && (hit[len] == ' ' || hit[len] == '\0'))
 			return true;
 	return false;
+}
+
+/* GLES 1 (GL_OES_framebuffer_object) has one framebuffer binding and one
+ * color attachment: no draw/read targets, no front buffer attached to fbo. */
+static bool es1(const struct sglhost_context *ctx)
+{
+	return ctx->dec.gles && ctx->major < 2;
+}
+
+static GLenum fb_target(const struct sglhost_context *ctx, GLenum target)
+{
+	return es1(ctx) ? GL_FRAMEBUFFER : target;
+}
+
+static GLenum fb_binding(const struct sglhost_context *ctx, GLenum pname)
+{
+	return es1(ctx) ? GL_FRAMEBUFFER_BINDING : pname;
 }
 
 /* Whether the driver can read rows top-down itself (GL_MESA_pack_invert). */
@@ -75,7 +93,8 @@ static void color_storage(struct sglhost_context *ctx)
 	}
 	/* No pixels are sent: only an unpack buffer would be read. */
 	gl->GetIntegerv(GL_TEXTURE_BINDING_2D, &old);
-	gl->GetIntegerv(GL_PIXEL_UNPACK_BUFFER_BINDING, &unpack);
+	if (!es1(ctx))
+		gl->GetIntegerv(GL_PIXEL_UNPACK_BUFFER_BINDING, &unpack);
 	if (unpack)
 		gl->BindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
 	for (int i = 0; i < 2; i++) {
@@ -122,11 +141,12 @@ static void attach(struct sglhost_context *ctx, bool first)
 	struct sgl_surface *s = &ctx->surface;
 	GLint draw = 0, read = 0;
 
-	gl->GetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
-	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
+	gl->GetIntegerv(fb_binding(ctx, GL_DRAW_FRAMEBUFFER_BINDING), &draw);
+	gl->GetIntegerv(fb_binding(ctx, GL_READ_FRAMEBUFFER_BINDING), &read);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->fbo);
 	attach_color(ctx, GL_COLOR_ATTACHMENT0, s->back_color);
-	attach_color(ctx, GL_COLOR_ATTACHMENT1, s->front_color);
+	if (!es1(ctx))
+		attach_color(ctx, GL_COLOR_ATTACHMENT1, s->front_color);
 	/* Attached once: a swap changes only the color buffers. */
 	if (first && s->depth_format && s->depth_format != GL_STENCIL_INDEX8)
 		gl->FramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER,
@@ -136,8 +156,8 @@ static void attach(struct sglhost_context *ctx, bool first)
 					    s->depth_rb);
 	gl->BindFramebuffer(GL_FRAMEBUFFER, s->front_fbo);
 	attach_color(ctx, GL_COLOR_ATTACHMENT0, s->front_color);
-	gl->BindFramebuffer(GL_DRAW_FRAMEBUFFER, (GLuint)draw);
-	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)read);
+	gl->BindFramebuffer(fb_target(ctx, GL_DRAW_FRAMEBUFFER), (GLuint)draw);
+	gl->BindFramebuffer(fb_target(ctx, GL_READ_FRAMEBUFFER), (GLuint)read);
 }
 
 /* The depth/stencil buffer the guest's configuration has (0: none):
@@ -238,6 +258,11 @@ void sgl_surface_swap(struct sglhost_context *ctx)
 	s->front_color = t;
 	attach(ctx, false);
 	s->swapped = true;
+	if (ctx->host->fps_overlay) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		sgl_fps_tick(&s->fps, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
+	}
 	if (ctx->present)
 		ctx->present(ctx->present_user, ctx, s->width, s->height);
 }
@@ -294,9 +319,10 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 		ctx->read_buf = tmp;
 		ctx->read_cap = row * s->height;
 	}
-	gl->GetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &st.read_fb);
-	gl->GetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &st.pack_buffer);
-	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, s->swapped ? s->front_fbo : s->fbo);
+	gl->GetIntegerv(fb_binding(ctx, GL_READ_FRAMEBUFFER_BINDING), &st.read_fb);
+	if (!es1(ctx))
+		gl->GetIntegerv(GL_PIXEL_PACK_BUFFER_BINDING, &st.pack_buffer);
+	gl->BindFramebuffer(fb_target(ctx, GL_READ_FRAMEBUFFER), s->swapped ? s->front_fbo : s->fbo);
 	/* Before the first swap the frame is the back buffer, whatever the
 	 * guest reads from (fbo's read buffer is the guest's state). */
 	bool set_read = !s->swapped && gl->ReadBuffer && (!ctx->dec.gles || ctx->major >= 3);
@@ -317,7 +343,7 @@ int sgl_surface_read(struct sglhost_context *ctx, enum sglhost_pixel_format form
 		gl->BindBuffer(GL_PIXEL_PACK_BUFFER, (GLuint)st.pack_buffer);
 	if (set_read)
 		gl->ReadBuffer((GLenum)st.read_buffer);
-	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, (GLuint)st.read_fb);
+	gl->BindFramebuffer(fb_target(ctx, GL_READ_FRAMEBUFFER), (GLuint)st.read_fb);
 	if (direct)
 		return 0;
 

@@ -38,7 +38,7 @@ static int stream_slot(uint32_t array)
 {
 	if (array < 32)
 		return (int)array;
-	if (array >= SGL_ARRAY_VERTEX && array <= SGL_ARRAY_EDGE_FLAG)
+	if (array >= SGL_ARRAY_VERTEX && array <= SGL_ARRAY_POINT_SIZE)
 		return 32 + (int)(array - SGL_ARRAY_VERTEX);
 	return -1;
 }
@@ -67,7 +67,9 @@ static int64_t stream(struct sgl_dec *d, struct sgl_stream *s, const uint8_t *da
 			return -1;
 		if (d->budget)
 			d->budget->used += extra;
-		gl->BufferData(GL_ARRAY_BUFFER, (GLsizeiptr)n, NULL, GL_STREAM_DRAW);
+		/* GLES 1 has no GL_STREAM_DRAW. */
+		gl->BufferData(GL_ARRAY_BUFFER, (GLsizeiptr)n, NULL,
+			       d->gles && d->major < 2 ? GL_DYNAMIC_DRAW : GL_STREAM_DRAW);
 		s->size = n > s->size ? n : s->size;
 	}
 	gl->BufferSubData(GL_ARRAY_BUFFER, (GLintptr)at, (GLsizeiptr)bytes, data);
@@ -88,6 +90,8 @@ static void set_pointer(struct sgl_dec *d, const struct sgl_cmd_sglClientArrayDa
 	case SGL_ARRAY_SECONDARY_COLOR: gl->SecondaryColorPointer(c->size, type, 0, off); return;
 	case SGL_ARRAY_FOG_COORD: gl->FogCoordPointer(type, 0, off); return;
 	case SGL_ARRAY_EDGE_FLAG: gl->EdgeFlagPointer(0, off); return;
+	case SGL_ARRAY_INDEX: gl->IndexPointer(type, 0, off); return;
+	case SGL_ARRAY_POINT_SIZE: gl->PointSizePointerOES(type, 0, off); return;
 	default: break;
 	}
 	if (c->array >= SGL_ARRAY_TEXCOORD && c->array < SGL_ARRAY_TEXCOORD + 32) {
@@ -103,6 +107,18 @@ static void set_pointer(struct sgl_dec *d, const struct sgl_cmd_sglClientArrayDa
 	}
 }
 
+/* The fixed-function arrays a context has: GL's (compatibility), or the
+ * four of GLES 1 and its point sizes; GLES 2 and later have none. */
+static bool fixed_exists(const struct sgl_dec *d, uint32_t array)
+{
+	bool es1 = array == SGL_ARRAY_VERTEX || array == SGL_ARRAY_NORMAL ||
+		   array == SGL_ARRAY_COLOR || array == SGL_ARRAY_POINT_SIZE ||
+		   (array >= SGL_ARRAY_TEXCOORD && array < SGL_ARRAY_TEXCOORD + 32);
+	if (d->gles)
+		return d->major == 1 && es1;
+	return array != SGL_ARRAY_POINT_SIZE;
+}
+
 int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_sglClientArrayData c;
@@ -116,7 +132,8 @@ int sgl_hand_sglClientArrayData(struct sgl_dec *d, const uint8_t *p, uint32_t si
 	bool fixed = c.array >= SGL_ARRAY_VERTEX;
 	int slot = stream_slot(c.array);
 	bool edge = c.array == SGL_ARRAY_EDGE_FLAG;
-	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && d->gles) || slot < 0 ||
+	if (elem < 0 || c.first < 0 || c.count < 0 || (fixed && !fixed_exists(d, c.array)) ||
+	    slot < 0 ||
 	    (edge && (c.size != 1 || c.type != GL_UNSIGNED_BYTE))) {
 		sgl_dec_gl_error(d, GL_INVALID_VALUE);
 		return 0;
@@ -153,10 +170,20 @@ static void bind_null_buffer(struct sgl_dec *d)
 	}
 }
 
-/* The fixed-function arrays of the compatibility profile. */
-static const struct {
+struct fixed_array {
 	GLenum array, binding;
-} fixed_arrays[] = {
+};
+
+/* The fixed-function arrays of GLES 1.1 (GL_OES_point_size_array too). */
+static const struct fixed_array es1_arrays[] = {
+	{ GL_VERTEX_ARRAY, GL_VERTEX_ARRAY_BUFFER_BINDING },
+	{ GL_NORMAL_ARRAY, GL_NORMAL_ARRAY_BUFFER_BINDING },
+	{ GL_COLOR_ARRAY, GL_COLOR_ARRAY_BUFFER_BINDING },
+	{ GL_POINT_SIZE_ARRAY_OES, GL_POINT_SIZE_ARRAY_BUFFER_BINDING_OES },
+};
+
+/* The fixed-function arrays of the compatibility profile. */
+static const struct fixed_array fixed_arrays[] = {
 	{ GL_VERTEX_ARRAY, GL_VERTEX_ARRAY_BUFFER_BINDING },
 	{ GL_NORMAL_ARRAY, GL_NORMAL_ARRAY_BUFFER_BINDING },
 	{ GL_COLOR_ARRAY, GL_COLOR_ARRAY_BUFFER_BINDING },
@@ -178,29 +205,32 @@ static void point_fixed_at_null(struct sgl_dec *d, GLenum array)
 	case GL_EDGE_FLAG_ARRAY: gl->EdgeFlagPointer(0, NULL); break;
 	case GL_INDEX_ARRAY: gl->IndexPointer(GL_FLOAT, 0, NULL); break;
 	case GL_TEXTURE_COORD_ARRAY: gl->TexCoordPointer(4, GL_FLOAT, 0, NULL); break;
+	case GL_POINT_SIZE_ARRAY_OES: gl->PointSizePointerOES(GL_FLOAT, 0, NULL); break;
 	default: break;
 	}
 }
 
-/* Compatibility-profile arrays: fixed-function ones and texture coords per
- * client texture unit. Returns how many were re-pointed. */
-static int guard_fixed(struct sgl_dec *d)
+/* Fixed-function arrays (compatibility profile, GLES 1) and texture
+ * coords per client texture unit (`units_pname` counts the units). Returns
+ * how many were re-pointed. */
+static int guard_fixed(struct sgl_dec *d, const struct fixed_array *arrays, size_t n,
+		       GLenum units_pname)
 {
 	const struct sgl_gl_table *gl = d->gl;
 	int fixed = 0;
 	GLint b = 0, units = 0, active = GL_TEXTURE0;
 
-	for (size_t i = 0; i < sizeof(fixed_arrays) / sizeof(fixed_arrays[0]); i++) {
-		if (!gl->IsEnabled(fixed_arrays[i].array))
+	for (size_t i = 0; i < n; i++) {
+		if (!gl->IsEnabled(arrays[i].array))
 			continue;
-		gl->GetIntegerv(fixed_arrays[i].binding, &b);
+		gl->GetIntegerv(arrays[i].binding, &b);
 		if (!b) {
 			bind_null_buffer(d);
-			point_fixed_at_null(d, fixed_arrays[i].array);
+			point_fixed_at_null(d, arrays[i].array);
 			fixed++;
 		}
 	}
-	gl->GetIntegerv(GL_MAX_TEXTURE_COORDS, &units);
+	gl->GetIntegerv(units_pname, &units);
 	gl->GetIntegerv(GL_CLIENT_ACTIVE_TEXTURE, &active);
 	for (GLint u = 0; u < units && u < 32; u++) {
 		gl->ClientActiveTexture(GL_TEXTURE0 + (GLenum)u);
@@ -226,6 +256,13 @@ void sgl_dec_guard_arrays_slow(struct sgl_dec *d)
 	int fixed = 0;
 
 	d->arrays_dirty = false;
+	if (d->gles && d->major < 2) {
+		/* GLES 1 has no generic attributes. */
+		gl->GetIntegerv(GL_ARRAY_BUFFER_BINDING, &old);
+		fixed = guard_fixed(d, es1_arrays, sizeof(es1_arrays) / sizeof(es1_arrays[0]),
+				    GL_MAX_TEXTURE_UNITS);
+		goto out;
+	}
 	if (!d->max_attribs) {
 		gl->GetIntegerv(GL_MAX_VERTEX_ATTRIBS, &d->max_attribs);
 		if (d->max_attribs > 64)
@@ -244,7 +281,9 @@ void sgl_dec_guard_arrays_slow(struct sgl_dec *d)
 		fixed++;
 	}
 	if (d->ctx_compat)
-		fixed += guard_fixed(d);
+		fixed += guard_fixed(d, fixed_arrays, sizeof(fixed_arrays) / sizeof(fixed_arrays[0]),
+				     GL_MAX_TEXTURE_COORDS);
+out:
 	if (fixed) {
 		gl->BindBuffer(GL_ARRAY_BUFFER, (GLuint)old);
 		sgl_log_debug(d->log, "%s: %d enabled vertex arrays had no buffer; "

@@ -31,7 +31,7 @@ struct sglhost_context;
 typedef int (*sgl_handler)(struct sgl_dec *d, const uint8_t *p, uint32_t size);
 extern const sgl_handler sgl_dec_table[SGL_OP_COUNT];
 
-#define SGL_STREAM_SLOTS (32 + 5 + 32 + 1)
+#define SGL_STREAM_SLOTS (32 + 5 + 32 + 3)
 
 struct sgl_dec {
 	const struct sgl_gl_table *gl;
@@ -189,6 +189,12 @@ int sgl_dec_bad_level(struct sgl_dec *d, GLint level);
 int sgl_dec_no_image_ext(struct sgl_dec *d, bool multitex, GLuint unit_or_texture, GLenum target,
 			 GLint level);
 int64_t sgl_dec_pname_count(struct sgl_dec *d, GLenum pname);
+/* After a texture image call GL judged without pixels (their length was
+ * ours to refuse, `ours`): GL's error if it raised one, else ours. */
+void sgl_dec_judged(struct sgl_dec *d, uint32_t ours);
+/* Counts GL state decides (overrides.txt's getmap(), pixelmap()): state_counts.c. */
+int64_t sgl_dec_getmap_count(struct sgl_dec *d, uint32_t target, uint32_t query);
+int64_t sgl_dec_pixelmap_count(struct sgl_dec *d, uint32_t map);
 
 /* Memory for one command, charged to the context budget; NULL (and the
  * context lost) when over budget. */

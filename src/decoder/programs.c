@@ -86,6 +86,7 @@ int sgl_hand_glGetPointerv(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 	case GL_TEXTURE_COORD_ARRAY_POINTER:
 	case GL_INDEX_ARRAY_POINTER:
 	case GL_EDGE_FLAG_ARRAY_POINTER:
+	case GL_POINT_SIZE_ARRAY_POINTER_OES:
 		d->gl->GetPointerv(c.pname, &ptr);
 		break;
 	case GL_FEEDBACK_BUFFER_POINTER:

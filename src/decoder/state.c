@@ -237,6 +237,13 @@ void sgl_post_glGetDoublev(struct sgl_dec *d, GLenum pname, GLdouble *data)
 		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
 }
 
+/* GLES 1's 16.16 answers: a name n is n << 16. */
+void sgl_post_glGetFixedv(struct sgl_dec *d, GLenum pname, GLfixed *data)
+{
+	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE && data[0] >= 0)
+		data[0] = (GLfixed)(reverse_binding(d, pname, (GLuint)data[0] >> 16) << 16);
+}
+
 /* Object-valued answers of per-object queries (overrides.txt `names_by`):
  * the first value, when `pname` names an object. */
 void sgl_dec_reverse_pname(struct sgl_dec *d, GLenum pname, GLint *params)

@@ -89,3 +89,9 @@ int sgl_hand_glGetCompressedTexImage(struct sgl_dec *d, const uint8_t *p, uint32
 		sgl_dec_gl_error(d, c.level < 0 ? GL_INVALID_VALUE : GL_INVALID_OPERATION);
 	return sgl_dec_reply_end(d);
 }
+
+void sgl_dec_judged(struct sgl_dec *d, uint32_t ours)
+{
+	GLenum err = d->gl->GetError();
+	sgl_dec_gl_error(d, err != GL_NO_ERROR ? err : ours);
+}

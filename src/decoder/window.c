@@ -213,6 +213,29 @@ void sgl_post_glGetFramebufferAttachmentParameteriv(struct sgl_dec *d, GLenum ta
 		params[0] = 0;
 }
 
+/* GL_OES_framebuffer_object (GLES 1): framebuffer 0 has no attachments to
+ * ask about, GL_INVALID_OPERATION as the driver says; any other answers
+ * as the core query does. */
+int sgl_pre_glGetFramebufferAttachmentParameterivOES(struct sgl_dec *d, GLenum *target,
+						     GLenum *attachment, GLenum *pname,
+						     GLint **params)
+{
+	(void)attachment;
+	(void)pname;
+	(void)params;
+	if (!window_bound(d, binding_of(*target)))
+		return 0;
+	sgl_dec_gl_error(d, GL_INVALID_OPERATION);
+	return 1;
+}
+
+void sgl_post_glGetFramebufferAttachmentParameterivOES(struct sgl_dec *d, GLenum target,
+						       GLenum attachment, GLenum pname,
+						       GLint *params)
+{
+	sgl_post_glGetFramebufferAttachmentParameteriv(d, target, attachment, pname, params);
+}
+
 /* GL_FRONT_AND_BACK is one draw buffer of the window, two attachments of
  * ours: clearing draw buffer 0 clears both. */
 static bool both_buffers(struct sgl_dec *d, GLenum buffer, GLint drawbuffer)

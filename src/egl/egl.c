@@ -621,8 +621,8 @@ static bool version_valid(enum sglhost_api api, int major, int minor)
 	/* There is no core profile before 3.2; EGL would give compat. */
 	if (api == SGLHOST_API_GL_CORE && (major < 3 || (major == 3 && minor < 2)))
 		return false;
-	/* GLES 1.x is another API altogether (libGLESv1_CM). */
-	if (api == SGLHOST_API_GLES && major < 2)
+	/* GLES 1.0 and 1.1 (the common profile: ES-CM); no ES 1.2. */
+	if (api == SGLHOST_API_GLES && major == 1 && minor > 1)
 		return false;
 	return true;
 }
@@ -652,13 +652,18 @@ static EGLContext try_create(struct sgl_egl *egl, enum sglhost_api api, struct g
 	return eglCreateContext(egl->display, EGL_NO_CONFIG_KHR, share, attribs);
 }
 
-/* "4.5 (Core Profile) Mesa ..." or "OpenGL ES 3.2 Mesa ...". */
+/* "4.5 (Core Profile) Mesa ...", "OpenGL ES 3.2 Mesa ..." or GLES 1's
+ * "OpenGL ES-CM 1.1 Mesa ..." (and ES-CL, the common-lite profile). */
 static bool parse_gl_version(const char *s, int *major, int *minor)
 {
 	static const char es_prefix[] = "OpenGL ES ";
+	static const char es1_prefix[] = "OpenGL ES-C";   /* then M or L, a space */
+	const size_t es1 = sizeof(es1_prefix) - 1;
 
 	if (strncmp(s, es_prefix, sizeof(es_prefix) - 1) == 0)
 		s += sizeof(es_prefix) - 1;
+	else if (strncmp(s, es1_prefix, es1) == 0 && s[es1] && s[es1 + 1] == ' ')
+		s += es1 + 2;
 	return sscanf(s, "%d.%d", major, minor) == 2;
 }
 

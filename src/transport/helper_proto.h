@@ -14,6 +14,7 @@
 struct sgl_helper_init {
 	uint32_t magic;
 	uint32_t platform;
+	uint32_t host_flags;           /* sglhost_config.flags */
 	int32_t egl_device_index;
 	uint32_t max_surface_width, max_surface_height;
 	uint32_t max_object_name;

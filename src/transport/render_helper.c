@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 	struct sglhost_config hc;
 	sglhost_config_init(&hc);
 	hc.platform = (enum sglhost_platform)in.platform;
+	hc.flags = in.host_flags;
 	hc.render_node = in.render_node[0] ? in.render_node : NULL;
 	hc.egl_device_index = in.egl_device_index;
 	hc.max_surface_width = in.max_surface_width;

@@ -298,6 +298,7 @@ static void fill_init(struct sgl_helper_init *in, const struct sglhost_session_c
 	memset(in, 0, sizeof(*in));
 	in->magic = SGL_HELPER_MAGIC;
 	in->platform = (uint32_t)hc->platform;
+	in->host_flags = hc->flags;
 	in->egl_device_index = hc->egl_device_index;
 	in->max_surface_width = hc->max_surface_width;
 	in->max_surface_height = hc->max_surface_height;

@@ -2,8 +2,9 @@
 # The Windows guest under Wine, end to end: our opengl32.dll (guest/windows)
 # in the WGL programs of tests/windows, against a real sgl-host, over TCP
 # (Winsock) and shared memory (a file mapping of the host's ivshmem file),
-# for each arch built. A run passes only on the program's own "ok" line and
-# the host's log of that client: Wine without wine32 "runs" a 32-bit
+# for each arch built, and our ICD driver DLL (sglicd.dll) under a loader
+# doing what Microsoft's opengl32 does (run_icd). A run passes only on the
+# program's own "ok" line and the host's log of that client: Wine without wine32 "runs" a 32-bit
 # program with exit status 0 without running it.
 #
 #   sh tests/windows/run.sh SGL_HOST BUILD_WIN64 [BUILD_WIN32]
@@ -17,77 +18,8 @@ set -u
 host=$(realpath "$1")
 b64=$2
 b32=${3:-}
-wine64=/usr/lib/wine/wine64
-wine32=/usr/lib/wine/wine
-passed=0 failed=0 skipped=0
-
-result() {   # status description [log]
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1)); echo "ok - $2"
-	else
-		failed=$((failed + 1)); echo "not ok - $2"
-		[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/# /' "$3" | tail -30
-	fi
-}
-
-if [ ! -x "$wine64" ]; then
-	echo "not ok - wine64 is not installed (scripts/deps.sh --windows)"
-	exit 1
-fi
-dir=$(mktemp -d /tmp/sgl-win.XXXXXX)
-export WINEPREFIX="$dir/prefix" WINEDEBUG=-all WINEARCH=win64
-xvfb_pid= host_pid=
-shm_name=sgl-win-$$
-cleanup() {
-	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
-	/usr/lib/wine/wineserver64 -k 2>/dev/null
-	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
-	rm -rf "/dev/shm/$shm_name"
-	# SGL_WIN_KEEP=1: the logs and frames stay (the prefix goes).
-	if [ "${SGL_WIN_KEEP:-0}" = 1 ]; then
-		rm -rf "$dir/prefix"; echo "# kept $dir"
-	else
-		rm -rf "$dir"
-	fi
-}
-trap cleanup EXIT INT TERM
-
-# Xvfb on a display of our own; -noreset: Wine's last client leaving must
-# not reset the server under the next one.
-n=$((90 + $$ % 100))
-while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
-Xvfb ":$n" -screen 0 1024x768x24 -noreset -nolisten tcp >"$dir/xvfb.log" 2>&1 &
-xvfb_pid=$!
-export DISPLAY=":$n"
-i=0
-until [ -e "/tmp/.X11-unix/X$n" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-
-# The prefix, 64-bit (with wine32 installed first, a WOW64 one). A crash
-# must end the program, not wait in winedbg; without a window manager
-# winex11 waits 2 s at every DestroyWindow unless windows are unmanaged.
-overrides="mscoree,mshtml=;winedbg.exe=d"
-WINEDLLOVERRIDES=$overrides timeout 180 "$wine64" wineboot -i >"$dir/wineboot.log" 2>&1
-result $? "Wine prefix created" "$dir/wineboot.log"
-WINEDLLOVERRIDES=$overrides timeout 60 "$wine64" reg add 'HKCU\Software\Wine\X11 Driver' \
-	/v Managed /d N /f /reg:64 >>"$dir/wineboot.log" 2>&1
-# Kept up between the programs (each start would otherwise pay for it).
-/usr/lib/wine/wineserver64 -p 2>/dev/null
-
-port=$((30000 + $$ % 20000))
-"$host" --listen "tcp:127.0.0.1:$port" --listen "ivshmem:/dev/shm/$shm_name,size=16M" \
-	--exit-after 600 -L info >"$dir/host.log" 2>&1 &
-host_pid=$!
-i=0
-until [ "$(grep -c 'listening on' "$dir/host.log" 2>/dev/null)" -ge 2 ] || [ $i -ge 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-grep -q "listening on ivshmem" "$dir/host.log"
-result $? "sgl-host listens on tcp and ivshmem" "$dir/host.log"
-
-# A path of this machine as Wine programs see it.
-winpath() {
-	printf 'Z:%s' "$1" | tr / '\\'
-}
+. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/wine_env.sh"
 
 # The programs beside our DLL: the application's directory comes first in
 # the DLL search, and the override makes Wine take it over its builtin.
@@ -116,6 +48,63 @@ run_arch() {   # arch build wine
 			grep "GL_RENDERER\|frames in\|pixels lit" "$log" | sed "s/^/# $arch $tname: /"
 		done
 	done
+	run_icd "$arch" "$build" "$wine"
+	run_d3d "$arch" "$build" "$wine"
+}
+
+# Direct3D 9 and 11 through WineD3D on our opengl32 (the DirectX-games
+# path): each program must read its pixels back through D3D, and sgl-host
+# must have served it.
+run_d3d() {   # arch build wine
+	arch=$1 build=$2 wine=$3
+	bits=64; [ "$arch" = i686 ] && bits=32
+	out="$dir/$arch"
+	for prog in d3d9_clear d3d11_clear; do
+		cp "$build/tests/windows/$prog.exe" "$out/" 2>/dev/null
+		log="$out/$prog.log"
+		before=$(grep -c "$prog.exe" "$dir/host.log")
+		SGL_TRANSPORT="tcp:127.0.0.1:$port" WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
+			timeout 90 "$wine" "$out/$prog.exe" >"$log" 2>&1
+		rc=$?
+		after=$(grep -c "$prog.exe" "$dir/host.log")
+		[ $rc -eq 0 ] && grep -q "^$prog: ok $bits-bit" "$log" && [ "$after" -gt "$before" ]
+		result $? "$arch: $prog: Direct3D through WineD3D on our opengl32.dll (exit $rc)" "$log"
+		grep "corner\|middle\|level" "$log" | sed "s/^/# $arch $prog: /"
+	done
+}
+
+# The ICD route: our sglicd.dll in the prefix's system directory of its
+# arch, registered under OpenGLDrivers in that arch's registry view as an
+# installer does, driven by icd_loader.exe (what Microsoft's opengl32 does;
+# Wine's never loads an ICD). Then the registration is removed again.
+run_icd() {   # arch build wine
+	arch=$1 build=$2 wine=$3
+	bits=64 sys=system32 view=/reg:64
+	[ "$arch" = i686 ] && bits=32 sys=syswow64 view=/reg:32
+	key='HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\OpenGLDrivers\SGL'
+	out="$dir/$arch"
+	cp "$build/guest/windows/sglicd.dll" "$WINEPREFIX/drive_c/windows/$sys/" &&
+	cp "$build/tests/windows/icd_loader.exe" "$out/" &&
+	WINEDLLOVERRIDES=$overrides timeout 60 "$wine64" reg add "$key" /v DLL /d sglicd \
+		/f $view >"$out/icd-reg.log" 2>&1
+	result $? "$arch: sglicd.dll in $sys, registered under OpenGLDrivers ($view)" "$out/icd-reg.log"
+	for t in "tcp:127.0.0.1:$port" "shm:Z:\\dev\\shm\\$shm_name"; do
+		tname=${t%%:*}
+		log="$out/icd_loader-$tname.log"
+		before=$(grep -c "icd_loader.exe" "$dir/host.log")
+		SGL_TRANSPORT=$t WINEDLLOVERRIDES=$overrides timeout 90 "$wine" "$out/icd_loader.exe" \
+			>"$log" 2>&1
+		rc=$?
+		after=$(grep -c "icd_loader.exe" "$dir/host.log")
+		ok=0
+		[ $rc -eq 0 ] && grep -q "^icd_loader: ok $bits-bit" "$log" && [ "$after" -gt "$before" ] ||
+			ok=1
+		result $ok "$arch $tname: icd_loader drives sglicd.dll through the Drv* entry points (exit $rc)" \
+			"$log"
+		grep "OpenGLDrivers\|GL_VERSION" "$log" | sed "s/^/# $arch $tname: /"
+	done
+	WINEDLLOVERRIDES=$overrides timeout 60 "$wine64" reg delete "$key" /f $view >>"$out/icd-reg.log" 2>&1
+	rm -f "$WINEPREFIX/drive_c/windows/$sys/sglicd.dll"
 }
 
 # What applications and gdi32 link against, checked in the files (the i686
@@ -132,8 +121,25 @@ exports() {   # arch build
 	result $? "$1: opengl32.dll exports the $(wc -l <"$dir/want-$1.txt") names of sgl_opengl32.def, undecorated" \
 		"$dir/have-$1.txt"
 }
+# The ICD exports the Drv* functions Microsoft's opengl32 looks up, by
+# their plain names on both arches, and nothing else.
+icd_exports() {   # arch build
+	"$1-w64-mingw32-objdump" -p "$2/guest/windows/sglicd.dll" |
+		sed -n 's/^\s*\[ *[0-9]*\] \([A-Za-z0-9_@]*\)$/\1/p' >"$dir/icd-have-$1.txt"
+	drv="CopyContext CreateContext CreateLayerContext DeleteContext DescribeLayerPlane
+		DescribePixelFormat GetLayerPaletteEntries GetProcAddress RealizeLayerPalette
+		ReleaseContext SetCallbackProcs SetContext SetLayerPaletteEntries SetPixelFormat
+		ShareLists SwapBuffers SwapLayerBuffers ValidateVersion"
+	printf 'Drv%s\n' $drv | cmp -s - "$dir/icd-have-$1.txt"
+	result $? "$1: sglicd.dll exports the 18 Drv* functions, undecorated, and nothing else" \
+		"$dir/icd-have-$1.txt"
+}
 exports x86_64 "$b64"
-[ -n "$b32" ] && exports i686 "$b32"
+icd_exports x86_64 "$b64"
+if [ -n "$b32" ]; then
+	exports i686 "$b32"
+	icd_exports i686 "$b32"
+fi
 
 run_arch x86_64 "$b64" "$wine64"
 
@@ -154,6 +160,43 @@ sys.exit(len({d[i:i + 3] for i in range(0, len(d), 3)}) < 4)' "$out/$prog-tcp.pp
 	result $? "x86_64: $prog frame matches Wine's builtin opengl32: $(tail -1 "$out/$prog-compare.log")" \
 		"$out/$prog-builtin.log"
 done
+# What the environment changes in a guest (shared guest code, also in the
+# Linux guests' tests): reported versions, swap interval pacing, and the FPS
+# overlay in the presented frame (white text top-left; the gears' corner is
+# black without it).
+out="$dir/x86_64"
+log="$out/wgl_gears-env.log"
+SGL_TRANSPORT="tcp:127.0.0.1:$port" WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
+	SGL_FPS_OVERLAY=1 GL_VERSION_OVERRIDE=2.1 GLSL_VERSION_OVERRIDE=120 \
+	SGL_TEST_FRAME=$(winpath "$out/wgl_gears-overlay.ppm") \
+	timeout 90 "$wine64" "$out/wgl_gears.exe" 30 1 >"$log.crlf" 2>&1
+rc=$?
+tr -d '\r' <"$log.crlf" >"$log"
+grep -q "^wgl_gears: ok 64-bit" "$log" && grep -q "^wgl_gears: GL_VERSION=2\.1 .* GLSL=1\.20$" "$log"
+result $? "x86_64: GL_VERSION_OVERRIDE=2.1 GLSL_VERSION_OVERRIDE=120 reported (exit $rc): $(grep -o 'GL_VERSION=.*' "$log")" "$log"
+fps=$(sed -n 's/.* = \([0-9.]*\) FPS$/\1/p' "$log")
+awk -v f="${fps:-0}" 'BEGIN { exit !(f > 20 && f < 66) }'
+result $? "x86_64: wglSwapIntervalEXT(1) paces presents to 60 Hz: $fps FPS" "$log"
+# White pixels in the top-left 60x14 of the frame: the overlay's digits.
+white() {
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read().split(b"\n", 3)
+w = int(d[1].split()[0]); p = d[3]
+print(sum(p[3 * (y * w + x):3 * (y * w + x) + 3] == b"\xff\xff\xff" for y in range(14) for x in range(60)))' "$1"
+}
+with=$(white "$out/wgl_gears-overlay.ppm") without=$(white "$out/wgl_gears-tcp.ppm")
+[ "${with:-0}" -ge 20 ] && [ "${without:-1}" -eq 0 ]
+result $? "x86_64: SGL_FPS_OVERLAY=1 draws the rate into the presented frame ($with white pixels top-left, $without without)" "$log"
+
+# SGL_TRANSPORT=ivshmem goes through the virtio-win IVSHMEM driver's
+# device interface, which Wine has not: the answer must say so (the
+# mapping itself is only possible in a VM; docs/windows.md).
+log="$out/ivshmem.log"
+SGL_TRANSPORT=ivshmem WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
+	timeout 90 "$wine64" "$out/wgl_core.exe" >"$log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && grep -q "no ivshmem device 0 (the virtio-win IVSHMEM driver's)" "$log"
+result $? "x86_64: SGL_TRANSPORT=ivshmem without the IVSHMEM driver: refused with its reason (exit $rc)" "$log"
+
 if [ -n "$b32" ]; then
 	# Can this kernel run an i386 program at all?
 	if "$wine32" --version >"$dir/wine32.log" 2>&1; then

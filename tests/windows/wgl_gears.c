@@ -4,7 +4,8 @@
  * 300). Prints the frame rate, and checks that the gears were presented:
  * the window's center pixel, behind the red gear, must not be the clear
  * color; then text through wglUseFontBitmaps must light pixels.
- * "wgl_gears: N frames in S s = F FPS".
+ * "wgl_gears: N frames in S s = F FPS". With a second argument, the swap
+ * interval set through WGL_EXT_swap_control first (and read back).
  */
 #include "wgl_window.h"
 
@@ -119,6 +120,20 @@ int main(int argc, char **argv)
 	if (!test_window_open(&w, "wgl_gears", W, H, 24, 0, 0, 0))
 		return 1;
 	printf("wgl_gears: %s GL_RENDERER=%s\n", test_arch(), (const char *)glGetString(GL_RENDERER));
+	printf("wgl_gears: GL_VERSION=%s GLSL=%s\n", (const char *)glGetString(GL_VERSION),
+	       (const char *)glGetString(0x8B8C /* GL_SHADING_LANGUAGE_VERSION */));
+	if (argc > 2) {
+		BOOL(WINAPI * set)(int) = (BOOL(WINAPI *)(int))(void (*)(void))wglGetProcAddress(
+			"wglSwapIntervalEXT");
+		int(WINAPI * get)(void) = (int(WINAPI *)(void))(void (*)(void))wglGetProcAddress(
+			"wglGetSwapIntervalEXT");
+		int interval = atoi(argv[2]);
+		if (!set || !get || !set(interval) || get() != interval) {
+			printf("wgl_gears: FAILED: swap interval %d not taken\n", interval);
+			return 1;
+		}
+		printf("wgl_gears: swap interval %d\n", interval);
+	}
 
 	static const float light[4] = { 5, 5, 10, 0 };
 	static const float red[4] = { 0.8f, 0.1f, 0, 1 }, green[4] = { 0, 0.8f, 0.2f, 1 },
