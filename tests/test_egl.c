@@ -82,7 +82,7 @@ static struct sgl_egl *host_create(enum sglhost_platform platform)
 
 static EGLContext ctx_create(struct sgl_egl *egl, enum sglhost_api api, EGLContext share)
 {
-	return sgl_egl_context_create(egl, api, 0, 0, share, NULL, NULL);
+	return sgl_egl_context_create(egl, api, 0, 0, 0, share, NULL, NULL);
 }
 
 static const char *api_name(enum sglhost_api api)
@@ -151,7 +151,7 @@ static void test_context(void **state)
 	logs_reset();
 	egl = host_create(c->platform);
 	assert_non_null(egl);
-	ctx = sgl_egl_context_create(egl, c->api, c->major, c->minor, EGL_NO_CONTEXT, &major,
+	ctx = sgl_egl_context_create(egl, c->api, c->major, c->minor, 0, EGL_NO_CONTEXT, &major,
 				     &minor);
 	assert_true(ctx != EGL_NO_CONTEXT);
 	assert_true(sgl_egl_make_current(egl, ctx));
@@ -382,7 +382,7 @@ static void test_bad_requests(void **state)
 		logs_reset();
 		errno = 0;
 		ctx = sgl_egl_context_create(egl, reqs[i].api, reqs[i].major, reqs[i].minor,
-					     EGL_NO_CONTEXT, &major, &minor);
+					     0, EGL_NO_CONTEXT, &major, &minor);
 		assert_true(ctx == EGL_NO_CONTEXT);
 		assert_int_equal(errno, reqs[i].err);
 		assert_int_equal(logs.errors, 1);
@@ -488,7 +488,7 @@ static void test_log_copied(void **state)
 	assert_non_null(egl);
 	memset(&log, 0, sizeof(log));
 	logs_reset();
-	assert_true(sgl_egl_context_create(egl, SGLHOST_API_GL_CORE, 2, 0, EGL_NO_CONTEXT, NULL,
+	assert_true(sgl_egl_context_create(egl, SGLHOST_API_GL_CORE, 2, 0, 0, EGL_NO_CONTEXT, NULL,
 					   NULL) == EGL_NO_CONTEXT);
 	assert_int_equal(logs.errors, 1);
 	assert_true(logs_contain("src/egl/egl.c:"));
@@ -514,7 +514,7 @@ static void test_log_level(void **state)
 
 	egl = sgl_egl_create(&cfg, NULL);
 	assert_non_null(egl);
-	assert_true(sgl_egl_context_create(egl, SGLHOST_API_GLES, 9, 0, EGL_NO_CONTEXT, NULL,
+	assert_true(sgl_egl_context_create(egl, SGLHOST_API_GLES, 9, 0, 0, EGL_NO_CONTEXT, NULL,
 					   NULL) == EGL_NO_CONTEXT);
 	sgl_egl_destroy(egl);
 	assert_int_equal(logs.len, 0);

@@ -29,11 +29,11 @@ run_arch() {   # arch build wine
 	out="$dir/$arch"
 	mkdir -p "$out"
 	cp "$build/guest/windows/opengl32.dll" "$build/tests/windows/wgl_core.exe" \
-		"$build/tests/windows/wgl_gears.exe" "$out/" || {
+		"$build/tests/windows/wgl_gears.exe" "$build/tests/windows/wgl_robust.exe" "$out/" || {
 		result 1 "$arch: programs built"; return; }
 	for t in "tcp:127.0.0.1:$port" "shm:Z:\\dev\\shm\\$shm_name"; do
 		tname=${t%%:*}
-		for prog in wgl_core wgl_gears; do
+		for prog in wgl_core wgl_gears wgl_robust; do
 			log="$out/$prog-$tname.log"
 			before=$(grep -c "$prog.exe" "$dir/host.log")
 			arg=; [ $prog = wgl_gears ] && arg=120
@@ -45,7 +45,8 @@ run_arch() {   # arch build wine
 			ok=0
 			[ $rc -eq 0 ] && grep -q "^$prog: ok $bits-bit" "$log" && [ "$after" -gt "$before" ] || ok=1
 			result $ok "$arch $tname: $prog (exit $rc) $(grep -o 'FPS.*\|[0-9.]* FPS' "$log" | head -1)" "$log"
-			grep "GL_RENDERER\|frames in\|pixels lit" "$log" | sed "s/^/# $arch $tname: /"
+			grep "GL_RENDERER\|frames in\|pixels lit\|robust context:\|FAIL" "$log" |
+				sed "s/^/# $arch $tname: /"
 		done
 	done
 	run_icd "$arch" "$build" "$wine"
