@@ -238,7 +238,9 @@ BOOL WINAPI wglSwapBuffers(HDC hdc)
 		return FALSE;
 	}
 	sgl_pacer_wait(&c->pace);
-	int r = sgl_context_swap(c->sgl, sgl_wgl_present, hdc);
+	/* An HDC stays a valid argument (GDI checks it) until the frame is
+	 * shown: WGL swaps may defer (SGL_FRAME_LATENCY=1). */
+	int r = sgl_context_swap_deferred(c->sgl, sgl_wgl_present, hdc, true);
 	/* A resized window gets a framebuffer of its size for the next frame. */
 	follow_window(c, hdc);
 	return r == 0;
