@@ -520,7 +520,44 @@ static void test_log_level(void **state)
 	assert_int_equal(logs.len, 0);
 }
 
+/* SGLHOST_CONTEXT_LOSE_ON_RESET and _ROBUST_ACCESS reach the driver: the
+ * context answers GL_LOSE_CONTEXT_ON_RESET and has robust access, for GL
+ * (EGL_KHR_create_context's token) and GLES (the EXT one); without the
+ * flag the strategy is GL_NO_RESET_NOTIFICATION. */
+static void test_robustness(void **state)
+{
+	const enum sglhost_api apis[] = { SGLHOST_API_GL_CORE, SGLHOST_API_GL_COMPAT,
+					  SGLHOST_API_GLES };
+	struct sglhost_config cfg;
+	(void)state;
+	config(&cfg, SGLHOST_PLATFORM_SURFACELESS);
+	struct sgl_egl *egl = sgl_egl_create(&cfg, &test_log);
+	assert_non_null(egl);
+	for (size_t i = 0; i < sizeof(apis) / sizeof(apis[0]); i++) {
+		for (int lose = 0; lose < 2; lose++) {
+			uint32_t flags = SGLHOST_CONTEXT_ROBUST_ACCESS |
+					 (lose ? SGLHOST_CONTEXT_LOSE_ON_RESET : 0);
+			EGLContext ctx = sgl_egl_context_create(egl, apis[i], 0, 0, flags,
+								EGL_NO_CONTEXT, NULL, NULL);
+			assert_true(ctx != EGL_NO_CONTEXT);
+			assert_true(sgl_egl_make_current(egl, ctx));
+			GLint strategy = 0, flags_got = 0;
+			glGetIntegerv(GL_RESET_NOTIFICATION_STRATEGY, &strategy);
+			assert_int_equal(strategy,
+					 lose ? GL_LOSE_CONTEXT_ON_RESET : GL_NO_RESET_NOTIFICATION);
+			if (apis[i] != SGLHOST_API_GLES) {
+				glGetIntegerv(GL_CONTEXT_FLAGS, &flags_got);
+				assert_true(flags_got & GL_CONTEXT_FLAG_ROBUST_ACCESS_BIT);
+			}
+			sgl_egl_make_current(egl, EGL_NO_CONTEXT);
+			sgl_egl_context_destroy(egl, ctx);
+		}
+	}
+	sgl_egl_destroy(egl);
+}
+
 static const struct CMUnitTest fixed_tests[] = {
+	cmocka_unit_test(test_robustness),
 	cmocka_unit_test(test_share),
 	cmocka_unit_test(test_two_hosts),
 	cmocka_unit_test(test_recreate),
