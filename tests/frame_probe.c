@@ -14,7 +14,11 @@
  *   SGL_PROBE_LAST=1          every frame is read back, and the last one is
  *                             appended to SGL_PROBE_OUT at exit;
  *   SGL_PROBE_LOG=FILE        at exit: "probe: N frames, first at S s, last
- *                             at S s" (seconds since the first frame).
+ *                             at S s" (seconds since the first frame);
+ *   SGL_PROBE_WINDOW=S        and "probe: K frames in the last S s: F per
+ *                             second", the frames presented in the S
+ *                             seconds before the last one (a game's race,
+ *                             when the program exits as its race ends).
  */
 #include <dlfcn.h>
 #include <stdint.h>
@@ -42,6 +46,8 @@ typedef void (*read_fn)(int, int, int, int, unsigned, unsigned, void *);
 
 static unsigned long frames;
 static double first_t, last_t;
+static double *times;   /* every frame's time, for SGL_PROBE_WINDOW */
+static unsigned long times_cap;
 
 static double now(void)
 {
@@ -136,6 +142,14 @@ static void frame(getproc_fn getproc, int w, int h)
 	if (frames == 0)
 		first_t = t;
 	last_t = t;
+	if (frames >= times_cap && frames < (1ul << 24)) {
+		unsigned long cap = times_cap ? times_cap * 2 : 4096;
+		double *n = realloc(times, cap * sizeof(*n));
+		if (n)
+			times = n, times_cap = cap;
+	}
+	if (frames < times_cap)
+		times[frames] = t;
 	frames++;
 	const char *last = getenv("SGL_PROBE_LAST");
 	if (wanted(frames) || (last && *last == '1'))
@@ -154,6 +168,14 @@ __attribute__((destructor)) static void report(void)
 		return;
 	fprintf(f, "probe: %lu frames, first at 0 s, last at %.3f s\n", frames,
 		frames ? last_t - first_t : 0.0);
+	const char *w = getenv("SGL_PROBE_WINDOW");
+	double win = w ? atof(w) : 0;
+	if (win > 0 && frames <= times_cap) {
+		unsigned long k = 0;
+		for (unsigned long i = 0; i < frames; i++)
+			k += times[i] > last_t - win;
+		fprintf(f, "probe: %lu frames in the last %g s: %.2f per second\n", k, win, k / win);
+	}
 	fclose(f);
 }
 
