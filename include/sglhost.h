@@ -1,9 +1,12 @@
 /*
  * libsglhost: OpenGL acceleration for virtual machines by API forwarding.
  *
- * This is the only public header. It declares a host (one EGL display and
+ * This is the core public header. It declares a host (one EGL display and
  * its limits), contexts (one guest GL context each, with its window-system
  * framebuffer) and the entry point that runs a guest command buffer.
+ * Serving guests over the session protocol builds on it:
+ * sglhost_session.h, sglhost_transport.h and sglhost_server.h
+ * (docs/embedding.md).
  *
  * Conventions, for every function below:
  * - Functions returning int return 0 on success or a negative errno value.
