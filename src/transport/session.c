@@ -153,7 +153,9 @@ int sgl_hsession_hello(struct sglhost_session *s, const struct sgl_msg_header *h
 static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint32_t h);
 
 _Static_assert(SGL_CONTEXT_NO_DEPTH == SGLHOST_CONTEXT_NO_DEPTH &&
-		       SGL_CONTEXT_NO_STENCIL == SGLHOST_CONTEXT_NO_STENCIL,
+		       SGL_CONTEXT_NO_STENCIL == SGLHOST_CONTEXT_NO_STENCIL &&
+		       SGL_CONTEXT_ROBUST_ACCESS == SGLHOST_CONTEXT_ROBUST_ACCESS &&
+		       SGL_CONTEXT_LOSE_ON_RESET == SGLHOST_CONTEXT_LOSE_ON_RESET,
 	       "context flags travel as they are");
 
 static int create_context(struct sglhost_session *s, const struct sgl_msg_header *h,

@@ -120,10 +120,14 @@ int sglhost_session_commit(struct sglhost_session *s, size_t n)
 	s->have = 0;
 	r = message_done(s);
 out:
-	if (r) {
+	if (r == -EPIPE || r == -ECONNRESET)
+		/* A reply or frame could not go out: the guest left (killed in
+		 * the middle of a frame, say), as a guest may. */
+		sgl_hsession_logf(s, SGLHOST_LOG_INFO, "%s: client \"%s\" left", s->peer, s->name);
+	else if (r)
 		sgl_hsession_logf(s, SGLHOST_LOG_WARN, "%s: session ended: %s", s->peer, strerror(-r));
+	if (r)
 		end(s, r, NULL);
-	}
 	return r;
 }
 
