@@ -79,4 +79,15 @@ else
 	sed 's/^/# /' "$dir/prog.log"
 	failed=1
 fi
+# Stopped as a person would (SIGTERM): under AddressSanitizer
+# (build-asan, LeakSanitizer on) its report of leaks comes at that exit.
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+if grep -q "ERROR: LeakSanitizer" "$dir/host.log"; then
+	echo "not ok - LeakSanitizer: the host leaked"
+	grep -A12 "ERROR: LeakSanitizer\|^Direct leak\|^Indirect leak\|SUMMARY" "$dir/host.log" |
+		sed 's/^/# host: /'
+	failed=1
+fi
 exit $failed
