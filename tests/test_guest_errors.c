@@ -54,6 +54,10 @@ static void test_shader_source_errors(void **state)
 	sgl_enc_glShaderSource(e, vs, 1, null_string, NULL);
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
 
+	/* Shader includes name the other error (ARB_shading_language_include). */
+	sgl_enc_glCompileShaderIncludeARB(e, 0x7777, 0, NULL, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+
 	/* A shader deleted while attached is still a shader to GL. */
 	static const GLchar *const src[1] = { "void main() { gl_Position = vec4(0.0); }\n" };
 	sgl_enc_glAttachShader(e, prog, vs);
