@@ -242,6 +242,13 @@ void sgl_enc_track_glBeginQueryIndexed(struct sgl_enc *e, GLenum target, GLuint 
 	sgl_enc_track_glBeginQuery(e, target, id);
 }
 
+/* The same for a texture bound by an unused name. */
+void sgl_enc_track_glBindTexture(struct sgl_enc *e, GLenum target, GLuint texture)
+{
+	(void)target;
+	sgl_enc_claim_name(e, SGL_OBJ_TEXTURE, texture);
+}
+
 void sgl_enc_track_glBindVertexArray(struct sgl_enc *e, GLuint array)
 {
 	e->vertex_array = array;

@@ -238,8 +238,16 @@ static void test_integer_pixel_types(void **state)
 	sgl_enc_glReadPixels(e, 0, 0, 2, 2, GL_RGBA_INTEGER, GL_UNSIGNED_INT, px);
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
 	assert_int_equal(px[0], 0xabababab);
+	/* glDrawPixels of an integer format: GL_INVALID_OPERATION first. */
+	sgl_enc_glDrawPixels(e, 1, 1, GL_RGBA_INTEGER, GL_INT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	/* Binding a name glGenTextures never gave creates the texture
+	 * (compatibility profile), with no error to find later. */
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, 42);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
 	GLuint tex = 0;
 	sgl_enc_glGenTextures(e, 1, &tex);
+	assert_true(tex != 42);
 	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, tex);
 	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA32UI, 4, 4, 0, GL_RGBA_INTEGER,
 			     GL_UNSIGNED_INT, NULL);

@@ -1,4 +1,4 @@
-/* Query objects named by the application without glGenQueries. */
+/* Query objects and textures named by the application without glGen*. */
 #include <string.h>
 
 #include "sgl_decoder_hooks.h"
@@ -40,4 +40,30 @@ int sgl_pre_glBeginQueryIndexed(struct sgl_dec *d, GLenum *target, GLuint *index
 	(void)target;
 	(void)index;
 	return begin_query_name(d, id);
+}
+
+/* "If an unused name is bound ... a new texture object is created" holds
+ * in the compatibility profile and GLES; the core profile wants a name
+ * from GenTextures (GL_INVALID_OPERATION). The guest marks the name taken
+ * (sgl_enc_track_glBindTexture). */
+int sgl_pre_glBindTexture(struct sgl_dec *d, GLenum *target, GLuint *texture)
+{
+	(void)target;
+	GLuint h = *texture ? (GLuint)sgl_dec_lookup(d, SGL_OBJ_TEXTURE, *texture) : 0;
+	if (!h && *texture && (d->ctx_compat || d->gles)) {
+		uint8_t g[4];
+		if (*texture > d->maps[SGL_OBJ_TEXTURE]->max_name) {
+			sgl_dec_gl_error(d, GL_OUT_OF_MEMORY);
+			return 1;
+		}
+		d->gl->GenTextures(1, &h);
+		memcpy(g, texture, 4);
+		int r = sgl_dec_insert_names(d, SGL_OBJ_TEXTURE, g, 1, &h);
+		if (r < 0)
+			return r;
+	}
+	if (!h && *texture)
+		return sgl_dec_map_slow(d, SGL_OBJ_TEXTURE, *texture, &h);
+	*texture = h;
+	return 0;
 }
