@@ -1,6 +1,6 @@
 /*
  * sgl-host serving guests: a thread per listener accepts clients; each
- * client's session (src/transport/session.c) runs until it leaves or dies,
+ * client's session (sglhost_channel_serve) runs until it leaves or dies,
  * then everything the client created is destroyed.
  *
  * Where it runs (--isolation): by default in a process of its own, forked
@@ -13,7 +13,9 @@
  * is not something a child may inherit). Listeners whose channels live on
  * this process's threads (vhost-user, ivshmem doorbells) cannot be forked:
  * with one of them, or --isolation=thread, sessions are threads of one
- * process sharing one display.
+ * process sharing one display. --isolation=helper works with every
+ * listener: the threads only move bytes, and each client's GL runs in a
+ * sglhost-render process the library starts (sglhost_session.h).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,14 +28,13 @@
 #include <unistd.h>
 
 #include "sgl-host.h"
-#include "transport/listener.h"
-#include "transport/session.h"
+#include "sglhost_transport.h"
 
 /* A client served by a child process: its channel, ours to destroy when
  * the child is gone. */
 struct child {
 	pid_t pid;
-	struct sgl_channel *ch;
+	struct sglhost_channel *ch;
 	struct child *next;
 };
 
@@ -42,8 +43,8 @@ struct server {
 	const struct sglhost_config *host_cfg;
 	struct sglhost *host;       /* NULL when clients get processes */
 	bool fork_clients;
-	struct sgl_session_config session;
-	struct sgl_listener *listeners[4];
+	struct sglhost_session_config session;
+	struct sglhost_listener *listeners[4];
 	pthread_t accept_threads[4];
 	int nlisteners;
 	pthread_mutex_t lock;
@@ -55,16 +56,16 @@ struct server {
 
 struct client {
 	struct server *srv;
-	const struct sgl_session_config *session;
-	struct sgl_channel *ch;
+	const struct sglhost_session_config *session;
+	struct sglhost_channel *ch;
 };
 
 static void *client_thread(void *arg)
 {
 	struct client *c = arg;
 	struct server *srv = c->srv;
-	sgl_session_run(c->session, c->ch);
-	c->ch->ops->destroy(c->ch);
+	sglhost_channel_serve(c->ch, c->session);
+	sglhost_channel_destroy(c->ch);
 	pthread_mutex_lock(&srv->lock);
 	srv->clients--;
 	pthread_mutex_unlock(&srv->lock);
@@ -74,28 +75,28 @@ static void *client_thread(void *arg)
 
 struct accept_arg {
 	struct server *srv;
-	struct sgl_listener *l;
+	struct sglhost_listener *l;
 	/* The session settings of this listener's clients (token policy). */
-	struct sgl_session_config session;
+	struct sglhost_session_config session;
 };
 
 /* In the child: a display of its own, the session, and out. Nothing of the
  * parent's listeners or threads is touched; the channel is left for the
  * parent to destroy. */
-static _Noreturn void client_process(struct accept_arg *a, struct sgl_channel *ch)
+static _Noreturn void client_process(struct accept_arg *a, struct sglhost_channel *ch)
 {
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	int rc = 1;
 	struct sglhost *host = sglhost_create(a->srv->host_cfg);
 	if (host) {
-		struct sgl_session_config sc = a->session;
+		struct sglhost_session_config sc = a->session;
 		sc.host = host;
-		sgl_session_run(&sc, ch);
+		sglhost_channel_serve(ch, &sc);
 		sglhost_destroy(host);
 		rc = 0;
 	} else {
-		fprintf(stderr, "sgl-host: %s: no EGL display for the client: %s\n", ch->peer,
+		fprintf(stderr, "sgl-host: %s: no EGL display for the client: %s\n", sglhost_channel_peer(ch),
 			strerror(errno));
 	}
 	fflush(stdout);
@@ -103,7 +104,7 @@ static _Noreturn void client_process(struct accept_arg *a, struct sgl_channel *c
 	_exit(rc);
 }
 
-static bool spawn_process(struct accept_arg *a, struct sgl_channel *ch)
+static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch)
 {
 	struct child *k = calloc(1, sizeof(*k));
 	if (!k)
@@ -114,7 +115,7 @@ static bool spawn_process(struct accept_arg *a, struct sgl_channel *ch)
 	if (pid == 0)
 		client_process(a, ch);
 	if (pid < 0) {
-		fprintf(stderr, "sgl-host: %s: fork: %s\n", ch->peer, strerror(errno));
+		fprintf(stderr, "sgl-host: %s: fork: %s\n", sglhost_channel_peer(ch), strerror(errno));
 		free(k);
 		return false;
 	}
@@ -147,13 +148,13 @@ static void reap_children(struct server *srv)
 			continue;
 		if (WIFSIGNALED(status) && !(srv->stopping && WTERMSIG(status) == SIGTERM))
 			fprintf(stderr, "sgl-host: %s: the process serving it died (signal %d, %s); "
-				"other clients carry on\n", k->ch->peer, WTERMSIG(status),
+				"other clients carry on\n", sglhost_channel_peer(k->ch), WTERMSIG(status),
 				strsignal(WTERMSIG(status)));
 		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 			/* e.g. a sanitizer's report of a crash, or no EGL display */
 			fprintf(stderr, "sgl-host: %s: the process serving it failed (exit status "
-				"%d); other clients carry on\n", k->ch->peer, WEXITSTATUS(status));
-		k->ch->ops->destroy(k->ch);
+				"%d); other clients carry on\n", sglhost_channel_peer(k->ch), WEXITSTATUS(status));
+		sglhost_channel_destroy(k->ch);
 		free(k);
 	}
 }
@@ -168,7 +169,7 @@ static void stop_children(struct server *srv)
 }
 
 /* In this process: a detached thread runs the session. */
-static bool spawn_thread(struct accept_arg *a, struct sgl_channel *ch)
+static bool spawn_thread(struct accept_arg *a, struct sglhost_channel *ch)
 {
 	struct client *c = calloc(1, sizeof(*c));
 	pthread_t t;
@@ -190,11 +191,11 @@ static void *accept_loop(void *arg)
 	struct accept_arg *a = arg;
 	for (;;) {
 		int err = 0;
-		struct sgl_channel *ch = a->l->ops->accept(a->l, &err);
+		struct sglhost_channel *ch = sglhost_listener_accept(a->l, &err);
 		if (!ch) {
 			if (err == -ECANCELED)
 				break;
-			fprintf(stderr, "sgl-host: %s: accept: %s\n", a->l->desc, strerror(-err));
+			fprintf(stderr, "sgl-host: %s: accept: %s\n", sglhost_listener_describe(a->l), strerror(-err));
 			usleep(100 * 1000);
 			continue;
 		}
@@ -204,7 +205,7 @@ static void *accept_loop(void *arg)
 		pthread_mutex_unlock(&a->srv->lock);
 		if (a->srv->fork_clients ? spawn_process(a, ch) : spawn_thread(a, ch))
 			continue;
-		ch->ops->destroy(ch);
+		sglhost_channel_destroy(ch);
 		pthread_mutex_lock(&a->srv->lock);
 		a->srv->clients--;
 		pthread_mutex_unlock(&a->srv->lock);
@@ -212,30 +213,24 @@ static void *accept_loop(void *arg)
 	return NULL;
 }
 
-static struct sgl_listener *open_listener(const struct server_options *o, const char *spec)
+static struct sglhost_listener *open_listener(const struct server_options *o, const char *spec)
 {
 	char err[256] = "";
-	struct sgl_listener *l;
-	if (!strcmp(spec, "shm")) {
-		struct sgl_shm_config sc = { .path = o->shm_path, .slots = o->shm_slots,
-					     .ring_size = 1u << 20, .remove_stale = o->remove_stale };
-		l = sgl_shm_listen(&sc, err, sizeof(err));
-	} else if (sgl_ivshmem_spec(spec)) {
-		l = sgl_ivshmem_listen(spec, o->shm_slots, 1u << 20, err, sizeof(err));
-	} else if (!strncmp(spec, "vhost-user-vsock:", 17)) {
-		char path[256];
-		struct sgl_vhost_vsock_config vc = { .log = session_log, .log_user = (void *)o };
-		l = sgl_vhost_vsock_parse(spec, &vc, path, sizeof(path), err, sizeof(err)) ? NULL :
-		    sgl_vhost_vsock_listen(&vc, err, sizeof(err));
-	} else {
-		l = sgl_stream_listen(spec, err, sizeof(err));
-	}
+	struct sglhost_listener_config lc;
+	sglhost_listener_config_init(&lc);
+	lc.shm_path = o->shm_path;
+	lc.slots = o->shm_slots;
+	lc.ring_size = 1u << 20;
+	lc.remove_stale = o->remove_stale;
+	lc.log = session_log;
+	lc.log_user = (void *)o;
+	struct sglhost_listener *l = sglhost_listener_open(spec, &lc, err, sizeof(err));
 	if (!l)
 		fprintf(stderr, "sgl-host: cannot listen on %s: %s\n", spec, err);
-	else if (l->needs_token && !o->has_token) {
+	else if (sglhost_listener_needs_token(l) && !o->has_token) {
 		fprintf(stderr, "sgl-host: %s is reachable beyond this machine's own users: "
-			"give a token (--token or --token-file)\n", l->desc);
-		l->ops->destroy(l);
+			"give a token (--token or --token-file)\n", sglhost_listener_describe(l));
+		sglhost_listener_destroy(l);
 		l = NULL;
 	}
 	return l;
@@ -286,21 +281,25 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 	}
 	char platform[128];
 	snprintf(platform, sizeof(platform), "%s", sglhost_platform_name(srv.host));
-	srv.session = (struct sgl_session_config){
-		.host = srv.host, .token = o->has_token ? o->token : NULL,
-		.width_limit = o->max_width, .height_limit = o->max_height,
-		.log = session_log, .log_user = (void *)o,
-		.max_major = o->gl_major, .max_minor = o->gl_minor,
-	};
+	sglhost_session_config_init(&srv.session);
+	srv.session.host = srv.host;
+	if (o->has_token)
+		memcpy(srv.session.token, o->token, sizeof(srv.session.token));
+	srv.session.max_width = o->max_width;
+	srv.session.max_height = o->max_height;
+	srv.session.max_major = o->gl_major;
+	srv.session.max_minor = o->gl_minor;
+	srv.session.log = session_log;
+	srv.session.log_user = (void *)o;
 	for (int i = 0; i < o->nlisten; i++) {
-		struct sgl_listener *l = open_listener(o, o->listen[i]);
+		struct sglhost_listener *l = open_listener(o, o->listen[i]);
 		if (!l)
 			goto out;
 		srv.listeners[srv.nlisteners++] = l;
 	}
 	srv.fork_clients = !o->thread_isolation;
 	for (int i = 0; i < srv.nlisteners; i++)
-		srv.fork_clients &= srv.listeners[i]->forkable;
+		srv.fork_clients &= sglhost_listener_forkable(srv.listeners[i]);
 	if (srv.fork_clients) {
 		/* Checked above that the driver works; children open their own. */
 		sglhost_destroy(srv.host);
@@ -313,10 +312,12 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 	for (int i = 0; i < srv.nlisteners; i++) {
 		struct accept_arg *a = &args[i];
 		*a = (struct accept_arg){ &srv, srv.listeners[i], srv.session };
-		a->session.needs_token = srv.listeners[i]->needs_token;
+		if (sglhost_listener_needs_token(srv.listeners[i]))
+			a->session.flags |= SGLHOST_SESSION_REQUIRE_TOKEN;
 		pthread_create(&srv.accept_threads[i], NULL, accept_loop, a);
-		printf("sgl-host: listening on %s (%s%s)\n", srv.listeners[i]->desc, platform,
-		       srv.fork_clients ? ", a process per client" : "");
+		printf("sgl-host: listening on %s (%s%s)\n", sglhost_listener_describe(srv.listeners[i]),
+		       platform, srv.fork_clients ? ", a process per client" :
+		       o->helper_isolation ? ", a helper process per client" : "");
 	}
 	fflush(stdout);
 	double start = now();
@@ -327,14 +328,14 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 	rc = 0;
 out:
 	for (int i = 0; i < srv.nlisteners; i++)
-		srv.listeners[i]->ops->shutdown(srv.listeners[i]);
+		sglhost_listener_shutdown(srv.listeners[i]);
 	for (int i = 0; i < srv.nlisteners && rc == 0; i++)
 		pthread_join(srv.accept_threads[i], NULL);
 	stop_children(&srv);
 	/* Sessions still running read from channels the listeners own. */
 	wait_for_clients(&srv, 2.0);
 	for (int i = 0; i < srv.nlisteners; i++)
-		srv.listeners[i]->ops->destroy(srv.listeners[i]);
+		sglhost_listener_destroy(srv.listeners[i]);
 	printf("sgl-host: served %lu clients\n", srv.served);
 	sglhost_destroy(srv.host);
 	return rc;

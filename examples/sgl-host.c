@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "sgl-host.h"
-#include "transport/listener.h"
 
 static enum sglhost_log_level log_level = SGLHOST_LOG_WARN;
 
@@ -63,8 +62,11 @@ static void usage(FILE *f)
 		"  -D, --device=N           EGL device index for the device platform\n"
 		"  -i, --isolation=MODE     process: each client in its own process, so a\n"
 		"                           driver crash loses only that client (shm, tcp,\n"
-		"                           unix, vsock listeners); thread: one process\n"
-		"                           (default: process)\n"
+		"                           unix, vsock listeners); helper: the same for\n"
+		"                           every listener, in a sglhost-render process\n"
+		"                           started per client (one more copy of the bytes);\n"
+		"                           thread: one process (default: process)\n"
+		"      --helper=PATH        the sglhost-render program (default: installed)\n"
 		"Other:\n"
 		"  -L, --log-level=LEVEL    error, warning, info or debug (default: warning)\n"
 		"  -v, --print-vm-args      print QEMU and libvirt arguments for the transports\n"
@@ -116,8 +118,8 @@ static int parse_enum(const char *s, const char *const *names, int n)
 	return -1;
 }
 
-enum { OPT_TOKEN = 256, OPT_TOKEN_FILE, OPT_EXIT_AFTER, OPT_DEMO, OPT_OUTPUT, OPT_FRAMES,
-       OPT_SIZE, OPT_API, OPT_FPS_OVERLAY };
+enum { OPT_TOKEN = 256, OPT_TOKEN_FILE, OPT_EXIT_AFTER, OPT_HELPER, OPT_DEMO, OPT_OUTPUT,
+       OPT_FRAMES, OPT_SIZE, OPT_API, OPT_FPS_OVERLAY };
 
 struct options {
 	struct server_options server;
@@ -149,6 +151,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "print-vm-args", no_argument, NULL, 'v' },
 		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
+		{ "helper", required_argument, NULL, OPT_HELPER },
 		{ "fps-overlay", no_argument, NULL, OPT_FPS_OVERLAY },
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
@@ -161,7 +164,7 @@ static int parse(int argc, char **argv, struct options *o)
 	static const char *const apis[] = { "gl", "core", "gles" };
 	static const char *const platforms[] = { "auto", "render-node", "device", "surfaceless" };
 	static const char *const levels[] = { "silent", "error", "warning", "info", "debug" };
-	static const char *const isolations[] = { "process", "thread" };
+	static const char *const isolations[] = { "process", "thread", "helper" };
 	int c, v, port = 0;
 	bool network = false;
 	struct server_options *s = &o->server;
@@ -218,10 +221,12 @@ static int parse(int argc, char **argv, struct options *o)
 			s->log_level = log_level = (enum sglhost_log_level)v;
 			break;
 		case 'i':
-			if ((v = parse_enum(optarg, isolations, 2)) < 0)
+			if ((v = parse_enum(optarg, isolations, 3)) < 0)
 				return -1;
 			s->thread_isolation = v == 1;
+			s->helper_isolation = v == 2;
 			break;
+		case OPT_HELPER: s->helper_path = optarg; break;
 		case 'v': o->print_vm = true; break;
 		case OPT_EXIT_AFTER: s->exit_after = atof(optarg); break;
 		case OPT_FPS_OVERLAY: o->host.flags |= SGLHOST_CONFIG_FPS_OVERLAY; break;

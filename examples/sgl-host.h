@@ -27,6 +27,8 @@ struct server_options {
 	enum sglhost_log_level log_level;
 	double exit_after;           /* seconds; 0: run until a signal */
 	bool thread_isolation;       /* --isolation=thread: clients share one process */
+	bool helper_isolation;       /* --isolation=helper: sglhost-render per client */
+	const char *helper_path;     /* --helper; NULL: the installed one */
 };
 
 void host_log(void *user, enum sglhost_log_level level, const char *file, int line,

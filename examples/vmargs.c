@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "sgl-host.h"
-#include "transport/listener.h"
+#include "sglhost_transport.h"
 
 /* Bytes per shared-memory ring, as server.c opens its listeners. */
 #define RING_SIZE (1u << 20)
@@ -124,13 +124,13 @@ static void vm_vsock(const char *spec)
 	       "SGL_TRANSPORT=vsock:2%s\n", port);
 }
 
-/* sgl_ivshmem_qemu_args gives "# comment" lines and QEMU argument lines
+/* sglhost_ivshmem_qemu_args gives "# comment" lines and QEMU argument lines
  * ("-object ... \"): comments first, then the arguments as a command. */
 static int ivshmem_args(const char *spec, const struct server_options *o, char *args,
 			size_t size)
 {
 	char buf[1024];
-	if (sgl_ivshmem_qemu_args(spec, o->shm_slots, RING_SIZE, buf, sizeof(buf)) < 0) {
+	if (sglhost_ivshmem_qemu_args(spec, o->shm_slots, RING_SIZE, buf, sizeof(buf)) < 0) {
 		printf("# %s: %s\n", spec, buf);
 		return -1;
 	}
@@ -203,13 +203,12 @@ static void vm_ivshmem(const char *spec, const struct server_options *o)
 static void vm_vhost_user_vsock(const char *spec)
 {
 	char path[256], err[256], args[512];
-	struct sgl_vhost_vsock_config vc = { 0 };
-	if (sgl_vhost_vsock_parse(spec, &vc, path, sizeof(path), err, sizeof(err)) < 0) {
+	uint64_t cid;
+	uint32_t port;
+	if (sglhost_vhost_vsock_parse(spec, path, sizeof(path), &cid, &port, err, sizeof(err)) < 0) {
 		printf("# %s\n", err);
 		return;
 	}
-	uint32_t port = vc.port ? vc.port : SGL_VHOST_VSOCK_DEFAULT_PORT;
-	uint64_t cid = vc.guest_cid ? vc.guest_cid : SGL_VHOST_VSOCK_DEFAULT_CID;
 
 	printf("# QEMU, vhost-user-vsock (sgl-host is the device; guest CID %" PRIu64 "). The\n"
 	       "# guest's RAM must be shared: size= is the RAM, instead of -m.\n", cid);
@@ -258,7 +257,7 @@ static void print_one(const char *spec, const struct server_options *o)
 		vm_unix(spec);
 	else if (!strncmp(spec, "vsock:", 6) && last > spec + 5)
 		vm_vsock(spec);
-	else if (sgl_ivshmem_spec(spec))
+	else if (sglhost_ivshmem_spec(spec))
 		vm_ivshmem(spec, o);
 	else if (!strncmp(spec, "vhost-user-vsock:", 17))
 		vm_vhost_user_vsock(spec);

@@ -55,7 +55,8 @@ struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
 		free(c);
 		return NULL;
 	}
-	c->link = (struct sgl_session_link){ s, c->id, false, "", SGL_FRAME_VIEW_INIT, false };
+	c->link = (struct sgl_session_link){ .session = s, .context = c->id,
+					    .frames = SGL_FRAME_VIEW_INIT };
 	if (sgl_enc_init(&c->enc, BATCH_SIZE, &sgl_session_transport, &c->link) < 0) {
 		sgl_session_destroy_context(s, c->id);
 		free(c);
@@ -73,6 +74,7 @@ void sgl_context_free(struct sgl_context *c)
 		sgl_context_make_current(NULL);
 	sgl_timer_remove(&c->enc);
 	sgl_enc_flush(&c->enc);
+	sgl_session_show_frame(&c->link);
 	sgl_session_destroy_context(c->link.session, c->id);
 	sgl_session_link_finish(&c->link);
 	sgl_enc_finish(&c->enc);
@@ -88,8 +90,10 @@ void sgl_context_make_current(struct sgl_context *c)
 {
 	/* What the old context batched goes out before the switch, so two
 	 * contexts' commands keep their order on the host. */
-	if (current && current != c)
+	if (current && current != c) {
 		sgl_enc_flush(&current->enc);
+		sgl_session_show_frame(&current->link);
+	}
 	current = c;
 	sgl_current_enc = c ? &c->enc : NULL;
 }
@@ -193,6 +197,12 @@ static void present_and_keep(void *user, const struct sgl_frame *f)
 
 int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user)
 {
+	return sgl_context_swap_deferred(c, present, user, false);
+}
+
+int sgl_context_swap_deferred(struct sgl_context *c, sgl_present_fn present, void *user,
+			      bool may_defer)
+{
 	if (sgl_overlay_enabled() && present &&
 	    (c->overlay || (c->overlay = calloc(1, sizeof(*c->overlay))))) {
 		c->overlay->present = present;
@@ -206,8 +216,8 @@ int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user)
 	static int dump = -1;
 	if (dump < 0)
 		dump = getenv("SGL_DUMP_FRAME") != NULL;
-	int r = dump ? sgl_session_swap(&c->enc, present_and_keep, &p) :
-		       sgl_session_swap(&c->enc, present, user);
+	int r = dump ? sgl_session_swap(&c->enc, present_and_keep, &p, false) :
+		       sgl_session_swap(&c->enc, present, user, may_defer);
 	sgl_enc_leave(&c->enc);
 	return r;
 }

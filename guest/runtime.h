@@ -45,6 +45,11 @@ void sgl_context_resize(struct sgl_context *c, uint32_t width, uint32_t height);
 /* Presents: the frame that comes back is handed to `present` (see
  * sgl_present_fn); 0 or -errno. */
 int sgl_context_swap(struct sgl_context *c, sgl_present_fn present, void *user);
+/* The same; with `may_defer` the frame may be shown at the next swap
+ * (SGL_FRAME_LATENCY=1, sgl_session_swap): `user` must stay valid until the
+ * context's next swap, round trip, switch or free. */
+int sgl_context_swap_deferred(struct sgl_context *c, sgl_present_fn present, void *user,
+			      bool may_defer);
 
 /* In the drop-in libGL.so.1 only (guest/egl/dropin.c): false, after one
  * line on stderr, when glvnd's libraries are loaded beside it. */

@@ -25,6 +25,14 @@ struct sgl_session {
 	uint32_t next_id;
 	uint32_t max_width, max_height;
 	bool local;             /* the host runs on this machine (shm, unix) */
+	/* Deferred frames (sgl_session_swap): the one link that may have a
+	 * frame in flight, and that frame when it came while the session
+	 * waited for something else (buffers swapped with `in`, no copy). */
+	struct sgl_session_link *deferring;
+	uint8_t *stash;
+	size_t stash_cap;
+	struct sgl_msg_header stash_h;
+	bool stashed;
 };
 
 static int write_msg_tail(struct sgl_session *s, uint32_t kind, uint32_t context, uint32_t flags,
@@ -156,6 +164,7 @@ void sgl_session_close(struct sgl_session *s)
 		s->ch->ops->destroy(s->ch);
 	pthread_mutex_destroy(&s->lock);
 	sgl_aligned_free(s->in);
+	sgl_aligned_free(s->stash);
 	free(s);
 }
 
@@ -177,8 +186,26 @@ static int wait_for(struct sgl_session *s, uint32_t kind, uint32_t context,
 		int r = read_msg(s, h);
 		if (r)
 			return r;
-		if (h->kind == kind)
+		struct sgl_session_link *d = s->deferring;
+		bool deferred = d && d->frame_pending && h->context == d->context;
+		if (h->kind == SGL_MSG_FRAME && deferred && !s->stashed &&
+		    (kind != SGL_MSG_FRAME || context != d->context)) {
+			uint8_t *b = s->in;
+			size_t cap = s->in_cap;
+			s->in = s->stash, s->in_cap = s->stash_cap;
+			s->stash = b, s->stash_cap = cap;
+			s->stash_h = *h;
+			s->stashed = true;
+			continue;
+		}
+		if (h->kind == kind && (kind != SGL_MSG_FRAME || h->context == context))
 			return 0;
+		if (h->kind == SGL_MSG_LOST && deferred && d != link) {
+			d->lost = true;
+			snprintf(d->reason, sizeof(d->reason), "%.*s",
+				 (int)(h->size - sizeof(*h)), (const char *)s->in);
+			continue;
+		}
 		if (h->kind == SGL_MSG_LOST && link && h->context == context) {
 			link->lost = true;
 			snprintf(link->reason, sizeof(link->reason), "%.*s",
@@ -246,6 +273,8 @@ static int link_submit_tail(void *user, const void *buf, size_t size, const void
 	return r;
 }
 
+static int show_deferred(struct sgl_session *s, struct sgl_session_link *l);
+
 static int link_roundtrip(void *user, const void *buf, size_t size, const void **reply,
 			  size_t *reply_size)
 {
@@ -255,7 +284,10 @@ static int link_roundtrip(void *user, const void *buf, size_t size, const void *
 	if (l->lost)
 		return -EPIPE;
 	pthread_mutex_lock(&s->lock);
-	int r = write_msg(s, SGL_MSG_COMMANDS, l->context, SGL_MSG_F_WANTS_REPLY, buf, size);
+	/* glFinish, glReadPixels, ...: the frame in flight is shown first. */
+	int r = show_deferred(s, l);
+	if (!r)
+		r = write_msg(s, SGL_MSG_COMMANDS, l->context, SGL_MSG_F_WANTS_REPLY, buf, size);
 	if (!r)
 		r = wait_for(s, SGL_MSG_REPLY, l->context, &h, l);
 	pthread_mutex_unlock(&s->lock);
@@ -272,6 +304,12 @@ const struct sgl_transport_ops sgl_session_transport = { link_submit, link_round
 
 void sgl_session_link_finish(struct sgl_session_link *l)
 {
+	sgl_session_show_frame(l);
+	struct sgl_session *s = l->session;
+	pthread_mutex_lock(&s->lock);
+	if (s->deferring == l)
+		s->deferring = NULL;
+	pthread_mutex_unlock(&s->lock);
 	sgl_frame_view_release(&l->frames);
 }
 
@@ -305,7 +343,56 @@ static int frame_from_msg(struct sgl_session *s, struct sgl_session_link *l,
 	return 0;
 }
 
-int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user)
+/* The frame `l` left in flight, if any: waited for (or taken from the
+ * stash) and shown. Session locked. */
+static int show_deferred(struct sgl_session *s, struct sgl_session_link *l)
+{
+	struct sgl_msg_header h;
+	struct sgl_frame frame;
+	if (!l->frame_pending)
+		return 0;
+	int r = 0;
+	if (s->stashed) {
+		uint8_t *b = s->in;
+		size_t cap = s->in_cap;
+		s->in = s->stash, s->in_cap = s->stash_cap;
+		s->stash = b, s->stash_cap = cap;
+		h = s->stash_h;
+		s->stashed = false;
+	} else {
+		r = l->lost ? -EPIPE : wait_for(s, SGL_MSG_FRAME, l->context, &h, l);
+	}
+	l->frame_pending = false;
+	if (!r)
+		r = frame_from_msg(s, l, &h, &frame);
+	if (!r && frame.width && frame.height && l->pending_present)
+		l->pending_present(l->pending_user, &frame);
+	return r;
+}
+
+int sgl_session_show_frame(struct sgl_session_link *l)
+{
+	struct sgl_session *s = l->session;
+	if (!s)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	int r = show_deferred(s, l);
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+/* SGL_FRAME_LATENCY=1 (read once): swaps that may defer do. */
+static bool latency_wanted(void)
+{
+	static int on = -1;
+	if (on < 0) {
+		const char *v = getenv("SGL_FRAME_LATENCY");
+		on = v && !strcmp(v, "1");
+	}
+	return on;
+}
+
+int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user, bool may_defer)
 {
 	struct sgl_session_link *l = e->user;
 	struct sgl_session *s = l->session;
@@ -323,7 +410,21 @@ int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user)
 	if (s->local && !l->no_shared_frames)
 		flags |= SGL_MSG_F_FRAME_SYSV;
 	pthread_mutex_lock(&s->lock);
+	/* Frames in a host segment are overwritten by the next: never deferred. */
+	bool defer = may_defer && latency_wanted() && !(flags & SGL_MSG_F_FRAME_SYSV) &&
+		     (!s->deferring || s->deferring == l);
 	int r = write_msg(s, SGL_MSG_COMMANDS, l->context, flags, e->buf, n);
+	/* The host renders this frame while the last one is shown here. */
+	if (!r)
+		r = show_deferred(s, l);
+	if (!r && defer) {
+		s->deferring = l;
+		l->frame_pending = true;
+		l->pending_present = present;
+		l->pending_user = user;
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
 	if (!r)
 		r = wait_for(s, SGL_MSG_FRAME, l->context, &h, l);
 	if (!r)

@@ -1,9 +1,12 @@
 /*
  * libsglhost: OpenGL acceleration for virtual machines by API forwarding.
  *
- * This is the only public header. It declares a host (one EGL display and
+ * This is the core public header. It declares a host (one EGL display and
  * its limits), contexts (one guest GL context each, with its window-system
  * framebuffer) and the entry point that runs a guest command buffer.
+ * Serving guests over the session protocol builds on it:
+ * sglhost_session.h, sglhost_transport.h and sglhost_server.h
+ * (docs/embedding.md).
  *
  * Conventions, for every function below:
  * - Functions returning int return 0 on success or a negative errno value.
@@ -159,11 +162,23 @@ typedef void (*sglhost_present_fn)(void *user, struct sglhost_context *ctx,
  */
 #define SGLHOST_CONTEXT_NO_DEPTH   (1u << 0)
 #define SGLHOST_CONTEXT_NO_STENCIL (1u << 1)
-#define SGLHOST_CONTEXT_FLAGS_ALL  (SGLHOST_CONTEXT_NO_DEPTH | SGLHOST_CONTEXT_NO_STENCIL)
+/*
+ * Robustness (GL_ARB_robustness): every context gets robust buffer access
+ * when the driver offers it (EGL_EXT_create_context_robustness). With
+ * SGLHOST_CONTEXT_ROBUST_ACCESS the context must have it: creation fails
+ * (ENOTSUP) where the driver lacks it. SGLHOST_CONTEXT_LOSE_ON_RESET asks
+ * for the GL_LOSE_CONTEXT_ON_RESET notification strategy instead of
+ * GL_NO_RESET_NOTIFICATION (a share context must have the same one).
+ */
+#define SGLHOST_CONTEXT_ROBUST_ACCESS (1u << 2)
+#define SGLHOST_CONTEXT_LOSE_ON_RESET (1u << 3)
+#define SGLHOST_CONTEXT_FLAGS_ALL                                                          \
+	(SGLHOST_CONTEXT_NO_DEPTH | SGLHOST_CONTEXT_NO_STENCIL | SGLHOST_CONTEXT_ROBUST_ACCESS | \
+	 SGLHOST_CONTEXT_LOSE_ON_RESET)
 
 /*
  * Context configuration. `version` must be SGLHOST_CONTEXT_CONFIG_VERSION;
- * `flags` is 0 or a combination of SGLHOST_CONTEXT_NO_*. `major`/`minor`
+ * `flags` is 0 or a combination of SGLHOST_CONTEXT_*. `major`/`minor`
  * 0/0 ask for the highest version the driver gives for `api`. `share`, if not NULL, is a context of the same
  * host and api whose share group (textures, buffers, programs, ...) the new
  * context joins. `width`/`height` size the window-system framebuffer and

@@ -169,7 +169,7 @@ def explain(name, model, texts, src_root, build_dir):
             hooks.append(('host handler', rf'int sgl_hand_{re.escape(c.shared)}\('))
         else:
             hooks.append(('host handler', rf'int sgl_hand_{n}\('))
-        hooks.append(('guest encoder', rf'\w[\w *]* sgl_enc_{n}\('))
+        hooks.append(('guest encoder', rf'\w[\w *]*[ *]sgl_enc_{n}\('))
     if c.pre:
         hooks.append(('host pre hook', rf'int sgl_pre_{n}\('))
     if c.post:
@@ -179,7 +179,7 @@ def explain(name, model, texts, src_root, build_dir):
     if c.prepare:
         hooks.append(('guest prepare', rf'void sgl_enc_prepare_{n}\('))
     if c.wrap:
-        hooks.append(('guest wrapper', rf'\w[\w *]* sgl_enc_{n}\('))
+        hooks.append(('guest wrapper', rf'\w[\w *]*[ *]sgl_enc_{n}\('))
     for label, rx in hooks:
         where = _hand_written(src_root, rx)
         w(f'  {label:<15} {", ".join(where) or "(not found: the link fails)"}')

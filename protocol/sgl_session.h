@@ -79,13 +79,15 @@ struct sgl_msg_welcome {
 /* The same bits as SGLHOST_CONTEXT_NO_* of sglhost.h. */
 #define SGL_CONTEXT_NO_DEPTH   (1u << 0)
 #define SGL_CONTEXT_NO_STENCIL (1u << 1)
+#define SGL_CONTEXT_ROBUST_ACCESS (1u << 2) /* must have robust buffer access */
+#define SGL_CONTEXT_LOSE_ON_RESET (1u << 3) /* GL_LOSE_CONTEXT_ON_RESET */
 
 struct sgl_msg_create_context {
 	uint32_t api;         /* enum sglhost_api */
 	int32_t major, minor; /* 0, 0: the highest */
 	uint32_t share;       /* context id to share objects with, 0: none */
 	uint32_t width, height;
-	uint32_t flags;       /* SGL_CONTEXT_NO_*: the guest's framebuffer config */
+	uint32_t flags;       /* SGL_CONTEXT_*: framebuffer config, robustness */
 	uint32_t pad_;
 };
 

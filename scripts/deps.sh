@@ -12,7 +12,8 @@ set -eu
 build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-dev
        libdrm-dev libegl-mesa0 libgl1-mesa-dri mesa-common-dev libx11-dev
        libxext-dev libglvnd-dev libgl-dev libgles-dev"
-tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils"
+# g++: the installed headers are compiled as C++ too (tests/check_headers.sh).
+tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils g++"
 run="xvfb x11-utils mesa-utils"
 apps="xvfb mesa-utils glmark2-x11 apitrace python3"
 # waffle-utils: wflinfo, without which piglit skips every shader test.

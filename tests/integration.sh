@@ -17,6 +17,8 @@
 #     surfaceless modes, through glvnd and our vendor and through the drop-in set.
 #   - isolation: a client whose host process crashes (SIGSEGV sent to it)
 #     loses its context; a client beside it and the next one carry on.
+#   - with $SGLHOST_RENDER: all of it again on a unix socket with
+#     --isolation=helper (GL in a sglhost-render process per client).
 # Usage: integration.sh SGL_HOST GUEST_PROGRAM [GLX_SMOKE LIBGL_DIR [GLVND_DIR]]
 # Prints "N passed, N failed".
 set -u
@@ -213,7 +215,8 @@ isolation() {   # name client-transport host-pid host-log
 	[ "$sa" -eq 0 ] || ok=0
 	[ "$sb" -eq 1 ] && grep -q "no frame" "$dir/iso-b.log" || ok=0
 	# A signal, or an exit status where a sanitizer reports the crash.
-	grep -q "the process serving it \(died (signal 11\|failed (exit status\)" "$4" || ok=0
+	grep -q "the \(process serving it\|helper process\) \(died (signal 11\|failed (exit status\)" \
+		"$4" || ok=0
 	SGL_TRANSPORT="$2" timeout 60 "$prog" >>"$dir/iso.log" 2>&1 || ok=0
 	[ $ok -eq 1 ]
 	result $? "$1: a crash in one client's host process loses that client only" "$dir/iso.log"
@@ -244,12 +247,13 @@ env_clients() {   # name client-transport
 		"$dir/noenv.log"
 }
 
-serve() {   # name listen-spec client-spec
+serve() {   # name listen-spec client-spec [more sgl-host options]
 	log="$dir/host-$1.log"
 	# Not with meson's LD_LIBRARY_PATH either: it names the drop-in folder,
 	# whose libEGL.so.1 (ours, a guest) the host's libepoxy would load.
+	# shellcheck disable=SC2086
 	env -u LD_LIBRARY_PATH "$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 120 -L info \
-		>"$log" 2>&1 &
+		${4:-} >"$log" 2>&1 &
 	pid=$!
 	i=0
 	until grep -q "listening on" "$log" 2>/dev/null || [ $i -ge 100 ]; do
@@ -283,5 +287,9 @@ serve shm "shm" "shm:$dir/shm"
 serve unix "unix:$dir/sock" "unix:$dir/sock"
 port=$((20000 + $$ % 20000))
 serve tcp "tcp:127.0.0.1:$port" "tcp:127.0.0.1:$port"
+# --isolation=helper: every client's GL in a sglhost-render the library
+# starts (with $SGLHOST_RENDER, the one of this build).
+[ -n "${SGLHOST_RENDER:-}" ] && serve helper "unix:$dir/sock-helper" "unix:$dir/sock-helper" \
+	"--isolation=helper --helper=$SGLHOST_RENDER"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -82,7 +82,7 @@ static struct sgl_egl *host_create(enum sglhost_platform platform)
 
 static EGLContext ctx_create(struct sgl_egl *egl, enum sglhost_api api, EGLContext share)
 {
-	return sgl_egl_context_create(egl, api, 0, 0, share, NULL, NULL);
+	return sgl_egl_context_create(egl, api, 0, 0, 0, share, NULL, NULL);
 }
 
 static const char *api_name(enum sglhost_api api)
@@ -151,7 +151,7 @@ static void test_context(void **state)
 	logs_reset();
 	egl = host_create(c->platform);
 	assert_non_null(egl);
-	ctx = sgl_egl_context_create(egl, c->api, c->major, c->minor, EGL_NO_CONTEXT, &major,
+	ctx = sgl_egl_context_create(egl, c->api, c->major, c->minor, 0, EGL_NO_CONTEXT, &major,
 				     &minor);
 	assert_true(ctx != EGL_NO_CONTEXT);
 	assert_true(sgl_egl_make_current(egl, ctx));
@@ -382,7 +382,7 @@ static void test_bad_requests(void **state)
 		logs_reset();
 		errno = 0;
 		ctx = sgl_egl_context_create(egl, reqs[i].api, reqs[i].major, reqs[i].minor,
-					     EGL_NO_CONTEXT, &major, &minor);
+					     0, EGL_NO_CONTEXT, &major, &minor);
 		assert_true(ctx == EGL_NO_CONTEXT);
 		assert_int_equal(errno, reqs[i].err);
 		assert_int_equal(logs.errors, 1);
@@ -488,7 +488,7 @@ static void test_log_copied(void **state)
 	assert_non_null(egl);
 	memset(&log, 0, sizeof(log));
 	logs_reset();
-	assert_true(sgl_egl_context_create(egl, SGLHOST_API_GL_CORE, 2, 0, EGL_NO_CONTEXT, NULL,
+	assert_true(sgl_egl_context_create(egl, SGLHOST_API_GL_CORE, 2, 0, 0, EGL_NO_CONTEXT, NULL,
 					   NULL) == EGL_NO_CONTEXT);
 	assert_int_equal(logs.errors, 1);
 	assert_true(logs_contain("src/egl/egl.c:"));
@@ -514,13 +514,50 @@ static void test_log_level(void **state)
 
 	egl = sgl_egl_create(&cfg, NULL);
 	assert_non_null(egl);
-	assert_true(sgl_egl_context_create(egl, SGLHOST_API_GLES, 9, 0, EGL_NO_CONTEXT, NULL,
+	assert_true(sgl_egl_context_create(egl, SGLHOST_API_GLES, 9, 0, 0, EGL_NO_CONTEXT, NULL,
 					   NULL) == EGL_NO_CONTEXT);
 	sgl_egl_destroy(egl);
 	assert_int_equal(logs.len, 0);
 }
 
+/* SGLHOST_CONTEXT_LOSE_ON_RESET and _ROBUST_ACCESS reach the driver: the
+ * context answers GL_LOSE_CONTEXT_ON_RESET and has robust access, for GL
+ * (EGL_KHR_create_context's token) and GLES (the EXT one); without the
+ * flag the strategy is GL_NO_RESET_NOTIFICATION. */
+static void test_robustness(void **state)
+{
+	const enum sglhost_api apis[] = { SGLHOST_API_GL_CORE, SGLHOST_API_GL_COMPAT,
+					  SGLHOST_API_GLES };
+	struct sglhost_config cfg;
+	(void)state;
+	config(&cfg, SGLHOST_PLATFORM_SURFACELESS);
+	struct sgl_egl *egl = sgl_egl_create(&cfg, &test_log);
+	assert_non_null(egl);
+	for (size_t i = 0; i < sizeof(apis) / sizeof(apis[0]); i++) {
+		for (int lose = 0; lose < 2; lose++) {
+			uint32_t flags = SGLHOST_CONTEXT_ROBUST_ACCESS |
+					 (lose ? SGLHOST_CONTEXT_LOSE_ON_RESET : 0);
+			EGLContext ctx = sgl_egl_context_create(egl, apis[i], 0, 0, flags,
+								EGL_NO_CONTEXT, NULL, NULL);
+			assert_true(ctx != EGL_NO_CONTEXT);
+			assert_true(sgl_egl_make_current(egl, ctx));
+			GLint strategy = 0, flags_got = 0;
+			glGetIntegerv(GL_RESET_NOTIFICATION_STRATEGY, &strategy);
+			assert_int_equal(strategy,
+					 lose ? GL_LOSE_CONTEXT_ON_RESET : GL_NO_RESET_NOTIFICATION);
+			if (apis[i] != SGLHOST_API_GLES) {
+				glGetIntegerv(GL_CONTEXT_FLAGS, &flags_got);
+				assert_true(flags_got & GL_CONTEXT_FLAG_ROBUST_ACCESS_BIT);
+			}
+			sgl_egl_make_current(egl, EGL_NO_CONTEXT);
+			sgl_egl_context_destroy(egl, ctx);
+		}
+	}
+	sgl_egl_destroy(egl);
+}
+
 static const struct CMUnitTest fixed_tests[] = {
+	cmocka_unit_test(test_robustness),
 	cmocka_unit_test(test_share),
 	cmocka_unit_test(test_two_hosts),
 	cmocka_unit_test(test_recreate),

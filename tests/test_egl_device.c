@@ -100,7 +100,7 @@ static void clear_and_read(void)
 static void run_api(struct sgl_egl *egl, enum sglhost_api api)
 {
 	int major = 0, minor = 0;
-	EGLContext ctx = sgl_egl_context_create(egl, api, 0, 0, EGL_NO_CONTEXT, &major, &minor);
+	EGLContext ctx = sgl_egl_context_create(egl, api, 0, 0, 0, EGL_NO_CONTEXT, &major, &minor);
 	const char *version;
 
 	assert_true(ctx != EGL_NO_CONTEXT);

@@ -46,6 +46,7 @@
 
 #include "ivshmem.h"
 #include "sgl_shm.h"
+#include "sglhost_transport.h"
 #include "shm.h"
 #include "transport/listener.h"
 
@@ -600,6 +601,99 @@ static void test_plain_killed_guest(void **state)
 	munmap(v.map, v.size);
 }
 
+/* An embedder's own memory (sglhost_shm_region_listen, remote: heartbeats,
+ * 300 ms) and a guest whose VM is stopped (SIGSTOP: its heartbeat stands
+ * still) for 900 ms while the host waits on its session. With
+ * sglhost_shm_region_pause() around the stop the session lives on (the
+ * guest answers after SIGCONT); without it, the guest is taken for gone. */
+struct region_reader {
+	struct sgl_channel *ch;
+	char buf[4];
+	int r;
+};
+
+static void *region_read(void *arg)
+{
+	struct region_reader *rd = arg;
+	rd->r = read_exact(rd->ch, rd->buf, 4);
+	return NULL;
+}
+
+static bool region_survives_stop(struct fixture *f, bool pause_it)
+{
+	enum { SIZE = 1u << 20 };
+	char buf[4];
+	int go[2];
+	int fd = open(f->mem, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, SIZE), 0);
+	void *mem = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	assert_true(mem != MAP_FAILED);
+	struct sglhost_shm_region_config rc;
+	sglhost_shm_region_config_init(&rc);
+	rc.memory = mem;
+	rc.size = SIZE;
+	rc.slots = 2;
+	rc.ring_size = RING;
+	rc.remote = true;
+	rc.heartbeat_ms = 300;
+	struct sglhost_listener *l = sglhost_shm_region_listen(&rc, f->err, sizeof(f->err));
+	if (!l)
+		fail_msg("region: %s", f->err);
+	f->l = (struct sgl_listener *)l;
+	fake_device(f, f->mem, SIZE, false, 0);
+	assert_int_equal(pipe(go), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c;
+		struct sgl_channel *ch = sgl_ivshmem_connect(NULL, f->err, sizeof(f->err));
+		if (!ch || ch->ops->write(ch, "hi!", 4) || read(go[0], &c, 1) != 1 ||
+		    ch->ops->write(ch, "ok!", 4))
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	int err = 0;
+	struct sglhost_channel *hc = sglhost_listener_accept(l, &err);
+	assert_non_null(hc);
+	struct region_reader rd = { (struct sgl_channel *)hc, "", -1 };
+	assert_int_equal(read_exact(rd.ch, buf, 4), 0);
+	assert_string_equal(buf, "hi!");
+	if (pause_it)
+		sglhost_shm_region_pause(l, true);
+	kill(pid, SIGSTOP);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, region_read, &rd), 0);
+	sleep_ms(900);
+	kill(pid, SIGCONT);
+	sleep_ms(100);
+	if (pause_it)
+		sglhost_shm_region_pause(l, false);
+	assert_int_equal(write(go[1], "x", 1), 1);
+	pthread_join(t, NULL);
+	kill(pid, SIGKILL);
+	child_status(pid);
+	close(go[0]);
+	close(go[1]);
+	sglhost_channel_destroy(hc);
+	sglhost_listener_destroy(l);
+	f->l = NULL;
+	munmap(mem, SIZE);
+	return rd.r == 0 && !strcmp(rd.buf, "ok!");
+}
+
+static void test_region_paused_vm(void **state)
+{
+	assert_true(region_survives_stop(*state, true));
+}
+
+static void test_region_stopped_vm(void **state)
+{
+	assert_false(region_survives_stop(*state, false));
+}
+
 /* The file QEMU maps: reused in place when QEMU made it (zero, its size
  * kept, slots fitted), locked against a second host, kept at exit,
  * refused when foreign; sizes must be powers of two. */
@@ -1109,6 +1203,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plain_polling, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_killed_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_region_paused_vm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_region_stopped_vm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_doorbell_messages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_doorbell_wakes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_doorbell_session, setup, teardown),

@@ -36,6 +36,7 @@
 #include "encoder.h"
 #include "session.h"
 #include "sglhost.h"
+#include "sglhost_transport.h"
 #include "transport/listener.h"
 #include "transport/session.h"
 #include "vu_mock.h"
@@ -532,6 +533,83 @@ static void test_crosvm_style(void **state)
 	stop(&s);
 }
 
+static void echo_check(struct mock_fe *f, struct sgl_channel *ch);
+
+/* The public API on a frontend the VMM already connected (a socketpair
+ * end): the same device, no socket of ours; when the frontend leaves, the
+ * listener stays quiet until destroyed. */
+static void test_connected_fd(void **state)
+{
+	struct mock_fe f;
+	char err[256] = "";
+	int sv[2];
+	(void)state;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	struct sglhost_vhost_vsock_config cfg;
+	sglhost_vhost_vsock_config_init(&cfg);
+	assert_int_equal(cfg.frontend_fd, -1);
+	assert_null(sglhost_vhost_vsock_open(&cfg, err, sizeof(err)));   /* no path, no fd */
+	cfg.frontend_fd = sv[0];
+	cfg.guest_cid = MOCK_GUEST_CID;
+	cfg.port = PORT;
+	struct sglhost_listener *l = sglhost_vhost_vsock_open(&cfg, err, sizeof(err));
+	assert_non_null(l);
+	assert_non_null(strstr(sglhost_listener_describe(l), "vhost-user-vsock frontend fd "));
+	assert_false(sglhost_listener_forkable(l));
+
+	mock_open_fd(&f, sv[1]);
+	assert_int_equal(mock_handshake(&f, PROTO_QEMU), MOCK_GUEST_CID);
+	assert_int_equal(mock_mem_table(&f), 0);
+	mock_start_rings(&f, 2, FEATURES_QEMU);
+	mock_connect(&f, 4321, PORT);
+	int e = 0;
+	struct sglhost_channel *ch = sglhost_listener_accept(l, &e);
+	assert_non_null(ch);
+	echo_check(&f, (struct sgl_channel *)ch);
+	sglhost_channel_destroy(ch);
+	mock_close(&f);
+	sglhost_listener_shutdown(l);
+	assert_null(sglhost_listener_accept(l, &e));
+	assert_int_equal(e, -ECANCELED);
+	sglhost_listener_destroy(l);
+
+	/* A listening socket of the embedder's: frontends connect to it as
+	 * to ours; it stays in place at the end. */
+	char dir[] = "/tmp/sgl-vu-adopt-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/vu.sock", dir);
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	sglhost_vhost_vsock_config_init(&cfg);
+	cfg.listen_fd = lfd;
+	cfg.frontend_fd = sv[0];   /* two ways at once: refused */
+	assert_null(sglhost_vhost_vsock_open(&cfg, err, sizeof(err)));
+	cfg.frontend_fd = -1;
+	cfg.guest_cid = MOCK_GUEST_CID;
+	cfg.port = PORT;
+	l = sglhost_vhost_vsock_open(&cfg, err, sizeof(err));
+	assert_non_null(l);
+	assert_non_null(strstr(sglhost_listener_describe(l), "listening fd "));
+	mock_open(&f, path);
+	assert_int_equal(mock_handshake(&f, PROTO_QEMU), MOCK_GUEST_CID);
+	assert_int_equal(mock_mem_table(&f), 0);
+	mock_start_rings(&f, 2, FEATURES_QEMU);
+	mock_connect(&f, 4322, PORT);
+	ch = sglhost_listener_accept(l, &e);
+	assert_non_null(ch);
+	echo_check(&f, (struct sgl_channel *)ch);
+	sglhost_channel_destroy(ch);
+	mock_close(&f);
+	sglhost_listener_destroy(l);
+	assert_int_equal(access(path, F_OK), 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* A frontend ready to carry one stream: QEMU's way. */
 static struct sgl_channel *ready(struct server *s, struct mock_fe *f, uint32_t port)
 {
@@ -807,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_crosvm_style),
 		cmocka_unit_test(test_reconnect),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_connected_fd),
 	};
 	alarm(240);
 	return cmocka_run_group_tests(tests, NULL, NULL);

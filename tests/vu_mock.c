@@ -39,17 +39,23 @@ void mock_open(struct mock_fe *f, const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 
-	memset(f, 0, sizeof(*f));
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	f->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(f->sock >= 0);
+	int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(sock >= 0);
 	int r = -1;
 	for (int i = 0; i < 200 && r < 0; i++) {
-		r = connect(f->sock, (struct sockaddr *)&a, sizeof(a));
+		r = connect(sock, (struct sockaddr *)&a, sizeof(a));
 		if (r < 0)
 			usleep(10000);
 	}
 	assert_int_equal(r, 0);
+	mock_open_fd(f, sock);
+}
+
+void mock_open_fd(struct mock_fe *f, int sock)
+{
+	memset(f, 0, sizeof(*f));
+	f->sock = sock;
 	f->memfd = memfd_create("mock-guest", MFD_CLOEXEC);
 	assert_true(f->memfd >= 0);
 	assert_int_equal(ftruncate(f->memfd, MOCK_MEM_SIZE), 0);

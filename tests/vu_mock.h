@@ -45,6 +45,9 @@ struct mock_fe {
 
 /* Connects to `path` (retrying briefly); guest memory is created. */
 void mock_open(struct mock_fe *f, const char *path);
+/* The same on a connected socket (a socketpair end): the back-end got the
+ * other end as its frontend fd. */
+void mock_open_fd(struct mock_fe *f, int sock);
 void mock_close(struct mock_fe *f);
 
 /* Raw messages. The reply helpers assert the reply's header. */

@@ -63,13 +63,29 @@ static __thread struct attribs_request request;
 
 /* opengl32's wglCreateContext: in opengl32.dll, or in the program itself
  * when it is its own opengl32 (tests/windows/icd_loader.c). */
-static HGLRC(WINAPI *opengl32_create(void))(HDC)
+static FARPROC opengl32_proc(const char *name)
 {
 	HMODULE m = GetModuleHandleA("opengl32.dll");
-	FARPROC f = m ? GetProcAddress(m, "wglCreateContext") : NULL;
-	if (!f)
-		f = GetProcAddress(GetModuleHandleA(NULL), "wglCreateContext");
-	return (HGLRC(WINAPI *)(HDC))(void (*)(void))f;
+	FARPROC f = m ? GetProcAddress(m, name) : NULL;
+	return f ? f : GetProcAddress(GetModuleHandleA(NULL), name);
+}
+
+static HGLRC(WINAPI *opengl32_create(void))(HDC)
+{
+	return (HGLRC(WINAPI *)(HDC))(void (*)(void))opengl32_proc("wglCreateContext");
+}
+
+/* wglMakeContextCurrentARB on an opengl32 HGLRC: opengl32's wglMakeCurrent
+ * (which calls DrvSetContext), with our read DC checks around it. */
+static BOOL WINAPI make_context_current(HDC draw, HDC read, HGLRC h)
+{
+	BOOL(WINAPI * make)(HDC, HGLRC) = (BOOL(WINAPI *)(HDC, HGLRC))(void (*)(void))
+		opengl32_proc("wglMakeCurrent");
+	if (!make) {
+		SetLastError(ERROR_INVALID_OPERATION);
+		return FALSE;
+	}
+	return sgl_wgl_make_current_read(draw, read, h, make);
 }
 
 static HGLRC WINAPI create_context_attribs(HDC hdc, HGLRC share, const int *attribs)
@@ -174,11 +190,14 @@ DRV BOOL APIENTRY DrvSwapBuffers(HDC hdc)
 }
 
 /* Everything past GL 1.1 and the WGL extensions, as wglGetProcAddress,
- * but wglCreateContextAttribsARB through opengl32 (above). */
+ * but wglCreateContextAttribsARB and wglMakeContextCurrentARB through
+ * opengl32 (above). */
 DRV PROC APIENTRY DrvGetProcAddress(LPCSTR name)
 {
 	if (name && !strcmp(name, "wglCreateContextAttribsARB"))
 		return (PROC)(void (*)(void))create_context_attribs;
+	if (name && !strcmp(name, "wglMakeContextCurrentARB"))
+		return (PROC)(void (*)(void))make_context_current;
 	return wglGetProcAddress(name);
 }
 

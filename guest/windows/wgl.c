@@ -28,10 +28,11 @@ static SRWLOCK lock = SRWLOCK_INIT;
 static struct wgl_context *contexts;
 
 static __thread struct wgl_context *cur;
-static __thread HDC cur_dc;
+static __thread HDC cur_dc, cur_read_dc;
 
 static const char extensions[] =
-	"WGL_ARB_create_context WGL_ARB_create_context_profile WGL_ARB_extensions_string "
+	"WGL_ARB_create_context WGL_ARB_create_context_profile "
+	"WGL_ARB_create_context_robustness WGL_ARB_extensions_string WGL_ARB_make_current_read "
 	"WGL_ARB_pixel_format WGL_EXT_create_context_es2_profile "
 	"WGL_EXT_create_context_es_profile WGL_EXT_extensions_string WGL_EXT_swap_control";
 
@@ -46,7 +47,10 @@ static struct wgl_context *lookup(HGLRC h)
 	return c;
 }
 
-static HGLRC create(HDC hdc, uint32_t api, int major, int minor, struct wgl_context *share)
+/* `robust`: SGL_CONTEXT_ROBUST_ACCESS and _LOSE_ON_RESET, carried to the
+ * host context, which fails without them (sglhost.h). */
+static HGLRC create(HDC hdc, uint32_t api, int major, int minor, struct wgl_context *share,
+		    uint32_t robust)
 {
 	struct wgl_context *c = calloc(1, sizeof(*c));
 	int format = wglGetPixelFormat(hdc);
@@ -55,7 +59,7 @@ static HGLRC create(HDC hdc, uint32_t api, int major, int minor, struct wgl_cont
 		return NULL;
 	}
 	c->api = api, c->major = major, c->minor = minor;
-	c->flags = sgl_wgl_format_flags(format);
+	c->flags = sgl_wgl_format_flags(format) | robust;
 	/* The framebuffer follows the window at the first make-current. */
 	c->sgl = sgl_context_new(api, major, minor, share ? share->sgl : NULL, 1, 1, c->flags);
 	if (!c->sgl) {
@@ -79,7 +83,7 @@ HGLRC WINAPI wglCreateContext(HDC hdc)
 	}
 	/* A compatibility context of the newest version the host has, as
 	 * Windows drivers give. */
-	return create(hdc, 1, 0, 0, NULL);
+	return create(hdc, 1, 0, 0, NULL, 0);
 }
 
 BOOL WINAPI wglDeleteContext(HGLRC h)
@@ -92,7 +96,7 @@ BOOL WINAPI wglDeleteContext(HGLRC h)
 	if (c == cur) {
 		sgl_context_make_current(NULL);
 		cur = NULL;
-		cur_dc = NULL;
+		cur_dc = cur_read_dc = NULL;
 	}
 	AcquireSRWLockExclusive(&lock);
 	for (struct wgl_context **p = &contexts; *p; p = &(*p)->next)
@@ -123,7 +127,7 @@ BOOL WINAPI wglMakeCurrent(HDC hdc, HGLRC h)
 		}
 		sgl_context_make_current(NULL);
 		cur = NULL;
-		cur_dc = NULL;
+		cur_dc = cur_read_dc = NULL;
 		return TRUE;
 	}
 	struct wgl_context *c = lookup(h);
@@ -147,9 +151,49 @@ BOOL WINAPI wglMakeCurrent(HDC hdc, HGLRC h)
 	}
 	sgl_context_make_current(c->sgl);
 	cur = c;
-	cur_dc = hdc;
+	cur_dc = cur_read_dc = hdc;
 	follow_window(c, hdc);
 	return TRUE;
+}
+
+/*
+ * WGL_ARB_make_current_read. A host context has one framebuffer, the one
+ * that follows its draw window: reads come from it. So the read DC may be
+ * another DC of the draw window, and nothing else: a different window (or
+ * a DC of no window) is refused with ERROR_INVALID_OPERATION rather than
+ * read from the wrong pixels. Pixel formats must match (the extension's
+ * ERROR_INVALID_PIXEL_TYPE_ARB).
+ */
+BOOL sgl_wgl_make_current_read(HDC draw, HDC read, HGLRC h, BOOL(WINAPI *make)(HDC, HGLRC))
+{
+	if (!h)
+		return make(NULL, NULL);
+	if (!draw || !read) {
+		SetLastError(ERROR_INVALID_HANDLE);
+		return FALSE;
+	}
+	if (wglGetPixelFormat(read) != wglGetPixelFormat(draw)) {
+		SetLastError(ERROR_INVALID_PIXEL_TYPE_ARB);
+		return FALSE;
+	}
+	if (read != draw && (!WindowFromDC(read) || WindowFromDC(read) != WindowFromDC(draw))) {
+		SetLastError(ERROR_INVALID_OPERATION);
+		return FALSE;
+	}
+	if (!make(draw, h))
+		return FALSE;
+	cur_read_dc = read;
+	return TRUE;
+}
+
+static BOOL WINAPI make_context_current(HDC draw, HDC read, HGLRC h)
+{
+	return sgl_wgl_make_current_read(draw, read, h, wglMakeCurrent);
+}
+
+static HDC WINAPI get_current_read_dc(void)
+{
+	return cur_read_dc;
 }
 
 HGLRC WINAPI wglGetCurrentContext(void)
@@ -194,7 +238,9 @@ BOOL WINAPI wglSwapBuffers(HDC hdc)
 		return FALSE;
 	}
 	sgl_pacer_wait(&c->pace);
-	int r = sgl_context_swap(c->sgl, sgl_wgl_present, hdc);
+	/* An HDC stays a valid argument (GDI checks it) until the frame is
+	 * shown: WGL swaps may defer (SGL_FRAME_LATENCY=1). */
+	int r = sgl_context_swap_deferred(c->sgl, sgl_wgl_present, hdc, true);
 	/* A resized window gets a framebuffer of its size for the next frame. */
 	follow_window(c, hdc);
 	return r == 0;
@@ -218,6 +264,7 @@ static const char *WINAPI get_extensions_ext(void)
 HGLRC WINAPI sgl_wglCreateContextAttribsARB(HDC hdc, HGLRC share_h, const int *attribs)
 {
 	int major = 1, minor = 0, flags = 0, profile = WGL_CONTEXT_CORE_PROFILE_BIT_ARB;
+	int reset = WGL_NO_RESET_NOTIFICATION_ARB;
 	struct wgl_context *share = NULL;
 	if (share_h && !(share = lookup(share_h))) {
 		SetLastError(ERROR_INVALID_OPERATION);
@@ -230,6 +277,13 @@ HGLRC WINAPI sgl_wglCreateContextAttribsARB(HDC hdc, HGLRC share_h, const int *a
 		case WGL_CONTEXT_MINOR_VERSION_ARB: minor = v; break;
 		case WGL_CONTEXT_FLAGS_ARB: flags = v; break;
 		case WGL_CONTEXT_PROFILE_MASK_ARB: profile = v; break;
+		case WGL_CONTEXT_RESET_NOTIFICATION_STRATEGY_ARB:
+			if (v != WGL_NO_RESET_NOTIFICATION_ARB && v != WGL_LOSE_CONTEXT_ON_RESET_ARB) {
+				SetLastError(ERROR_INVALID_PARAMETER);
+				return NULL;
+			}
+			reset = v;
+			break;
 		case WGL_CONTEXT_LAYER_PLANE_ARB:
 			if (v) {
 				SetLastError(ERROR_INVALID_PARAMETER);
@@ -241,10 +295,21 @@ HGLRC WINAPI sgl_wglCreateContextAttribsARB(HDC hdc, HGLRC share_h, const int *a
 			return NULL;
 		}
 	}
-	/* Debug and forward-compatible contexts are ordinary ones here;
-	 * robust access is not offered. */
-	if (flags & ~(WGL_CONTEXT_DEBUG_BIT_ARB | WGL_CONTEXT_FORWARD_COMPATIBLE_BIT_ARB)) {
+	/* Debug and forward-compatible contexts are ordinary ones here.
+	 * Robust access and the reset strategy go to the host context. */
+	if (flags & ~(WGL_CONTEXT_DEBUG_BIT_ARB | WGL_CONTEXT_FORWARD_COMPATIBLE_BIT_ARB |
+		      WGL_CONTEXT_ROBUST_ACCESS_BIT_ARB)) {
 		SetLastError(ERROR_INVALID_PARAMETER);
+		return NULL;
+	}
+	uint32_t robust = (flags & WGL_CONTEXT_ROBUST_ACCESS_BIT_ARB ? SGL_CONTEXT_ROBUST_ACCESS : 0) |
+			  (reset == WGL_LOSE_CONTEXT_ON_RESET_ARB ? SGL_CONTEXT_LOSE_ON_RESET : 0);
+	/* WGL_ARB_create_context_robustness: "If the reset notification
+	 * behavior of <hShareContext> and the newly created context are
+	 * different, wglCreateContextAttribsARB will fail and generate the
+	 * error ERROR_INVALID_OPERATION." */
+	if (share && (share->flags & SGL_CONTEXT_LOSE_ON_RESET) != (robust & SGL_CONTEXT_LOSE_ON_RESET)) {
+		SetLastError(ERROR_INVALID_OPERATION);
 		return NULL;
 	}
 	if (major < 1 || minor < 0) {
@@ -268,7 +333,7 @@ HGLRC WINAPI sgl_wglCreateContextAttribsARB(HDC hdc, HGLRC share_h, const int *a
 		SetLastError(ERROR_INVALID_PIXEL_FORMAT);
 		return NULL;
 	}
-	HGLRC h = create(hdc, api, major, minor, share);
+	HGLRC h = create(hdc, api, major, minor, share, robust);
 	if (!h)
 		SetLastError(ERROR_INVALID_VERSION_ARB);
 	return h;
@@ -300,10 +365,12 @@ static const struct {
 	{ "wglChoosePixelFormatARB", P(sgl_wglChoosePixelFormatARB) },
 	{ "wglCreateContextAttribsARB", P(sgl_wglCreateContextAttribsARB) },
 	{ "wglGetExtensionsStringARB", P(get_extensions_arb) },
+	{ "wglGetCurrentReadDCARB", P(get_current_read_dc) },
 	{ "wglGetExtensionsStringEXT", P(get_extensions_ext) },
 	{ "wglGetPixelFormatAttribfvARB", P(sgl_wglGetPixelFormatAttribfvARB) },
 	{ "wglGetPixelFormatAttribivARB", P(sgl_wglGetPixelFormatAttribivARB) },
 	{ "wglGetSwapIntervalEXT", P(get_swap_interval) },
+	{ "wglMakeContextCurrentARB", P(make_context_current) },
 	{ "wglSwapIntervalEXT", P(swap_interval) },
 };
 

@@ -37,6 +37,9 @@ uint32_t sgl_wgl_format_flags(int format);
 /* WGL_ARB_create_context(_profile) (wgl.c): a context of ours, `share_h`
  * one of ours too. */
 HGLRC WINAPI sgl_wglCreateContextAttribsARB(HDC hdc, HGLRC share_h, const int *attribs);
+/* wglMakeContextCurrentARB: checks the read DC, then `make(draw, h)`
+ * (ours, or opengl32's for an ICD), then records the read DC. */
+BOOL sgl_wgl_make_current_read(HDC draw, HDC read, HGLRC h, BOOL(WINAPI *make)(HDC, HGLRC));
 
 /* WGL_ARB_pixel_format (pixel_format.c). */
 BOOL WINAPI sgl_wglGetPixelFormatAttribivARB(HDC hdc, int format, int layer, UINT n,

@@ -106,7 +106,7 @@ struct sglhost_context *sgl_context_create(struct sglhost *host,
 	ctx->present = cfg->present;
 	ctx->present_user = cfg->present_user;
 	ctx->budget.limit = host->max_context_memory;
-	ctx->egl = sgl_egl_context_create(host->egl, cfg->api, cfg->major, cfg->minor, share,
+	ctx->egl = sgl_egl_context_create(host->egl, cfg->api, cfg->major, cfg->minor, cfg->flags, share,
 					  &ctx->major, &ctx->minor);
 	if (ctx->egl == EGL_NO_CONTEXT) {
 		err = ENOTSUP;

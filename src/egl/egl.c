@@ -628,9 +628,9 @@ static bool version_valid(enum sglhost_api api, int major, int minor)
 }
 
 static EGLContext try_create(struct sgl_egl *egl, enum sglhost_api api, struct gl_version v,
-			     EGLContext share)
+			     uint32_t flags, EGLContext share)
 {
-	EGLint attribs[9];
+	EGLint attribs[11];
 	int n = 0;
 
 	attribs[n++] = EGL_CONTEXT_MAJOR_VERSION_KHR;
@@ -647,6 +647,14 @@ static EGLContext try_create(struct sgl_egl *egl, enum sglhost_api api, struct g
 	if (egl->robust) {
 		attribs[n++] = EGL_CONTEXT_OPENGL_ROBUST_ACCESS_EXT;
 		attribs[n++] = EGL_TRUE;
+	}
+	/* The EXT token is for GLES only (Mesa: EGL_BAD_ATTRIBUTE for GL);
+	 * desktop GL takes EGL_KHR_create_context's. */
+	if (flags & SGLHOST_CONTEXT_LOSE_ON_RESET) {
+		attribs[n++] = api == SGLHOST_API_GLES
+				       ? EGL_CONTEXT_OPENGL_RESET_NOTIFICATION_STRATEGY_EXT
+				       : EGL_CONTEXT_OPENGL_RESET_NOTIFICATION_STRATEGY_KHR;
+		attribs[n++] = EGL_LOSE_CONTEXT_ON_RESET_EXT;
 	}
 	attribs[n] = EGL_NONE;
 	return eglCreateContext(egl->display, EGL_NO_CONFIG_KHR, share, attribs);
@@ -726,7 +734,8 @@ static bool version_refused(EGLint err)
 
 /* Tries each version in turn; the bound API is per-thread, so bind here. */
 static EGLContext create_first(struct sgl_egl *egl, enum sglhost_api api,
-			       const struct gl_version *list, size_t count, EGLContext share)
+			       const struct gl_version *list, size_t count, uint32_t flags,
+			       EGLContext share)
 {
 	EGLenum prev_api = eglQueryAPI();
 	EGLContext ctx = EGL_NO_CONTEXT;
@@ -738,7 +747,7 @@ static EGLContext create_first(struct sgl_egl *egl, enum sglhost_api api,
 		return EGL_NO_CONTEXT;
 	}
 	for (size_t i = 0; i < count; i++) {
-		ctx = try_create(egl, api, list[i], share);
+		ctx = try_create(egl, api, list[i], flags, share);
 		if (ctx != EGL_NO_CONTEXT)
 			break;
 		err = eglGetError();
@@ -761,7 +770,7 @@ static EGLContext create_first(struct sgl_egl *egl, enum sglhost_api api,
 }
 
 EGLContext sgl_egl_context_create(struct sgl_egl *egl, enum sglhost_api api, int major, int minor,
-				  EGLContext share, int *got_major, int *got_minor)
+				  uint32_t flags, EGLContext share, int *got_major, int *got_minor)
 {
 	const struct gl_version *list;
 	struct gl_version requested = { major, minor };
@@ -775,11 +784,19 @@ EGLContext sgl_egl_context_create(struct sgl_egl *egl, enum sglhost_api api, int
 		errno = EINVAL;
 		return EGL_NO_CONTEXT;
 	}
+	/* Robustness asked for explicitly needs the driver's extension. */
+	if ((flags & (SGLHOST_CONTEXT_ROBUST_ACCESS | SGLHOST_CONTEXT_LOSE_ON_RESET)) &&
+	    !egl->robust) {
+		sgl_log_error(&egl->log, "a robust context was asked for; %s lacks "
+			      "EGL_EXT_create_context_robustness", egl->name);
+		errno = ENOTSUP;
+		return EGL_NO_CONTEXT;
+	}
 	if (major > 0) {
 		list = &requested;
 		count = 1;
 	}
-	ctx = create_first(egl, api, list, count, share);
+	ctx = create_first(egl, api, list, count, flags, share);
 	if (ctx == EGL_NO_CONTEXT) {
 		errno = ENOTSUP;
 		return EGL_NO_CONTEXT;

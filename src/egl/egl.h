@@ -29,11 +29,12 @@ EGLDisplay sgl_egl_display(const struct sgl_egl *egl);
  * Creates a context of `api`. major/minor 0/0 ask for the highest version:
  * GL core tries 4.6 down to 3.2, GL compat 4.6 down to 3.0 then 2.1 without
  * a profile, GLES 3.2 down to 2.0. `share` may be EGL_NO_CONTEXT. The
- * version obtained is written to *got_major / *got_minor.
+ * version obtained is written to *got_major / *got_minor. `flags`:
+ * SGLHOST_CONTEXT_ROBUST_ACCESS and _LOSE_ON_RESET (sglhost.h).
  * Returns EGL_NO_CONTEXT on failure (logged).
  */
 EGLContext sgl_egl_context_create(struct sgl_egl *egl, enum sglhost_api api, int major, int minor,
-				  EGLContext share, int *got_major, int *got_minor);
+				  uint32_t flags, EGLContext share, int *got_major, int *got_minor);
 void sgl_egl_context_destroy(struct sgl_egl *egl, EGLContext ctx);
 
 /* Makes `ctx` current on this thread without surfaces; cheap when it

@@ -6,6 +6,8 @@
 #ifndef SGL_TRANSPORT_CHANNEL_H
 #define SGL_TRANSPORT_CHANNEL_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -29,6 +31,10 @@ struct sgl_channel_ops {
 struct sgl_channel {
 	const struct sgl_channel_ops *ops;
 	char peer[96];        /* for logs: "tcp 127.0.0.1:50312", "shm slot 3" */
+	/* sglhost_channel_shutdown() was called: its session ends even where
+	 * it waits for something other than the channel (a helper). Channels
+	 * are calloc'ed: false until then. */
+	_Atomic bool cancelled;
 };
 
 /* Reads exactly `n` bytes; 0, -EPIPE at end of stream, or -errno. */

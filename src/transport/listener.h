@@ -65,6 +65,13 @@ struct sgl_listener *sgl_shm_listen(const struct sgl_shm_config *cfg, char *err,
 #define SGL_VHOST_VSOCK_DEFAULT_PORT 3000
 struct sgl_vhost_vsock_config {
 	const char *path;          /* the socket; a stale one is removed */
+	/* Or a frontend already connected: the listener owns `frontend_fd`
+	 * (closed when the frontend leaves; none comes after it). */
+	bool connected;
+	int frontend_fd;
+	/* Or a listening socket of the embedder's (adopted; never unlinked). */
+	bool adopt_listen;
+	int listen_fd;
 	uint64_t guest_cid;        /* the guest's CID (config space); 0: 3 */
 	uint32_t port;             /* the vsock port served; 0: 3000 */
 	uint32_t max_connections;  /* per device; 0: 16 */

@@ -1,11 +1,13 @@
 /*
- * The host side of the session protocol. Everything from the guest is
- * checked: message sizes against SGL_SESSION_MAX_MESSAGE, kinds, context
- * ids; command batches go to sglhost_context_submit, which validates every
- * command. A client that breaks the session protocol is disconnected; a
+ * The host side of the session protocol (sglhost_session.h), over bytes
+ * someone else moves: an embedder, or session_run.c over a channel. This
+ * file handles whole messages; session_feed.c takes the bytes in.
+ * Everything from the guest is checked: message sizes against
+ * SGL_SESSION_MAX_MESSAGE, kinds, context ids; command batches go to
+ * sglhost_context_submit, which validates every command. A client that breaks the session protocol is disconnected; a
  * malformed GL command only loses its context (the client is told why).
  */
-#include "transport/session.h"
+#include "sglhost_session.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -16,77 +18,61 @@
 #include "sgl_session.h"
 #include "sgl_wire_id.h"
 #include "transport/frames.h"
+#include "transport/session_state.h"
 
-#define DEFAULT_MAX_CONTEXTS 64
-
-struct client_context {
-	uint32_t id;
-	struct sglhost_context *ctx;
-	bool lost_reported;
-	struct sgl_frame_seg seg;   /* frames for a guest on this machine */
-};
-
-struct session {
-	const struct sgl_session_config *cfg;
-	struct sgl_channel *ch;
-	struct client_context *contexts;
-	uint32_t ncontexts;
-	uint8_t *msg;            /* the message being handled (8-byte aligned) */
-	size_t msg_cap;
-	uint8_t *frame;          /* pixels of the last present */
-	size_t frame_cap;
-	bool want_frame;
-	bool frame_sysv;         /* the guest can take it in a SysV segment */
-	int send_error;
-	char name[64];
-};
-
-static void logf_(struct session *s, enum sglhost_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void logf_(struct session *s, enum sglhost_log_level level, const char *fmt, ...)
+void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, const char *fmt,
+		       ...)
 {
 	char msg[512];
 	va_list ap;
-	if (!s->cfg->log)
+	if (!s->cfg.log)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	s->cfg->log(s->cfg->log_user, level, msg);
+	s->cfg.log(s->cfg.log_user, level, msg);
 }
 
-static int send_msg_flags(struct session *s, uint32_t kind, uint32_t context, uint32_t flags,
-			  const void *a, size_t alen, const void *b, size_t blen)
+static int send_msg_flags(struct sglhost_session *s, uint32_t kind, uint32_t context,
+			  uint32_t flags, const void *a, size_t alen, const void *b, size_t blen)
 {
 	static const uint8_t zeros[8];
 	size_t len = sizeof(struct sgl_msg_header) + alen + blen;
 	size_t padded = (len + 7) & ~(size_t)7;
 	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
-	int r = s->ch->ops->write(s->ch, &h, sizeof(h));
+	sglhost_session_send_fn send = s->cfg.send;
+	void *u = s->cfg.send_user;
+	if (s->send_error)
+		return s->send_error;
+	int r = send(u, &h, sizeof(h));
 	if (!r && alen)
-		r = s->ch->ops->write(s->ch, a, alen);
+		r = send(u, a, alen);
 	if (!r && blen)
-		r = s->ch->ops->write(s->ch, b, blen);
+		r = send(u, b, blen);
 	if (!r && padded > len)
-		r = s->ch->ops->write(s->ch, zeros, padded - len);
+		r = send(u, zeros, padded - len);
+	if (r > 0)
+		r = -EIO;
 	if (r)
 		s->send_error = r;
 	return r;
 }
 
-static int send_msg(struct session *s, uint32_t kind, uint32_t context, const void *a,
+static int send_msg(struct sglhost_session *s, uint32_t kind, uint32_t context, const void *a,
 		    size_t alen, const void *b, size_t blen)
 {
 	return send_msg_flags(s, kind, context, 0, a, alen, b, blen);
 }
 
-static int send_text(struct session *s, uint32_t kind, uint32_t context, const char *text)
+int sgl_hsession_send_text(struct sglhost_session *s, uint32_t kind, uint32_t context,
+			  const char *text)
 {
+	if (kind == SGL_MSG_BYE)
+		snprintf(s->bye, sizeof(s->bye), "%s", text);
 	return send_msg(s, kind, context, text, strlen(text) + 1, NULL, 0);
 }
 
-static struct client_context *find(struct session *s, uint32_t id)
+static struct client_context *find(struct sglhost_session *s, uint32_t id)
 {
 	for (uint32_t i = 0; i < s->ncontexts; i++)
 		if (s->contexts[i].id == id)
@@ -94,15 +80,26 @@ static struct client_context *find(struct session *s, uint32_t id)
 	return NULL;
 }
 
+void sgl_hsession_event(struct sglhost_session *s, enum sglhost_session_event_type type,
+			uint32_t id, struct sglhost_context *ctx, uint32_t w, uint32_t h,
+			const char *text)
+{
+	if (!s->cfg.event)
+		return;
+	struct sglhost_session_event ev = { SGLHOST_SESSION_EVENT_VERSION, type, id, ctx, w, h,
+					    s->ended, text ? text : "", s->peer, NULL, 0 };
+	s->cfg.event(s->cfg.event_user, &ev);
+}
+
 /* ---- Messages ---- */
 
 static const uint8_t wire_id[32] = SGL_WIRE_ID_BYTES;
 
-static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
+int sgl_hsession_hello(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	struct sgl_msg_hello m;
 	if (h->size - sizeof(*h) < 8) {
-		send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
 		return -EPROTO;
 	}
 	/* magic and version first: they sit where every version has them. */
@@ -111,18 +108,20 @@ static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_
 		char why[128];
 		snprintf(why, sizeof(why), "session protocol version %u, sgl-host speaks %u",
 			 m.magic == SGL_SESSION_MAGIC ? m.version : 0, SGL_SESSION_VERSION);
-		send_text(s, SGL_MSG_BYE, 0, why);
-		logf_(s, SGLHOST_LOG_WARN, "%s: client refused: %s", s->ch->peer, why);
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, why);
+		sgl_hsession_logf(s, SGLHOST_LOG_WARN, "%s: client refused: %s", s->peer, why);
 		return -EPROTO;
 	}
 	if (h->size - sizeof(*h) < sizeof(m)) {
-		send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "HELLO is too short");
 		return -EPROTO;
 	}
 	memcpy(&m, p, sizeof(m));
-	if (s->cfg->needs_token &&
-	    (!s->cfg->token || memcmp(m.token, s->cfg->token, sizeof(m.token)) != 0)) {
-		send_text(s, SGL_MSG_BYE, 0, "wrong or missing token");
+	static const uint8_t none[32];
+	if ((s->cfg.flags & SGLHOST_SESSION_REQUIRE_TOKEN) &&
+	    (!memcmp(s->cfg.token, none, sizeof(none)) ||
+	     memcmp(m.token, s->cfg.token, sizeof(m.token)) != 0)) {
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "wrong or missing token");
 		return -EACCES;
 	}
 	memcpy(s->name, m.name, sizeof(s->name) - 1);
@@ -139,28 +138,32 @@ static int hello(struct session *s, const struct sgl_msg_header *h, const uint8_
 		snprintf(why, sizeof(why),
 			 SGL_WIRE_MISMATCH ": guest wire id %s, sgl-host wire id %.16s: build both "
 			 "from the same source (docs/generator.md)", guest, SGL_WIRE_ID_HEX);
-		logf_(s, SGLHOST_LOG_ERROR, "%s: client \"%s\" refused: %s", s->ch->peer, s->name,
+		sgl_hsession_logf(s, SGLHOST_LOG_ERROR, "%s: client \"%s\" refused: %s", s->peer, s->name,
 		      why);
-		send_text(s, SGL_MSG_BYE, 0, why);
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, why);
 		return -EPROTO;
 	}
-	logf_(s, SGLHOST_LOG_INFO, "%s: client \"%s\" connected", s->ch->peer, s->name);
-	struct sgl_msg_welcome w = { SGL_SESSION_VERSION, s->cfg->width_limit,
-				     s->cfg->height_limit, 0 };
+	sgl_hsession_logf(s, SGLHOST_LOG_INFO, "%s: client \"%s\" connected", s->peer, s->name);
+	sgl_hsession_event(s, SGLHOST_SESSION_EVENT_CONNECTED, 0, NULL, 0, 0, s->name);
+	struct sgl_msg_welcome w = { SGL_SESSION_VERSION, s->cfg.max_width,
+				     s->cfg.max_height, 0 };
 	return send_msg(s, SGL_MSG_WELCOME, 0, &w, sizeof(w), NULL, 0);
 }
 
 static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint32_t h);
 
 _Static_assert(SGL_CONTEXT_NO_DEPTH == SGLHOST_CONTEXT_NO_DEPTH &&
-		       SGL_CONTEXT_NO_STENCIL == SGLHOST_CONTEXT_NO_STENCIL,
+		       SGL_CONTEXT_NO_STENCIL == SGLHOST_CONTEXT_NO_STENCIL &&
+		       SGL_CONTEXT_ROBUST_ACCESS == SGLHOST_CONTEXT_ROBUST_ACCESS &&
+		       SGL_CONTEXT_LOSE_ON_RESET == SGLHOST_CONTEXT_LOSE_ON_RESET,
 	       "context flags travel as they are");
 
-static int create_context(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
+static int create_context(struct sglhost_session *s, const struct sgl_msg_header *h,
+			  const uint8_t *p)
 {
 	struct sgl_msg_create_context m;
 	struct sgl_msg_context_created r = { 0, 0, 0, 0 };
-	uint32_t max = s->cfg->max_contexts ? s->cfg->max_contexts : DEFAULT_MAX_CONTEXTS;
+	uint32_t max = s->max_contexts;
 
 	if (h->size - sizeof(*h) < sizeof(m))
 		return -EPROTO;
@@ -182,11 +185,11 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 		 * Compared part by part: the guest's numbers are any int32
 		 * (major * 10 + minor overflowed, and a negative minor got
 		 * past the cap). */
-		if (m.api != SGLHOST_API_GLES && s->cfg->max_major &&
-		    (m.major == 0 || m.major > s->cfg->max_major ||
-		     (m.major == s->cfg->max_major && m.minor > s->cfg->max_minor))) {
-			cc.major = s->cfg->max_major;
-			cc.minor = s->cfg->max_minor;
+		if (m.api != SGLHOST_API_GLES && s->cfg.max_major &&
+		    (m.major == 0 || m.major > s->cfg.max_major ||
+		     (m.major == s->cfg.max_major && m.minor > s->cfg.max_minor))) {
+			cc.major = s->cfg.max_major;
+			cc.minor = s->cfg.max_minor;
 		}
 		cc.share = share ? share->ctx : NULL;
 		cc.width = m.width;
@@ -194,7 +197,7 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 		cc.flags = m.flags;   /* unknown bits: EINVAL from the library */
 		cc.present = on_present;
 		cc.present_user = s;
-		struct sglhost_context *ctx = sglhost_context_create(s->cfg->host, &cc);
+		struct sglhost_context *ctx = sglhost_context_create(s->cfg.host, &cc);
 		if (!ctx) {
 			r.status = -errno;
 		} else {
@@ -210,7 +213,7 @@ static int create_context(struct session *s, const struct sgl_msg_header *h, con
 	return send_msg(s, SGL_MSG_CONTEXT_CREATED, h->context, &r, sizeof(r), NULL, 0);
 }
 
-static void destroy_context(struct session *s, uint32_t id)
+void sgl_hsession_destroy_context(struct sglhost_session *s, uint32_t id)
 {
 	struct client_context *c = find(s, id);
 	if (!c)
@@ -222,13 +225,14 @@ static void destroy_context(struct session *s, uint32_t id)
 
 static int reply_sink(void *user, const void *data, size_t size)
 {
-	struct session *s = user;
+	struct sglhost_session *s = user;
 	return send_msg(s, SGL_MSG_REPLY, 0, data, size, NULL, 0) ? -EPIPE : 0;
 }
 
 /* The frame straight into the context's segment; false when that cannot
  * be done (the caller sends it in the message). */
-static bool present_shared(struct session *s, struct client_context *c, uint32_t w, uint32_t h)
+static bool present_shared(struct sglhost_session *s, struct client_context *c, uint32_t w,
+			   uint32_t h)
 {
 	size_t stride = (size_t)w * 4;
 	if (sgl_frame_seg_ensure(&c->seg, stride * h))
@@ -247,14 +251,15 @@ static bool present_shared(struct session *s, struct client_context *c, uint32_t
 /* Runs inside submit, with the context current. */
 static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint32_t h)
 {
-	struct session *s = user;
-	if (!s->want_frame)
-		return;
+	struct sglhost_session *s = user;
 	struct client_context *c = NULL;
 	for (uint32_t i = 0; i < s->ncontexts; i++)
 		if (s->contexts[i].ctx == ctx)
 			c = &s->contexts[i];
 	if (!c)
+		return;
+	sgl_hsession_event(s, SGLHOST_SESSION_EVENT_PRESENT, c->id, ctx, w, h, NULL);
+	if (!s->want_frame)
 		return;
 	if (s->frame_sysv && present_shared(s, c, w, h)) {
 		s->want_frame = false;
@@ -275,11 +280,11 @@ static void on_present(void *user, struct sglhost_context *ctx, uint32_t w, uint
 	s->want_frame = false;
 }
 
-static int commands(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
+static int commands(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	struct client_context *c = find(s, h->context);
 	if (!c) {
-		send_text(s, SGL_MSG_LOST, h->context, "no such context");
+		sgl_hsession_send_text(s, SGL_MSG_LOST, h->context, "no such context");
 		return 0;
 	}
 	s->want_frame = h->flags & SGL_MSG_F_WANTS_FRAME;
@@ -297,12 +302,14 @@ static int commands(struct session *s, const struct sgl_msg_header *h, const uin
 	if (r == -EPROTO || r == -EPIPE) {
 		struct sglhost_context_status st = { .version = SGLHOST_STATUS_VERSION };
 		sglhost_context_get_status(c->ctx, &st);
-		if (!c->lost_reported)
-			logf_(s, SGLHOST_LOG_WARN, "%s: context %u lost: %s", s->ch->peer, c->id,
+		if (!c->lost_reported) {
+			sgl_hsession_logf(s, SGLHOST_LOG_WARN, "%s: context %u lost: %s", s->peer, c->id,
 			      st.reason);
+			sgl_hsession_event(s, SGLHOST_SESSION_EVENT_CONTEXT_LOST, c->id, NULL, 0, 0, st.reason);
+		}
 		/* Tell the guest; it may be waiting for a reply that won't come. */
 		if (!c->lost_reported || (h->flags & (SGL_MSG_F_WANTS_REPLY | SGL_MSG_F_WANTS_FRAME)))
-			send_text(s, SGL_MSG_LOST, c->id, st.reason);
+			sgl_hsession_send_text(s, SGL_MSG_LOST, c->id, st.reason);
 		c->lost_reported = true;
 		return s->send_error;
 	}
@@ -311,76 +318,19 @@ static int commands(struct session *s, const struct sgl_msg_header *h, const uin
 	return 0;
 }
 
-static int handle(struct session *s, const struct sgl_msg_header *h, const uint8_t *p)
+int sgl_hsession_handle(struct sglhost_session *s, const struct sgl_msg_header *h, const uint8_t *p)
 {
 	switch (h->kind) {
 	case SGL_MSG_CREATE_CONTEXT:
 		return create_context(s, h, p);
 	case SGL_MSG_DESTROY_CONTEXT:
-		destroy_context(s, h->context);
+		sgl_hsession_destroy_context(s, h->context);
 		return 0;
 	case SGL_MSG_COMMANDS:
 		return commands(s, h, p);
 	default:
-		send_text(s, SGL_MSG_BYE, 0, "unknown message kind");
+		sgl_hsession_send_text(s, SGL_MSG_BYE, 0, "unknown message kind");
 		return -EPROTO;
 	}
 }
 
-/* Reads one message into s->msg; its payload is copied out of the
- * channel, so nothing can change under the decoder. */
-static int read_msg(struct session *s, struct sgl_msg_header *h)
-{
-	int r = sgl_channel_read_all(s->ch, h, sizeof(*h));
-	if (r)
-		return r;
-	if (h->size < sizeof(*h) || (h->size & 7) || h->size > SGL_SESSION_MAX_MESSAGE)
-		return -EPROTO;
-	size_t n = h->size - sizeof(*h);
-	if (n > s->msg_cap) {
-		size_t cap = s->msg_cap ? s->msg_cap : 65536;
-		while (cap < n)
-			cap *= 2;
-		uint8_t *m = aligned_alloc(8, cap);
-		if (!m)
-			return -ENOMEM;
-		free(s->msg);
-		s->msg = m;
-		s->msg_cap = cap;
-	}
-	return n ? sgl_channel_read_all(s->ch, s->msg, n) : 0;
-}
-
-int sgl_session_run(const struct sgl_session_config *cfg, struct sgl_channel *ch)
-{
-	struct session s = { .cfg = cfg, .ch = ch };
-	struct sgl_msg_header h;
-	uint32_t max = cfg->max_contexts ? cfg->max_contexts : DEFAULT_MAX_CONTEXTS;
-	int r;
-
-	s.contexts = calloc(max, sizeof(*s.contexts));
-	if (!s.contexts)
-		return -ENOMEM;
-	r = read_msg(&s, &h);
-	if (!r && h.kind != SGL_MSG_HELLO) {
-		send_text(&s, SGL_MSG_BYE, 0, "the first message must be HELLO");
-		r = -EPROTO;
-	}
-	if (!r)
-		r = hello(&s, &h, s.msg);
-	while (!r) {
-		r = read_msg(&s, &h);
-		if (!r)
-			r = handle(&s, &h, s.msg);
-	}
-	if (r == -EPIPE || r == -ECONNRESET)   /* a reset: it left with bytes unread */
-		logf_(&s, SGLHOST_LOG_INFO, "%s: client \"%s\" left", ch->peer, s.name);
-	else
-		logf_(&s, SGLHOST_LOG_WARN, "%s: session ended: %s", ch->peer, strerror(-r));
-	while (s.ncontexts)
-		destroy_context(&s, s.contexts[0].id);
-	free(s.contexts);
-	free(s.msg);
-	free(s.frame);
-	return r == -EPIPE || r == -ECONNRESET ? 0 : r;
-}

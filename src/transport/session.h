@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sglhost.h"
+#include "sglhost_session.h"
 #include "transport/channel.h"
 
 struct sgl_session_config {
@@ -32,5 +33,8 @@ struct sgl_session_config {
  * -errno (the reason was logged). Does not destroy the channel.
  */
 int sgl_session_run(const struct sgl_session_config *cfg, struct sgl_channel *ch);
+
+/* The same with a public config (its send callback is the channel's). */
+int sgl_session_serve(const struct sglhost_session_config *cfg, struct sgl_channel *ch);
 
 #endif

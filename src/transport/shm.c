@@ -67,39 +67,18 @@ static bool pid_gone(pid_t pid)
 	return pid > 0 && kill(pid, 0) == -1 && errno == ESRCH;
 }
 
-/*
- * The doorbell is read before the scan: a guest marks its slot CONNECTED,
- * then bumps the doorbell. Either our load saw the bump (and, acquire, the
- * slot), or the futex word differs from `bell` when we wait and the kernel
- * returns at once. shutdown() sets `shut` before it bumps: same reasoning.
- * Guests in a VM cannot wake us: for ivshmem we look every few ms.
- */
+/* Guests in a VM cannot wake our accept: for ivshmem it looks every few ms. */
 static struct sgl_channel *listener_accept(struct sgl_listener *base, int *err)
 {
 	struct shm_listener *l = (struct shm_listener *)base;
-	struct sgl_shm_header *hdr = l->region.hdr;
-
-	for (;;) {
-		uint32_t bell = atomic_load_explicit(&hdr->doorbell, memory_order_acquire);
-		if (atomic_load_explicit(&l->shut, memory_order_acquire)) {
-			*err = -ECANCELED;
-			return NULL;
-		}
-		struct sgl_channel *ch = sgl_shm_region_accept(&l->region, err);
-		if (ch || *err)
-			return ch;
-		sgl_shm_region_sweep(&l->region);
-		sgl_shm_futex_wait(&hdr->doorbell, bell,
-				   l->ivshmem ? IVSHMEM_ACCEPT_MS : SGL_SHM_WAIT_MS);
-	}
+	return sgl_shm_region_accept_wait(&l->region, &l->shut,
+					  l->ivshmem ? IVSHMEM_ACCEPT_MS : SGL_SHM_WAIT_MS, err);
 }
 
 static void listener_shutdown(struct sgl_listener *base)
 {
 	struct shm_listener *l = (struct shm_listener *)base;
-
-	atomic_store_explicit(&l->shut, true, memory_order_seq_cst);
-	sgl_shm_kick(&l->region.hdr->doorbell);
+	sgl_shm_region_shutdown_accept(&l->region, &l->shut);
 }
 
 static void listener_destroy(struct sgl_listener *base)

@@ -81,6 +81,11 @@ static bool beat_stopped(struct sgl_shm_region *r, _Atomic uint32_t *word, uint3
 			 uint64_t *since, uint64_t now)
 {
 	uint32_t beat = atomic_load_explicit(word, memory_order_relaxed);
+	/* A paused VM beats no heart: its time stands still for us too. */
+	if (atomic_load_explicit(&r->paused, memory_order_relaxed)) {
+		*since = now;
+		return false;
+	}
 	if (beat != *seen || !*since) {
 		*seen = beat;
 		*since = now;
@@ -265,6 +270,30 @@ struct sgl_channel *sgl_shm_region_accept(struct sgl_shm_region *r, int *err)
 		return NULL;
 	}
 	return NULL;
+}
+
+struct sgl_channel *sgl_shm_region_accept_wait(struct sgl_shm_region *r, _Atomic bool *shut,
+					       int ms, int *err)
+{
+	_Atomic uint32_t *word = &r->hdr->doorbell;
+	for (;;) {
+		uint32_t bell = atomic_load_explicit(word, memory_order_acquire);
+		if (atomic_load_explicit(shut, memory_order_acquire)) {
+			*err = -ECANCELED;
+			return NULL;
+		}
+		struct sgl_channel *ch = sgl_shm_region_accept(r, err);
+		if (ch || *err)
+			return ch;
+		sgl_shm_region_sweep(r);
+		sgl_shm_futex_wait(word, bell, ms);
+	}
+}
+
+void sgl_shm_region_shutdown_accept(struct sgl_shm_region *r, _Atomic bool *shut)
+{
+	atomic_store_explicit(shut, true, memory_order_seq_cst);
+	sgl_shm_kick(&r->hdr->doorbell);
 }
 
 static bool guest_gone(struct sgl_shm_region *r, struct sgl_shm_slot *s, struct slot_watch *wt,

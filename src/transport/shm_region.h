@@ -39,6 +39,9 @@ struct sgl_shm_region {
 	/* Set by the owner when the memory's guests are all gone at once (the
 	 * VM disconnected): every session ends. */
 	_Atomic bool gone;
+	/* Set by the owner while the VM is paused: heartbeats that stand
+	 * still mean nothing (remote regions). */
+	_Atomic bool paused;
 	uint64_t next_sweep;     /* the sweeping thread's */
 	char name[48];           /* for logs: "shm", "ivshmem vm 3" */
 	/* Frees the memory and whatever the owner keeps beside it. */
@@ -60,6 +63,17 @@ void sgl_shm_region_unref(struct sgl_shm_region *r);
 /* A connected slot no channel holds, as a new channel (never blocks);
  * NULL with *err 0 when there is none, or -ENOMEM. */
 struct sgl_channel *sgl_shm_region_accept(struct sgl_shm_region *r, int *err);
+/*
+ * Blocks until a guest connects a slot, sweeping meanwhile; `ms` bounds each
+ * sleep (guests in a VM cannot wake it). The doorbell is read before the
+ * scan: a guest marks its slot CONNECTED, then bumps the doorbell, so either
+ * the scan sees the slot or the futex word differs when we wait. NULL with
+ * *err -ECANCELED once *shut is set (sgl_shm_region_shutdown_accept sets it
+ * and wakes the wait).
+ */
+struct sgl_channel *sgl_shm_region_accept_wait(struct sgl_shm_region *r, _Atomic bool *shut,
+					       int ms, int *err);
+void sgl_shm_region_shutdown_accept(struct sgl_shm_region *r, _Atomic bool *shut);
 /* Every SGL_SHM_WAIT_MS or so, from one thread at a time: bumps the host's
  * heartbeat and frees slots whose guests died. Does nothing when called
  * sooner. */

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -363,6 +364,60 @@ static void bound_address(int fd, union sockaddr_any *a)
 
 	if (getsockname(fd, &got.sa, &len) == 0 && len <= sizeof(got))
 		*a = got;
+}
+
+/* ---------------------------------------------------------------------- */
+/* A listening socket the embedder made (systemd's, a VMM's): adopted, never
+ * unlinked; the token policy from its address as for our own. */
+
+struct sgl_listener *sgl_stream_adopt(int fd, char *err, size_t err_size)
+{
+	union sockaddr_any a;
+	socklen_t len = sizeof(a);
+	int listening = 0, type = 0, flags;
+	socklen_t ilen = sizeof(int);
+
+	memset(&a, 0, sizeof(a));
+	int e = 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ilen) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &ilen) < 0 ||
+	    getsockname(fd, &a.sa, &len) < 0)
+		e = errno;
+	else if (!listening || type != SOCK_STREAM)
+		e = EINVAL;
+	/* accept runs after poll saw a client, and must not block. */
+	else if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
+		 fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		e = errno;
+	if (e) {
+		close(fd);
+		return sgl_addr_fail(e, err, err_size, "fd %d: not a listening stream socket: %s",
+				     fd, strerror(e));
+	}
+	struct stream_listener *l = listener_new(fd);
+	if (!l)
+		return sgl_addr_fail(errno, err, err_size, "fd %d: %s", fd, strerror(errno));
+	char name[64];
+	switch (a.sa.sa_family) {
+	case AF_UNIX:
+		snprintf(l->base.desc, sizeof(l->base.desc), "unix fd %d %s", fd,
+			 len > offsetof(struct sockaddr_un, sun_path) ? a.un.sun_path : "");
+		l->base.needs_token = false;
+		break;
+	case AF_INET:
+	case AF_INET6:
+		format_inet(&a, name, sizeof(name));
+		snprintf(l->base.desc, sizeof(l->base.desc), "tcp fd %d %s", fd, name);
+		l->port = ntohs(a.sa.sa_family == AF_INET ? a.in.sin_port : a.in6.sin6_port);
+		l->base.needs_token = !is_loopback(&a);
+		break;
+	default:   /* vsock, and what we do not know: as beyond this machine */
+		snprintf(l->base.desc, sizeof(l->base.desc), "fd %d (family %d)", fd,
+			 a.sa.sa_family);
+		l->base.needs_token = true;
+		break;
+	}
+	return &l->base;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -14,6 +14,12 @@
  * of other transports. 64 bits because vsock ports are 32-bit unsigned. */
 int64_t sgl_stream_listener_port(struct sgl_listener *l);
 
+/* A listening stream socket made by someone else, adopted (closed with the
+ * listener, never unlinked): unix, TCP (a token beyond loopback), others
+ * as beyond this machine. NULL and a message on failure (the fd is closed
+ * then too). */
+struct sgl_listener *sgl_stream_adopt(int fd, char *err, size_t err_size);
+
 /* Removes the unix socket at `path` if a server that died left it there
  * (nobody answers on it): 0, -EADDRINUSE when a server is live, -ENOTSOCK
  * when it is something else, or -errno. */

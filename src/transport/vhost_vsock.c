@@ -10,6 +10,7 @@
  * same socket (a restarted VM, or QEMU reconnecting).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -238,10 +239,11 @@ static void listener_destroy(struct sgl_listener *l)
 
 	listener_shutdown(l);
 	pthread_join(v->thread, NULL);
-	if (stat(v->path, &st) == 0 && st.st_dev == v->dev && st.st_ino == v->ino)
+	if (v->path[0] && stat(v->path, &st) == 0 && st.st_dev == v->dev && st.st_ino == v->ino)
 		unlink(v->path);
 	free(v->path);
-	close(v->listen_fd);
+	if (v->listen_fd >= 0)
+		close(v->listen_fd);
 	unref(v);
 }
 
@@ -286,8 +288,10 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 	uint64_t cid = cfg->guest_cid ? cfg->guest_cid : SGL_VHOST_VSOCK_DEFAULT_CID;
 	struct stat st = { 0 };
 
-	if (!cfg->path || !*cfg->path)
-		return sgl_addr_fail(EINVAL, err, err_size, "vhost-user-vsock: no socket path");
+	bool own_socket = !cfg->connected && !cfg->adopt_listen;
+	if (cfg->connected ? cfg->frontend_fd < 0 :
+	    cfg->adopt_listen ? cfg->listen_fd < 0 : !cfg->path || !*cfg->path)
+		return sgl_addr_fail(EINVAL, err, err_size, "vhost-user-vsock: no socket path or fd");
 	/* 0-2 are reserved, 2^32-1 is "any": Linux guests take 32 bits. */
 	if (cid < 3 || cid >= 0xffffffffull)
 		return sgl_addr_fail(EINVAL, err, err_size, "vhost-user-vsock: bad guest CID %llu",
@@ -295,7 +299,7 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 	struct vhost_vsock *v = calloc(1, sizeof(*v));
 	if (!v)
 		return sgl_addr_fail(ENOMEM, err, err_size, "out of memory");
-	v->path = strdup(cfg->path);
+	v->path = strdup(own_socket ? cfg->path : "");
 	v->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (!v->path || v->wake_fd < 0) {
 		int e = v->path ? errno : ENOMEM;
@@ -305,8 +309,14 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 		free(v);
 		return sgl_addr_fail(e, err, err_size, "vhost-user-vsock: %s", strerror(e));
 	}
-	v->listen_fd = bind_socket(cfg->path, err, err_size);
-	if (v->listen_fd < 0) {
+	/* A frontend already connected (an fd the VMM passed): no socket of
+	 * ours; when it leaves, none comes after it. */
+	v->listen_fd = cfg->connected ? -1 : cfg->adopt_listen ? cfg->listen_fd :
+		       bind_socket(cfg->path, err, err_size);
+	/* An adopted one: accept runs after poll, and must not block. */
+	if (cfg->adopt_listen)
+		fcntl(v->listen_fd, F_SETFL, fcntl(v->listen_fd, F_GETFL) | O_NONBLOCK);
+	if (own_socket && v->listen_fd < 0) {
 		int e = -v->listen_fd;
 		free(v->path);
 		close(v->wake_fd);
@@ -314,13 +324,17 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 		errno = e;
 		return NULL;
 	}
-	if (stat(cfg->path, &st) == 0) {
+	if (own_socket && stat(cfg->path, &st) == 0) {
 		v->dev = st.st_dev;
 		v->ino = st.st_ino;
 	}
 	v->base.ops = &listener_ops;
+	char where[64];
+	if (!own_socket)
+		snprintf(where, sizeof(where), "%s fd %d", cfg->connected ? "frontend" : "listening",
+			 cfg->connected ? cfg->frontend_fd : cfg->listen_fd);
 	snprintf(v->base.desc, sizeof(v->base.desc), "vhost-user-vsock %s (guest CID %llu, port %u)",
-		 cfg->path, (unsigned long long)cid,
+		 own_socket ? cfg->path : where, (unsigned long long)cid,
 		 cfg->port ? cfg->port : SGL_VHOST_VSOCK_DEFAULT_PORT);
 	/* Only the VM whose device is wired to this socket reaches it, like
 	 * an ivshmem file: that wiring is the permission. */
@@ -347,10 +361,16 @@ struct sgl_listener *sgl_vhost_vsock_listen(const struct sgl_vhost_vsock_config 
 		.log = cfg->log, .log_user = cfg->log_user,
 		.ref = ref, .unref = unref, .ref_user = v,
 	};
+	if (cfg->connected)
+		sgl_vu_attach(&v->vu, cfg->frontend_fd);
 	int e = pthread_create(&v->thread, NULL, device_main, v);
 	if (e) {
-		unlink(cfg->path);
-		close(v->listen_fd);
+		if (cfg->connected)
+			sgl_vu_detach(&v->vu);
+		if (own_socket)
+			unlink(cfg->path);
+		if (v->listen_fd >= 0)
+			close(v->listen_fd);
 		free(v->path);
 		unref(v);
 		return sgl_addr_fail(e, err, err_size, "vhost-user-vsock: thread: %s", strerror(e));

@@ -29,25 +29,36 @@ run_arch() {   # arch build wine
 	out="$dir/$arch"
 	mkdir -p "$out"
 	cp "$build/guest/windows/opengl32.dll" "$build/tests/windows/wgl_core.exe" \
-		"$build/tests/windows/wgl_gears.exe" "$out/" || {
+		"$build/tests/windows/wgl_gears.exe" "$build/tests/windows/wgl_robust.exe" \
+		"$build/tests/windows/wgl_latency.exe" "$out/" || {
 		result 1 "$arch: programs built"; return; }
 	for t in "tcp:127.0.0.1:$port" "shm:Z:\\dev\\shm\\$shm_name"; do
 		tname=${t%%:*}
-		for prog in wgl_core wgl_gears; do
+		for prog in wgl_core wgl_gears wgl_robust wgl_latency wgl_gears-deferred \
+			wgl_latency-deferred; do
+			# -deferred: SGL_FRAME_LATENCY=1, each frame shown at the
+			# next swap (wgl_latency checks which frame is shown).
+			latency=0; case $prog in *-deferred) latency=1 ;; esac
 			log="$out/$prog-$tname.log"
+			prog=${prog%-deferred}
 			before=$(grep -c "$prog.exe" "$dir/host.log")
 			arg=; [ $prog = wgl_gears ] && arg=120
-			SGL_TRANSPORT=$t WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
-				SGL_TEST_FRAME=$(winpath "$out/$prog-$tname.ppm") \
+			SGL_FRAME_LATENCY=$latency SGL_TRANSPORT=$t \
+				WINEDLLOVERRIDES="opengl32=n,b;$overrides" \
+				SGL_TEST_FRAME=$(winpath "${log%.log}.ppm") \
 				timeout 90 "$wine" "$out/$prog.exe" $arg >"$log" 2>&1
 			rc=$?
 			after=$(grep -c "$prog.exe" "$dir/host.log")
 			ok=0
 			[ $rc -eq 0 ] && grep -q "^$prog: ok $bits-bit" "$log" && [ "$after" -gt "$before" ] || ok=1
-			result $ok "$arch $tname: $prog (exit $rc) $(grep -o 'FPS.*\|[0-9.]* FPS' "$log" | head -1)" "$log"
-			grep "GL_RENDERER\|frames in\|pixels lit" "$log" | sed "s/^/# $arch $tname: /"
+			result $ok "$arch $tname: $prog$([ $latency = 1 ] && echo ' SGL_FRAME_LATENCY=1') (exit $rc) $(grep -o 'FPS.*\|[0-9.]* FPS\|each shown.*' "$log" | head -1)" "$log"
+			grep "GL_RENDERER\|frames in\|pixels lit\|robust context:\|FAIL" "$log" |
+				sed "s/^/# $arch $tname: /"
 		done
 	done
+	# The deferred gears' last frame (shown by glFinish) is the same frame.
+	cmp -s "$out/wgl_gears-tcp.ppm" "$out/wgl_gears-deferred-tcp.ppm"
+	result $? "$arch: wgl_gears with SGL_FRAME_LATENCY=1 ends on the same frame as without"
 	run_icd "$arch" "$build" "$wine"
 	run_d3d "$arch" "$build" "$wine"
 }

@@ -1,0 +1,162 @@
+/*
+ * A session over a channel (channel.h): the channel's bytes go straight
+ * into the session's buffer, its answers straight to the channel. Out of
+ * process, a relay thread passes on what the helper answers and the guest
+ * bytes it has yet to take, while this one waits for the guest (one lock
+ * keeps feed and dispatch apart). When 64 MiB wait for a helper that does
+ * not read, this thread waits for the relay, and gives up when the channel
+ * is shut down (sglhost_server_destroy is not held up).
+ */
+#include "transport/session.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sglhost_session.h"
+
+static int channel_send(void *user, const void *data, size_t size)
+{
+	struct sgl_channel *ch = user;
+	return ch->ops->write(ch, data, size);
+}
+
+struct relay {
+	struct sglhost_session *s;
+	struct sgl_channel *ch;
+	pthread_mutex_t lock;
+	pthread_cond_t drained;  /* a dispatch passed bytes on */
+	int wake[2];             /* the serving thread ends the relay */
+};
+
+static void *relay_thread(void *arg)
+{
+	struct relay *rl = arg;
+	for (;;) {
+		/* The serving thread may end the session (and close the fd)
+		 * meanwhile: the fd under the lock; a poll on a closed one just
+		 * waits for the wake. */
+		pthread_mutex_lock(&rl->lock);
+		int fd = sglhost_session_get_fd(rl->s);
+		short events = POLLIN | (sglhost_session_pending(rl->s) ? POLLOUT : 0);
+		pthread_mutex_unlock(&rl->lock);
+		struct pollfd p[2] = { { fd, events, 0 }, { rl->wake[0], POLLIN, 0 } };
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents)
+			return NULL;
+		pthread_mutex_lock(&rl->lock);
+		int r = sglhost_session_dispatch(rl->s);
+		pthread_cond_broadcast(&rl->drained);
+		pthread_mutex_unlock(&rl->lock);
+		if (r) {
+			/* The helper is gone: the guest's reads end too. */
+			rl->ch->ops->shutdown(rl->ch);
+			return NULL;
+		}
+	}
+}
+
+int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_channel *ch)
+{
+	struct sglhost_session_config cfg = *base;
+	struct relay rl = { .ch = ch, .wake = { -1, -1 } };
+	pthread_t relay;
+	bool relaying = false;
+	cfg.send = channel_send;
+	cfg.send_user = ch;
+	if (!cfg.peer)
+		cfg.peer = ch->peer;
+	struct sglhost_session *s = sglhost_session_create(&cfg);
+	if (!s)
+		return -errno;
+	pthread_mutex_init(&rl.lock, NULL);
+	pthread_cond_init(&rl.drained, NULL);
+	rl.s = s;
+	if (sglhost_session_get_fd(s) >= 0) {
+		if (pipe(rl.wake) < 0 || pthread_create(&relay, NULL, relay_thread, &rl)) {
+			sglhost_session_destroy(s);
+			return -EAGAIN;
+		}
+		relaying = true;
+	}
+	int r = 0;
+	while (!r) {
+		void *buf;
+		size_t room;
+		pthread_mutex_lock(&rl.lock);
+		r = sglhost_session_get_buffer(s, &buf, &room);
+		/* Out of process, 64 MiB wait for the helper: until the relay
+		 * passed some on, or the channel is shut down. */
+		while (r == -EAGAIN && !atomic_load(&ch->cancelled)) {
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_nsec += 100 * 1000 * 1000;
+			if (t.tv_nsec >= 1000000000) {
+				t.tv_sec++;
+				t.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&rl.drained, &rl.lock, &t);
+			r = sglhost_session_get_buffer(s, &buf, &room);
+		}
+		pthread_mutex_unlock(&rl.lock);
+		if (r == -EAGAIN)
+			r = -ECANCELED;
+		if (r)
+			break;
+		/* Out of process, the buffer is the session's own and only this
+		 * thread fills it: read without the lock. */
+		ssize_t n = ch->ops->read(ch, buf, room);
+		if (n == 0 || n == -EPIPE || n == -ECONNRESET) {
+			/* It left (a reset: with bytes unread). */
+			r = -EPIPE;
+			break;
+		}
+		/* A transport that claims more than it was given is broken. */
+		pthread_mutex_lock(&rl.lock);
+		r = n < 0 ? (int)n : (size_t)n > room ? -EIO : sglhost_session_commit(s, (size_t)n);
+		pthread_mutex_unlock(&rl.lock);
+	}
+	if (relaying) {
+		if (write(rl.wake[1], "x", 1) < 0) {
+			/* a pipe of ours with room: cannot fail */
+		}
+		pthread_join(relay, NULL);
+		/* The helper died: that, not the channel's shutdown, is why. */
+		if (sglhost_session_ended(s) && r == -EPIPE)
+			r = sglhost_session_dispatch(s);
+	}
+	if (rl.wake[0] >= 0) {
+		close(rl.wake[0]);
+		close(rl.wake[1]);
+	}
+	pthread_cond_destroy(&rl.drained);
+	pthread_mutex_destroy(&rl.lock);
+	sglhost_session_destroy(s);
+	return r == -EPIPE || r == -ECONNRESET ? 0 : r;
+}
+
+int sgl_session_run(const struct sgl_session_config *c, struct sgl_channel *ch)
+{
+	struct sglhost_session_config cfg;
+	sglhost_session_config_init(&cfg);
+	cfg.host = c->host;
+	if (c->needs_token) {
+		cfg.flags |= SGLHOST_SESSION_REQUIRE_TOKEN;
+		/* No token given: zeros, which no guest's token matches. */
+		if (c->token)
+			memcpy(cfg.token, c->token, sizeof(cfg.token));
+	}
+	cfg.max_contexts = c->max_contexts;
+	cfg.max_width = c->width_limit;
+	cfg.max_height = c->height_limit;
+	cfg.max_major = c->max_major;
+	cfg.max_minor = c->max_minor;
+	cfg.log = c->log;
+	cfg.log_user = c->log_user;
+	return sgl_session_serve(&cfg, ch);
+}
