@@ -330,6 +330,10 @@ static void test_window_by_name(void **state)
 					    GL_FRAMEBUFFER_DEFAULT_WIDTH, &v);
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
 	assert_int_equal(v, 0x0badc0de);
+	/* GL 4.5 answers what the window's buffers are. */
+	sgl_enc_glGetFramebufferParameteriv(e, GL_FRAMEBUFFER, GL_IMPLEMENTATION_COLOR_READ_FORMAT,
+					    &v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
 	/* An application framebuffer has them. */
 	GLuint fb = 0;
 	sgl_enc_glGenFramebuffers(e, 1, &fb);

@@ -324,11 +324,17 @@ int sgl_pre_glFramebufferParameteri(struct sgl_dec *d, GLenum *target, GLenum *p
 	return window_target(d, *target);
 }
 
+/* GL 4.5 lets glGetFramebufferParameteriv ask the window about its
+ * buffers (GL_DOUBLEBUFFER, GL_IMPLEMENTATION_COLOR_READ_FORMAT...): only
+ * the ARB_framebuffer_no_attachments parameters (0x9310-0x9314) are
+ * refused. */
 int sgl_pre_glGetFramebufferParameteriv(struct sgl_dec *d, GLenum *target, GLenum *pname,
 					GLint **params)
 {
-	(void)pname;
 	(void)params;
+	if (*pname < GL_FRAMEBUFFER_DEFAULT_WIDTH ||
+	    *pname > GL_FRAMEBUFFER_DEFAULT_FIXED_SAMPLE_LOCATIONS)
+		return 0;
 	return window_target(d, *target);
 }
 
