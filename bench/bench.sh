@@ -95,7 +95,7 @@ done
 
 if [ "${SGL_BENCH_APPS:-1}" != 0 ]; then
 	section "applications: bench_apps.sh (targets: glxgears >= 0.8x native," \
-		"glmark2 >= 0.75x native)"
+		"glmark2 >= 0.75x native, SuperTuxKart >= 0.9x native)"
 	if [ -z "$libgl_dir" ]; then
 		echo "skipped: the drop-in libGL was not built (needs libx11-dev, libxext-dev)"
 	else

@@ -5,7 +5,10 @@
 # system's Mesa and once through the drop-in libGL and an sgl-host this
 # script starts, over shared memory and over TCP. Prints the figures,
 # the ratio and the target of the performance issue (glxgears >= 0.8x native,
-# glmark2 >= 0.75x), and glmark2's scenes side by side.
+# glmark2 >= 0.75x), and glmark2's scenes side by side; and SuperTuxKart
+# (bench/stk.sh: frames presented per second in a race, after loading, at
+# 800x600 with tests/stk/config.xml's lowest settings; target >= 0.9x) where
+# it is installed (scripts/deps.sh --apps; a "skipped" line otherwise).
 #
 # Usage: bench_apps.sh [SGL_HOST [LIBGL_DIR]]
 #   defaults: build/examples/sgl-host and build/guest/glx
@@ -13,6 +16,7 @@
 #   SGL_BENCH_GEARS_RUNS (1), SGL_BENCH_GEARS_SECS (11: two FPS reports, the
 #   first dropped as warm-up), SGL_BENCH_GLMARK_RUNS (1),
 #   SGL_BENCH_GLMARK_SECS (3 per scene), SGL_BENCH_SIZE (800x600),
+#   SGL_BENCH_STK_SECS (12: the race, of which the last 8 s are counted),
 #   SGL_BENCH_KEEP=DIR keeps the logs there.
 # Installs what it needs when missing (Debian 12: mesa-utils, glmark2-x11,
 # xvfb, python3; as root or through sudo).
@@ -112,6 +116,19 @@ glmark glmark-native native
 glmark glmark-sgl "shm:$shm"
 gears gears-tcp "tcp:127.0.0.1:$port"
 glmark glmark-tcp "tcp:127.0.0.1:$port"
+# frame_probe.so: the build tree's, beside the drop-in libGL's folder.
+probe=$(readlink -f "$libgl_dir/../../tests/frame_probe.so")
+stk_secs=${SGL_BENCH_STK_SECS:-12}
+have_stk=
+{ command -v supertuxkart || [ -x /usr/games/supertuxkart ]; } >/dev/null 2>&1 && have_stk=1
+stk() {   # label transport
+	run "$1" "$2" "$here/stk.sh" -t "$stk_secs" -w $((stk_secs * 2 / 3)) "$probe" "$dir/$1"
+}
+if [ -n "$have_stk" ]; then
+	stk stk-native native
+	stk stk-sgl "shm:$shm"
+	stk stk-tcp "tcp:127.0.0.1:$port"
+fi
 
 # ---- Figures ----
 fps() { sed -n 's/^glxgears median_fps=\([0-9.]*\).*/\1/p' "$dir/$1.out"; }
@@ -156,6 +173,13 @@ line glxgears FPS "$(fps gears-native)" "$(fps gears-sgl)" 0.8 gears-native gear
 line glxgears FPS "$(fps gears-native)" "$(fps gears-tcp)" 0.8 gears-native gears-tcp tcp
 line glmark2 score "$(score glmark-native)" "$(score glmark-sgl)" 0.75 glmark-native glmark-sgl shm
 line glmark2 score "$(score glmark-native)" "$(score glmark-tcp)" 0.75 glmark-native glmark-tcp tcp
+stkfps() { sed -n 's/^stk fps=\([0-9.]*\) .*/\1/p' "$dir/$1.out"; }
+if [ -n "$have_stk" ]; then
+	line stk FPS "$(stkfps stk-native)" "$(stkfps stk-sgl)" 0.9 stk-native stk-sgl shm
+	line stk FPS "$(stkfps stk-native)" "$(stkfps stk-tcp)" 0.9 stk-native stk-tcp tcp
+else
+	echo "stk       skipped: supertuxkart is not installed (scripts/deps.sh --apps)"
+fi
 scenes "$dir/glmark-native" "$dir/glmark-sgl"
 if grep -q "context lost\|session ended" "$dir/host.log"; then
 	echo "bench_apps: sgl-host reported:"

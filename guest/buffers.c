@@ -186,8 +186,12 @@ static struct sgl_map *new_map(struct sgl_enc *e, GLuint buffer, int64_t offset,
 void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer)
 {
 	struct sgl_map *m = find(e, buffer);
-	if (m)
-		drop(e, m);
+	if (!m)
+		return;
+	/* A draw already in the batch may read what was written: it goes
+	 * first, while the map is still known (persistent.c). */
+	sgl_enc_maps_first(e);
+	drop(e, m);
 }
 
 /* `name` is the target (BY_TARGET) or the buffer; `buffer` the buffer. */
@@ -291,6 +295,11 @@ static GLboolean unmap(struct sgl_enc *e, enum kind k, GLenum name, struct sgl_m
 	 * it mapped). */
 	const bool write = m && (m->access & GL_MAP_WRITE_BIT) &&
 			   !(m->access & GL_MAP_FLUSH_EXPLICIT_BIT);
+	/* A persistent map's writes that a draw already in the batch reads
+	 * go ahead of the batch now: once dropped, the send would miss them
+	 * and the draw would run before the unmap's bytes arrive. */
+	if (m && (m->access & GL_MAP_PERSISTENT_BIT))
+		sgl_enc_maps_first(e);
 	sgl_enc_send_map_range(e, ops[k][UNMAP], m, 0, write ? m->length : 0, name, write);
 	if (!m)
 		return GL_FALSE;

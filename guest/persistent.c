@@ -8,7 +8,8 @@
  * GL_CLIENT_MAPPED_BUFFER_BARRIER_BIT) or a fence (others). A command that
  * may read a buffer (the `sync_maps` directive in protocol/overrides.txt)
  * marks the batch; when a marked batch is sent, the guest first sends, in
- * a batch of its own, what was written. The host runs the batch's
+ * a batch of its own, what was written (and so does a map's end, unmap or
+ * delete, in a marked batch: buffers.c). The host runs the batch's
  * commands after the writes, as a GPU runs queued commands after the
  * application's writes: GL gives an application no way to tell (bytes a
  * queued command reads must not change until a fence says it ran), and a

@@ -15,7 +15,9 @@ build="meson ninja-build gcc pkg-config python3 libepoxy-dev libegl-dev libgbm-d
 # g++: the installed headers are compiled as C++ too (tests/check_headers.sh).
 tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils g++"
 run="xvfb x11-utils mesa-utils"
-apps="xvfb mesa-utils glmark2-x11 apitrace python3"
+# supertuxkart (with supertuxkart-data, about 630 MB): the modern GL engine
+# of tests/apps.sh and bench_apps.sh (persistent maps, GL 3.3+, instancing).
+apps="xvfb mesa-utils glmark2-x11 apitrace python3 supertuxkart supertuxkart-data"
 # waffle-utils: wflinfo, without which piglit skips every shader test.
 conformance="piglit waffle-utils xvfb python3"
 # tests/vm: QEMU guests (the guest kernel itself is fetched by

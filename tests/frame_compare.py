@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Compares two streams of PNM frames (glretrace -s -) frame by frame.
 
-Usage: frame_compare.py REFERENCE.pnm CANDIDATE.pnm [--max-bad FRACTION]
+Usage: frame_compare.py REFERENCE.pnm CANDIDATE.pnm [--max-bad FRACTION] [--max-mean M]
 
 A channel value counts as bad when it differs by more than 8 (of 255) from
 the reference. A frame passes when at most FRACTION (default 0.002) of its
-values are bad and the mean absolute difference is under 1.0. Exits 0 when
+values are bad and the mean absolute difference is under M (default 1.0). Exits 0 when
 both streams have the same number of frames, of the same sizes, and every
 frame passes; the last line is a summary.
 """
@@ -45,10 +45,14 @@ def frames(path):
 
 def main():
     args = sys.argv[1:]
-    max_bad = 0.002
+    max_bad, max_mean = 0.002, 1.0
     if '--max-bad' in args:
         k = args.index('--max-bad')
         max_bad = float(args[k + 1])
+        del args[k:k + 2]
+    if '--max-mean' in args:
+        k = args.index('--max-mean')
+        max_mean = float(args[k + 1])
         del args[k:k + 2]
     if len(args) != 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -67,7 +71,7 @@ def main():
         bad = sum(1 for d in diffs if d > 8) / len(diffs)
         mean = sum(diffs) / len(diffs)
         worst_bad, worst_mean = max(worst_bad, bad), max(worst_mean, mean)
-        if bad > max_bad or mean >= 1.0:
+        if bad > max_bad or mean >= max_mean:
             print(f'frame {k}: {bad:.4%} of values off by more than 8, mean difference {mean:.3f}')
             ok = False
     print(f'{len(cand)} of {len(ref)} frames, worst: {worst_bad:.4%} of values off by more '

@@ -66,8 +66,14 @@ int main(void)
 	/* $GUEST_PROGRAM_PAUSE: seconds to wait after the first frame (while
 	 * a test does something to another client). */
 	const char *pause = getenv("GUEST_PROGRAM_PAUSE");
+	/* $GUEST_PROGRAM_COUNT: frames to draw (3), more for a test that
+	 * kills it while it draws (tests/killed.sh). */
+	const char *count = getenv("GUEST_PROGRAM_COUNT");
+	int frames = count ? atoi(count) : 3;
+	if (frames < 3)
+		frames = 3;
 	int bad = 0;
-	for (int frame = 0; frame < 3; frame++) {
+	for (int frame = 0; frame < frames; frame++) {
 		if (frame == 1 && pause)
 			usleep((useconds_t)(atof(pause) * 1e6));
 		glViewport(0, 0, W, H);
@@ -80,7 +86,7 @@ int main(void)
 		glVertex2f(0, 1);
 		glVertex2f(-1, 1);
 		glEnd();
-		if (frame == 2) {
+		if (frame == frames - 1) {
 			uint8_t px[4] = { 0 };
 			glReadPixels(W / 4, H / 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
 			bad |= check("glReadPixels", (uint32_t)px[0] << 16 | px[1] << 8 | px[2],

@@ -4,7 +4,8 @@
  * once, written every frame and drawn from without an unmap; only what
  * the application wrote travels; what the host's GL writes into a
  * persistent map is in the shadow after a signaled fence or glFinish;
- * deleting a mapped buffer unmaps it.
+ * deleting a mapped buffer unmaps it; a draw followed by the map's end
+ * sees what was written.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -281,6 +282,63 @@ static void test_delete_while_mapped(void **state)
 	harness_finish(&h);
 }
 
+/* A draw from a persistent map, then the map's end (unmap or delete) in
+ * the same batch, as SuperTuxKart draws its minimap into a texture once at
+ * load and drops the mesh: the draw must see what was written (the guest
+ * used to drop the map before the batch went, and the written bytes never
+ * travelled ahead of the draw: the minimap was missing). */
+static void draw_then_end(bool unmap)
+{
+	struct harness h;
+	context(&h, 8, 8);
+	struct sgl_enc *e = &h.enc;
+	const GLbitfield bits = GL_MAP_WRITE_BIT | GL_MAP_PERSISTENT_BIT | GL_MAP_COHERENT_BIT;
+	GLuint b;
+	sgl_enc_glGenBuffers(e, 1, &b);
+	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, b);
+	sgl_enc_glBufferStorage(e, GL_ARRAY_BUFFER, 4 * sizeof(struct vertex), NULL, bits);
+	struct vertex *v = sgl_enc_glMapBufferRange(e, GL_ARRAY_BUFFER, 0,
+						    4 * sizeof(struct vertex), bits);
+	assert_non_null(v);
+	sgl_enc_glFinish(e);
+	sgl_enc_glClearColor(e, 0, 0, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	/* The whole viewport: GRID cells of 2/GRID; one cell scaled up. */
+	write_quad(v, 0, GREEN);
+	for (int k = 0; k < 4; k++) {
+		v[k].x = v[k].x == -1.0f ? -1.0f : 1.0f;
+		v[k].y = v[k].y == -1.0f ? -1.0f : 1.0f;
+	}
+	sgl_enc_glEnableClientState(e, GL_VERTEX_ARRAY);
+	sgl_enc_glEnableClientState(e, GL_COLOR_ARRAY);
+	sgl_enc_glVertexPointer(e, 2, GL_FLOAT, sizeof(struct vertex), (void *)0);
+	sgl_enc_glColorPointer(e, 4, GL_UNSIGNED_BYTE, sizeof(struct vertex),
+			       (void *)offsetof(struct vertex, rgba));
+	sgl_enc_glDrawArrays(e, GL_TRIANGLE_FAN, 0, 4);
+	if (unmap)
+		assert_true(sgl_enc_glUnmapBuffer(e, GL_ARRAY_BUFFER));
+	else
+		sgl_enc_glDeleteBuffers(e, 1, &b);
+	if (harness_pixel(&h, 4, 4) != GREEN)
+		fail_msg("drawn then %s: %08x, want %08x", unmap ? "unmapped" : "deleted",
+			 harness_pixel(&h, 4, 4), GREEN);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_int_equal(e->nmaps, 0);
+	harness_finish(&h);
+}
+
+static void test_draw_then_unmap(void **state)
+{
+	(void)state;
+	draw_then_end(true);
+}
+
+static void test_draw_then_delete(void **state)
+{
+	(void)state;
+	draw_then_end(false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_gl_writes_fence),
 		cmocka_unit_test(test_gl_writes_finish),
 		cmocka_unit_test(test_delete_while_mapped),
+		cmocka_unit_test(test_draw_then_unmap),
+		cmocka_unit_test(test_draw_then_delete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
