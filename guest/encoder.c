@@ -228,6 +228,27 @@ void sgl_enc_track_glBindBufferRange(struct sgl_enc *e, GLenum target, GLuint in
 	sgl_enc_track_glBindBuffer(e, target, buffer);
 }
 
+/* A query begun by an unused name exists now (src/decoder/queries.c):
+ * glGenQueries must not hand the name out. */
+void sgl_enc_track_glBeginQuery(struct sgl_enc *e, GLenum target, GLuint id)
+{
+	(void)target;
+	sgl_enc_claim_name(e, SGL_OBJ_QUERY, id);
+}
+
+void sgl_enc_track_glBeginQueryIndexed(struct sgl_enc *e, GLenum target, GLuint index, GLuint id)
+{
+	(void)index;
+	sgl_enc_track_glBeginQuery(e, target, id);
+}
+
+/* The same for a texture bound by an unused name. */
+void sgl_enc_track_glBindTexture(struct sgl_enc *e, GLenum target, GLuint texture)
+{
+	(void)target;
+	sgl_enc_claim_name(e, SGL_OBJ_TEXTURE, texture);
+}
+
 void sgl_enc_track_glBindVertexArray(struct sgl_enc *e, GLuint array)
 {
 	e->vertex_array = array;

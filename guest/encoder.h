@@ -120,6 +120,10 @@ struct sgl_enc {
 	GLDEBUGPROC debug_callback;
 	const void *debug_user;
 	bool debug_draining;
+	/* GL_CONTEXT_FLAGS bits the application asked for that the host's
+	 * context does not show (forward compatible: a 3.0 forward-compatible
+	 * context is the host's core profile); glGetIntegerv adds them. */
+	GLint context_flags;
 	/* glSelectBuffer / glFeedbackBuffer: the application's, filled by
 	 * glRenderMode (select.c). */
 	GLuint *select_buf;

@@ -99,3 +99,17 @@ void sgl_enc_image_out(struct sgl_enc *e, void *dst, const uint8_t *src, GLenum 
 			       src + (uint64_t)z * t.image_stride + (uint64_t)y * t.row_stride,
 			       t.row_bytes);
 }
+
+/* "If format contains integer components ... an INVALID_OPERATION error is
+ * generated" (GL 3.0, 3.7.4), before the format/type pairing is judged
+ * (an integer format with a float type is GL_INVALID_ENUM elsewhere). */
+void sgl_enc_glDrawPixels(struct sgl_enc *e, GLsizei width, GLsizei height, GLenum format,
+			  GLenum type, const void *pixels)
+{
+	if ((format >= GL_RED_INTEGER && format <= GL_LUMINANCE_ALPHA_INTEGER_EXT) ||
+	    format == GL_RG_INTEGER) {
+		sgl_enc_error(e, GL_INVALID_OPERATION);
+		return;
+	}
+	sgl_enc_raw_glDrawPixels(e, width, height, format, type, pixels);
+}

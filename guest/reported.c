@@ -101,11 +101,14 @@ static char *limit_extensions(const char *host, int year)
 }
 
 /* glGetIntegerv (a wrap in overrides.txt): the host's answer, with the
- * version numbers GL_VERSION_OVERRIDE gives. */
+ * version numbers GL_VERSION_OVERRIDE gives and the context flags the
+ * application asked for (e->context_flags). */
 void sgl_enc_glGetIntegerv(struct sgl_enc *e, GLenum pname, GLint *data)
 {
 	int major, minor;
 	sgl_enc_raw_glGetIntegerv(e, pname, data);
+	if (pname == GL_CONTEXT_FLAGS && data && !e->reply_error)
+		*data |= e->context_flags;
 	if ((pname == GL_MAJOR_VERSION || pname == GL_MINOR_VERSION) && data &&
 	    sgl_version_override("GL_VERSION_OVERRIDE", &major, &minor))
 		*data = pname == GL_MAJOR_VERSION ? major : minor;

@@ -3,11 +3,21 @@
 
 #include <errno.h>
 
+/* An integer format (GL_RED_INTEGER...GL_LUMINANCE_ALPHA_INTEGER_EXT,
+ * GL_RG_INTEGER) with a float type: GL_INVALID_ENUM, as Mesa says (GL 3.0's
+ * integer-errors: glReadPixels(GL_RGBA_INTEGER, GL_FLOAT)). */
+static bool integer_with_float(uint32_t format, uint32_t type)
+{
+	bool integer = (format >= 0x8D94 && format <= 0x8D9D) || format == 0x8228;
+	return integer && (type == 0x1406 || type == 0x140B || type == 0x8D61 ||
+			   type == 0x8C3B || type == 0x8C3E);
+}
+
 /* Why GL refuses a format and type that describe no pixel: an unknown
  * one (GL_INVALID_ENUM) or a pairing it rejects (GL_INVALID_OPERATION). */
 static int64_t image_error(uint32_t format, uint32_t type)
 {
-	if (!sgl_pixel_components(format))
+	if (!sgl_pixel_components(format) || integer_with_float(format, type))
 		return SGL_LEN_BAD_ENUM;
 	for (int n = 1; n <= 4; n++)
 		if (sgl_pixel_type_size(type, n, NULL, NULL, NULL) == 0)

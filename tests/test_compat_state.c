@@ -3,7 +3,7 @@
  * client-array pointers the host must know about (glGet, errors, edge
  * flags, instanced divisors), display lists named without glGenLists,
  * GL_BITMAP images under the pixel store, the window's front and back
- * buffers, and selection buffers. Checked with real pixels and GL's own answers.
+ * buffers (by name too), and selection buffers. Checked with real pixels and GL's own answers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -294,6 +294,58 @@ static void test_front_and_back(void **state)
 	harness_finish(&h);
 }
 
+/* Framebuffer 0 by name (EXT_direct_state_access) is the window too, and
+ * GL answers the buffer names it was given; the window has no
+ * framebuffer parameters (GL_INVALID_OPERATION, nothing written). */
+static void test_window_by_name(void **state)
+{
+	(void)state;
+	struct harness h;
+	struct sgl_enc *e = setup(&h);
+
+	sgl_enc_glFramebufferDrawBufferEXT(e, 0, GL_FRONT);
+	clear(e, 1, 0, 0);
+	sgl_enc_glFramebufferDrawBufferEXT(e, 0, GL_BACK_LEFT);
+	clear(e, 0, 1, 0);
+	assert_int_equal(get_int(e, GL_DRAW_BUFFER), GL_BACK_LEFT);
+	sgl_enc_glFramebufferReadBufferEXT(e, 0, GL_FRONT_LEFT);
+	assert_int_equal(get_int(e, GL_READ_BUFFER), GL_FRONT_LEFT);
+	assert_int_equal(read_pixel(e, GL_FRONT), RED);
+	assert_int_equal(read_pixel(e, GL_BACK), GREEN);
+	sgl_enc_glFramebufferDrawBufferEXT(e, 0, GL_LEFT);
+	assert_int_equal(get_int(e, GL_DRAW_BUFFER), GL_LEFT);
+	clear(e, 0, 0, 1);
+	assert_int_equal(read_pixel(e, GL_FRONT), BLUE);
+	assert_int_equal(read_pixel(e, GL_BACK), BLUE);
+	sgl_enc_glDrawBuffer(e, GL_FRONT_AND_BACK);
+	assert_int_equal(get_int(e, GL_DRAW_BUFFER), GL_FRONT_AND_BACK);
+	sgl_enc_glFramebufferReadBufferEXT(e, 0, GL_LEFT);
+	assert_int_equal(get_int(e, GL_READ_BUFFER), GL_LEFT);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+
+	sgl_enc_glFramebufferParameteri(e, GL_FRAMEBUFFER, GL_FRAMEBUFFER_DEFAULT_WIDTH, 0);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	GLint v = 0x0badc0de;
+	sgl_enc_glGetFramebufferParameteriv(e, GL_READ_FRAMEBUFFER,
+					    GL_FRAMEBUFFER_DEFAULT_WIDTH, &v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	assert_int_equal(v, 0x0badc0de);
+	/* GL 4.5 answers what the window's buffers are. */
+	sgl_enc_glGetFramebufferParameteriv(e, GL_FRAMEBUFFER, GL_IMPLEMENTATION_COLOR_READ_FORMAT,
+					    &v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	/* An application framebuffer has them. */
+	GLuint fb = 0;
+	sgl_enc_glGenFramebuffers(e, 1, &fb);
+	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, fb);
+	sgl_enc_glFramebufferParameteri(e, GL_FRAMEBUFFER, GL_FRAMEBUFFER_DEFAULT_WIDTH, 7);
+	sgl_enc_glGetFramebufferParameteriv(e, GL_FRAMEBUFFER, GL_FRAMEBUFFER_DEFAULT_WIDTH, &v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_int_equal(v, 7);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 /* Selection: GL fills a buffer it keeps (the host's); glRenderMode brings
  * the hit records back into ours. */
 static void test_selection(void **state)
@@ -332,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_list_without_gen),
 		cmocka_unit_test(test_bitmap_store),
 		cmocka_unit_test(test_front_and_back),
+		cmocka_unit_test(test_window_by_name),
 		cmocka_unit_test(test_selection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

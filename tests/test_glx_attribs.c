@@ -50,6 +50,10 @@ static void test_requests(void **state)
 				 None }, true);
 	assert_int_equal(r.api, SGL_GLX_API_GL_CORE);
 	assert_int_equal(r.major * 10 + r.minor, 32);
+	/* ... and GL_CONTEXT_FLAGS will say forward compatible (glx.c). */
+	assert_true(r.forward);
+	r = parse(NULL, true);
+	assert_false(r.forward);
 
 	r = parse((const int[]){ GLX_CONTEXT_PROFILE_MASK_ARB, GLX_CONTEXT_ES2_PROFILE_BIT_EXT,
 				 GLX_CONTEXT_MAJOR_VERSION_ARB, 3, None }, true);

@@ -54,6 +54,10 @@ static void test_shader_source_errors(void **state)
 	sgl_enc_glShaderSource(e, vs, 1, null_string, NULL);
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
 
+	/* Shader includes name the other error (ARB_shading_language_include). */
+	sgl_enc_glCompileShaderIncludeARB(e, 0x7777, 0, NULL, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+
 	/* A shader deleted while attached is still a shader to GL. */
 	static const GLchar *const src[1] = { "void main() { gl_Position = vec4(0.0); }\n" };
 	sgl_enc_glAttachShader(e, prog, vs);
@@ -214,6 +218,46 @@ static void test_null_subimage(void **state)
 	harness_finish(&h);
 }
 
+/* Pixel transfers of an integer format with a float type are
+ * GL_INVALID_ENUM (Mesa), an integer format with a packed type GL refuses
+ * GL_INVALID_OPERATION, and nothing is written either way. */
+static void test_integer_pixel_types(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	GLuint px[16];
+	memset(px, 0xab, sizeof(px));
+	sgl_enc_glReadPixels(e, 0, 0, 2, 2, GL_RGBA_INTEGER, GL_FLOAT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
+	sgl_enc_glReadPixels(e, 0, 0, 2, 2, GL_RG_INTEGER, GL_HALF_FLOAT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
+	assert_int_equal(px[0], 0xabababab);
+	/* A pairing that sizes: GL judges the framebuffer (not integer). */
+	sgl_enc_glReadPixels(e, 0, 0, 2, 2, GL_RGBA_INTEGER, GL_UNSIGNED_INT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	assert_int_equal(px[0], 0xabababab);
+	/* glDrawPixels of an integer format: GL_INVALID_OPERATION first. */
+	sgl_enc_glDrawPixels(e, 1, 1, GL_RGBA_INTEGER, GL_INT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	/* Binding a name glGenTextures never gave creates the texture
+	 * (compatibility profile), with no error to find later. */
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, 42);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	GLuint tex = 0;
+	sgl_enc_glGenTextures(e, 1, &tex);
+	assert_true(tex != 42);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_2D, tex);
+	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA32UI, 4, 4, 0, GL_RGBA_INTEGER,
+			     GL_UNSIGNED_INT, NULL);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_glTexSubImage2D(e, GL_TEXTURE_2D, 0, 0, 0, 2, 2, GL_RGBA_INTEGER, GL_FLOAT, px);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 /*
  * A scripted host for glClientWaitSync: it answers GL_TIMEOUT_EXPIRED
  * `expire` times, as a host that caps each wait does, then
@@ -324,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_robust_query_bounds),
 		cmocka_unit_test(test_query_of_no_program),
 		cmocka_unit_test(test_null_subimage),
+		cmocka_unit_test(test_integer_pixel_types),
 		cmocka_unit_test(test_client_wait_sync_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  * until GL lets them go; names that are not programs are GL_INVALID_VALUE;
  * glDeleteSync(0) is a no-op and waiting on an unknown sync is
  * GL_WAIT_FAILED (src/decoder/names.c, guest/custom.c). A GL 3.1 context
- * without GL_ARB_compatibility draws without host-made errors.
+ * without GL_ARB_compatibility draws without host-made errors. Queries
+ * begun by names glGenQueries never gave exist in the compatibility profile.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -259,6 +260,43 @@ static void test_arb_program_names(void **state)
 	harness_finish(&h);
 }
 
+/* Compatibility profile: glBeginQuery of a name glGenQueries never gave
+ * (or one deleted) creates the query; glGenQueries does not hand it out
+ * afterwards. The core profile wants generated names. */
+static void test_query_without_gen(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	GLuint q[2] = { 0, 0 };
+	sgl_enc_glGenQueries(e, 2, q);
+	sgl_enc_glDeleteQueries(e, 2, q);
+	sgl_enc_glBeginQuery(e, GL_ANY_SAMPLES_PASSED, q[0]);
+	sgl_enc_glEndQuery(e, GL_ANY_SAMPLES_PASSED);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	GLint result = 2;
+	sgl_enc_glGetQueryObjectiv(e, q[0], GL_QUERY_RESULT, &result);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_int_equal(result, GL_FALSE);
+	GLuint again[2] = { 0, 0 };
+	sgl_enc_glGenQueries(e, 2, again);
+	assert_true(again[0] != q[0] && again[1] != q[0]);
+	sgl_enc_glBeginQuery(e, GL_SAMPLES_PASSED, again[0]);
+	sgl_enc_glEndQuery(e, GL_SAMPLES_PASSED);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+
+	struct harness core;
+	assert_true(harness_host(&core));
+	assert_true(harness_context(&core, SGLHOST_API_GL_CORE, 16, 16));
+	sgl_enc_glBeginQuery(&core.enc, GL_ANY_SAMPLES_PASSED, 77);
+	assert_int_equal(sgl_enc_glGetError(&core.enc), GL_INVALID_OPERATION);
+	assert_false(harness_lost(&core, NULL, 0));
+	harness_finish(&core);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_copy_image_names),
 		cmocka_unit_test(test_attachment_names),
 		cmocka_unit_test(test_arb_program_names),
+		cmocka_unit_test(test_query_without_gen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,5 +135,6 @@ bool sgl_glx_parse_context_attribs(Display *dpy, const int *attribs, struct sgl_
 	if (!r->error)
 		resolve_api(r, profile, flags, render_type);
 	r->debug = flags & GLX_CONTEXT_DEBUG_BIT_ARB;
+	r->forward = flags & GLX_CONTEXT_FORWARD_COMPATIBLE_BIT_ARB;
 	return !r->error;
 }

@@ -105,6 +105,8 @@ GLXContext sgl_glXCreateContextAttribsARB(Display *dpy, GLXFBConfig config, GLXC
 	}
 	GLXContext ctx = context_new(dpy, config, config ? config->screen : r.screen, r.api,
 				     r.major, r.minor, share);
+	if (ctx && r.forward)
+		ctx->sgl->enc.context_flags |= GL_CONTEXT_FLAG_FORWARD_COMPATIBLE_BIT;
 	/* A debug context starts with debug output on. */
 	if (ctx && r.debug) {
 		sgl_enc_enter(&ctx->sgl->enc);

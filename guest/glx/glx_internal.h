@@ -111,6 +111,7 @@ struct sgl_glx_request {
 	int error;          /* the X error to raise, 0 if none */
 	bool glx_error;     /* `error` is a GLX error code */
 	bool debug;         /* GLX_CONTEXT_DEBUG_BIT_ARB: debug output on from the start */
+	bool forward;       /* GLX_CONTEXT_FORWARD_COMPATIBLE_BIT_ARB */
 };
 /* False (and r->error set) for a request GLX must refuse. */
 bool sgl_glx_parse_context_attribs(Display *dpy, const int *attribs, struct sgl_glx_request *r);

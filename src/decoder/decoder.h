@@ -39,6 +39,9 @@ struct sgl_dec {
 	struct sgl_namemap *maps[SGL_OBJ_COUNT];
 	/* Host FBO standing for the guest's framebuffer 0. */
 	GLuint default_fbo;
+	/* The names the window's draw and read buffers were last set by
+	 * (GL_FRONT_LEFT, GL_LEFT...): GL answers the name it was given. */
+	GLenum window_draw, window_read;
 	struct sgl_mem_budget *budget;
 	const struct sgl_log *log;
 	struct sglhost_context *ctx;   /* NULL when decoding without a context (tests) */
