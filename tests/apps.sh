@@ -40,8 +40,6 @@ done
 
 dir=$(mktemp -d)
 shm=/dev/shm/sgl-apps-$$
-passed=0
-failed=0
 xvfb_pid=
 host_pid=
 . "$here/xvfb.sh"
@@ -52,16 +50,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-result() {   # status name log
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $2"
-		[ -f "$3" ] && tail -15 "$3" | sed 's/^/# /'
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 start_xvfb 300 "$dir/xvfb.log"
 

@@ -19,18 +19,7 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-result() {   # status name log
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $2"
-		[ -f "$3" ] && sed 's/^/# /' "$3"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 # 1. Install, and build the example out of tree against what was installed.
 meson install -C "$build" --no-rebuild --quiet --destdir "$dir/inst" >"$dir/install.log" 2>&1

@@ -14,8 +14,6 @@ prog=$3
 seconds=${4:-3}
 opts=${5:-}
 dir=$(mktemp -d)
-passed=0
-failed=0
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
@@ -23,16 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-result() {   # status name log
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $2 (exit $1)"
-		sed 's/^/# /' "$3"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 alive() {   # pid: running, not a zombie
 	[ -r "/proc/$1/stat" ] && ! awk '{ exit $3 == "Z" ? 0 : 1 }' "/proc/$1/stat"

@@ -28,8 +28,6 @@ glx_smoke=${3:-}
 libgl_dir=${4:-}
 glvnd_dir=${5:-}
 dir=$(mktemp -d)
-passed=0
-failed=0
 xvfb_pid=
 cleanup() {
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
@@ -37,16 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-result() {   # status name log
-	if [ "$1" -eq 0 ]; then
-		echo "ok - $2"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $2 (exit $1)"
-		sed 's/^/# /' "$3"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/tap.sh"
 
 start_xvfb() {
 	command -v Xvfb >/dev/null || return 1
