@@ -119,8 +119,12 @@ glmark glmark-tcp "tcp:127.0.0.1:$port"
 # frame_probe.so: the build tree's, beside the drop-in libGL's folder.
 probe=$(readlink -f "$libgl_dir/../../tests/frame_probe.so")
 stk_secs=${SGL_BENCH_STK_SECS:-12}
-have_stk=
+have_stk= stk_why="supertuxkart is not installed (scripts/deps.sh --apps)"
 { command -v supertuxkart || [ -x /usr/games/supertuxkart ]; } >/dev/null 2>&1 && have_stk=1
+# The probe is built with the tests (meson -Dtests: cmocka).
+if [ -n "$have_stk" ] && [ ! -f "$probe" ]; then
+	have_stk= stk_why="no tests/frame_probe.so in the build (it comes with the tests: scripts/deps.sh --tests)"
+fi
 stk() {   # label transport
 	run "$1" "$2" "$here/stk.sh" -t "$stk_secs" -w $((stk_secs * 2 / 3)) "$probe" "$dir/$1"
 }
@@ -178,7 +182,7 @@ if [ -n "$have_stk" ]; then
 	line stk FPS "$(stkfps stk-native)" "$(stkfps stk-sgl)" 0.9 stk-native stk-sgl shm
 	line stk FPS "$(stkfps stk-native)" "$(stkfps stk-tcp)" 0.9 stk-native stk-tcp tcp
 else
-	echo "stk       skipped: supertuxkart is not installed (scripts/deps.sh --apps)"
+	echo "stk       skipped: $stk_why"
 fi
 scenes "$dir/glmark-native" "$dir/glmark-sgl"
 if grep -q "context lost\|session ended" "$dir/host.log"; then
