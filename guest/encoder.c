@@ -228,7 +228,7 @@ void sgl_enc_track_glBindBufferRange(struct sgl_enc *e, GLenum target, GLuint in
 	sgl_enc_track_glBindBuffer(e, target, buffer);
 }
 
-/* A query begun by an unused name exists now (src/decoder/queries.c):
+/* A query begun by an unused name exists now (src/decoder/first_use.c):
  * glGenQueries must not hand the name out. */
 void sgl_enc_track_glBeginQuery(struct sgl_enc *e, GLenum target, GLuint id)
 {

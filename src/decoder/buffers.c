@@ -17,34 +17,6 @@
 
 #include "sgl_decoder_hooks.h"
 
-/* "BindBuffer ... If an unused name is bound, a buffer object is created"
- * (GL 2.1, ES 2.0 and 3.x; the compatibility profile keeps it, the core
- * profile wants a name from GenBuffers: GL_INVALID_OPERATION). The
- * guest marks the name taken (guest/names.c). */
-int sgl_pre_glBindBuffer(struct sgl_dec *d, GLenum *target, GLuint *buffer)
-{
-	(void)target;
-	if (*buffer == 0)
-		return 0;
-	GLuint h = (GLuint)sgl_dec_lookup(d, SGL_OBJ_BUFFER, *buffer);
-	if (!h && !d->ctx_compat && !d->gles)
-		return sgl_dec_map_slow(d, SGL_OBJ_BUFFER, *buffer, &h);
-	if (!h) {
-		uint8_t g[4];
-		if (*buffer > d->maps[SGL_OBJ_BUFFER]->max_name) {
-			sgl_dec_gl_error(d, GL_OUT_OF_MEMORY);
-			return 1;
-		}
-		d->gl->GenBuffers(1, &h);
-		memcpy(g, buffer, 4);
-		int r = sgl_dec_insert_names(d, SGL_OBJ_BUFFER, g, 1, &h);
-		if (r < 0)
-			return r;
-	}
-	*buffer = h;
-	return 0;
-}
-
 static int read_range(struct sgl_dec *d, uint32_t op, GLenum target, int64_t offset,
 		      int64_t length)
 {

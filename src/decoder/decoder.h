@@ -153,6 +153,22 @@ static inline int sgl_dec_map(struct sgl_dec *d, enum sgl_object_class cls, uint
 	return sgl_dec_map_slow(d, cls, guest, host);
 }
 uint64_t sgl_dec_lookup(struct sgl_dec *d, enum sgl_object_class cls, uint32_t guest);
+/* Names GL creates on first use (first_use.c): *name, a guest name, becomes
+ * the host's; an unused one gets a new object from `gen` when `creates`
+ * (the profile says so), else GL's error as sgl_dec_map. 0 stays 0. */
+int sgl_dec_map_or_create_slow(struct sgl_dec *d, enum sgl_object_class cls, GLuint *name,
+			       bool creates, void (*gen)(GLsizei, GLuint *));
+static inline int sgl_dec_map_or_create(struct sgl_dec *d, enum sgl_object_class cls,
+					GLuint *name, bool creates,
+					void (*gen)(GLsizei, GLuint *))
+{
+	uint64_t h = *name ? sgl_namemap_lookup(d->maps[cls], *name) : 0;
+	if (__builtin_expect(h != 0 || *name == 0, 1)) {
+		*name = (GLuint)h;
+		return 0;
+	}
+	return sgl_dec_map_or_create_slow(d, cls, name, creates, gen);
+}
 int sgl_dec_map_sync(struct sgl_dec *d, uint64_t guest, GLsync *host);
 int sgl_dec_map_array(struct sgl_dec *d, enum sgl_object_class cls, const uint8_t *in,
 		      uint32_t n, GLuint *out);
