@@ -22,6 +22,11 @@
 #     5.6; through sgl-host up to 28%, mean 13): the check catches a black,
 #     garbled or missing picture, not a detail (a missing minimap passes).
 #     Skipped, with a "skip" line and no pass, without supertuxkart.
+#   - OpenArena (ioquake3: a GL 1.x compatibility classic and a GLSL 3.2
+#     core renderer) playing its demo as a timedemo (tests/openarena.sh),
+#     natively and through sgl-host, each renderer over two ways: the last
+#     frame must match native's (a timedemo follows the demo's clock, so it
+#     is the same frame). Skipped, with a "skip" line, without openarena.
 # Usage: apps.sh SGL_HOST LIBGL_DIR [PROBE]   (LIBGL_DIR holds our libGL.so.1;
 #   PROBE: frame_probe.so, default the build tree's tests/frame_probe.so)
 # Needs glxgears and es2gears_x11 (mesa-utils), glmark2 (glmark2-x11),
@@ -190,6 +195,44 @@ else
 		else
 			result 1 "$v: SuperTuxKart race through sgl-host" "$log"
 		fi
+	done
+fi
+
+# OpenArena (ioquake3): its demo as a timedemo, whose frames follow the
+# demo's clock (tests/openarena.sh), with each renderer: the classic one in a
+# compatibility context, the GLSL one in a 3.2 core context; natively, then
+# through the drop-in libGL (opengl1 over shm, opengl2 over TCP) and the
+# glvnd vendor; the last frame must match native's.
+oa_bin=$(command -v openarena || echo /usr/games/openarena)
+if [ ! -x "$oa_bin" ]; then
+	echo "skip - openarena is not installed (scripts/deps.sh --apps): OpenArena NOT checked"
+elif [ ! -f "$probe" ]; then
+	result 1 "OpenArena: $probe is missing (ninja -C build)" /dev/null
+else
+	for r in opengl1 opengl2; do
+		if ! env -u LD_LIBRARY_PATH sh "$here/openarena.sh" -r $r "$probe" "$dir/oa-$r-native" \
+			>"$dir/oa-$r-native.out" 2>&1; then
+			result 1 "OpenArena $r natively (the reference)" "$dir/oa-$r-native/oa.log"
+			continue
+		fi
+		native_fps=$(sed -n 's/.*fps=\([0-9.]*\).*/\1/p' "$dir/oa-$r-native.out")
+		case $r in opengl1) ways="shm glvnd" ;; *) ways="tcp glvnd" ;; esac
+		for v in $ways; do
+			case $v in
+			shm) set -- LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="shm:$shm" ;;
+			tcp) set -- LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="tcp:127.0.0.1:$port" ;;
+			glvnd) set -- LD_LIBRARY_PATH="$libgl_dir/glvnd" __GLX_VENDOR_LIBRARY_NAME=sgl \
+				SGL_TRANSPORT="shm:$shm" ;;
+			esac
+			from=$(($(wc -l <"$dir/host.log") + 1))
+			o=$dir/oa-$r-$v
+			env "$@" sh "$here/openarena.sh" -r $r "$probe" "$o" >"$o.out" 2>&1 &&
+				python3 "$here/frame_compare.py" "$dir/oa-$r-native/frame.ppm" "$o/frame.ppm" \
+				--max-bad 0.01 >"$o.cmp" 2>&1 && host_clean "$from" &&
+				tail -n +"$from" "$dir/host.log" | grep -q "ioquake3\" connected"
+			result $? "$v: OpenArena $r timedemo ($(tail -1 "$o.out"), native $native_fps), last frame vs native: $(tail -1 "$o.cmp" 2>/dev/null)" \
+				"$o.cmp"
+		done
 	done
 fi
 
