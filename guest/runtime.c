@@ -56,7 +56,7 @@ struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
 		return NULL;
 	}
 	c->link = (struct sgl_session_link){ .session = s, .context = c->id,
-					    .frames = SGL_FRAME_VIEW_INIT };
+					    .frames = { SGL_FRAME_VIEW_INIT, SGL_FRAME_VIEW_INIT } };
 	if (sgl_enc_init(&c->enc, BATCH_SIZE, &sgl_session_transport, &c->link) < 0) {
 		sgl_session_destroy_context(s, c->id);
 		free(c);

@@ -51,6 +51,11 @@ struct sgl_msg_header {
 /* FRAME: the payload is struct sgl_msg_frame_shared; the pixels are in the
  * segment, not in the message. */
 #define SGL_MSG_F_FRAME_SHARED 8u
+/* COMMANDS with FRAME_SYSV: the guest shows this frame while the host
+ * handles its next swap (a deferred present): the host puts consecutive
+ * frames in two segments in turn, so the segment a frame is in is written
+ * again only at the swap after next. */
+#define SGL_MSG_F_FRAME_TWO_SEGMENTS 16u
 
 /* magic and version stay first in every version: a host reads them to
  * refuse a HELLO of another layout. */
@@ -107,8 +112,9 @@ struct sgl_msg_frame {
  * A frame left in a System V segment the host created for one context
  * (readable by the host's user only). The segment starts with struct
  * sgl_frame_segment; the pixels are at `offset`. The host writes them
- * only while handling that context's next swap, so they stay put until
- * the guest sends one. The guest checks `nonce` in the segment before
+ * only while handling that context's next swap (the swap after next with
+ * SGL_MSG_F_FRAME_TWO_SEGMENTS), so they stay put until the guest sends
+ * one. The guest checks `nonce` in the segment before
  * trusting it is the host's (another IPC namespace has other segments).
  */
 struct sgl_msg_frame_shared {
