@@ -37,10 +37,8 @@ struct sgl_session {
 	uint8_t *out;
 };
 
-/* Messages up to this size go to the channel in one write: one segment on
- * a socket, one publish (and at most one wake-up) on a ring, instead of a
- * header that wakes the host before its payload is there. Larger ones
- * are written in pieces, where copying would cost more than the calls. */
+/* Messages up to this size go to the channel in one write (sgl_msg_pack);
+ * larger ones in pieces, where copying would cost more than the calls. */
 #define OUT_SMALL 16384u
 
 static int write_msg_tail(struct sgl_session *s, uint32_t kind, uint32_t context, uint32_t flags,
@@ -53,16 +51,12 @@ static int write_msg_tail(struct sgl_session *s, uint32_t kind, uint32_t context
 	    padded > SGL_SESSION_MAX_MESSAGE)
 		return -E2BIG;
 	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
-	if (padded <= OUT_SMALL && (s->out || (s->out = malloc(OUT_SMALL)))) {
-		uint8_t *o = s->out;
-		memcpy(o, &h, sizeof(h));
-		if (len)
-			memcpy(o + sizeof(h), payload, len);
-		if (tail_len)
-			memcpy(o + sizeof(h) + len, tail, tail_len);
-		memset(o + total, 0, padded - total);
-		return s->ch->ops->write(s->ch, o, padded);
-	}
+	size_t packed = padded <= OUT_SMALL && (s->out || (s->out = malloc(OUT_SMALL))) ?
+				sgl_msg_pack(s->out, OUT_SMALL, kind, context, flags, payload, len,
+					     tail, tail_len) :
+				0;
+	if (packed)
+		return s->ch->ops->write(s->ch, s->out, packed);
 	int r = s->ch->ops->write(s->ch, &h, sizeof(h));
 	if (!r && len)
 		r = s->ch->ops->write(s->ch, payload, len);
@@ -409,6 +403,17 @@ int sgl_session_show_frame(struct sgl_session_link *l)
 	int r = show_deferred(s, l);
 	pthread_mutex_unlock(&s->lock);
 	return r;
+}
+
+void sgl_session_forget_present(struct sgl_session *s, const void *user)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	struct sgl_session_link *l = s->deferring;
+	if (l && l->frame_pending && l->pending_user == user)
+		l->pending_present = NULL;
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* SGL_FRAME_LATENCY=1 (read once): swaps that may defer do. */

@@ -80,5 +80,8 @@ typedef void (*sgl_present_fn)(void *user, const struct sgl_frame *frame);
 int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user, bool may_defer);
 /* Shows the frame a deferred swap left in flight, if any; 0 or -errno. */
 int sgl_session_show_frame(struct sgl_session_link *l);
+/* A deferred frame that would be shown through `user` (a window going
+ * away) is taken in when it comes but not shown. */
+void sgl_session_forget_present(struct sgl_session *s, const void *user);
 
 #endif

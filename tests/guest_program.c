@@ -52,6 +52,21 @@ static int check(const char *what, uint32_t got, uint32_t want)
 	return 1;
 }
 
+/* The frame: red, its left half green. */
+static void draw(void)
+{
+	glViewport(0, 0, W, H);
+	glClearColor(1.0f, 0.0f, 0.0f, 1.0f);
+	glClear(GL_COLOR_BUFFER_BIT);
+	glColor3f(0.0f, 1.0f, 0.0f);
+	glBegin(GL_QUADS);   /* the left half */
+	glVertex2f(-1, -1);
+	glVertex2f(0, -1);
+	glVertex2f(0, 1);
+	glVertex2f(-1, 1);
+	glEnd();
+}
+
 /*
  * Deferred swaps (SGL_FRAME_LATENCY=1): frame N is shown during swap N+1,
  * while the host handles that swap. Each frame has its own colour: the one
@@ -120,16 +135,7 @@ int main(void)
 	for (int frame = 0; frame < frames; frame++) {
 		if (frame == 1 && pause)
 			usleep((useconds_t)(atof(pause) * 1e6));
-		glViewport(0, 0, W, H);
-		glClearColor(1.0f, 0.0f, 0.0f, 1.0f);
-		glClear(GL_COLOR_BUFFER_BIT);
-		glColor3f(0.0f, 1.0f, 0.0f);
-		glBegin(GL_QUADS);   /* the left half */
-		glVertex2f(-1, -1);
-		glVertex2f(0, -1);
-		glVertex2f(0, 1);
-		glVertex2f(-1, 1);
-		glEnd();
+		draw();
 		if (frame == frames - 1) {
 			uint8_t px[4] = { 0 };
 			glReadPixels(W / 4, H / 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
@@ -153,7 +159,16 @@ int main(void)
 		bad |= check("left", frame_pixel(&last, W / 4, H / 2), 0x00ff00);
 		bad |= check("right", frame_pixel(&last, 3 * W / 4, H / 2), 0xff0000);
 	}
+	/* The last frame is the usual one again: tests look at it
+	 * (tests/embed.sh). */
 	bad |= deferred_swaps(c);
+	draw();
+	last.width = 0;
+	if (sgl_context_swap(c, keep, NULL) || last.width != W || !last_pixels) {
+		fprintf(stderr, "guest_program: no frame after the deferred ones\n");
+		return 1;
+	}
+	bad |= check("last frame, left", frame_pixel(&last, W / 4, H / 2), 0x00ff00);
 	bad |= glGetError() != GL_NO_ERROR;
 	for (int i = 0; i < 2; i++) {
 		glMultiModeDrawArraysIBM(NULL, NULL, NULL, 0, 0);

@@ -33,9 +33,7 @@ void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, 
 	s->cfg.log(s->cfg.log_user, level, msg);
 }
 
-/* Messages up to this size are sent in one piece: one segment on a
- * socket, one publish (and at most one wake-up) on a ring, rather than a
- * header alone that wakes the guest before its payload is there. */
+/* Messages up to this size are sent in one piece (sgl_msg_pack). */
 #define SMALL_MSG 4096u
 
 static int send_msg_flags(struct sglhost_session *s, uint32_t kind, uint32_t context,
@@ -50,15 +48,10 @@ static int send_msg_flags(struct sglhost_session *s, uint32_t kind, uint32_t con
 	int r;
 	if (s->send_error)
 		return s->send_error;
-	if (padded <= SMALL_MSG) {
-		uint8_t one[SMALL_MSG];
-		memcpy(one, &h, sizeof(h));
-		if (alen)
-			memcpy(one + sizeof(h), a, alen);
-		if (blen)
-			memcpy(one + sizeof(h) + alen, b, blen);
-		memset(one + len, 0, padded - len);
-		r = send(u, one, padded);
+	uint8_t one[SMALL_MSG];
+	size_t packed = sgl_msg_pack(one, sizeof(one), kind, context, flags, a, alen, b, blen);
+	if (packed) {
+		r = send(u, one, packed);
 	} else {
 		r = send(u, &h, sizeof(h));
 		if (!r && alen)
