@@ -33,6 +33,7 @@ void sgl_enc_finish(struct sgl_enc *e)
 	for (int i = 0; i < SGL_OBJ_COUNT; i++)
 		free(e->names[i].free), free(e->names[i].live), free(e->names[i].shader);
 	free(e->element_buffers);
+	free(e->client_stack);
 	sgl_enc_free_maps(e);
 	for (size_t i = 0; i < e->nstrings; i++)
 		free(e->strings[i].text);
