@@ -4,7 +4,9 @@
  * indices name, never the restart index's, which may lie far past the
  * arrays; guest/restart.c) and the client attribute stack (after
  * glPopClientAttrib the guest's arrays and pixel store are GL's again;
- * guest/client_attrib.c).
+ * guest/client_attrib.c), and draws that read client arrays in ways other
+ * than glDrawArrays: glArrayElement inside glBegin/glEnd and display lists
+ * (guest/array_element.c), glMultiDrawArrays (guest/indirect.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -179,12 +181,64 @@ static void test_pop_pixel_store(void **state)
 	harness_finish(&h);
 }
 
+/* Green vertices from client arrays, glArrayElement in a list compiled
+ * with GL_COMPILE (the host can stream nothing inside glBegin/glEnd), the
+ * restart index as glPrimitiveRestartNV; then glMultiDrawArrays. */
+static void test_client_arrays_other_draws(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+	static const GLubyte color[16] = { 0, 255, 0, 255, 0, 255, 0, 255,
+					   0, 255, 0, 255, 0, 255, 0, 255 };
+	float *pos = small_copy(quad, sizeof(quad));
+	sgl_enc_glColor3f(e, 0, 0, 1);
+	sgl_enc_glEnableClientState(e, GL_VERTEX_ARRAY);
+	sgl_enc_glEnableClientState(e, GL_COLOR_ARRAY);
+	sgl_enc_glVertexPointer(e, 2, GL_FLOAT, 0, pos);
+	sgl_enc_glColorPointer(e, 4, GL_UNSIGNED_BYTE, 0, color);
+	sgl_enc_glEnableClientState(e, GL_PRIMITIVE_RESTART_NV);
+	sgl_enc_glPrimitiveRestartIndexNV(e, 77);
+	GLuint list = sgl_enc_glGenLists(e, 1);
+	sgl_enc_glNewList(e, list, GL_COMPILE);
+	sgl_enc_glBegin(e, GL_TRIANGLE_STRIP);
+	for (int i = 0; i < 4; i++)
+		sgl_enc_glArrayElement(e, i);
+	sgl_enc_glArrayElement(e, 77);
+	for (int i = 0; i < 4; i++)
+		sgl_enc_glArrayElement(e, i);
+	sgl_enc_glEnd(e);
+	sgl_enc_glEndList(e);
+	sgl_enc_glClearColor(e, 1, 0, 0, 1);
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_glCallList(e, list);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(&h, W / 2, H / 2), GREEN);
+	assert_int_equal(harness_pixel(&h, 1, 1), GREEN);
+
+	const GLint first[2] = { 0, 0 };
+	const GLsizei count[2] = { 3, 4 };
+	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
+	sgl_enc_glMultiDrawArrays(e, GL_TRIANGLE_STRIP, first, count, 2);
+	sgl_enc_sglSwapBuffers(e);
+	assert_int_equal(harness_pixel(&h, W / 2, H / 2), GREEN);
+	assert_int_equal(harness_pixel(&h, 1, 1), GREEN);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	free(pos);
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restart_index_outside_arrays),
 		cmocka_unit_test(test_pop_client_arrays),
 		cmocka_unit_test(test_pop_pixel_store),
+		cmocka_unit_test(test_client_arrays_other_draws),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
