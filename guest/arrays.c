@@ -42,11 +42,7 @@ static bool attrib_exists(struct sgl_enc *e, GLuint index)
 	if (index < 16)
 		return true;
 	if (!e->max_vertex_attribs) {
-		GLint n = 16;
-		GLenum saved = e->error;
-		e->error = GL_NO_ERROR;
-		sgl_enc_glGetIntegerv(e, GL_MAX_VERTEX_ATTRIBS, &n);
-		e->error = saved;
+		GLint n = sgl_enc_host_limit(e, GL_MAX_VERTEX_ATTRIBS, 16);
 		e->max_vertex_attribs = n < 16 ? 16 : (uint32_t)n;
 	}
 	return index < e->max_vertex_attribs;

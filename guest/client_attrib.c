@@ -25,11 +25,7 @@ struct sgl_client_attrib {
 static bool push(struct sgl_enc *e, GLbitfield mask)
 {
 	if (!e->client_max) {
-		GLint n = 16;
-		GLenum saved = e->error;
-		e->error = GL_NO_ERROR;
-		sgl_enc_glGetIntegerv(e, GL_MAX_CLIENT_ATTRIB_STACK_DEPTH, &n);
-		e->error = saved;
+		GLint n = sgl_enc_host_limit(e, GL_MAX_CLIENT_ATTRIB_STACK_DEPTH, 16);
 		e->client_max = n < 1 ? 1 : n > 256 ? 256 : (uint32_t)n;
 	}
 	if (e->client_depth >= e->client_max)

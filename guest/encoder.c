@@ -167,6 +167,16 @@ int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname)
 	return v < 0 ? 0 : v;
 }
 
+GLint sgl_enc_host_limit(struct sgl_enc *e, GLenum pname, GLint fallback)
+{
+	GLint n = fallback;
+	GLenum saved = e->error;
+	e->error = GL_NO_ERROR;
+	sgl_enc_glGetIntegerv(e, pname, &n);
+	e->error = saved;
+	return n;
+}
+
 /* ---- Buffer bindings the encoder must know to tell offsets from data. ---- */
 
 static GLuint *element_slot(struct sgl_enc *e, GLuint vao)

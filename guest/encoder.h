@@ -246,6 +246,9 @@ void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei
 			   const GLchar *const *string, const GLint *length);
 
 int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname);
+/* A limit of the host's GL (a round trip), `fallback` where it answers
+ * nothing; the application's pending error stays as it was. */
+GLint sgl_enc_host_limit(struct sgl_enc *e, GLenum pname, GLint fallback);
 /* Counts GL state decides (overrides.txt's getmap(), pixelmap()): state_counts.c. */
 int64_t sgl_enc_getmap_count(struct sgl_enc *e, uint32_t target, uint32_t query);
 int64_t sgl_enc_pixelmap_count(struct sgl_enc *e, uint32_t map);
