@@ -6,7 +6,8 @@
  * glPopClientAttrib the guest's arrays and pixel store are GL's again;
  * guest/client_attrib.c), and draws that read client arrays in ways other
  * than glDrawArrays: glArrayElement inside glBegin/glEnd and display lists
- * (guest/array_element.c), glMultiDrawArrays (guest/indirect.c).
+ * (guest/array_element.c), glMultiDrawArrays (guest/indirect.c); and how
+ * many values a vertex attribute query writes.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -232,6 +233,35 @@ static void test_client_arrays_other_draws(void **state)
 	harness_finish(&h);
 }
 
+/* glGetVertexAttrib*v writes four values for GL_CURRENT_VERTEX_ATTRIB
+ * only: an application's single GLint gets one (it got four, and piglit
+ * ext_direct_state_access-vao's stack was smashed). */
+static void test_vertex_attrib_query_size(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+	sgl_enc_glVertexAttribPointer(e, 5, 3, GL_FLOAT, GL_FALSE, 0, quad);
+	GLint iv[4] = { -7, -7, -7, -7 };
+	sgl_enc_glGetVertexAttribiv(e, 5, GL_VERTEX_ATTRIB_ARRAY_SIZE, iv);
+	assert_int_equal(iv[0], 3);
+	assert_int_equal(iv[1], -7);
+	GLuint uv[4] = { 7, 7, 7, 7 };
+	sgl_enc_glGetVertexAttribIuiv(e, 5, GL_VERTEX_ATTRIB_ARRAY_STRIDE, uv);
+	assert_int_equal(uv[0], 0);
+	assert_int_equal(uv[1], 7);
+	GLfloat fv[4] = { -1, -1, -1, -1 };
+	sgl_enc_glVertexAttrib4f(e, 5, 1, 2, 3, 4);
+	sgl_enc_glGetVertexAttribfv(e, 5, GL_CURRENT_VERTEX_ATTRIB, fv);
+	assert_true(fv[0] == 1 && fv[3] == 4);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_false(harness_lost(&h, NULL, 0));
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_pop_client_arrays),
 		cmocka_unit_test(test_pop_pixel_store),
 		cmocka_unit_test(test_client_arrays_other_draws),
+		cmocka_unit_test(test_vertex_attrib_query_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
