@@ -13,7 +13,7 @@
  *    (e.g. 127.0.0.2: another source than a client on 127.0.0.1), each
  *    sending nothing and closed after -H ms, for -d seconds; prints how
  *    many it opened and how many the host refused or closed first. A
- *    flood, not a guest: it never says HELLO.
+ *    flood, not a guest: it never says HELLO. SIGTERM ends it early.
  *
  * Exit status: 0 when it measured, 1 when a session failed, 2 on usage.
  * Usage: bench_connect [-n N] [-i MS] [-c] | -F RATE [-d SECONDS] [-H MS] [-B ADDR]
@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,14 @@ static int address(const char *spec, struct sockaddr_storage *a, socklen_t *len)
 	return 0;
 }
 
+static volatile sig_atomic_t stopped;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopped = 1;
+}
+
 struct held {
 	int fd;
 	double until;
@@ -129,16 +138,20 @@ static int flood(const char *spec, double rate, double seconds, double hold_ms, 
 	long opened = 0, failed = 0, closed_by_host = 0;
 	size_t nheld = 0;
 	double start = now_ms(), next = start;
-	while (now_ms() - start < seconds * 1e3) {
+	signal(SIGTERM, on_term);
+	while (!stopped && now_ms() - start < seconds * 1e3) {
 		double t = now_ms();
 		if (t >= next && nheld < cap) {
 			next += 1e3 / rate;
-			int fd = socket(a.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			/* Non-blocking: a host slow to accept must not slow
+			 * the flood down. */
+			int fd = socket(a.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 			struct sockaddr_in src = { .sin_family = AF_INET };
 			if (fd >= 0 && from && a.ss_family == AF_INET &&
 			    inet_pton(AF_INET, from, &src.sin_addr) == 1)
 				bind(fd, (struct sockaddr *)&src, sizeof(src));
-			if (fd >= 0 && connect(fd, (struct sockaddr *)&a, len) == 0) {
+			if (fd >= 0 && (connect(fd, (struct sockaddr *)&a, len) == 0 ||
+					errno == EINPROGRESS)) {
 				h[nheld++] = (struct held){ fd, t + hold_ms };
 				opened++;
 			} else {
@@ -151,7 +164,8 @@ static int flood(const char *spec, double rate, double seconds, double hold_ms, 
 		for (size_t i = 0; i < nheld;) {
 			char b;
 			struct pollfd p = { h[i].fd, POLLIN, 0 };
-			bool gone = poll(&p, 1, 0) == 1 && recv(h[i].fd, &b, 1, MSG_DONTWAIT) <= 0;
+			bool gone = poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR) ||
+							     recv(h[i].fd, &b, 1, MSG_DONTWAIT) == 0);
 			if (gone || t >= h[i].until) {
 				closed_by_host += gone;
 				close(h[i].fd);
@@ -167,6 +181,7 @@ static int flood(const char *spec, double rate, double seconds, double hold_ms, 
 	for (size_t i = 0; i < nheld; i++)
 		close(h[i].fd);
 	free(h);
+	seconds = (now_ms() - start) / 1e3;
 	printf("flood: %ld connections opened in %.0f s (%.0f/s%s%s), %ld refused at connect, "
 	       "%ld closed by the host before %.0f ms\n", opened, seconds, rate, from ? " from " : "",
 	       from ? from : "", failed, closed_by_host, hold_ms);

@@ -13,7 +13,6 @@
 #include "pool.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,10 +23,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* How long a new client waits for a worker still making its display
- * before the server forks one for it instead. */
-#define START_WAIT_MS 2000
 
 struct worker {
 	pid_t pid;
@@ -194,29 +189,21 @@ struct pool *pool_create(unsigned size, const struct sglhost_config *host_cfg,
 	return p;
 }
 
-/* A ready worker out of the list, or NULL; under the lock. Waits for one
- * still starting (the lock held: nobody else takes it meanwhile). */
+/* A ready worker out of the list, or NULL; under the lock. Never waits
+ * for one still starting: the accept thread it runs on serves every
+ * source of its listener. */
 static struct worker *take(struct pool *p)
 {
 	struct worker **pp, *w;
-	for (int round = 0; round < 2; round++) {
-		for (pp = &p->workers; (w = *pp); pp = &w->next) {
-			char c;
-			if (!w->ready && recv(w->fd, &c, 1, MSG_DONTWAIT) == 1 && c == 'R')
-				w->ready = true;
-			if (w->ready) {
-				*pp = w->next;
-				p->count--;
-				return w;
-			}
+	for (pp = &p->workers; (w = *pp); pp = &w->next) {
+		char c;
+		if (!w->ready && recv(w->fd, &c, 1, MSG_DONTWAIT) == 1 && c == 'R')
+			w->ready = true;
+		if (w->ready) {
+			*pp = w->next;
+			p->count--;
+			return w;
 		}
-		if (round || !p->workers)
-			break;
-		struct pollfd fds[16];
-		nfds_t nf = 0;
-		for (w = p->workers; w && nf < 16; w = w->next)
-			fds[nf++] = (struct pollfd){ w->fd, POLLIN, 0 };
-		poll(fds, nf, START_WAIT_MS);
 	}
 	return NULL;
 }

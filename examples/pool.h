@@ -21,9 +21,9 @@ struct pool;
 struct pool *pool_create(unsigned size, const struct sglhost_config *host_cfg,
 			 struct sglhost_listener *const *listeners,
 			 const struct sglhost_session_config *const *sessions, int n);
-/* Hands `ch`, accepted on listener `index`, to a ready worker (waiting a
- * little for one still starting): the pid now serving it, or -1 (none:
- * the caller forks as without a pool). The channel stays the caller's,
+/* Hands `ch`, accepted on listener `index`, to a ready worker: the pid
+ * now serving it, or -1 (none ready: the caller forks as without a pool;
+ * never waits). The channel stays the caller's,
  * untouched until that pid ended. */
 pid_t pool_serve(struct pool *p, int index, struct sglhost_channel *ch);
 /* The server reaped `pid`: true when it was a worker still waiting. */

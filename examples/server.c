@@ -369,10 +369,11 @@ out:
 		sglhost_listener_shutdown(srv.listeners[i]);
 	for (int i = 0; i < srv.nlisteners && rc == 0; i++)
 		pthread_join(srv.accept_threads[i], NULL);
-	pool_stop(srv.pool);
 	stop_children(&srv);
 	/* Sessions still running read from channels the listeners own. */
 	wait_for_clients(&srv, 2.0);
+	/* After: its thread's end kills what it forked (PR_SET_PDEATHSIG). */
+	pool_stop(srv.pool);
 	for (int i = 0; i < srv.nlisteners; i++)
 		sglhost_listener_destroy(srv.listeners[i]);
 	printf("sgl-host: served %lu clients\n", srv.served);
