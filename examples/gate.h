@@ -1,7 +1,6 @@
 /*
  * sgl-host's share per source: how many clients one source (a TCP address,
- * a vsock CID, a shared-memory file, the unix socket's users) may have at
- * once, and how many new ones per second (a bucket of `burst` refilled at
+ * a vsock CID, an ivshmem file) may have at once, and how many new ones per second (a bucket of `burst` refilled at
  * `rate` per second). A connection over its source's share is closed at
  * once, before any process or thread is spent on it: a flood from one
  * source costs an accept and a close, and everyone else is still served.

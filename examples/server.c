@@ -90,6 +90,9 @@ struct accept_arg {
 	struct server *srv;
 	struct sglhost_listener *l;
 	int index;
+	/* Its clients are this machine's own processes (a unix socket, the
+	 * shm file), which could exhaust it without us: no share applies. */
+	bool local;
 	/* The session settings of this listener's clients (token policy). */
 	struct sglhost_session_config session;
 };
@@ -222,8 +225,9 @@ static void *accept_loop(void *arg)
 			continue;
 		}
 		char source[GATE_SOURCE_SIZE];
-		gate_source(sglhost_channel_peer(ch), source);
-		if (!gate_enter(a->srv->gate, source)) {
+		/* Local clients have no source: gate_leave finds none. */
+		gate_source(a->local ? "" : sglhost_channel_peer(ch), source);
+		if (!gate_enter(a->local ? NULL : a->srv->gate, source)) {
 			sglhost_channel_destroy(ch);
 			continue;
 		}
@@ -343,7 +347,10 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 			       (void *)o);
 	for (int i = 0; i < srv.nlisteners; i++) {
 		struct accept_arg *a = &args[i];
-		*a = (struct accept_arg){ &srv, srv.listeners[i], i, srv.session };
+		const char *desc = sglhost_listener_describe(srv.listeners[i]);
+		*a = (struct accept_arg){ &srv, srv.listeners[i], i,
+					  !strncmp(desc, "unix ", 5) || !strncmp(desc, "shm ", 4),
+					  srv.session };
 		if (sglhost_listener_needs_token(srv.listeners[i]))
 			a->session.flags |= SGLHOST_SESSION_REQUIRE_TOKEN;
 		sessions[i] = &a->session;

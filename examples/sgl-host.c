@@ -69,10 +69,11 @@ static void usage(FILE *f)
 		"      --helper=PATH        the sglhost-render program (default: installed)\n"
 		"      --pool=N             process isolation: processes kept ready, their\n"
 		"                           EGL display made, for the next clients (default: 4)\n"
-		"Fairness (per source: a TCP address, a vsock CID, a shared-memory file, unix):\n"
+		"Fairness (per source: a TCP address, a vsock CID, an ivshmem file; unix and\n"
+		"shm clients are this machine's own, not limited):\n"
 		"      --source-clients=N   clients at once per source (default: 16; 0: any)\n"
 		"      --source-rate=R      new clients per second per source, in bursts of\n"
-		"                           up to 2R (default: 20; 0: any); more are turned away\n"
+		"                           up to 2R (default: 10; 0: any); more are turned away\n"
 		"Other:\n"
 		"  -L, --log-level=LEVEL    error, warning, info or debug (default: warning)\n"
 		"  -v, --print-vm-args      print QEMU and libvirt arguments for the transports\n"
@@ -184,7 +185,7 @@ static int parse(int argc, char **argv, struct options *o)
 	s->log_level = SGLHOST_LOG_WARN;
 	s->pool_size = 4;
 	s->source_clients = 16;
-	s->source_rate = 20;
+	s->source_rate = 10;
 	o->demo = (struct demo_options){ "sgl-host.png", 120, 640, 480, SGLHOST_API_GL_CORE };
 	sglhost_config_init(&o->host);
 	o->host.log = host_log;
