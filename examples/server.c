@@ -126,6 +126,9 @@ static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, cons
 	struct child *k = calloc(1, sizeof(*k));
 	if (!k)
 		return false;
+	/* Listed before reap_children may wait for it (under the same lock):
+	 * a client that leaves at once is still reaped as ours. */
+	pthread_mutex_lock(&a->srv->lock);
 	pid_t pid = pool_serve(a->srv->pool, a->index, ch);
 	if (pid < 0) {
 		fflush(stdout);
@@ -134,16 +137,17 @@ static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, cons
 	}
 	if (pid == 0)
 		client_process(a, ch);
+	if (pid > 0) {
+		*k = (struct child){ pid, ch, "", a->srv->children };
+		snprintf(k->source, sizeof(k->source), "%s", source);
+		a->srv->children = k;
+	}
+	pthread_mutex_unlock(&a->srv->lock);
 	if (pid < 0) {
 		fprintf(stderr, "sgl-host: %s: fork: %s\n", sglhost_channel_peer(ch), strerror(errno));
 		free(k);
 		return false;
 	}
-	pthread_mutex_lock(&a->srv->lock);
-	*k = (struct child){ pid, ch, "", a->srv->children };
-	snprintf(k->source, sizeof(k->source), "%s", source);
-	a->srv->children = k;
-	pthread_mutex_unlock(&a->srv->lock);
 	return true;
 }
 
@@ -152,9 +156,13 @@ static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, cons
 static void reap_children(struct server *srv)
 {
 	int status;
-	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	for (;;) {
 		pthread_mutex_lock(&srv->lock);
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid <= 0) {
+			pthread_mutex_unlock(&srv->lock);
+			break;
+		}
 		struct child **p = &srv->children, *k = NULL;
 		for (; *p; p = &(*p)->next) {
 			if ((*p)->pid == pid) {

@@ -94,7 +94,8 @@ rss() {   # kB of the pid
 children_rss() {   # kB of the host's children together
 	total=0
 	for c in $(cat "/proc/$host_pid/task/"*/children 2>/dev/null); do
-		total=$((total + $(rss "$c" || echo 0)))
+		r=$(rss "$c")
+		total=$((total + ${r:-0}))
 	done
 	echo $total
 }
