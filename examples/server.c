@@ -130,6 +130,7 @@ static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, cons
 	 * a client that leaves at once is still reaped as ours. */
 	pthread_mutex_lock(&a->srv->lock);
 	pid_t pid = pool_serve(a->srv->pool, a->index, ch);
+	bool pooled = pid > 0;
 	if (pid < 0) {
 		fflush(stdout);
 		fflush(stderr);
@@ -148,6 +149,10 @@ static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, cons
 		free(k);
 		return false;
 	}
+	char msg[192];
+	snprintf(msg, sizeof(msg), "%s: served by process %d (%s)", sglhost_channel_peer(ch), (int)pid,
+		 pooled ? "ready in the pool" : "forked for it");
+	session_log((void *)a->srv->opt, SGLHOST_LOG_INFO, msg);
 	return true;
 }
 
