@@ -7,7 +7,7 @@
 #     glReadPixels), two slots in four;
 #   - glxgears 200x150 until its first frame is shown (up to 60 s: it
 #     can take long when 32 clients share two cores), then 2 s more, then
-#     SIGINT, one slot in four;
+#     SIGTERM, one slot in four;
 #   - a glmark2 scene of bench/glmark_scenes.txt for 2 s (the next scene
 #     each run), one slot in four;
 # glxgears' and glmark2's last frame is written by the guest library
@@ -74,10 +74,11 @@ slot() {
 				sleep 0.1; t=$((t + 1))
 			done
 			sleep 2
-			kill -INT $g 2>/dev/null
+			# SIGTERM: a background job of a script ignores SIGINT.
+			kill -TERM $g 2>/dev/null
 			wait $g
-			# Ended by our SIGINT (130): ending otherwise is failing.
-			[ $? -eq 130 ] && python3 "$here/png_check.py" "$png" 200 150 >>"$log" 2>&1
+			# Ended by our SIGTERM (143): ending otherwise is failing.
+			[ $? -eq 143 ] && python3 "$here/png_check.py" "$png" 200 150 >>"$log" 2>&1
 			;;
 		3)
 			scene=$(sed -n "$(((i / 4 + run) % nscenes + 1))p" "$dir/scenes")
