@@ -182,8 +182,7 @@ static void waiter_wait(struct waiter *w)
 		if (w->n->wait) {
 			w->n->wait(w->n->user, w->word, w->seen, SGL_SHM_WAIT_MS);
 		} else {
-			struct timespec ts = { 0, (long)w->poll_ns };
-			nanosleep(&ts, NULL);
+			sgl_shm_poll_sleep(w->poll_ns);
 			w->poll_ns = w->poll_ns * 2 < SGL_SHM_POLL_MAX_NS ? w->poll_ns * 2
 									 : SGL_SHM_POLL_MAX_NS;
 		}

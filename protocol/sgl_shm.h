@@ -311,4 +311,9 @@ int sgl_shm_futex_wait(_Atomic uint32_t *word, uint32_t seen, int ms);
  * peer last ran on its own CPU sleeps at once (sgl_shm.c). */
 uint32_t sgl_shm_cpu(void);
 
+/* Sleeps about `ns` (under a millisecond while polling): nanosleep on
+ * Linux. Windows has no such call (Sleep and mingw's nanosleep take whole
+ * milliseconds), so its guest has its own (guest/windows/shm_wait.c). */
+void sgl_shm_poll_sleep(uint32_t ns);
+
 #endif

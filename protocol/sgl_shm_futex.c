@@ -61,3 +61,9 @@ uint32_t sgl_shm_cpu(void)
 	int c = sched_getcpu();
 	return c < 0 ? 0 : (uint32_t)c + 1;
 }
+
+void sgl_shm_poll_sleep(uint32_t ns)
+{
+	struct timespec ts = { 0, (long)ns };
+	nanosleep(&ts, NULL);
+}

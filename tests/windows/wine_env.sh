@@ -3,7 +3,8 @@
 # temporary directory $dir with a 64-bit Wine prefix (made before anything
 # else uses Wine), Xvfb on a display of its own, and sgl-host listening on
 # tcp:127.0.0.1:$port and ivshmem:/dev/shm/$shm_name; all of it removed at
-# exit. $overrides: the DLL overrides every program runs with; winpath:
+# exit; sgl-host ends by itself after SGL_WIN_HOST_SECONDS (600).
+# $overrides: the DLL overrides every program runs with; winpath:
 # a path of this machine as Wine programs see it.
 dir=$(mktemp -d /tmp/sgl-win.XXXXXX)
 export WINEPREFIX="$dir/prefix" WINEDEBUG=-all WINEARCH=win64
@@ -46,7 +47,7 @@ WINEDLLOVERRIDES=$overrides timeout 60 "$wine64" reg add 'HKCU\Software\Wine\X11
 
 port=$((30000 + $$ % 20000))
 "$host" --listen "tcp:127.0.0.1:$port" --listen "ivshmem:/dev/shm/$shm_name,size=16M" \
-	--exit-after 600 -L info >"$dir/host.log" 2>&1 &
+	--exit-after "${SGL_WIN_HOST_SECONDS:-600}" -L info >"$dir/host.log" 2>&1 &
 host_pid=$!
 i=0
 until [ "$(grep -c 'listening on' "$dir/host.log" 2>/dev/null)" -ge 2 ] || [ $i -ge 100 ]; do
