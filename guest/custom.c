@@ -437,3 +437,17 @@ GLenum sgl_enc_glClientWaitSync(struct sgl_enc *e, GLsync sync, GLbitfield flags
 		flags &= ~(GLbitfield)GL_SYNC_FLUSH_COMMANDS_BIT;
 	}
 }
+
+/*
+ * glGetSynciv: engines poll their fences (GL_SYNC_STATUS) rather than wait
+ * on them, and read what the GPU wrote into a persistent map once the
+ * fence is GL_SIGNALED, as after a wait: the guest then pulls the host's
+ * writes (persistent.c) before the application sees the answer.
+ */
+void sgl_enc_glGetSynciv(struct sgl_enc *e, GLsync sync, GLenum pname, GLsizei count,
+			 GLsizei *length, GLint *values)
+{
+	sgl_enc_raw_glGetSynciv(e, sync, pname, count, length, values);
+	if (pname == GL_SYNC_STATUS && count >= 1 && values && values[0] == GL_SIGNALED)
+		sgl_enc_pull_maps(e);
+}
