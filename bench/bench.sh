@@ -9,7 +9,11 @@
 #   4. bench_persistent.sh: the engines' persistent-map pattern natively and
 #      through sgl-host (with the drop-in libGL), and bench_watch: the ways
 #      of finding what the application wrote, side by side.
-#   5. bench_windows.sh: the Windows guest under Wine (gears against Wine's
+#   5. bench_connect.sh: new clients' connect to first reply, and a
+#      client's round trip during another source's connection flood, in
+#      process isolation before (no pool, no shares) and after
+#      (SGL_BENCH_CONNECT=0 skips it).
+#   6. bench_windows.sh: the Windows guest under Wine (gears against Wine's
 #      builtin opengl32, Winsock and shm round trips), when the 64-bit cross
 #      build is there ($SGL_BENCH_WIN64, default build-win-x86_64 beside
 #      bench/; SGL_BENCH_WINDOWS=0 skips it).
@@ -112,6 +116,12 @@ if [ -n "$pmaps" ]; then
 	sh "$bench_pmaps" "$pmaps" "$host" "$libgl_dir" || status=1
 	section "persistent maps: bench_watch (finding what was written: ms per frame)"
 	"$(dirname "$pmaps")/bench_watch" 300 16384 192 10 || status=1
+fi
+if [ "${SGL_BENCH_CONNECT:-1}" != 0 ]; then
+	section "connections: bench_connect.sh (target: a new client served within 5 ms;" \
+		"round trip p99 unchanged by another source's flood)"
+	sh "$(dirname "$0")/bench_connect.sh" "$host" "$(dirname "$transport")/bench_connect" \
+		"$transport" || status=1
 fi
 if [ "${SGL_BENCH_WINDOWS:-1}" != 0 ]; then
 	section "Windows guest under Wine: bench_windows.sh (target: gears >= 0.9x Wine's builtin)"

@@ -16,6 +16,12 @@
  * process sharing one display. --isolation=helper works with every
  * listener: the threads only move bytes, and each client's GL runs in a
  * sglhost-render process the library starts (sglhost_session.h).
+ *
+ * In process isolation a warm pool (pool.c) keeps processes ready, their
+ * EGL display made, so a new client is served at once; one is forked for
+ * the client only when none is ready. Every client first passes its
+ * source's share (gate.c): a flood from one source is turned away at the
+ * door.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gate.h"
+#include "pool.h"
 #include "sgl-host.h"
 #include "sglhost_transport.h"
 
@@ -35,6 +43,7 @@
 struct child {
 	pid_t pid;
 	struct sglhost_channel *ch;
+	char source[GATE_SOURCE_SIZE];
 	struct child *next;
 };
 
@@ -52,12 +61,15 @@ struct server {
 	unsigned long served;
 	struct child *children;     /* under lock */
 	bool stopping;              /* children were sent SIGTERM by us */
+	struct pool *pool;          /* process isolation: NULL without one */
+	struct gate *gate;
 };
 
 struct client {
 	struct server *srv;
 	const struct sglhost_session_config *session;
 	struct sglhost_channel *ch;
+	char source[GATE_SOURCE_SIZE];
 };
 
 static void *client_thread(void *arg)
@@ -66,6 +78,7 @@ static void *client_thread(void *arg)
 	struct server *srv = c->srv;
 	sglhost_channel_serve(c->ch, c->session);
 	sglhost_channel_destroy(c->ch);
+	gate_leave(srv->gate, c->source);
 	pthread_mutex_lock(&srv->lock);
 	srv->clients--;
 	pthread_mutex_unlock(&srv->lock);
@@ -76,6 +89,10 @@ static void *client_thread(void *arg)
 struct accept_arg {
 	struct server *srv;
 	struct sglhost_listener *l;
+	int index;
+	/* Its clients are this machine's own processes (a unix socket, the
+	 * shm file), which could exhaust it without us: no share applies. */
+	bool local;
 	/* The session settings of this listener's clients (token policy). */
 	struct sglhost_session_config session;
 };
@@ -104,25 +121,38 @@ static _Noreturn void client_process(struct accept_arg *a, struct sglhost_channe
 	_exit(rc);
 }
 
-static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch)
+static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, const char *source)
 {
 	struct child *k = calloc(1, sizeof(*k));
 	if (!k)
 		return false;
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
+	/* Listed before reap_children may wait for it (under the same lock):
+	 * a client that leaves at once is still reaped as ours. */
+	pthread_mutex_lock(&a->srv->lock);
+	pid_t pid = pool_serve(a->srv->pool, a->index, ch);
+	bool pooled = pid > 0;
+	if (pid < 0) {
+		fflush(stdout);
+		fflush(stderr);
+		pid = fork();
+	}
 	if (pid == 0)
 		client_process(a, ch);
+	if (pid > 0) {
+		*k = (struct child){ pid, ch, "", a->srv->children };
+		snprintf(k->source, sizeof(k->source), "%s", source);
+		a->srv->children = k;
+	}
+	pthread_mutex_unlock(&a->srv->lock);
 	if (pid < 0) {
 		fprintf(stderr, "sgl-host: %s: fork: %s\n", sglhost_channel_peer(ch), strerror(errno));
 		free(k);
 		return false;
 	}
-	pthread_mutex_lock(&a->srv->lock);
-	*k = (struct child){ pid, ch, a->srv->children };
-	a->srv->children = k;
-	pthread_mutex_unlock(&a->srv->lock);
+	char msg[192];
+	snprintf(msg, sizeof(msg), "%s: served by process %d (%s)", sglhost_channel_peer(ch), (int)pid,
+		 pooled ? "ready in the pool" : "forked for it");
+	session_log((void *)a->srv->opt, SGLHOST_LOG_INFO, msg);
 	return true;
 }
 
@@ -131,9 +161,13 @@ static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch)
 static void reap_children(struct server *srv)
 {
 	int status;
-	pid_t pid;
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	for (;;) {
 		pthread_mutex_lock(&srv->lock);
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid <= 0) {
+			pthread_mutex_unlock(&srv->lock);
+			break;
+		}
 		struct child **p = &srv->children, *k = NULL;
 		for (; *p; p = &(*p)->next) {
 			if ((*p)->pid == pid) {
@@ -144,8 +178,11 @@ static void reap_children(struct server *srv)
 			}
 		}
 		pthread_mutex_unlock(&srv->lock);
-		if (!k)
+		if (!k) {
+			pool_reaped(srv->pool, pid);   /* a worker that was waiting */
 			continue;
+		}
+		gate_leave(srv->gate, k->source);
 		if (WIFSIGNALED(status) && !(srv->stopping && WTERMSIG(status) == SIGTERM))
 			fprintf(stderr, "sgl-host: %s: the process serving it died (signal %d, %s); "
 				"other clients carry on\n", sglhost_channel_peer(k->ch), WTERMSIG(status),
@@ -169,14 +206,15 @@ static void stop_children(struct server *srv)
 }
 
 /* In this process: a detached thread runs the session. */
-static bool spawn_thread(struct accept_arg *a, struct sglhost_channel *ch)
+static bool spawn_thread(struct accept_arg *a, struct sglhost_channel *ch, const char *source)
 {
 	struct client *c = calloc(1, sizeof(*c));
 	pthread_t t;
 	pthread_attr_t attr;
 	if (!c)
 		return false;
-	*c = (struct client){ a->srv, &a->session, ch };
+	*c = (struct client){ a->srv, &a->session, ch, "" };
+	snprintf(c->source, sizeof(c->source), "%s", source);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	bool ok = pthread_create(&t, &attr, client_thread, c) == 0;
@@ -199,13 +237,21 @@ static void *accept_loop(void *arg)
 			usleep(100 * 1000);
 			continue;
 		}
+		char source[GATE_SOURCE_SIZE];
+		/* Local clients have no source: gate_leave finds none. */
+		gate_source(a->local ? "" : sglhost_channel_peer(ch), source);
+		if (!gate_enter(a->local ? NULL : a->srv->gate, source)) {
+			sglhost_channel_destroy(ch);
+			continue;
+		}
 		pthread_mutex_lock(&a->srv->lock);
 		a->srv->clients++;
 		a->srv->served++;
 		pthread_mutex_unlock(&a->srv->lock);
-		if (a->srv->fork_clients ? spawn_process(a, ch) : spawn_thread(a, ch))
+		if (a->srv->fork_clients ? spawn_process(a, ch, source) : spawn_thread(a, ch, source))
 			continue;
 		sglhost_channel_destroy(ch);
+		gate_leave(a->srv->gate, source);
 		pthread_mutex_lock(&a->srv->lock);
 		a->srv->clients--;
 		pthread_mutex_unlock(&a->srv->lock);
@@ -269,6 +315,7 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 {
 	struct server srv = { .opt = o };
 	struct accept_arg args[4];
+	const struct sglhost_session_config *sessions[4];
 	struct sigaction sa = { .sa_handler = on_signal };
 	int rc = 1;
 
@@ -309,11 +356,22 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	srv.gate = gate_create(o->source_clients, o->source_rate, 2 * o->source_rate, session_log,
+			       (void *)o);
 	for (int i = 0; i < srv.nlisteners; i++) {
 		struct accept_arg *a = &args[i];
-		*a = (struct accept_arg){ &srv, srv.listeners[i], srv.session };
+		const char *desc = sglhost_listener_describe(srv.listeners[i]);
+		*a = (struct accept_arg){ &srv, srv.listeners[i], i,
+					  !strncmp(desc, "unix ", 5) || !strncmp(desc, "shm ", 4),
+					  srv.session };
 		if (sglhost_listener_needs_token(srv.listeners[i]))
 			a->session.flags |= SGLHOST_SESSION_REQUIRE_TOKEN;
+		sessions[i] = &a->session;
+	}
+	if (srv.fork_clients && o->pool_size)
+		srv.pool = pool_create(o->pool_size, cfg, srv.listeners, sessions, srv.nlisteners);
+	for (int i = 0; i < srv.nlisteners; i++) {
+		struct accept_arg *a = &args[i];
 		pthread_create(&srv.accept_threads[i], NULL, accept_loop, a);
 		printf("sgl-host: listening on %s (%s%s)\n", sglhost_listener_describe(srv.listeners[i]),
 		       platform, srv.fork_clients ? ", a process per client" :
@@ -334,9 +392,13 @@ out:
 	stop_children(&srv);
 	/* Sessions still running read from channels the listeners own. */
 	wait_for_clients(&srv, 2.0);
+	/* After: its thread's end kills what it forked (PR_SET_PDEATHSIG). */
+	pool_stop(srv.pool);
 	for (int i = 0; i < srv.nlisteners; i++)
 		sglhost_listener_destroy(srv.listeners[i]);
 	printf("sgl-host: served %lu clients\n", srv.served);
+	pool_destroy(srv.pool);
+	gate_destroy(srv.gate);
 	sglhost_destroy(srv.host);
 	return rc;
 }

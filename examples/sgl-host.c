@@ -67,6 +67,13 @@ static void usage(FILE *f)
 		"                           started per client (one more copy of the bytes);\n"
 		"                           thread: one process (default: process)\n"
 		"      --helper=PATH        the sglhost-render program (default: installed)\n"
+		"      --pool=N             process isolation: processes kept ready, their\n"
+		"                           EGL display made, for the next clients (default: 4)\n"
+		"Fairness (per source: a TCP address, a vsock CID, an ivshmem file; unix and\n"
+		"shm clients are this machine's own, not limited):\n"
+		"      --source-clients=N   clients at once per source (default: 16; 0: any)\n"
+		"      --source-rate=R      new clients per second per source, in bursts of\n"
+		"                           up to 2R (default: 10; 0: any); more are turned away\n"
 		"Other:\n"
 		"  -L, --log-level=LEVEL    error, warning, info or debug (default: warning)\n"
 		"  -v, --print-vm-args      print QEMU and libvirt arguments for the transports\n"
@@ -119,7 +126,8 @@ static int parse_enum(const char *s, const char *const *names, int n)
 }
 
 enum { OPT_TOKEN = 256, OPT_TOKEN_FILE, OPT_EXIT_AFTER, OPT_HELPER, OPT_DEMO, OPT_OUTPUT,
-       OPT_FRAMES, OPT_SIZE, OPT_API, OPT_FPS_OVERLAY };
+       OPT_FRAMES, OPT_SIZE, OPT_API, OPT_FPS_OVERLAY, OPT_POOL, OPT_SOURCE_CLIENTS,
+       OPT_SOURCE_RATE };
 
 struct options {
 	struct server_options server;
@@ -153,6 +161,9 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "exit-after", required_argument, NULL, OPT_EXIT_AFTER },
 		{ "helper", required_argument, NULL, OPT_HELPER },
 		{ "fps-overlay", no_argument, NULL, OPT_FPS_OVERLAY },
+		{ "pool", required_argument, NULL, OPT_POOL },
+		{ "source-clients", required_argument, NULL, OPT_SOURCE_CLIENTS },
+		{ "source-rate", required_argument, NULL, OPT_SOURCE_RATE },
 		{ "demo", no_argument, NULL, OPT_DEMO },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "frames", required_argument, NULL, OPT_FRAMES },
@@ -172,6 +183,9 @@ static int parse(int argc, char **argv, struct options *o)
 	s->shm_path = "/dev/shm/sgl";
 	s->shm_slots = 16;
 	s->log_level = SGLHOST_LOG_WARN;
+	s->pool_size = 4;
+	s->source_clients = 16;
+	s->source_rate = 10;
 	o->demo = (struct demo_options){ "sgl-host.png", 120, 640, 480, SGLHOST_API_GL_CORE };
 	sglhost_config_init(&o->host);
 	o->host.log = host_log;
@@ -230,6 +244,9 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'v': o->print_vm = true; break;
 		case OPT_EXIT_AFTER: s->exit_after = atof(optarg); break;
 		case OPT_FPS_OVERLAY: o->host.flags |= SGLHOST_CONFIG_FPS_OVERLAY; break;
+		case OPT_POOL: s->pool_size = (unsigned)atoi(optarg); break;
+		case OPT_SOURCE_CLIENTS: s->source_clients = (unsigned)atoi(optarg); break;
+		case OPT_SOURCE_RATE: s->source_rate = atof(optarg); break;
 		case OPT_DEMO: o->demo_mode = true; break;
 		case OPT_OUTPUT: o->demo.output = optarg; break;
 		case OPT_FRAMES: o->demo.frames = atoi(optarg); break;

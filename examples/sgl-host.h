@@ -29,6 +29,9 @@ struct server_options {
 	bool thread_isolation;       /* --isolation=thread: clients share one process */
 	bool helper_isolation;       /* --isolation=helper: sglhost-render per client */
 	const char *helper_path;     /* --helper; NULL: the installed one */
+	unsigned pool_size;          /* --pool: processes kept ready (process isolation) */
+	unsigned source_clients;     /* --source-clients: clients at once per source; 0: any */
+	double source_rate;          /* --source-rate: new clients per second per source; 0: any */
 };
 
 void host_log(void *user, enum sglhost_log_level level, const char *file, int line,

@@ -98,6 +98,27 @@ SGLHOST_EXPORT bool sglhost_listener_needs_token(const struct sglhost_listener *
  * it after that process ended. Channels fed by this process's threads
  * (vhost-user, ivshmem doorbells, shm regions) cannot. */
 SGLHOST_EXPORT bool sglhost_listener_forkable(const struct sglhost_listener *l);
+/*
+ * Serving a channel in a process prepared before it was accepted (a warm
+ * pool: forked from this one after the listener was opened, its EGL display
+ * already made). The accepting process writes a ticket for the channel
+ * (and for a socket, gives the channel's descriptor in `*fd`, still its
+ * own, to pass with SCM_RIGHTS; -1 when none); the prepared process makes
+ * the channel from the ticket with its own copy of the listener (and the
+ * descriptor it received, which the channel then owns, closed on failure
+ * too). As after a fork, the accepting process leaves its channel untouched
+ * until the serving process ended, then destroys it; the serving process
+ * ends without destroying its channel. Forkable listeners only: 0 or
+ * -EINVAL (-ENOTSUP for other channels); NULL and errno.
+ */
+struct sglhost_channel_ticket {
+	uint8_t bytes[192];
+};
+SGLHOST_EXPORT int sglhost_channel_ticket(struct sglhost_channel *ch,
+					  struct sglhost_channel_ticket *ticket, int *fd);
+SGLHOST_EXPORT struct sglhost_channel *
+sglhost_listener_redeem(struct sglhost_listener *l, const struct sglhost_channel_ticket *ticket,
+			int fd);
 /* TCP or vsock: the port bound (the kernel's choice for port 0); else -1. */
 SGLHOST_EXPORT int64_t sglhost_listener_port(const struct sglhost_listener *l);
 

@@ -192,7 +192,10 @@ isolation() {   # name client-transport host-pid host-log
 	GUEST_PROGRAM_PAUSE=4 SGL_TRANSPORT="$2" timeout 60 "$prog" >"$dir/iso-b.log" 2>&1 &
 	b=$!
 	wait_for_line "$dir/iso-b.log" " over "
-	victim=$(pgrep -P "$3" | sort | comm -13 "$dir/children-before" - | head -n 1)
+	# The process serving b: sgl-host names it (a pooled one was there
+	# before b came); else (helpers) the host's child that is new since.
+	victim=$(sed -n 's/.*: served by process \([0-9]*\) .*/\1/p' "$4" | tail -n 1)
+	[ -n "$victim" ] || victim=$(pgrep -P "$3" | sort | comm -13 "$dir/children-before" - | head -n 1)
 	[ -n "$victim" ] && kill -SEGV "$victim"
 	wait "$a"; sa=$?
 	wait "$b"; sb=$?

@@ -26,6 +26,9 @@ struct sgl_channel_ops {
 	void (*shutdown)(struct sgl_channel *ch);
 	/* Frees the channel (after the session ended). */
 	void (*destroy)(struct sgl_channel *ch);
+	/* sglhost_channel_ticket: fills `t` (`size` bytes) and *fd; 0 or
+	 * -errno. NULL where the channel cannot be served elsewhere. */
+	int (*ticket)(struct sgl_channel *ch, void *t, size_t size, int *fd);
 };
 
 struct sgl_channel {

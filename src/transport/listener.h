@@ -23,6 +23,10 @@ struct sgl_listener_ops {
 	 * thread) and makes it return -ECANCELED. */
 	void (*shutdown)(struct sgl_listener *l);
 	void (*destroy)(struct sgl_listener *l);
+	/* sglhost_listener_redeem: the channel a ticket of this listener's
+	 * names, in a process forked from the one that accepted it (owns fd);
+	 * NULL and errno. NULL where its channels have no tickets. */
+	struct sgl_channel *(*redeem)(struct sgl_listener *l, const void *t, size_t size, int fd);
 };
 
 struct sgl_listener {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sgl_shm.h"
 #include "transport/listener.h"
@@ -144,6 +145,31 @@ bool sglhost_listener_forkable(const struct sglhost_listener *l)
 int64_t sglhost_listener_port(const struct sglhost_listener *l)
 {
 	return l ? sgl_stream_listener_port((struct sgl_listener *)CL(l)) : -1;
+}
+
+int sglhost_channel_ticket(struct sglhost_channel *ch, struct sglhost_channel_ticket *ticket,
+			   int *fd)
+{
+	if (!ch || !ticket || !fd)
+		return -EINVAL;
+	*fd = -1;
+	memset(ticket, 0, sizeof(*ticket));
+	if (!C(ch)->ops->ticket)
+		return -ENOTSUP;
+	return C(ch)->ops->ticket(C(ch), ticket->bytes, sizeof(ticket->bytes), fd);
+}
+
+struct sglhost_channel *sglhost_listener_redeem(struct sglhost_listener *l,
+						const struct sglhost_channel_ticket *ticket, int fd)
+{
+	if (!l || !ticket || !CL(l)->forkable || !CL(l)->ops->redeem) {
+		if (fd >= 0)
+			close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	return (struct sglhost_channel *)L(l)->ops->redeem(L(l), ticket->bytes,
+							   sizeof(ticket->bytes), fd);
 }
 
 int sglhost_channel_serve(struct sglhost_channel *ch, const struct sglhost_session_config *cfg)

@@ -91,10 +91,20 @@ static void listener_destroy(struct sgl_listener *base)
 	sgl_shm_region_unref(&l->region);
 }
 
+static struct sgl_channel *listener_redeem(struct sgl_listener *base, const void *t,
+					   size_t size, int fd)
+{
+	struct shm_listener *l = (struct shm_listener *)base;
+	if (fd >= 0)
+		close(fd);
+	return sgl_shm_region_redeem(&l->region, t, size);
+}
+
 static const struct sgl_listener_ops listener_ops = {
 	.accept = listener_accept,
 	.shutdown = listener_shutdown,
 	.destroy = listener_destroy,
+	.redeem = listener_redeem,
 };
 
 /* ------------------------------------------------------------------------

@@ -197,11 +197,31 @@ static void channel_destroy(struct sgl_channel *base)
 	sgl_shm_region_unref(r);
 }
 
+/* What a ticket of a slot's channel holds. */
+#define TICKET_MAGIC 0x53484b54u   /* "SHKT" */
+struct ticket {
+	uint32_t magic;
+	uint32_t index;
+	uint64_t claim;
+};
+
+static int channel_ticket(struct sgl_channel *ch, void *t, size_t size, int *fd)
+{
+	struct shm_channel *c = (struct shm_channel *)ch;
+	struct ticket k = { TICKET_MAGIC, c->index, c->claim };
+	if (size < sizeof(k))
+		return -EINVAL;
+	memcpy(t, &k, sizeof(k));
+	*fd = -1;
+	return 0;
+}
+
 static const struct sgl_channel_ops channel_ops = {
 	.read = channel_read,
 	.write = channel_write,
 	.shutdown = channel_shutdown,
 	.destroy = channel_destroy,
+	.ticket = channel_ticket,
 };
 
 static struct shm_channel *channel_new(struct sgl_shm_region *r, uint32_t i, uint64_t claim)
@@ -270,6 +290,26 @@ struct sgl_channel *sgl_shm_region_accept(struct sgl_shm_region *r, int *err)
 		return NULL;
 	}
 	return NULL;
+}
+
+/* Ours since the process that accepted it marked it held (this copy of
+ * the watch may be older): mark it again here. */
+struct sgl_channel *sgl_shm_region_redeem(struct sgl_shm_region *r, const void *t, size_t size)
+{
+	struct ticket k;
+	if (size >= sizeof(k))
+		memcpy(&k, t, sizeof(k));
+	if (size < sizeof(k) || k.magic != TICKET_MAGIC || k.index >= r->slots) {
+		errno = EINVAL;
+		return NULL;
+	}
+	atomic_store_explicit(&r->watch[k.index].held, true, memory_order_release);
+	struct shm_channel *c = channel_new(r, k.index, k.claim);
+	if (!c) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return &c->base;
 }
 
 struct sgl_channel *sgl_shm_region_accept_wait(struct sgl_shm_region *r, _Atomic bool *shut,

@@ -63,6 +63,10 @@ void sgl_shm_region_unref(struct sgl_shm_region *r);
 /* A connected slot no channel holds, as a new channel (never blocks);
  * NULL with *err 0 when there is none, or -ENOMEM. */
 struct sgl_channel *sgl_shm_region_accept(struct sgl_shm_region *r, int *err);
+/* sglhost_listener_redeem of a region's channel: `t` is what its ticket
+ * op wrote, in the process that accepted it (before this one was forked
+ * from it: the same mapping, at the same address). NULL and errno. */
+struct sgl_channel *sgl_shm_region_redeem(struct sgl_shm_region *r, const void *t, size_t size);
 /*
  * Blocks until a guest connects a slot, sweeping meanwhile; `ms` bounds each
  * sleep (guests in a VM cannot wake it). The doorbell is read before the

@@ -60,6 +60,14 @@ struct stream_channel {
 	struct sgl_channel base;
 	int fd;
 	atomic_bool down;
+	union sockaddr_any addr;   /* the peer's, for a ticket */
+};
+
+/* What a ticket of a stream channel holds; the socket travels beside it. */
+#define TICKET_MAGIC 0x53544b54u   /* "STKT" */
+struct ticket {
+	uint32_t magic;
+	union sockaddr_any addr;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -147,11 +155,24 @@ static void channel_destroy(struct sgl_channel *ch)
 	free(c);
 }
 
+static int channel_ticket(struct sgl_channel *ch, void *t, size_t size, int *fd)
+{
+	struct stream_channel *c = channel_of(ch);
+	struct ticket k = { TICKET_MAGIC, c->addr };
+
+	if (size < sizeof(k))
+		return -EINVAL;
+	memcpy(t, &k, sizeof(k));
+	*fd = c->fd;
+	return 0;
+}
+
 static const struct sgl_channel_ops channel_ops = {
 	.read = channel_read,
 	.write = channel_write,
 	.shutdown = channel_shutdown,
 	.destroy = channel_destroy,
+	.ticket = channel_ticket,
 };
 
 static void format_peer(const union sockaddr_any *a, char *out, size_t size)
@@ -188,6 +209,7 @@ static struct sgl_channel *channel_new(int fd, const union sockaddr_any *peer)
 	c->base.ops = &channel_ops;
 	c->fd = fd;
 	atomic_init(&c->down, false);
+	c->addr = *peer;
 	format_peer(peer, c->base.peer, sizeof(c->base.peer));
 	/* Batches end in a small message that waits for a reply: do not let
 	 * Nagle hold it back. Only a latency loss if this fails. */
@@ -284,10 +306,28 @@ static void listener_destroy(struct sgl_listener *base)
 	free(l);
 }
 
+static struct sgl_channel *listener_redeem(struct sgl_listener *base, const void *t,
+					   size_t size, int fd)
+{
+	struct ticket k;
+
+	(void)base;
+	if (size >= sizeof(k))
+		memcpy(&k, t, sizeof(k));
+	if (size < sizeof(k) || k.magic != TICKET_MAGIC || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	return channel_new(fd, &k.addr);
+}
+
 static const struct sgl_listener_ops listener_ops = {
 	.accept = listener_accept,
 	.shutdown = listener_shutdown,
 	.destroy = listener_destroy,
+	.redeem = listener_redeem,
 };
 
 int64_t sgl_stream_listener_port(struct sgl_listener *l)

@@ -1,0 +1,36 @@
+/*
+ * sgl-host's warm pool (--isolation=process): processes forked ahead of
+ * the connections, each with its EGL display made, waiting for a channel;
+ * refilled in the background. A new client is served by one that is ready
+ * (a ticket and, for a socket, its descriptor, sent over a socket pair):
+ * no fork and no EGL initialisation on its way to the first reply.
+ */
+#ifndef SGL_HOST_POOL_H
+#define SGL_HOST_POOL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "sglhost_transport.h"
+
+struct pool;
+
+/* `size` processes kept ready for channels of `listeners[i]`, served with
+ * `sessions[i]` (its host set in the worker): both must outlive the pool.
+ * Workers start on the pool's own thread. NULL and errno. */
+struct pool *pool_create(unsigned size, const struct sglhost_config *host_cfg,
+			 struct sglhost_listener *const *listeners,
+			 const struct sglhost_session_config *const *sessions, int n);
+/* Hands `ch`, accepted on listener `index`, to a ready worker: the pid
+ * now serving it, or -1 (none ready: the caller forks as without a pool;
+ * never waits). The channel stays the caller's,
+ * untouched until that pid ended. */
+pid_t pool_serve(struct pool *p, int index, struct sglhost_channel *ch);
+/* The server reaped `pid`: true when it was a worker still waiting. */
+bool pool_reaped(struct pool *p, pid_t pid);
+/* Stops refilling and ends the waiting workers (reaped by the caller, or
+ * by pool_destroy). */
+void pool_stop(struct pool *p);
+void pool_destroy(struct pool *p);
+
+#endif
