@@ -9,7 +9,10 @@
 #   4. bench_persistent.sh: the engines' persistent-map pattern natively and
 #      through sgl-host (with the drop-in libGL), and bench_watch: the ways
 #      of finding what the application wrote, side by side.
-#   5. bench_windows.sh: the Windows guest under Wine (gears against Wine's
+#   5. bench_vm.sh: the VM transports without a VM (ivshmem-plain through a
+#      fake sysfs device, ivshmem-doorbell with bench/vm_doorbell as QEMU)
+#      next to shm, each figure as a ratio to shm (SGL_BENCH_VM=0 skips it).
+#   6. bench_windows.sh: the Windows guest under Wine (gears against Wine's
 #      builtin opengl32, Winsock and shm round trips), when the 64-bit cross
 #      build is there ($SGL_BENCH_WIN64, default build-win-x86_64 beside
 #      bench/; SGL_BENCH_WINDOWS=0 skips it).
@@ -107,6 +110,11 @@ if [ -n "$pmaps" ]; then
 	sh "$bench_pmaps" "$pmaps" "$host" "$libgl_dir" || status=1
 	section "persistent maps: bench_watch (finding what was written: ms per frame)"
 	"$(dirname "$pmaps")/bench_watch" 300 16384 192 10 || status=1
+fi
+if [ "${SGL_BENCH_VM:-1}" != 0 ]; then
+	section "VM transports: bench_vm.sh (target: each path >= 0.9x shm)"
+	sh "$(dirname "$0")/bench_vm.sh" "$host" "$transport" "$libgl_dir" \
+		"$(dirname "$transport")/vm_doorbell" || status=1
 fi
 if [ "${SGL_BENCH_WINDOWS:-1}" != 0 ]; then
 	section "Windows guest under Wine: bench_windows.sh (target: gears >= 0.9x Wine's builtin)"

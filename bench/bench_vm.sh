@@ -73,6 +73,7 @@ up() {
 }
 down() {
 	stop_pids "$fake_pid" "$host_pid"
+	[ -n "$fake_pid" ] && sed -n 's/^vm_doorbell: /  fake QEMU: /p' "$dir/fake.out"
 	fake_pid= host_pid=
 	grep -v "listening on\|served [0-9]* client\|QEMU" "$log" | sed 's/^/  host: /'
 }

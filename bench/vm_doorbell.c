@@ -11,7 +11,7 @@
  * without the module does.
  *
  * QEMU traps the write; we poll the register: after a ring we spin for
- * 200 us, then sleep 2 us doubling up to 100 us, so an idle VM costs
+ * 200 us, then sleep 2 us doubling up to 8 us ($VM_DOORBELL_NAP_US), so an idle VM costs
  * little and a busy one is served within microseconds.
  *
  * Usage: vm_doorbell SOCKET RESOURCE0   (runs until killed)
@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -90,6 +91,9 @@ int main(int argc, char **argv)
 	unsigned long long rings = 0, irqs = 0;
 	uint64_t busy_until = 0, one = 1, count;
 	long nap = 2000;
+	/* $VM_DOORBELL_NAP_US: the longest sleep between looks (default 8). */
+	const char *e = getenv("VM_DOORBELL_NAP_US");
+	long max_nap = (e && atol(e) > 0 ? atol(e) : 8) * 1000;
 	while (!stop) {
 		uint32_t bell = regs[3];
 		if (bell != 0xffffffffu) {
@@ -109,7 +113,7 @@ int main(int argc, char **argv)
 			continue;
 		struct timespec ts = { 0, nap };
 		nanosleep(&ts, NULL);
-		if (nap < 100000)
+		if (nap < max_nap)
 			nap *= 2;
 	}
 	fprintf(stderr, "vm_doorbell: %llu doorbells, %llu interrupts\n", rings, irqs);
