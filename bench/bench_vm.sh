@@ -14,6 +14,8 @@
 # issue's target (>= 0.9x shm).
 # Usage: bench_vm.sh SGL_HOST BENCH_TRANSPORT [LIBGL_DIR [VM_DOORBELL]]
 # Environment: SGL_BENCH_VM_PATHS (default "shm ivplain ivdoor"),
+#   SGL_BENCH_VM_ROUNDS (bench_transport rounds over the paths, default 3:
+#   the table shows each figure's median),
 #   SGL_BENCH_TRANSPORT_ARGS (bench_transport options), SGL_BENCH_APPS=0
 #   (no glxgears/glmark2), SGL_BENCH_GEARS_SECS, SGL_BENCH_GLMARK_SECS.
 # Exit: 0 when every benchmark ran (whatever the figures), else 1.
@@ -62,6 +64,7 @@ up() {
 	ivdoor)
 		# vm_doorbell prints "BAR2_PATH PEER_ID" once connected, then
 		# forwards BAR0's Doorbell until killed.
+		rm -f "$dir/fake.out"
 		"$doorbell" "$dir/ivs.sock" "$dir/sys/$bdf/resource0" >"$dir/fake.out" 2>&1 &
 		fake_pid=$!
 		i=0
@@ -85,16 +88,6 @@ if [ -z "$doorbell" ] || [ ! -x "$doorbell" ]; then
 fi
 echo "bench_vm: paths: $paths (vhost-user-vsock: not yet driven, see bench/README.md)"
 
-# ---- bench_transport on each path ----
-for p in $paths; do
-	up "$p" || { status=1; continue; }
-	# shellcheck disable=SC2086
-	SGL_TRANSPORT=$client "$transport" -N ${SGL_BENCH_TRANSPORT_ARGS:-} >"$dir/bt-$p.out" 2>&1 ||
-		status=1
-	sed "s/^/$p: /" "$dir/bt-$p.out" | grep -v "^$p: *$"
-	down
-done
-
 # fig FILE: "p50 GBs-buffer GBs-texture ms/frame" from bench_transport's output.
 fig() {
 	awk '/round trip|glGetError/ && /p50/ { for (i = 1; i <= NF; i++) if ($i == "p50" && !rt) rt = $(i + 1) }
@@ -102,6 +95,22 @@ fig() {
 	     /ms\/frame/ { for (i = 1; i <= NF; i++) if ($i == "median") pr = $(i + 1) }
 	     END { printf "%s %s %s %s\n", (rt ? rt : "-"), (n ? up[0] : "-"), ((n > 1) ? up[1] : "-"), (pr ? pr : "-") }' "$1"
 }
+# ---- bench_transport on each path, the paths interleaved ROUNDS times ----
+rounds=${SGL_BENCH_VM_ROUNDS:-3}
+r=1
+while [ $r -le "$rounds" ]; do
+	for p in $paths; do
+		up "$p" || { status=1; continue; }
+		# shellcheck disable=SC2086
+		SGL_TRANSPORT=$client "$transport" -N ${SGL_BENCH_TRANSPORT_ARGS:-} \
+			>"$dir/bt-$p.out" 2>&1 || status=1
+		sed "s/^/$p #$r: /" "$dir/bt-$p.out" | grep -v "^$p #$r: *$"
+		down
+		fig "$dir/bt-$p.out" >>"$dir/fig-$p"
+	done
+	r=$((r + 1))
+done
+
 # verdict KIND OURS SHM: ratio (higher is better; KIND "time": lower is)
 verdict() {
 	awk -v k="$1" -v o="$2" -v s="$3" 'BEGIN {
@@ -110,14 +119,23 @@ verdict() {
 		printf "%.2fx %s", r, ((r >= 0.9) ? "ok" : "BELOW 0.9x") }'
 }
 
-if [ -f "$dir/bt-shm.out" ]; then
-	set -- $(fig "$dir/bt-shm.out")
+# median FILE: each column's median over the rounds ("-" left out).
+median() {
+	for c in 1 2 3 4; do
+		cut -d' ' -f$c "$1" | grep -v '^-$' | sort -g |
+			awk '{ v[NR] = $1 } END { printf "%s ", NR ? v[int((NR + 1) / 2)] : "-" }'
+	done
+	echo
+}
+
+if [ -f "$dir/fig-shm" ]; then
+	set -- $(median "$dir/fig-shm")
 	s_rt=$1 s_buf=$2 s_tex=$3 s_pr=$4
-	printf '\n%-8s %-22s %-22s %-22s %-22s\n' path "round trip p50 us" "buffer GB/s" \
-		"texture GB/s" "present ms/frame"
+	printf '\nmedians of %s rounds\n%-8s %-22s %-22s %-22s %-22s\n' "$rounds" path \
+		"round trip p50 us" "buffer GB/s" "texture GB/s" "present ms/frame"
 	for p in $paths; do
-		[ -f "$dir/bt-$p.out" ] || continue
-		set -- $(fig "$dir/bt-$p.out")
+		[ -f "$dir/fig-$p" ] || continue
+		set -- $(median "$dir/fig-$p")
 		printf '%-8s %-22s %-22s %-22s %-22s\n' "$p" \
 			"$1 ($(verdict time "$1" "$s_rt"))" "$2 ($(verdict rate "$2" "$s_buf"))" \
 			"$3 ($(verdict rate "$3" "$s_tex"))" "$4 ($(verdict time "$4" "$s_pr"))"
