@@ -70,6 +70,10 @@ up() {
 		i=0
 		until [ -s "$dir/fake.out" ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 		read -r bar pos <"$dir/fake.out" || { echo "ivdoor: no fake QEMU"; return 1; }
+		case $bar in
+		/proc/*) ;;
+		*) echo "ivdoor: fake QEMU failed: $bar $pos"; return 1 ;;
+		esac
 		fake_ivshmem "$dir/sys" "$bdf" "$bar" "$pos" ;;
 	esac
 	return 0
