@@ -104,7 +104,7 @@ rounds=${SGL_BENCH_VM_ROUNDS:-3}
 r=1
 while [ $r -le "$rounds" ]; do
 	for p in $paths; do
-		up "$p" || { status=1; continue; }
+		up "$p" || { status=1; down; continue; }
 		# shellcheck disable=SC2086
 		SGL_TRANSPORT=$client "$transport" -N ${SGL_BENCH_TRANSPORT_ARGS:-} \
 			>"$dir/bt-$p.out" 2>&1 || status=1
@@ -161,7 +161,7 @@ for prog in glxgears glmark2 Xvfb; do
 done
 start_xvfb 140 "$dir/xvfb.log" || { echo "bench_vm: Xvfb did not start"; exit 1; }
 for p in $paths; do
-	up "$p" || { status=1; continue; }
+	up "$p" || { status=1; down; continue; }
 	env LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$client" sh "$here/gears.sh" \
 		-t "${SGL_BENCH_GEARS_SECS:-11}" "$dir/gears-$p" >"$dir/gears-$p.out" 2>&1 || status=1
 	env LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="$client" sh "$here/glmark.sh" \
