@@ -8,7 +8,10 @@
 # glmark2 >= 0.75x), and glmark2's scenes side by side; and SuperTuxKart
 # (bench/stk.sh: frames presented per second in a race, after loading, at
 # 800x600 with tests/stk/config.xml's lowest settings; target >= 0.9x) where
-# it is installed (scripts/deps.sh --apps; a "skipped" line otherwise).
+# it is installed (scripts/deps.sh --apps; a "skipped" line otherwise), and
+# OpenArena's timedemo with each of its renderers (tests/openarena.sh: the
+# GL 1.x classic and the GLSL 3.2 core one; presents per second once the
+# level is loaded; target >= 0.9x).
 #
 # Usage: bench_apps.sh [SGL_HOST [LIBGL_DIR]]
 #   defaults: build/examples/sgl-host and build/guest/glx
@@ -17,6 +20,7 @@
 #   first dropped as warm-up), SGL_BENCH_GLMARK_RUNS (1),
 #   SGL_BENCH_GLMARK_SECS (3 per scene), SGL_BENCH_SIZE (800x600),
 #   SGL_BENCH_STK_SECS (12: the race, of which the last 8 s are counted),
+#   SGL_BENCH_OA_FRAMES (400: OpenArena's engine frames before it quits),
 #   SGL_BENCH_KEEP=DIR keeps the logs there.
 # Installs what it needs when missing (Debian 12: mesa-utils, glmark2-x11,
 # xvfb, python3; as root or through sudo).
@@ -133,6 +137,25 @@ if [ -n "$have_stk" ]; then
 	stk stk-sgl "shm:$shm"
 	stk stk-tcp "tcp:127.0.0.1:$port"
 fi
+# OpenArena's timedemo (tests/openarena.sh), both renderers: presents per
+# second once the level is loaded; the demo's clock, not real time, so both
+# sides render the same frames.
+oa_frames=${SGL_BENCH_OA_FRAMES:-400}
+have_oa= oa_why="openarena is not installed (scripts/deps.sh --apps)"
+{ command -v openarena || [ -x /usr/games/openarena ]; } >/dev/null 2>&1 && have_oa=1
+if [ -n "$have_oa" ] && [ ! -f "$probe" ]; then
+	have_oa= oa_why="no tests/frame_probe.so in the build (it comes with the tests: scripts/deps.sh --tests)"
+fi
+oa() {   # label transport renderer
+	run "$1" "$2" "$root/tests/openarena.sh" -r "$3" -n "$oa_frames" -s "$size" "$probe" "$dir/$1"
+}
+if [ -n "$have_oa" ]; then
+	for r in 1 2; do
+		oa "oa$r-native" native "opengl$r"
+		oa "oa$r-sgl" "shm:$shm" "opengl$r"
+		oa "oa$r-tcp" "tcp:127.0.0.1:$port" "opengl$r"
+	done
+fi
 
 # ---- Figures ----
 fps() { sed -n 's/^glxgears median_fps=\([0-9.]*\).*/\1/p' "$dir/$1.out"; }
@@ -183,6 +206,15 @@ if [ -n "$have_stk" ]; then
 	line stk FPS "$(stkfps stk-native)" "$(stkfps stk-tcp)" 0.9 stk-native stk-tcp tcp
 else
 	echo "stk       skipped: $stk_why"
+fi
+oafps() { sed -n 's/^openarena fps=\([0-9.]*\) .*/\1/p' "$dir/$1.out"; }
+if [ -n "$have_oa" ]; then
+	for r in 1 2; do
+		line "oa-gl$r" FPS "$(oafps "oa$r-native")" "$(oafps "oa$r-sgl")" 0.9 "oa$r-native" "oa$r-sgl" shm
+		line "oa-gl$r" FPS "$(oafps "oa$r-native")" "$(oafps "oa$r-tcp")" 0.9 "oa$r-native" "oa$r-tcp" tcp
+	done
+else
+	echo "openarena skipped: $oa_why"
 fi
 scenes "$dir/glmark-native" "$dir/glmark-sgl"
 if grep -q "context lost\|session ended" "$dir/host.log"; then

@@ -190,7 +190,8 @@ void sgl_enc_track_glNewList(struct sgl_enc *e, GLuint list, GLenum mode)
 	/* The host creates the list; glGenLists must never hand it out again.
 	 * Far names are left alone (the next range would start past them). */
 	struct sgl_name_pool *p = &e->names[SGL_OBJ_DISPLAY_LIST];
-	(void)mode;
+	if (mode == GL_COMPILE || mode == GL_COMPILE_AND_EXECUTE)
+		e->list_compiling = mode == GL_COMPILE;   /* restart.c */
 	if (list > p->next && list < (1u << 24))
 		p->next = list;
 }
@@ -436,4 +437,18 @@ GLenum sgl_enc_glClientWaitSync(struct sgl_enc *e, GLsync sync, GLbitfield flags
 		left = timeout - spent;
 		flags &= ~(GLbitfield)GL_SYNC_FLUSH_COMMANDS_BIT;
 	}
+}
+
+/*
+ * glGetSynciv: engines poll their fences (GL_SYNC_STATUS) rather than wait
+ * on them, and read what the GPU wrote into a persistent map once the
+ * fence is GL_SIGNALED, as after a wait: the guest then pulls the host's
+ * writes (persistent.c) before the application sees the answer.
+ */
+void sgl_enc_glGetSynciv(struct sgl_enc *e, GLsync sync, GLenum pname, GLsizei count,
+			 GLsizei *length, GLint *values)
+{
+	sgl_enc_raw_glGetSynciv(e, sync, pname, count, length, values);
+	if (pname == GL_SYNC_STATUS && count >= 1 && values && values[0] == GL_SIGNALED)
+		sgl_enc_pull_maps(e);
 }

@@ -17,7 +17,10 @@ tests="libcmocka-dev clang libclang-rt-14-dev xvfb x11-utils g++"
 run="xvfb x11-utils mesa-utils"
 # supertuxkart (with supertuxkart-data, about 630 MB): the modern GL engine
 # of tests/apps.sh and bench_apps.sh (persistent maps, GL 3.3+, instancing).
-apps="xvfb mesa-utils glmark2-x11 apitrace python3 supertuxkart supertuxkart-data"
+# openarena (ioquake3 and its data, about 420 MB): a GL 1.x compatibility
+# classic and a GLSL 3.2 core renderer in one engine, with a timedemo whose
+# frames do not depend on the speed (tests/openarena.sh).
+apps="xvfb mesa-utils glmark2-x11 apitrace python3 supertuxkart supertuxkart-data openarena"
 # waffle-utils: wflinfo, without which piglit skips every shader test.
 conformance="piglit waffle-utils xvfb python3"
 # tests/vm: QEMU guests (the guest kernel itself is fetched by

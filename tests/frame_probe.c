@@ -18,7 +18,12 @@
  *   SGL_PROBE_WINDOW=S        and "probe: K frames in the last S s: F per
  *                             second", the frames presented in the S
  *                             seconds before the last one (a game's race,
- *                             when the program exits as its race ends).
+ *                             when the program exits as its race ends);
+ *   SGL_PROBE_FROM=N          and "probe: K frames from frame N: F per
+ *                             second", the rate from the Nth frame to the
+ *                             last (a timedemo, once its level is loaded);
+ *   SGL_PROBE_CLOCK=FPS       the program's own clock is virtual and moves
+ *                             by 1/FPS per frame presented (probe_clock.c).
  */
 #include <dlfcn.h>
 #include <stdint.h>
@@ -26,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "probe_clock.h"
 
 #define GL_BACK 0x0405
 #define GL_RGB 0x1907
@@ -154,6 +161,7 @@ static void frame(getproc_fn getproc, int w, int h)
 	const char *last = getenv("SGL_PROBE_LAST");
 	if (wanted(frames) || (last && *last == '1'))
 		capture(getproc, w, h, !wanted(frames));
+	probe_clock_present();
 }
 
 __attribute__((destructor)) static void report(void)
@@ -176,6 +184,11 @@ __attribute__((destructor)) static void report(void)
 			k += times[i] > last_t - win;
 		fprintf(f, "probe: %lu frames in the last %g s: %.2f per second\n", k, win, k / win);
 	}
+	const char *from = getenv("SGL_PROBE_FROM");
+	unsigned long n = from ? strtoul(from, NULL, 10) : 0;
+	if (n >= 1 && n < frames && frames <= times_cap && last_t > times[n - 1])
+		fprintf(f, "probe: %lu frames from frame %lu: %.2f per second\n", frames - n, n,
+			(frames - n) / (last_t - times[n - 1]));
 	fclose(f);
 }
 

@@ -167,11 +167,15 @@ static void test_only_written_pages_travel(void **state)
 	harness_finish(&h);
 }
 
+/* How the application learns that GL is done. */
+enum done_by { BY_WAIT, BY_POLL, BY_FINISH };
+
 /* What GL writes into a persistent map (here glCopyBufferSubData into it)
  * is in the application's map once a fence it waited for is signaled, or
- * after glFinish; bytes the application wrote itself stay. Coherent and
- * not (the latter with GL_CLIENT_MAPPED_BUFFER_BARRIER_BIT). */
-static void gl_writes_visible(bool coherent, bool finish)
+ * it polled as GL_SIGNALED, or after glFinish; bytes the application wrote
+ * itself stay. Coherent and not (the latter with
+ * GL_CLIENT_MAPPED_BUFFER_BARRIER_BIT). */
+static void gl_writes_visible(bool coherent, enum done_by by)
 {
 	struct harness h;
 	context(&h, 16, 16);
@@ -198,8 +202,16 @@ static void gl_writes_visible(bool coherent, bool finish)
 					    round, 0, 2 * 4096);
 		if (!coherent)
 			sgl_enc_glMemoryBarrier(e, GL_CLIENT_MAPPED_BUFFER_BARRIER_BIT);
-		if (finish) {
+		if (by == BY_FINISH) {
 			sgl_enc_glFinish(e);
+		} else if (by == BY_POLL) {
+			GLsync f = sgl_enc_glFenceSync(e, GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+			sgl_enc_glFlush(e);
+			GLint status = GL_UNSIGNALED;
+			for (int tries = 0; status != GL_SIGNALED && tries < 100000; tries++)
+				sgl_enc_glGetSynciv(e, f, GL_SYNC_STATUS, 1, NULL, &status);
+			assert_int_equal(status, GL_SIGNALED);
+			sgl_enc_glDeleteSync(e, f);
 		} else {
 			GLsync f = sgl_enc_glFenceSync(e, GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
 			GLenum r = sgl_enc_glClientWaitSync(e, f, GL_SYNC_FLUSH_COMMANDS_BIT,
@@ -221,19 +233,25 @@ static void gl_writes_visible(bool coherent, bool finish)
 static void test_gl_writes_fence_coherent(void **state)
 {
 	(void)state;
-	gl_writes_visible(true, false);
+	gl_writes_visible(true, BY_WAIT);
 }
 
 static void test_gl_writes_fence(void **state)
 {
 	(void)state;
-	gl_writes_visible(false, false);
+	gl_writes_visible(false, BY_WAIT);
+}
+
+static void test_gl_writes_polled(void **state)
+{
+	(void)state;
+	gl_writes_visible(true, BY_POLL);
 }
 
 static void test_gl_writes_finish(void **state)
 {
 	(void)state;
-	gl_writes_visible(true, true);
+	gl_writes_visible(true, BY_FINISH);
 }
 
 /* GL 4.6 section 6.3.1: deleting a mapped buffer unmaps it. The name
@@ -346,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_only_written_pages_travel),
 		cmocka_unit_test(test_gl_writes_fence_coherent),
 		cmocka_unit_test(test_gl_writes_fence),
+		cmocka_unit_test(test_gl_writes_polled),
 		cmocka_unit_test(test_gl_writes_finish),
 		cmocka_unit_test(test_delete_while_mapped),
 		cmocka_unit_test(test_draw_then_unmap),
