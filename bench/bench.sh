@@ -13,7 +13,10 @@
 #      client's round trip during another source's connection flood, in
 #      process isolation before (no pool, no shares) and after
 #      (SGL_BENCH_CONNECT=0 skips it).
-#   6. bench_windows.sh: the Windows guest under Wine (gears against Wine's
+#   6. bench_vm.sh: the VM transports without a VM (ivshmem-plain through a
+#      fake sysfs device, ivshmem-doorbell with bench/vm_doorbell as QEMU)
+#      next to shm, each figure as a ratio to shm (SGL_BENCH_VM=0 skips it).
+#   7. bench_windows.sh: the Windows guest under Wine (gears against Wine's
 #      builtin opengl32, Winsock and shm round trips), when the 64-bit cross
 #      build is there ($SGL_BENCH_WIN64, default build-win-x86_64 beside
 #      bench/; SGL_BENCH_WINDOWS=0 skips it).
@@ -122,6 +125,11 @@ if [ "${SGL_BENCH_CONNECT:-1}" != 0 ]; then
 		"round trip p99 unchanged by another source's flood)"
 	sh "$(dirname "$0")/bench_connect.sh" "$host" "$(dirname "$transport")/bench_connect" \
 		"$transport" || status=1
+fi
+if [ "${SGL_BENCH_VM:-1}" != 0 ]; then
+	section "VM transports: bench_vm.sh (target: each path >= 0.9x shm)"
+	sh "$(dirname "$0")/bench_vm.sh" "$host" "$transport" "$libgl_dir" \
+		"$(dirname "$transport")/vm_doorbell" || status=1
 fi
 if [ "${SGL_BENCH_WINDOWS:-1}" != 0 ]; then
 	section "Windows guest under Wine: bench_windows.sh (target: gears >= 0.9x Wine's builtin)"

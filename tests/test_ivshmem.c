@@ -45,6 +45,7 @@
 #include <cmocka.h>
 
 #include "ivshmem.h"
+#include "ivshmem_peer.h"
 #include "sgl_shm.h"
 #include "sglhost_transport.h"
 #include "shm.h"
@@ -780,95 +781,25 @@ static void test_plain_file(void **state)
 #define VECTORS 2
 
 struct fake_qemu {
-	int sock;
-	int64_t id;
-	int memfd;
-	size_t size;
+	struct ivshmem_peer p;   /* sock, id, memfd, size, host_efd, guest_efd */
 	uint8_t *map;
-	int host_efd[VECTORS];   /* peer 0's: we ring the host */
-	int guest_efd[VECTORS];  /* ours: the host rings us */
 };
 
-/* One 8-byte message and the fd that came with it (-1: none); -ETIMEDOUT
- * when nothing comes within `ms`, -EPIPE at EOF. */
-static int recv_msg(int sock, int64_t *value, int *fd, int ms)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { value, sizeof(*value) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
-	struct pollfd p = { sock, POLLIN, 0 };
-
-	*fd = -1;
-	if (poll(&p, 1, ms) != 1)
-		return -ETIMEDOUT;
-	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	if (n == 0)
-		return -EPIPE;
-	if (n != sizeof(*value))
-		return -EPROTO;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(fd, CMSG_DATA(c), sizeof(int));
-	return 0;
-}
-
-static void expect_msg(struct fake_qemu *q, int64_t value, bool with_fd, int *fd)
-{
-	int64_t v;
-	int got;
-	assert_int_equal(recv_msg(q->sock, &v, &got, 2000), 0);
-	assert_int_equal(v, value);
-	assert_int_equal(got >= 0, with_fd);
-	if (fd)
-		*fd = got;
-	else if (got >= 0)
-		close(got);
-}
-
-/* Connects as QEMU's ivshmem-doorbell does and checks every message. */
+/* Connects as QEMU's ivshmem-doorbell does and checks every message
+ * (ivshmem_peer_connect), then maps the memory. */
 static void qemu_connect(struct fixture *f, struct fake_qemu *q)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct stat st;
-	int64_t id;
-	int fd;
-
-	strcpy(a.sun_path, f->sock);
-	q->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_int_equal(connect(q->sock, (struct sockaddr *)&a, sizeof(a)), 0);
-	expect_msg(q, 0, false, NULL);                   /* version */
-	assert_int_equal(recv_msg(q->sock, &id, &fd, 2000), 0);
-	assert_int_equal(fd, -1);
-	assert_true(id >= 1 && id <= 65535);
-	q->id = id;
-	expect_msg(q, -1, true, &q->memfd);              /* the memory */
-	for (int v = 0; v < VECTORS; v++)                /* peer 0 */
-		expect_msg(q, 0, true, &q->host_efd[v]);
-	for (int v = 0; v < VECTORS; v++)                /* our own vectors */
-		expect_msg(q, id, true, &q->guest_efd[v]);
-	assert_int_equal(fstat(q->memfd, &st), 0);
-	q->size = (size_t)st.st_size;
-	assert_true(q->size && !(q->size & (q->size - 1)));
-	q->map = mmap(NULL, q->size, PROT_READ | PROT_WRITE, MAP_SHARED, q->memfd, 0);
+	assert_int_equal(ivshmem_peer_connect(&q->p, f->sock, VECTORS), 0);
+	q->map = mmap(NULL, q->p.size, PROT_READ | PROT_WRITE, MAP_SHARED, q->p.memfd, 0);
 	assert_true(q->map != MAP_FAILED);
 }
 
 static void qemu_close(struct fake_qemu *q)
 {
-	if (q->sock < 0)
+	if (q->p.sock < 0)
 		return;
-	close(q->sock);
-	close(q->memfd);
-	munmap(q->map, q->size);
-	for (int v = 0; v < VECTORS; v++) {
-		close(q->host_efd[v]);
-		close(q->guest_efd[v]);
-	}
-	q->sock = -1;
+	munmap(q->map, q->p.size);
+	ivshmem_peer_close(&q->p);
 }
 
 static void doorbell_listen(struct fixture *f, uint32_t slots)
@@ -884,8 +815,8 @@ static void doorbell_listen(struct fixture *f, uint32_t slots)
 static void vm_device(struct fixture *f, struct fake_qemu *q)
 {
 	char target[64];
-	snprintf(target, sizeof(target), "/proc/%d/fd/%d", (int)getpid(), q->memfd);
-	fake_device(f, target, q->size, true, (uint32_t)q->id);
+	snprintf(target, sizeof(target), "/proc/%d/fd/%d", (int)getpid(), q->p.memfd);
+	fake_device(f, target, q->p.size, true, (uint32_t)q->p.id);
 }
 
 static volatile uint32_t *vm_regs(struct fixture *f, struct view *v)
@@ -922,21 +853,21 @@ static void test_doorbell_messages(void **state)
 	assert_non_null(strstr(msg, "in use"));
 
 	qemu_connect(f, &q);
-	assert_int_equal(q.id, 1);
+	assert_int_equal(q.p.id, 1);
 	/* nothing more: a VM hears of no other */
-	assert_int_equal(recv_msg(q.sock, &v, &fd, 200), -ETIMEDOUT);
+	assert_int_equal(ivshmem_peer_recv(q.p.sock, &v, &fd, 200), -ETIMEDOUT);
 	struct sgl_shm_header *h = (struct sgl_shm_header *)q.map;
 	assert_int_equal(h->info.magic, SGL_SHM_MAGIC);
 	assert_int_equal(h->info.slot_count, 2);
 	assert_null(sgl_shm_info_check(&h->info));
-	assert_true(h->info.file_size <= q.size);
+	assert_true(h->info.file_size <= q.p.size);
 	assert_int_equal(atomic_load(&h->host_alive), 1);
 	assert_int_equal(atomic_load(&h->host_pid), 0);
 	uint32_t beat = atomic_load(&h->host_heartbeat);
 	sleep_ms(350);
 	assert_true(atomic_load(&h->host_heartbeat) != beat);
 	/* the memory's size is sealed: QEMU sized its BAR by it */
-	assert_true(ftruncate(q.memfd, (off_t)q.size * 2) < 0);
+	assert_true(ftruncate(q.p.memfd, (off_t)q.p.size * 2) < 0);
 	qemu_close(&q);
 }
 
@@ -996,7 +927,7 @@ static void test_doorbell_wakes(void **state)
 		assert_int_equal(g->ops->write(g, "ping", 4), 0);
 		assert_int_equal(regs[3], 0);    /* the guest rang peer 0, vector 0 */
 		uint64_t rang = now_ns();
-		assert_int_equal(write(q.host_efd[0], &one, sizeof(one)), 8);
+		assert_int_equal(write(q.p.host_efd[0], &one, sizeof(one)), 8);
 		pthread_join(t, NULL);
 		assert_int_equal(r.n, 4);
 		assert_memory_equal(r.buf, "ping", 4);
@@ -1014,13 +945,13 @@ static void test_doorbell_wakes(void **state)
 	pthread_create(&t, NULL, host_read_thread, &r);
 	assert_true(wait_flag(&s->reply.reader_sleeping, 2000));
 	assert_int_equal(h->ops->write(h, "pong", 4), 0);
-	assert_true(readable(q.guest_efd[0], 1000));
-	assert_int_equal(read(q.guest_efd[0], &count, sizeof(count)), 8);
+	assert_true(readable(q.p.guest_efd[0], 1000));
+	assert_int_equal(read(q.p.guest_efd[0], &count, sizeof(count)), 8);
 	pthread_join(t, NULL);
 	assert_int_equal(r.n, 4);
 	/* ... and not while it does not */
 	assert_int_equal(h->ops->write(h, "x", 1), 0);
-	assert_false(readable(q.guest_efd[0], 100));
+	assert_false(readable(q.p.guest_efd[0], 100));
 	assert_int_equal(g->ops->read(g, buf, sizeof(buf)), 1);
 
 	g->ops->destroy(g);
@@ -1047,11 +978,11 @@ static void *forward_thread(void *arg)
 	while (!atomic_load(&fw->stop)) {
 		if (fw->regs[3] != 0xffffffffu) {
 			fw->regs[3] = 0xffffffffu;
-			if (write(fw->q->host_efd[0], &one, sizeof(one)) == 8)
+			if (write(fw->q->p.host_efd[0], &one, sizeof(one)) == 8)
 				atomic_fetch_add(&fw->doorbells, 1);
 		}
-		if (readable(fw->q->guest_efd[0], 0) &&
-		    read(fw->q->guest_efd[0], &count, sizeof(count)) == 8 &&
+		if (readable(fw->q->p.guest_efd[0], 0) &&
+		    read(fw->q->p.guest_efd[0], &count, sizeof(count)) == 8 &&
 		    write(fw->irq_w, &count, sizeof(count)) == 8)
 			atomic_fetch_add(&fw->irqs, 1);
 		struct timespec ts = { 0, 100000 };
@@ -1147,10 +1078,10 @@ static void test_doorbell_vms(void **state)
 	doorbell_listen(f, 2);
 	qemu_connect(f, &a);
 	qemu_connect(f, &b);
-	assert_int_equal(a.id, 1);
-	assert_int_equal(b.id, 2);
-	fstat(a.memfd, &sa);
-	fstat(b.memfd, &sb);
+	assert_int_equal(a.p.id, 1);
+	assert_int_equal(b.p.id, 2);
+	fstat(a.p.memfd, &sa);
+	fstat(b.p.memfd, &sb);
 	assert_true(sa.st_ino != sb.st_ino);
 	view_slot(a.map, 1)->pad0[0] = 0x77;
 	assert_int_equal(view_slot(b.map, 1)->pad0[0], 0);
@@ -1159,7 +1090,7 @@ static void test_doorbell_vms(void **state)
 	vm_session(f, &a, "vm1", &ga, &ha);
 
 	/* VM 1 goes away: its session ends */
-	shutdown(a.sock, SHUT_RDWR);
+	shutdown(a.p.sock, SHUT_RDWR);
 	uint64_t t0 = now_ns();
 	assert_int_equal(ha->ops->read(ha, buf, sizeof(buf)), 0);
 	assert_true(now_ns() - t0 < 1000000000ull);
@@ -1168,9 +1099,9 @@ static void test_doorbell_vms(void **state)
 
 	/* its id is free again, with a new memory */
 	qemu_connect(f, &c);
-	assert_int_equal(c.id, 1);
+	assert_int_equal(c.p.id, 1);
 	struct stat sc;
-	fstat(c.memfd, &sc);
+	fstat(c.p.memfd, &sc);
 	assert_true(sc.st_ino != sa.st_ino);
 	assert_int_equal(view_slot(c.map, 1)->pad0[0], 0);
 
@@ -1187,7 +1118,7 @@ static void test_doorbell_vms(void **state)
 	f->l = NULL;
 	int64_t v;
 	int fd;
-	assert_int_equal(recv_msg(b.sock, &v, &fd, 1000), -EPIPE);
+	assert_int_equal(ivshmem_peer_recv(b.p.sock, &v, &fd, 1000), -EPIPE);
 	qemu_close(&a);
 	qemu_close(&b);
 	qemu_close(&c);
