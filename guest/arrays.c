@@ -42,11 +42,7 @@ static bool attrib_exists(struct sgl_enc *e, GLuint index)
 	if (index < 16)
 		return true;
 	if (!e->max_vertex_attribs) {
-		GLint n = 16;
-		GLenum saved = e->error;
-		e->error = GL_NO_ERROR;
-		sgl_enc_glGetIntegerv(e, GL_MAX_VERTEX_ATTRIBS, &n);
-		e->error = saved;
+		GLint n = sgl_enc_host_limit(e, GL_MAX_VERTEX_ATTRIBS, 16);
 		e->max_vertex_attribs = n < 16 ? 16 : (uint32_t)n;
 	}
 	return index < e->max_vertex_attribs;
@@ -237,11 +233,13 @@ void sgl_enc_track_glDisableVertexAttribArray(struct sgl_enc *e, GLuint index)
 void sgl_enc_track_glEnableClientState(struct sgl_enc *e, GLenum array)
 {
 	enable(e, fixed_slot(e, array), true);
+	sgl_enc_restart_client_state(e, array, true);
 }
 
 void sgl_enc_track_glDisableClientState(struct sgl_enc *e, GLenum array)
 {
 	enable(e, fixed_slot(e, array), false);
+	sgl_enc_restart_client_state(e, array, false);
 }
 
 void sgl_enc_track_glClientActiveTexture(struct sgl_enc *e, GLenum texture)
@@ -307,8 +305,9 @@ void sgl_enc_prepare_glDrawArraysInstancedBaseInstance(struct sgl_enc *e, GLenum
 		send_arrays(e, first, count, instancecount, baseinstance);
 }
 
-/* The lowest and highest index a draw reads; the indices may sit in an
- * element buffer on the host, then they are fetched (a round trip). */
+/* The lowest and highest index a draw reads, the restart index left out
+ * (restart.c); the indices may sit in an element buffer on the host, then
+ * they are fetched (a round trip). False: it reads no vertex. */
 bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
 			 int64_t *lo, int64_t *hi)
 {
@@ -330,17 +329,23 @@ bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const vo
 	}
 	if (!p)
 		return false;
+	uint32_t restart;
+	bool skip = sgl_enc_restart_index(e, type, &restart);
 	uint32_t mn = UINT32_MAX, mx = 0;
+	bool any = false;
 	for (GLsizei i = 0; i < count; i++) {
 		uint32_t v = size == 1 ? p[i] : size == 2 ? ((const uint16_t *)(const void *)p)[i] :
 			     ((const uint32_t *)(const void *)p)[i];
+		if (skip && v == restart)
+			continue;
 		mn = v < mn ? v : mn;
 		mx = v > mx ? v : mx;
+		any = true;
 	}
 	free(fetched);
 	*lo = mn;
 	*hi = mx;
-	return true;
+	return any;
 }
 
 static void prepare_elements(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,

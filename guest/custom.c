@@ -190,7 +190,8 @@ void sgl_enc_track_glNewList(struct sgl_enc *e, GLuint list, GLenum mode)
 	/* The host creates the list; glGenLists must never hand it out again.
 	 * Far names are left alone (the next range would start past them). */
 	struct sgl_name_pool *p = &e->names[SGL_OBJ_DISPLAY_LIST];
-	(void)mode;
+	if (mode == GL_COMPILE || mode == GL_COMPILE_AND_EXECUTE)
+		e->list_compiling = mode == GL_COMPILE;   /* restart.c */
 	if (list > p->next && list < (1u << 24))
 		p->next = list;
 }

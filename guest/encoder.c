@@ -33,6 +33,7 @@ void sgl_enc_finish(struct sgl_enc *e)
 	for (int i = 0; i < SGL_OBJ_COUNT; i++)
 		free(e->names[i].free), free(e->names[i].live), free(e->names[i].shader);
 	free(e->element_buffers);
+	free(e->client_stack);
 	sgl_enc_free_maps(e);
 	for (size_t i = 0; i < e->nstrings; i++)
 		free(e->strings[i].text);
@@ -164,6 +165,16 @@ int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname)
 	GLint v = 0;
 	sgl_enc_glGetIntegerv(e, sgl_pname_count_source(pname), &v);
 	return v < 0 ? 0 : v;
+}
+
+GLint sgl_enc_host_limit(struct sgl_enc *e, GLenum pname, GLint fallback)
+{
+	GLint n = fallback;
+	GLenum saved = e->error;
+	e->error = GL_NO_ERROR;
+	sgl_enc_glGetIntegerv(e, pname, &n);
+	e->error = saved;
+	return n;
 }
 
 /* ---- Buffer bindings the encoder must know to tell offsets from data. ---- */

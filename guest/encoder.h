@@ -114,6 +114,13 @@ struct sgl_enc {
 	} *strings;
 	size_t nstrings, strings_cap;
 	GLenum client_active_texture;
+	/* Primitive restart (restart.c): the index a draw's range leaves out. */
+	bool restart, restart_fixed;
+	GLuint restart_index;
+	bool list_compiling;           /* inside glNewList(GL_COMPILE) */
+	/* glPushClientAttrib's stack (client_attrib.c). */
+	struct sgl_client_attrib *client_stack;
+	uint32_t client_depth, client_max;
 	uint32_t max_vertex_attribs;   /* the host's, once asked (arrays.c); 0: not yet */
 	/* The application's debug callback: the guest runs it with the
 	 * messages it drains from the host's log (debug.c). */
@@ -239,6 +246,9 @@ void *sgl_enc_string_array(struct sgl_enc *e, uint32_t op, size_t fixed, GLsizei
 			   const GLchar *const *string, const GLint *length);
 
 int64_t sgl_enc_pname_count(struct sgl_enc *e, GLenum pname);
+/* A limit of the host's GL (a round trip), `fallback` where it answers
+ * nothing; the application's pending error stays as it was. */
+GLint sgl_enc_host_limit(struct sgl_enc *e, GLenum pname, GLint fallback);
 /* Counts GL state decides (overrides.txt's getmap(), pixelmap()): state_counts.c. */
 int64_t sgl_enc_getmap_count(struct sgl_enc *e, uint32_t target, uint32_t query);
 int64_t sgl_enc_pixelmap_count(struct sgl_enc *e, uint32_t map);
@@ -320,6 +330,9 @@ int sgl_enc_generic_slot(struct sgl_enc *e, GLuint index);
 void sgl_enc_send_client_arrays(struct sgl_enc *e, int64_t first, int64_t count);
 bool sgl_enc_index_range(struct sgl_enc *e, GLsizei count, GLenum type, const void *indices,
 			 int64_t *lo, int64_t *hi);
+/* restart.c: the restart index of `type` when primitive restart is on. */
+bool sgl_enc_restart_index(const struct sgl_enc *e, GLenum type, uint32_t *index);
+void sgl_enc_restart_client_state(struct sgl_enc *e, GLenum array, bool on);
 /* Runs the application's debug callback, if any, with the messages the
  * host logged (debug.c). */
 void sgl_enc_debug_drain(struct sgl_enc *e);

@@ -1,8 +1,9 @@
 /*
- * Indirect draws with client vertex arrays: the vertices a draw reads are
- * known only from its commands, read here from client memory or fetched
- * from the indirect buffer (a round trip), so the referenced range of each
- * client array travels first, as for direct draws (arrays.c).
+ * Indirect and multi draws with client vertex arrays: the vertices a draw
+ * reads are known only from its commands (read here from client memory or
+ * fetched from the indirect buffer, a round trip) or its arrays of firsts
+ * and counts, so the referenced range of each client array travels first,
+ * as for direct draws (arrays.c).
  */
 #include "encoder.h"
 
@@ -113,4 +114,21 @@ void sgl_enc_prepare_glDrawElementsIndirect(struct sgl_enc *e, GLenum mode, GLen
 					    const void *indirect)
 {
 	sgl_enc_prepare_glMultiDrawElementsIndirect(e, mode, type, indirect, 1, 0);
+}
+
+void sgl_enc_prepare_glMultiDrawArrays(struct sgl_enc *e, GLenum mode, const GLint *first,
+				       const GLsizei *count, GLsizei drawcount)
+{
+	(void)mode;
+	if (!sgl_enc_any_client_array(e) || !first || !count)
+		return;
+	int64_t lo = INT64_MAX, hi = -1;
+	for (GLsizei i = 0; i < drawcount; i++) {
+		if (first[i] < 0 || count[i] <= 0)
+			continue;
+		lo = first[i] < lo ? first[i] : lo;
+		hi = (int64_t)first[i] + count[i] - 1 > hi ? (int64_t)first[i] + count[i] - 1 : hi;
+	}
+	if (hi >= lo)
+		sgl_enc_send_client_arrays(e, lo, hi - lo + 1);
 }

@@ -18,6 +18,14 @@ static pthread_mutex_t session_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sgl_session *session;
 static bool session_failed;
 
+struct sgl_session *sgl_runtime_session_if_open(void)
+{
+	pthread_mutex_lock(&session_lock);
+	struct sgl_session *s = session;
+	pthread_mutex_unlock(&session_lock);
+	return s;
+}
+
 struct sgl_session *sgl_runtime_session(void)
 {
 	pthread_mutex_lock(&session_lock);
@@ -56,7 +64,7 @@ struct sgl_context *sgl_context_new(uint32_t api, int major, int minor,
 		return NULL;
 	}
 	c->link = (struct sgl_session_link){ .session = s, .context = c->id,
-					    .frames = SGL_FRAME_VIEW_INIT };
+					    .frames = { SGL_FRAME_VIEW_INIT, SGL_FRAME_VIEW_INIT } };
 	if (sgl_enc_init(&c->enc, BATCH_SIZE, &sgl_session_transport, &c->link) < 0) {
 		sgl_session_destroy_context(s, c->id);
 		free(c);
@@ -209,6 +217,9 @@ int sgl_context_swap_deferred(struct sgl_context *c, sgl_present_fn present, voi
 		c->overlay->user = user;
 		present = sgl_overlay_present;
 		user = c->overlay;
+		/* A deferred frame is forgotten by the caller's `user`
+		 * (sgl_session_forget_present), which the overlay hides. */
+		may_defer = false;
 	}
 	struct present_chain p = { present, user };
 	sgl_enc_enter(&c->enc);

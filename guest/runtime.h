@@ -28,6 +28,8 @@ struct sgl_context {
 /* The process's session, opened on first use ($SGL_TRANSPORT); NULL, with a
  * message on stderr once, when sgl-host cannot be reached. */
 struct sgl_session *sgl_runtime_session(void);
+/* The session if one is open (never opens one), else NULL. */
+struct sgl_session *sgl_runtime_session_if_open(void);
 
 /* `flags`: SGL_CONTEXT_NO_DEPTH / _NO_STENCIL (sgl_session.h), what the
  * program's framebuffer configuration lacks. */

@@ -33,7 +33,13 @@ struct sgl_session {
 	size_t stash_cap;
 	struct sgl_msg_header stash_h;
 	bool stashed;
+	/* A small message is written in one piece from here (OUT_SMALL). */
+	uint8_t *out;
 };
+
+/* Messages up to this size go to the channel in one write (sgl_msg_pack);
+ * larger ones in pieces, where copying would cost more than the calls. */
+#define OUT_SMALL 16384u
 
 static int write_msg_tail(struct sgl_session *s, uint32_t kind, uint32_t context, uint32_t flags,
 			  const void *payload, size_t len, const void *tail, size_t tail_len)
@@ -45,6 +51,12 @@ static int write_msg_tail(struct sgl_session *s, uint32_t kind, uint32_t context
 	    padded > SGL_SESSION_MAX_MESSAGE)
 		return -E2BIG;
 	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
+	size_t packed = padded <= OUT_SMALL && (s->out || (s->out = malloc(OUT_SMALL))) ?
+				sgl_msg_pack(s->out, OUT_SMALL, kind, context, flags, payload, len,
+					     tail, tail_len) :
+				0;
+	if (packed)
+		return s->ch->ops->write(s->ch, s->out, packed);
 	int r = s->ch->ops->write(s->ch, &h, sizeof(h));
 	if (!r && len)
 		r = s->ch->ops->write(s->ch, payload, len);
@@ -165,6 +177,7 @@ void sgl_session_close(struct sgl_session *s)
 	pthread_mutex_destroy(&s->lock);
 	sgl_aligned_free(s->in);
 	sgl_aligned_free(s->stash);
+	free(s->out);
 	free(s);
 }
 
@@ -310,7 +323,18 @@ void sgl_session_link_finish(struct sgl_session_link *l)
 	if (s->deferring == l)
 		s->deferring = NULL;
 	pthread_mutex_unlock(&s->lock);
-	sgl_frame_view_release(&l->frames);
+	sgl_frame_view_release(&l->frames[0]);
+	sgl_frame_view_release(&l->frames[1]);
+}
+
+/* The view of the segment `shmid`: the one attached to it, else the one
+ * not used last (the host uses two in turn only for deferred swaps). */
+static struct sgl_frame_view *view_for(struct sgl_session_link *l, int32_t shmid)
+{
+	unsigned i = l->frames[0].shmid == shmid ? 0 :
+		     l->frames[1].shmid == shmid ? 1 : l->last_view ^ 1;
+	l->last_view = i;
+	return &l->frames[i];
 }
 
 /* The frame in the message `h` (s->in): 0 with `out` filled (width 0 for
@@ -324,7 +348,7 @@ static int frame_from_msg(struct sgl_session *s, struct sgl_session_link *l,
 		if (len < sizeof(m))
 			return -EPROTO;
 		memcpy(&m, s->in, sizeof(m));
-		if (m.frame.width && m.frame.height && sgl_frame_view_get(&l->frames, &m, out)) {
+		if (m.frame.width && m.frame.height && sgl_frame_view_get(view_for(l, m.shmid), &m, out)) {
 			/* Not attachable here (another user or IPC namespace): this
 			 * frame is lost, the next ones come in messages. */
 			l->no_shared_frames = true;
@@ -381,6 +405,17 @@ int sgl_session_show_frame(struct sgl_session_link *l)
 	return r;
 }
 
+void sgl_session_forget_present(struct sgl_session *s, const void *user)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	struct sgl_session_link *l = s->deferring;
+	if (l && l->frame_pending && l->pending_user == user)
+		l->pending_present = NULL;
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* SGL_FRAME_LATENCY=1 (read once): swaps that may defer do. */
 static bool latency_wanted(void)
 {
@@ -410,9 +445,11 @@ int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user, bool
 	if (s->local && !l->no_shared_frames)
 		flags |= SGL_MSG_F_FRAME_SYSV;
 	pthread_mutex_lock(&s->lock);
-	/* Frames in a host segment are overwritten by the next: never deferred. */
-	bool defer = may_defer && latency_wanted() && !(flags & SGL_MSG_F_FRAME_SYSV) &&
-		     (!s->deferring || s->deferring == l);
+	bool defer = may_defer && latency_wanted() && (!s->deferring || s->deferring == l);
+	/* The frame shown during the next swap must not be the segment that
+	 * swap writes: the host alternates two. */
+	if (defer && (flags & SGL_MSG_F_FRAME_SYSV))
+		flags |= SGL_MSG_F_FRAME_TWO_SEGMENTS;
 	int r = write_msg(s, SGL_MSG_COMMANDS, l->context, flags, e->buf, n);
 	/* The host renders this frame while the last one is shown here. */
 	if (!r)

@@ -48,7 +48,10 @@ struct sgl_session_link {
 	uint32_t context;
 	bool lost;
 	char reason[256];
-	struct sgl_frame_view frames;   /* frames in a host segment */
+	/* Frames in a host segment: one, or two in turn while swaps defer
+	 * (SGL_MSG_F_FRAME_TWO_SEGMENTS); last_view: the one used last. */
+	struct sgl_frame_view frames[2];
+	unsigned last_view;
 	bool no_shared_frames;          /* they failed once: frames in messages */
 	/* A deferred swap's frame still to come, and how to show it. */
 	bool frame_pending;
@@ -67,13 +70,18 @@ typedef void (*sgl_present_fn)(void *user, const struct sgl_frame *frame);
 /* Sends what `e` has batched with a swap in it, waits for the frame and
  * hands it to `present` (not called for an empty frame). 0, or -errno (the
  * context is lost, or the session broke).
- * With `may_defer` and SGL_FRAME_LATENCY=1 (frames in messages only, one
- * context of the session at a time) it returns without waiting: the frame
- * is shown at this context's next swap, round trip (glFinish, glReadPixels,
- * ...) or sgl_session_show_frame, so the host renders frame N+1 while
- * frame N travels and is shown. `user` must stay valid until then. */
+ * With `may_defer` and SGL_FRAME_LATENCY=1 (one context of the session at
+ * a time) it returns without waiting: the frame is shown at this context's
+ * next swap, round trip (glFinish, glReadPixels, ...) or
+ * sgl_session_show_frame, so the host reads frame N back and renders frame
+ * N+1 while the guest shows frame N and draws the next. Frames from a host
+ * on this machine then come in two segments in turn. `user` must stay
+ * valid until then. */
 int sgl_session_swap(struct sgl_enc *e, sgl_present_fn present, void *user, bool may_defer);
 /* Shows the frame a deferred swap left in flight, if any; 0 or -errno. */
 int sgl_session_show_frame(struct sgl_session_link *l);
+/* A deferred frame that would be shown through `user` (a window going
+ * away) is taken in when it comes but not shown. */
+void sgl_session_forget_present(struct sgl_session *s, const void *user);
 
 #endif

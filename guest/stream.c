@@ -46,6 +46,11 @@ struct stream_channel {
 	int fd;
 	atomic_bool down;
 	bool same_machine;   /* unix, or TCP to a loopback address */
+	/* Bytes received ahead of what was asked: a small read (a message
+	 * header) takes what is there, so a reply's header and payload come
+	 * in one recv instead of two. */
+	uint8_t ahead[4096];
+	size_t ahead_at, ahead_end;
 };
 
 /* ---------------------------------------------------------------------- */
@@ -96,7 +101,20 @@ static struct stream_channel *channel_of(struct sgl_channel *ch)
 static ssize_t channel_read(struct sgl_channel *ch, void *buf, size_t n)
 {
 	struct stream_channel *c = channel_of(ch);
-	return sgl_socket_read(c->fd, &c->down, buf, n);
+	if (c->ahead_at == c->ahead_end) {
+		if (n >= sizeof(c->ahead))
+			return sgl_socket_read(c->fd, &c->down, buf, n);
+		ssize_t r = sgl_socket_read(c->fd, &c->down, c->ahead, sizeof(c->ahead));
+		if (r <= 0)
+			return r;
+		c->ahead_at = 0;
+		c->ahead_end = (size_t)r;
+	}
+	size_t k = c->ahead_end - c->ahead_at;
+	k = k < n ? k : n;
+	memcpy(buf, c->ahead + c->ahead_at, k);
+	c->ahead_at += k;
+	return (ssize_t)k;
 }
 
 static int channel_write(struct sgl_channel *ch, const void *buf, size_t n)

@@ -9,7 +9,9 @@
 #ifndef SGL_SESSION_H
 #define SGL_SESSION_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SGL_SESSION_MAGIC 0x314c4753u   /* "SGL1" */
 /* 3: HELLO carries the wire id (docs/session.md). */
@@ -51,6 +53,34 @@ struct sgl_msg_header {
 /* FRAME: the payload is struct sgl_msg_frame_shared; the pixels are in the
  * segment, not in the message. */
 #define SGL_MSG_F_FRAME_SHARED 8u
+/* COMMANDS with FRAME_SYSV: the guest shows this frame while the host
+ * handles its next swap (a deferred present): the host puts consecutive
+ * frames in two segments in turn, so the segment a frame is in is written
+ * again only at the swap after next. */
+#define SGL_MSG_F_FRAME_TWO_SEGMENTS 16u
+
+/* A whole message (header, `a`, `b`, zeros to a multiple of 8) packed into
+ * `out` so that it goes to the channel in one write: one segment on a
+ * socket, one publish (and at most one wake-up) on a ring, instead of a
+ * header that wakes the peer before its payload is there. Its size, or 0
+ * when it needs more than `cap` bytes (the caller writes it in pieces). */
+static inline size_t sgl_msg_pack(uint8_t *out, size_t cap, uint32_t kind, uint32_t context,
+				  uint32_t flags, const void *a, size_t alen, const void *b,
+				  size_t blen)
+{
+	size_t len = sizeof(struct sgl_msg_header) + alen + blen;
+	size_t padded = (len + 7) & ~(size_t)7;
+	if (alen > cap || blen > cap || padded > cap)
+		return 0;
+	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
+	memcpy(out, &h, sizeof(h));
+	if (alen)
+		memcpy(out + sizeof(h), a, alen);
+	if (blen)
+		memcpy(out + sizeof(h) + alen, b, blen);
+	memset(out + len, 0, padded - len);
+	return padded;
+}
 
 /* magic and version stay first in every version: a host reads them to
  * refuse a HELLO of another layout. */
@@ -107,8 +137,9 @@ struct sgl_msg_frame {
  * A frame left in a System V segment the host created for one context
  * (readable by the host's user only). The segment starts with struct
  * sgl_frame_segment; the pixels are at `offset`. The host writes them
- * only while handling that context's next swap, so they stay put until
- * the guest sends one. The guest checks `nonce` in the segment before
+ * only while handling that context's next swap (the swap after next with
+ * SGL_MSG_F_FRAME_TWO_SEGMENTS), so they stay put until the guest sends
+ * one. The guest checks `nonce` in the segment before
  * trusting it is the host's (another IPC namespace has other segments).
  */
 struct sgl_msg_frame_shared {

@@ -52,6 +52,65 @@ static int check(const char *what, uint32_t got, uint32_t want)
 	return 1;
 }
 
+/* The frame: red, its left half green. */
+static void draw(void)
+{
+	glViewport(0, 0, W, H);
+	glClearColor(1.0f, 0.0f, 0.0f, 1.0f);
+	glClear(GL_COLOR_BUFFER_BIT);
+	glColor3f(0.0f, 1.0f, 0.0f);
+	glBegin(GL_QUADS);   /* the left half */
+	glVertex2f(-1, -1);
+	glVertex2f(0, -1);
+	glVertex2f(0, 1);
+	glVertex2f(-1, 1);
+	glEnd();
+}
+
+/*
+ * Deferred swaps (SGL_FRAME_LATENCY=1): frame N is shown during swap N+1,
+ * while the host handles that swap. Each frame has its own colour: the one
+ * shown must be the one drawn before, whole, and from a host on this
+ * machine consecutive frames come in two segments in turn (the one shown
+ * is not the one the next swap writes).
+ */
+static int deferred_swaps(struct sgl_context *c)
+{
+	const char *how = getenv("GUEST_PROGRAM_FRAMES");
+	bool shared = how && !strcmp(how, "shared");
+	int bad = 0, shmid = -1;
+	setenv("SGL_FRAME_LATENCY", "1", 1);
+	for (uint32_t frame = 0; frame <= 6; frame++) {
+		last.width = 0;
+		if (frame < 6) {
+			glClearColor((float)(frame * 40 + 20) / 255.0f, 0.0f, 1.0f, 1.0f);
+			glClear(GL_COLOR_BUFFER_BIT);
+			bad |= sgl_context_swap_deferred(c, keep, NULL, true) != 0;
+		} else {
+			bad |= sgl_session_show_frame(&c->link) != 0;
+		}
+		if (frame == 0) {
+			bad |= check("nothing shown at the first deferred swap", last.width, 0);
+			continue;
+		}
+		if (last.width != W || last.height != H || !last_pixels) {
+			fprintf(stderr, "guest_program: deferred frame %u not shown\n", frame - 1);
+			return 1;
+		}
+		uint32_t want = (uint32_t)((frame - 1) * 40 + 20) << 16 | 0xff;
+		bad |= check("deferred frame, top left", frame_pixel(&last, 0, 0), want);
+		bad |= check("deferred frame, bottom right", frame_pixel(&last, W - 1, H - 1), want);
+		if (shared && (last.shmid < 0 || last.shmid == shmid)) {
+			fprintf(stderr, "guest_program: deferred frame %u in segment %d after %d\n",
+				frame - 1, last.shmid, shmid);
+			bad = 1;
+		}
+		shmid = last.shmid;
+	}
+	unsetenv("SGL_FRAME_LATENCY");
+	return bad;
+}
+
 int main(void)
 {
 	const char *t = getenv("SGL_TRANSPORT");
@@ -76,16 +135,7 @@ int main(void)
 	for (int frame = 0; frame < frames; frame++) {
 		if (frame == 1 && pause)
 			usleep((useconds_t)(atof(pause) * 1e6));
-		glViewport(0, 0, W, H);
-		glClearColor(1.0f, 0.0f, 0.0f, 1.0f);
-		glClear(GL_COLOR_BUFFER_BIT);
-		glColor3f(0.0f, 1.0f, 0.0f);
-		glBegin(GL_QUADS);   /* the left half */
-		glVertex2f(-1, -1);
-		glVertex2f(0, -1);
-		glVertex2f(0, 1);
-		glVertex2f(-1, 1);
-		glEnd();
+		draw();
 		if (frame == frames - 1) {
 			uint8_t px[4] = { 0 };
 			glReadPixels(W / 4, H / 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
@@ -109,6 +159,16 @@ int main(void)
 		bad |= check("left", frame_pixel(&last, W / 4, H / 2), 0x00ff00);
 		bad |= check("right", frame_pixel(&last, 3 * W / 4, H / 2), 0xff0000);
 	}
+	/* The last frame is the usual one again: tests look at it
+	 * (tests/embed.sh). */
+	bad |= deferred_swaps(c);
+	draw();
+	last.width = 0;
+	if (sgl_context_swap(c, keep, NULL) || last.width != W || !last_pixels) {
+		fprintf(stderr, "guest_program: no frame after the deferred ones\n");
+		return 1;
+	}
+	bad |= check("last frame, left", frame_pixel(&last, W / 4, H / 2), 0x00ff00);
 	bad |= glGetError() != GL_NO_ERROR;
 	for (int i = 0; i < 2; i++) {
 		glMultiModeDrawArraysIBM(NULL, NULL, NULL, 0, 0);

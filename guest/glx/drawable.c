@@ -108,6 +108,8 @@ struct sgl_glx_drawable *sgl_glx_drawable_get(Display *dpy, GLXDrawable xid)
 
 static void drawable_free(struct sgl_glx_drawable *d, bool display_closing)
 {
+	/* A deferred frame for this window is not shown (guest/session.h). */
+	sgl_session_forget_present(sgl_runtime_session_if_open(), d);
 	sgl_x11_present_release(&d->win, display_closing);
 	free(d);
 }

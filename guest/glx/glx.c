@@ -273,10 +273,29 @@ static void report_lost(GLXContext ctx)
  * window's size decides the next frame's (programs set their viewport
  * when they see ConfigureNotify).
  */
+/* The window a swap on this thread is presenting to (NULL outside one). */
+static __thread struct sgl_glx_drawable *swapping;
+
+static void window_probe(Display *dpy, void *data)
+{
+	XWindowAttributes a;
+	XGetWindowAttributes(dpy, *(Window *)data, &a);
+}
+
 static void present(void *user, const struct sgl_frame *frame)
 {
 	struct sgl_glx_drawable *d = user;
-	sgl_x11_present(&d->win, frame);
+	if (d == swapping) {
+		sgl_x11_present(&d->win, frame);
+		return;
+	}
+	/* A deferred frame (SGL_FRAME_LATENCY=1) shown outside its window's
+	 * next swap (a round trip, a context switch or delete): the window may
+	 * have been destroyed since; one that is gone is skipped (its X error
+	 * caught, not fatal). */
+	Window xid = d->win.xid;
+	if (sgl_x11_trap_errors(d->win.dpy, window_probe, &xid))
+		sgl_x11_present(&d->win, frame);
 }
 
 void sgl_glXSwapBuffers(Display *dpy, GLXDrawable drawable)
@@ -292,7 +311,13 @@ void sgl_glXSwapBuffers(Display *dpy, GLXDrawable drawable)
 		return;
 	}
 	sgl_pacer_wait(&d->pace);
-	if (sgl_context_swap(ctx->sgl, present, d) < 0) {
+	/* With SGL_FRAME_LATENCY=1 the frame is shown during the next swap
+	 * (the host renders it while this one is shown): present() then runs
+	 * for the last frame; drawable_free forgets one whose window goes. */
+	swapping = d;
+	int r = sgl_context_swap_deferred(ctx->sgl, present, d, true);
+	swapping = NULL;
+	if (r < 0) {
 		report_lost(ctx);
 		return;
 	}

@@ -146,57 +146,67 @@ static bool shm_image_ensure(struct sgl_x11_window *d, uint32_t w, uint32_t h)
 	return true;
 }
 
-static void host_image_free(struct sgl_x11_window *d, bool display_closing)
+static void host_image_free(struct sgl_x11_window *d, struct sgl_x11_host_image *h,
+			    bool display_closing)
 {
-	if (!d->host_image)
+	if (!h->image)
 		return;
 	if (!display_closing)
-		XShmDetach(d->dpy, &d->host_info);
-	d->host_image->data = NULL;
-	XDestroyImage(d->host_image);
-	d->host_image = NULL;
+		XShmDetach(d->dpy, &h->info);
+	h->image->data = NULL;
+	XDestroyImage(h->image);
+	h->image = NULL;
+	h->info = (XShmSegmentInfo){ 0 };
 }
 
 /* The frame is already in a segment the server can attach (the host's):
  * one XShmPutImage, no copy. The host writes the segment again only when
- * this context swaps next, after the caller's round trip. */
+ * this context swaps next (the swap after next when swaps defer), after
+ * the caller's round trip. */
 static bool put_host_segment(struct sgl_x11_window *d, const struct sgl_frame *f)
 {
 	if (f->shmid < 0 || d->host_failed || f->stride != f->width * 4)
 		return false;
 	char *base = (char *)f->pixels - f->shm_offset;
-	bool attached = d->host_info.shmid == f->shmid && d->host_info.shmaddr == base;
-	XImage *img = d->host_image;
+	/* The slot attached to this segment, else the one not shown last. */
+	unsigned i = d->host[0].image && d->host[0].info.shmid == f->shmid ? 0 :
+		     d->host[1].image && d->host[1].info.shmid == f->shmid ? 1 :
+									      d->host_last ^ 1;
+	struct sgl_x11_host_image *h = &d->host[i];
+	bool attached = h->image && h->info.shmid == f->shmid && h->info.shmaddr == base;
+	XImage *img = h->image;
 	if (img && !attached) {
-		host_image_free(d, false);
+		host_image_free(d, h, false);
 	} else if (img && ((uint32_t)img->width != f->width || (uint32_t)img->height != f->height)) {
 		/* Only the size changed: a new image on the same attachment. */
 		img->data = NULL;
 		XDestroyImage(img);
-		d->host_image = NULL;
+		h->image = NULL;
 	}
-	if (!d->host_image) {
-		img = XShmCreateImage(d->dpy, d->visual, (unsigned)d->depth, ZPixmap, NULL,
-				      &d->host_info, f->width, f->height);
+	if (!h->image) {
+		/* The image keeps a pointer to its segment info (obdata). */
+		if (!attached)
+			h->info = (XShmSegmentInfo){ 0, f->shmid, base, True };
+		img = XShmCreateImage(d->dpy, d->visual, (unsigned)d->depth, ZPixmap, NULL, &h->info,
+				      f->width, f->height);
 		if (!img || img->bytes_per_line != (int)f->stride) {
 			if (img)
 				XDestroyImage(img);
+			if (!attached)
+				h->info = (XShmSegmentInfo){ 0 };
 			return false;
 		}
-		if (!attached) {
-			d->host_info = (XShmSegmentInfo){ 0, f->shmid, base, True };
-			if (!sgl_x11_trap_errors(d->dpy, attach, &d->host_info)) {
-				d->host_failed = true;
-				d->host_info = (XShmSegmentInfo){ 0 };
-				XDestroyImage(img);
-				return false;
-			}
+		if (!attached && !sgl_x11_trap_errors(d->dpy, attach, &h->info)) {
+			d->host_failed = true;
+			h->info = (XShmSegmentInfo){ 0 };
+			XDestroyImage(img);
+			return false;
 		}
-		d->host_image = img;
+		h->image = img;
 	}
-	d->host_image->data = (char *)f->pixels;
-	XShmPutImage(d->dpy, d->xid, d->gc, d->host_image, 0, 0, 0, 0, f->width, f->height,
-		     False);
+	d->host_last = i;
+	h->image->data = (char *)f->pixels;
+	XShmPutImage(d->dpy, d->xid, d->gc, h->image, 0, 0, 0, 0, f->width, f->height, False);
 	return true;
 }
 
@@ -281,7 +291,8 @@ void sgl_x11_present(struct sgl_x11_window *d, const struct sgl_frame *f)
 void sgl_x11_present_release(struct sgl_x11_window *d, bool display_closing)
 {
 	shm_image_free(d, display_closing);
-	host_image_free(d, display_closing);
+	host_image_free(d, &d->host[0], display_closing);
+	host_image_free(d, &d->host[1], display_closing);
 	if (d->gc)
 		XFreeGC(d->dpy, d->gc);
 	d->gc = NULL;

@@ -25,10 +25,14 @@ struct sgl_x11_window {
 	int shm;                    /* MIT-SHM: -1 not yet known, 0 off, 1 usable */
 	XImage *shm_image;          /* frame-sized, in shm_info's segment */
 	XShmSegmentInfo shm_info;
-	/* The host's frame segment (frames on this machine), attached to the
-	 * server too: shown with no copy here. */
-	XImage *host_image;
-	XShmSegmentInfo host_info;
+	/* The host's frame segments (frames on this machine), attached to
+	 * the server too: shown with no copy here. Two, as the host uses two
+	 * in turn while swaps defer; host_last: the one shown last. */
+	struct sgl_x11_host_image {
+		XImage *image;
+		XShmSegmentInfo info;
+	} host[2];
+	unsigned host_last;
 	bool host_failed;           /* the server cannot attach it: copy */
 };
 

@@ -17,6 +17,22 @@ void sgl_post_glPixelStorei(struct sgl_dec *d, GLenum pname, GLint param)
 		sgl_pixel_store_set(&d->pixel[pack], i, param);
 }
 
+/* glPopClientAttrib may have restored the pixel store: what GL has now is
+ * what the host tracks (the guest restores its copy from its own stack). */
+void sgl_post_glPopClientAttrib(struct sgl_dec *d)
+{
+	for (int pack = 0; pack < 2; pack++) {
+		for (int i = 0; i < SGL_PS_ALL; i++) {
+			GLint v = 0;
+			uint32_t pname = sgl_pixel_store_pname(i, pack);
+			if (!pname)
+				continue;
+			d->gl->GetIntegerv(pname, &v);
+			sgl_pixel_store_set(&d->pixel[pack], i, v);
+		}
+	}
+}
+
 /* GL rounds a float pixel-store value to the nearest integer; GL is given
  * the integer the guest's tracking rounded to, by the same function (a
  * driver's own rounding of 1e10 or NaN is undefined C). */

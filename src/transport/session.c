@@ -33,6 +33,9 @@ void sgl_hsession_logf(struct sglhost_session *s, enum sglhost_log_level level, 
 	s->cfg.log(s->cfg.log_user, level, msg);
 }
 
+/* Messages up to this size are sent in one piece (sgl_msg_pack). */
+#define SMALL_MSG 4096u
+
 static int send_msg_flags(struct sglhost_session *s, uint32_t kind, uint32_t context,
 			  uint32_t flags, const void *a, size_t alen, const void *b, size_t blen)
 {
@@ -42,15 +45,22 @@ static int send_msg_flags(struct sglhost_session *s, uint32_t kind, uint32_t con
 	struct sgl_msg_header h = { (uint32_t)padded, kind, context, flags };
 	sglhost_session_send_fn send = s->cfg.send;
 	void *u = s->cfg.send_user;
+	int r;
 	if (s->send_error)
 		return s->send_error;
-	int r = send(u, &h, sizeof(h));
-	if (!r && alen)
-		r = send(u, a, alen);
-	if (!r && blen)
-		r = send(u, b, blen);
-	if (!r && padded > len)
-		r = send(u, zeros, padded - len);
+	uint8_t one[SMALL_MSG];
+	size_t packed = sgl_msg_pack(one, sizeof(one), kind, context, flags, a, alen, b, blen);
+	if (packed) {
+		r = send(u, one, packed);
+	} else {
+		r = send(u, &h, sizeof(h));
+		if (!r && alen)
+			r = send(u, a, alen);
+		if (!r && blen)
+			r = send(u, b, blen);
+		if (!r && padded > len)
+			r = send(u, zeros, padded - len);
+	}
 	if (r > 0)
 		r = -EIO;
 	if (r)
@@ -207,7 +217,7 @@ static int create_context(struct sglhost_session *s, const struct sgl_msg_header
 			r.minor = st.minor;
 			/* contexts[] has room: ncontexts < max, allocated at start. */
 			s->contexts[s->ncontexts++] = (struct client_context){
-				h->context, ctx, false, SGL_FRAME_SEG_INIT };
+				h->context, ctx, false, { SGL_FRAME_SEG_INIT, SGL_FRAME_SEG_INIT }, 0 };
 		}
 	}
 	return send_msg(s, SGL_MSG_CONTEXT_CREATED, h->context, &r, sizeof(r), NULL, 0);
@@ -219,7 +229,8 @@ void sgl_hsession_destroy_context(struct sglhost_session *s, uint32_t id)
 	if (!c)
 		return;
 	sglhost_context_destroy(c->ctx);
-	sgl_frame_seg_release(&c->seg);
+	sgl_frame_seg_release(&c->seg[0]);
+	sgl_frame_seg_release(&c->seg[1]);
 	*c = s->contexts[--s->ncontexts];
 }
 
@@ -230,19 +241,25 @@ static int reply_sink(void *user, const void *data, size_t size)
 }
 
 /* The frame straight into the context's segment; false when that cannot
- * be done (the caller sends it in the message). */
+ * be done (the caller sends it in the message). A frame the guest shows
+ * while the next swap runs (SGL_MSG_F_FRAME_TWO_SEGMENTS) moves the next
+ * frame, deferred or not, to the other segment: the one the guest shows
+ * is not written before the swap after next. */
 static bool present_shared(struct sglhost_session *s, struct client_context *c, uint32_t w,
 			   uint32_t h)
 {
 	size_t stride = (size_t)w * 4;
-	if (sgl_frame_seg_ensure(&c->seg, stride * h))
+	struct sgl_frame_seg *seg = &c->seg[c->next_seg];
+	if (sgl_frame_seg_ensure(seg, stride * h))
 		return false;
 	if (sglhost_context_read_pixels(c->ctx, SGLHOST_PIXEL_BGRA8888,
-					c->seg.addr + SGL_FRAME_SEG_PIXELS, stride, w, h))
+					seg->addr + SGL_FRAME_SEG_PIXELS, stride, w, h))
 		return false;
+	if (s->frame_two_segs)
+		c->next_seg ^= 1;
 	struct sgl_msg_frame_shared f = {
 		{ w, h, (uint32_t)stride, SGLHOST_PIXEL_BGRA8888 },
-		c->seg.shmid, SGL_FRAME_SEG_PIXELS, c->seg.size, c->seg.nonce,
+		seg->shmid, SGL_FRAME_SEG_PIXELS, seg->size, seg->nonce,
 	};
 	send_msg_flags(s, SGL_MSG_FRAME, c->id, SGL_MSG_F_FRAME_SHARED, &f, sizeof(f), NULL, 0);
 	return true;
@@ -289,6 +306,7 @@ static int commands(struct sglhost_session *s, const struct sgl_msg_header *h, c
 	}
 	s->want_frame = h->flags & SGL_MSG_F_WANTS_FRAME;
 	s->frame_sysv = h->flags & SGL_MSG_F_FRAME_SYSV;
+	s->frame_two_segs = h->flags & SGL_MSG_F_FRAME_TWO_SEGMENTS;
 	int r = sglhost_context_submit(c->ctx, p, h->size - sizeof(*h), reply_sink, s);
 	if (s->want_frame && r == 0) {
 		/* No present happened (or its readback failed): an empty frame, so

@@ -20,7 +20,10 @@ struct client_context {
 	uint32_t id;
 	struct sglhost_context *ctx;
 	bool lost_reported;
-	struct sgl_frame_seg seg;   /* frames for a guest on this machine */
+	/* Frames for a guest on this machine: seg[0], or both in turn for a
+	 * guest that shows a frame during the next swap. */
+	struct sgl_frame_seg seg[2];
+	unsigned next_seg;
 };
 
 struct sglhost_session {
@@ -39,6 +42,7 @@ struct sglhost_session {
 	size_t frame_cap;
 	bool want_frame;
 	bool frame_sysv;         /* the guest can take it in a SysV segment */
+	bool frame_two_segs;     /* ... and shows it while the next swap runs */
 	int send_error;
 	char bye[256];           /* the BYE sent, for the ENDED event */
 	char name[64];
