@@ -27,6 +27,9 @@
 #     natively and through sgl-host, each renderer over two ways: the last
 #     frame must match native's (a timedemo follows the demo's clock, so it
 #     is the same frame). Skipped, with a "skip" line, without openarena.
+#   - Warzone 2100 (GL 3.3 core and GLES 3), its title screen natively and
+#     through sgl-host, frame 90 compared. Skipped, with a "skip" line,
+#     without warzone2100 (not in scripts/deps.sh: a 150 MB download).
 # Usage: apps.sh SGL_HOST LIBGL_DIR [PROBE]   (LIBGL_DIR holds our libGL.so.1;
 #   PROBE: frame_probe.so, default the build tree's tests/frame_probe.so)
 # Needs glxgears and es2gears_x11 (mesa-utils), glmark2 (glmark2-x11),
@@ -235,6 +238,58 @@ else
 				tail -n +"$from" "$dir/host.log" | grep -q "ioquake3\" connected"
 			result $? "$v: OpenArena $r timedemo ($(tail -1 "$o.out"), native $native_fps), last frame vs native: $(tail -1 "$o.cmp" 2>/dev/null)" \
 				"$o.cmp"
+		done
+	done
+fi
+
+# Warzone 2100: an SDL engine with SDL linked in (the probe wraps the dlsym
+# that finds glXSwapBuffers), its title screen (a 3D backdrop, menus, text)
+# in a GL 3.3 core context (--gfxbackend=opengl) and in GLES 3 through
+# GLX_EXT_create_context_es2_profile (--gfxbackend=opengles). Its clock and
+# its srand(time(NULL)) backdrop follow the probe's virtual clock, so frame
+# 90 is the same on every run: it must match native's. Each run is stopped
+# after WZ_SECONDS (SIGINT: the game quits); rates are frames per second
+# presented from frame 20 on (the probe's wall clock).
+wz_bin=$(command -v warzone2100 || echo /usr/games/warzone2100)
+wz() {   # NAME BACKEND env...
+	name=$1 backend=$2
+	shift 2
+	rm -rf "$dir/wz-$name"
+	mkdir -p "$dir/wz-$name"
+	env "$@" LD_PRELOAD="$probe" SGL_PROBE_FRAMES=90 SGL_PROBE_CLOCK=30 SGL_PROBE_FROM=20 \
+		SGL_PROBE_OUT="$dir/wz-$name.ppm" SGL_PROBE_LOG="$dir/wz-$name.probe" \
+		timeout -s INT "${WZ_SECONDS:-20}" "$wz_bin" --configdir="$dir/wz-$name" --window \
+		--resolution=640x480 --nosound --gfxbackend="$backend" >"$dir/wz-$name.log" 2>&1
+	[ -s "$dir/wz-$name.ppm" ]
+}
+wz_rate() {
+	sed -n 's/.*from frame 20: \([0-9.]*\) per second/\1/p' "$dir/wz-$1.probe" 2>/dev/null
+}
+if [ ! -x "$wz_bin" ]; then
+	echo "skip - warzone2100 is not installed (apt-get install warzone2100): Warzone 2100 NOT checked"
+elif [ ! -f "$probe" ]; then
+	result 1 "Warzone 2100: $probe is missing (ninja -C build)" /dev/null
+else
+	for b in opengl opengles; do
+		if ! wz "$b-native" $b -u LD_LIBRARY_PATH; then
+			result 1 "Warzone 2100 $b natively (the reference)" "$dir/wz-$b-native.log"
+			continue
+		fi
+		case $b in opengl) ways="shm glvnd" ;; *) ways="tcp" ;; esac
+		for v in $ways; do
+			case $v in
+			shm) set -- LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="shm:$shm" ;;
+			tcp) set -- LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="tcp:127.0.0.1:$port" ;;
+			glvnd) set -- LD_LIBRARY_PATH="$libgl_dir/glvnd" __GLX_VENDOR_LIBRARY_NAME=sgl \
+				SGL_TRANSPORT="shm:$shm" ;;
+			esac
+			from=$(($(wc -l <"$dir/host.log") + 1))
+			wz "$b-$v" $b "$@" &&
+				python3 "$here/frame_compare.py" "$dir/wz-$b-native.ppm" "$dir/wz-$b-$v.ppm" \
+				>"$dir/wz-$b-$v.cmp" 2>&1 && host_clean "$from" &&
+				tail -n +"$from" "$dir/host.log" | grep -q "warzone2100\" connected"
+			result $? "$v: Warzone 2100 $b title screen ($(wz_rate "$b-$v") frames/s, native $(wz_rate "$b-native")), frame 90 vs native: $(tail -1 "$dir/wz-$b-$v.cmp" 2>/dev/null)" \
+				"$dir/wz-$b-$v.log"
 		done
 	done
 fi

@@ -35,7 +35,7 @@
 #include "probe_clock.h"
 
 #define GL_BACK 0x0405
-#define GL_RGB 0x1907
+#define GL_RGBA 0x1908
 #define GL_UNSIGNED_BYTE 0x1401
 #define GL_PACK_ALIGNMENT 0x0D05
 #define GL_READ_FRAMEBUFFER 0x8CA8
@@ -117,7 +117,7 @@ static void capture(getproc_fn getproc, int w, int h, int keep)
 	if (w <= 0 || h <= 0 || w > 16384 || h > 16384)
 		return;
 	unsigned char *px = keep && last_w == w && last_h == h ? last_px
-							       : malloc((size_t)w * h * 3);
+							       : malloc((size_t)w * h * 4);
 	if (!px)
 		return;
 	if (bind_fb)
@@ -126,7 +126,11 @@ static void capture(getproc_fn getproc, int w, int h, int keep)
 		bind_buf(GL_PIXEL_PACK_BUFFER, 0);
 	read_buffer(GL_BACK);
 	pixel_store(GL_PACK_ALIGNMENT, 1);
-	read(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, px);
+	/* GL_RGBA: the one format GLES must read (GL_RGB is GL_INVALID_OPERATION
+	 * there); packed to RGB below. */
+	read(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px);
+	for (size_t i = 0; i < (size_t)w * h; i++)
+		memmove(px + i * 3, px + i * 4, 3);
 	pixel_store(GL_PACK_ALIGNMENT, align);
 	read_buffer((unsigned)rbuf);
 	if (bind_buf)
@@ -226,4 +230,68 @@ __attribute__((visibility("default"))) void glXSwapBuffers(void *dpy,
 	frame((getproc_fn)dlsym(RTLD_NEXT, "glXGetProcAddressARB"), (int)w, (int)h);
 	if (real)
 		real(dpy, drawable);
+}
+
+/* A program with SDL linked in statically (warzone2100) has no
+ * SDL_GL_SwapWindow to wrap, and its SDL finds glXSwapBuffers with dlsym on
+ * the libGL.so.1 it dlopened: past the glXSwapBuffers above. So dlsym is
+ * wrapped as well: a lookup of glXSwapBuffers through a handle returns
+ * dl_swap, which records the frame and calls what the handle had. */
+static void (*handle_swap)(void *, unsigned long);
+static void *(*handle_getproc)(const char *);
+static void *(*handle_query)(void *, unsigned long, int, unsigned *);
+
+static void *real_dlsym(void *handle, const char *name)
+{
+	static void *(*real)(void *, const char *);
+	if (!real)
+		real = (void *(*)(void *, const char *))dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.34");
+	if (!real)
+		real = (void *(*)(void *, const char *))dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.2.5");
+	return real ? real(handle, name) : NULL;
+}
+
+static void dl_swap(void *dpy, unsigned long drawable)
+{
+	unsigned w = 0, h = 0;
+	if (handle_query) {
+		handle_query(dpy, drawable, 0x801D /* GLX_WIDTH */, &w);
+		handle_query(dpy, drawable, 0x801E /* GLX_HEIGHT */, &h);
+	}
+	frame((getproc_fn)handle_getproc, (int)w, (int)h);
+	handle_swap(dpy, drawable);
+}
+
+static void *(*handle_getproc_name)(const char *);
+
+/* The handle's glXGetProcAddress(ARB), for SDL, which looks glXSwapBuffers
+ * up through it when it has one. */
+static void *dl_getproc(const char *name)
+{
+	void *p = handle_getproc_name(name);
+	if (!p || strcmp(name, "glXSwapBuffers"))
+		return p;
+	handle_swap = (void (*)(void *, unsigned long))p;
+	return (void *)dl_swap;
+}
+
+__attribute__((visibility("default"))) void *dlsym(void *handle, const char *name)
+{
+	void *p = real_dlsym(handle, name);
+	if (!p || handle == RTLD_NEXT || handle == RTLD_DEFAULT || strncmp(name, "glX", 3))
+		return p;
+	if (!handle_getproc) {
+		handle_getproc = (void *(*)(const char *))real_dlsym(handle, "glXGetProcAddressARB");
+		handle_query = (void *(*)(void *, unsigned long, int, unsigned *))real_dlsym(
+			handle, "glXQueryDrawable");
+	}
+	if (!strcmp(name, "glXSwapBuffers")) {
+		handle_swap = (void (*)(void *, unsigned long))p;
+		return (void *)dl_swap;
+	}
+	if (!strcmp(name, "glXGetProcAddressARB") || !strcmp(name, "glXGetProcAddress")) {
+		handle_getproc_name = (void *(*)(const char *))p;
+		return (void *)dl_getproc;
+	}
+	return p;
 }

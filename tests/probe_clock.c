@@ -25,7 +25,11 @@ typedef int (*gettime_fn)(clockid_t, struct timespec *);
 
 static double step;             /* seconds per present; 0: real time */
 static long long virt_ns;       /* virtual time since the start (atomic) */
-static struct timespec base[2]; /* real CLOCK_REALTIME, CLOCK_MONOTONIC at the start */
+/* CLOCK_REALTIME, CLOCK_MONOTONIC at the start: the wall clock starts at
+ * the same moment on every run (2024-01-01 00:00 UTC), so a program that
+ * seeds its random numbers with the time (srand(time(NULL)): warzone2100's
+ * title backdrop) makes the same choices; the monotonic clock is real. */
+static struct timespec base[2] = {{1704067200, 0}, {0, 0}};
 static const void *exe_base;    /* where the executable is loaded */
 
 static gettime_fn real_gettime(void)
@@ -45,7 +49,6 @@ __attribute__((constructor)) static void init(void)
 	gettime_fn real = real_gettime();
 	if (step <= 0 || !real)
 		return;
-	real(CLOCK_REALTIME, &base[0]);
 	real(CLOCK_MONOTONIC, &base[1]);
 	/* The executable's program headers lie in its own mapping. */
 	Dl_info info;
@@ -105,6 +108,18 @@ __attribute__((visibility("default"))) int gettimeofday(struct timeval *tv, void
 	if (!real)
 		real = (int (*)(struct timeval *, void *))dlsym(RTLD_NEXT, "gettimeofday");
 	return real(tv, tz);
+}
+
+__attribute__((visibility("default"))) time_t time(time_t *t)
+{
+	struct timespec ts;
+	if (step > 0 && own(__builtin_return_address(0)))
+		virtual_time(CLOCK_REALTIME, &ts);
+	else
+		real_gettime()(CLOCK_REALTIME, &ts);
+	if (t)
+		*t = ts.tv_sec;
+	return ts.tv_sec;
 }
 
 /* A program that waits for its clock to move (a frame limiter with nothing

@@ -270,6 +270,12 @@ static void test_front_and_back(void **state)
 	assert_int_equal(read_pixel(e, GL_BACK), GREEN);
 	assert_int_equal(get_int(e, GL_DRAW_BUFFER), GL_BACK);
 	assert_int_equal(get_int(e, GL_READ_BUFFER), GL_BACK);
+	/* The window is double-buffered, though an FBO on the host (which GL
+	 * calls single-buffered): SDL_GL_GetAttribute asks. */
+	assert_int_equal(get_int(e, GL_DOUBLEBUFFER), GL_TRUE);
+	GLboolean dbl = GL_FALSE;
+	sgl_enc_glGetBooleanv(e, GL_DOUBLEBUFFER, &dbl);
+	assert_int_equal(dbl, GL_TRUE);
 	sgl_enc_glDrawBuffer(e, GL_FRONT_AND_BACK);
 	assert_int_equal(get_int(e, GL_DRAW_BUFFER), GL_FRONT_AND_BACK);
 	sgl_enc_glClearBufferfv(e, GL_COLOR, 0, blue);

@@ -277,6 +277,7 @@ void sgl_dec_pixels_tight(struct sgl_dec *d, bool pack);
 /* glGetIntegerv answers about the window's buffers (window.c): its
  * attachments back to GL_BACK / GL_FRONT. */
 void sgl_dec_window_buffer_names(struct sgl_dec *d, GLenum pname, GLint *data);
+bool sgl_dec_window_doublebuffer(struct sgl_dec *d, GLenum pname);
 void sgl_dec_pixels_restore(struct sgl_dec *d, bool pack);
 
 #endif

@@ -226,6 +226,12 @@ void sgl_post_glGetInteger64v(struct sgl_dec *d, GLenum pname, GLint64 *data)
 		data[0] = reverse_binding(d, pname, (GLuint)data[0]);
 }
 
+void sgl_post_glGetBooleanv(struct sgl_dec *d, GLenum pname, GLboolean *data)
+{
+	if (data && sgl_dec_window_doublebuffer(d, pname))
+		data[0] = GL_TRUE;
+}
+
 /* Indexed bindings (GL_UNIFORM_BUFFER_BINDING, ...) name objects too. */
 void sgl_post_glGetIntegeri_v(struct sgl_dec *d, GLenum target, GLuint index, GLint *data)
 {
@@ -243,6 +249,8 @@ void sgl_post_glGetInteger64i_v(struct sgl_dec *d, GLenum target, GLuint index, 
 
 void sgl_post_glGetFloatv(struct sgl_dec *d, GLenum pname, GLfloat *data)
 {
+	if (data && sgl_dec_window_doublebuffer(d, pname))
+		data[0] = 1.0f;
 	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
 		data[0] = (GLfloat)reverse_binding(d, pname, (GLuint)data[0]);
 }

@@ -171,8 +171,19 @@ static GLint given_name(GLenum given, GLint first, GLint second, bool read)
 	return window_name(first);
 }
 
+/* GL_DOUBLEBUFFER asks the framebuffer bound for drawing: the window's FBO
+ * has a back buffer (attachment 0) as every window of ours does, but the
+ * host GL answers false for any FBO (SDL's SDL_GL_GetAttribute asks, and
+ * warzone2100 refuses to start without double buffering). */
+bool sgl_dec_window_doublebuffer(struct sgl_dec *d, GLenum pname)
+{
+	return pname == GL_DOUBLEBUFFER && window_bound(d, GL_DRAW_FRAMEBUFFER_BINDING);
+}
+
 void sgl_dec_window_buffer_names(struct sgl_dec *d, GLenum pname, GLint *data)
 {
+	if (sgl_dec_window_doublebuffer(d, pname))
+		data[0] = GL_TRUE;
 	if (pname == GL_READ_BUFFER && window_bound(d, GL_READ_FRAMEBUFFER_BINDING)) {
 		data[0] = given_name(d->window_read, data[0], GL_NONE, true);
 	} else if ((pname == GL_DRAW_BUFFER || pname == GL_DRAW_BUFFER0) &&
