@@ -349,6 +349,27 @@ int sgl_pre_glGetFramebufferParameteriv(struct sgl_dec *d, GLenum *target, GLenu
 	return window_target(d, *target);
 }
 
+/* The window's GL_DOUBLEBUFFER, as glGetIntegerv answers it (GL 4.5 has
+ * the two agree: piglit's compare-framebuffer-parameter-with-get). */
+void sgl_post_glGetFramebufferParameteriv(struct sgl_dec *d, GLenum target, GLenum pname,
+					  GLint *params)
+{
+	if (params && pname == GL_DOUBLEBUFFER &&
+	    (target == GL_FRAMEBUFFER || target == GL_DRAW_FRAMEBUFFER ||
+	     target == GL_READ_FRAMEBUFFER) &&
+	    window_bound(d, binding_of(target)))
+		params[0] = GL_TRUE;
+}
+
+/* The same asked by name (host names here: the window is our FBO). */
+void sgl_post_glGetNamedFramebufferParameteriv(struct sgl_dec *d, GLuint framebuffer,
+					       GLenum pname, GLint *param)
+{
+	if (param && pname == GL_DOUBLEBUFFER && d->default_fbo &&
+	    (framebuffer == 0 || framebuffer == d->default_fbo))
+		param[0] = GL_TRUE;
+}
+
 /* GL_FRONT_AND_BACK is one draw buffer of the window, two attachments of
  * ours: clearing draw buffer 0 clears both. */
 static bool both_buffers(struct sgl_dec *d, GLenum buffer, GLint drawbuffer)
