@@ -79,26 +79,31 @@ host_clean() {
 	! tail -n +"$1" "$dir/host.log" | grep -q "context lost\|session ended"
 }
 
-ours() {   # transport command...
-	transport=$1
+# route WAY command...: runs the command through sgl-host by WAY: shm or
+# tcp (the drop-in libGL.so.1 of LIBGL_DIR), or glvnd (libglvnd's libGL
+# there, which loads our GLX vendor; over shm).
+route() {
+	way=$1
 	shift
-	LD_LIBRARY_PATH=$libgl_dir SGL_TRANSPORT=$transport "$@"
+	case $way in
+	shm) env LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="shm:$shm" "$@" ;;
+	tcp) env LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="tcp:127.0.0.1:$port" "$@" ;;
+	glvnd) env LD_LIBRARY_PATH="$libgl_dir/glvnd" __GLX_VENDOR_LIBRARY_NAME=sgl \
+		SGL_TRANSPORT="shm:$shm" "$@" ;;
+	*) echo "apps: no route $way" >&2; return 2 ;;
+	esac
 }
 
 for t in shm tcp; do
-	case $t in
-	shm) spec=shm:$shm ;;
-	tcp) spec=tcp:127.0.0.1:$port ;;
-	esac
 	from=$(($(wc -l <"$dir/host.log") + 1))
 	log=$dir/gears-$t.log
-	ours "$spec" timeout 7 glxgears -geometry 400x300 >"$log" 2>&1
+	route "$t" timeout 7 glxgears -geometry 400x300 >"$log" 2>&1
 	grep -q "frames in" "$log" && host_clean "$from"
 	result $? "$t: glxgears ($(grep -o '[0-9.]* FPS' "$log" | tail -1))" "$log"
 
 	from=$(($(wc -l <"$dir/host.log") + 1))
 	log=$dir/glmark-$t.log
-	ours "$spec" timeout 120 glmark2 -s 400x300 -f "$dir/scenes.txt" >"$log" 2>&1
+	route "$t" timeout 120 glmark2 -s 400x300 -f "$dir/scenes.txt" >"$log" 2>&1
 	scenes=$(grep -c "FPS:" "$log")
 	[ "$scenes" -eq 14 ] && grep -q "glmark2 Score" "$log" && host_clean "$from"
 	result $? "$t: glmark2, $scenes of 14 scenes ($(grep -o 'Score: [0-9]*' "$log"))" "$log"
@@ -114,12 +119,8 @@ else
 	snap="--snapshot-interval=${APPS_SNAPSHOT_INTERVAL:-20}"
 	timeout 120 glretrace -s - $snap "$dir/scenes.trace" >"$dir/native.pnm" 2>"$dir/native.log"
 	for t in shm tcp; do
-		case $t in
-		shm) spec=shm:$shm ;;
-		tcp) spec=tcp:127.0.0.1:$port ;;
-		esac
 		from=$(($(wc -l <"$dir/host.log") + 1))
-		ours "$spec" timeout 120 glretrace -s - $snap "$dir/scenes.trace" \
+		route "$t" timeout 120 glretrace -s - $snap "$dir/scenes.trace" \
 			>"$dir/sgl-$t.pnm" 2>"$dir/sgl-$t.log"
 		python3 "$here/frame_compare.py" "$dir/native.pnm" "$dir/sgl-$t.pnm" \
 			>"$dir/cmp-$t.log" 2>&1 && host_clean "$from"
@@ -132,7 +133,7 @@ fi
 from=$(($(wc -l <"$dir/host.log") + 1))
 log=$dir/es2gears.log
 rm -f "$dir/es2gears.png"
-ours "shm:$shm" env SGL_DUMP_FRAME="$dir/es2gears.png" timeout -s INT 8 stdbuf -oL \
+route shm env SGL_DUMP_FRAME="$dir/es2gears.png" timeout -s INT 8 stdbuf -oL \
 	es2gears_x11 -info >"$log" 2>&1
 grep -q "EGL_VENDOR = libsglhost" "$log" && grep -q "frames in" "$log" &&
 	python3 "$here/png_check.py" "$dir/es2gears.png" 300 300 >>"$log" 2>&1 && host_clean "$from"
@@ -146,7 +147,7 @@ else
 	timeout 120 eglretrace -s - --snapshot-interval=50 "$dir/es2.trace" >"$dir/es2-native.pnm" \
 		2>"$dir/es2-native.log"
 	from=$(($(wc -l <"$dir/host.log") + 1))
-	ours "shm:$shm" timeout 120 eglretrace -s - --snapshot-interval=50 "$dir/es2.trace" \
+	route shm timeout 120 eglretrace -s - --snapshot-interval=50 "$dir/es2.trace" \
 		>"$dir/es2-sgl.pnm" 2>"$dir/es2-sgl.log"
 	python3 "$here/frame_compare.py" "$dir/es2-native.pnm" "$dir/es2-sgl.pnm" \
 		>"$dir/es2-cmp.log" 2>&1 && host_clean "$from"
@@ -154,17 +155,18 @@ else
 		"$dir/es2-cmp.log"
 fi
 
-# SuperTuxKart: stk NAME [env...]: one profile race, its own HOME.
+# SuperTuxKart: stk NAME RUNNER...: one profile race, its own HOME, the
+# game started through RUNNER (route WAY, or env for the native run).
 stk() {
 	name=$1
 	shift
 	h=$dir/stk-$name
 	mkdir -p "$h/.config/supertuxkart/config-0.10"
 	cp "$here/stk/config.xml" "$h/.config/supertuxkart/config-0.10/"
-	env HOME="$h" XDG_CONFIG_HOME="$h/.config" XDG_DATA_HOME="$h/.local/share" \
+	"$@" env HOME="$h" XDG_CONFIG_HOME="$h/.config" XDG_DATA_HOME="$h/.local/share" \
 		XDG_CACHE_HOME="$h/.cache" LD_PRELOAD="$probe" SGL_PROBE_LAST=1 \
 		SGL_PROBE_OUT="$dir/stk-$name.ppm" SGL_PROBE_LOG="$dir/stk-$name.probe" \
-		SGL_PROBE_CLOCK=30 "$@" \
+		SGL_PROBE_CLOCK=30 \
 		timeout -s KILL 150 "$stk_bin" --no-start-screen --race-now --track=lighthouse \
 		--numkarts=1 --kart=tux --laps=1 --profile-time=1 --seed=1 >"$dir/stk-$name.log" 2>&1
 	grep -q "Number of frames" "$dir/stk-$name.log" && [ -s "$dir/stk-$name.ppm" ] &&
@@ -179,15 +181,9 @@ elif ! stk native env -u LD_LIBRARY_PATH; then
 	result 1 "SuperTuxKart natively (the reference)" "$dir/stk-native.log"
 else
 	for v in shm tcp glvnd; do
-		case $v in
-		shm) set -- env LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="shm:$shm" ;;
-		tcp) set -- env LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="tcp:127.0.0.1:$port" ;;
-		glvnd) set -- env LD_LIBRARY_PATH="$libgl_dir/glvnd" __GLX_VENDOR_LIBRARY_NAME=sgl \
-			SGL_TRANSPORT="shm:$shm" ;;
-		esac
 		from=$(($(wc -l <"$dir/host.log") + 1))
 		log=$dir/stk-$v.log
-		if stk "$v" "$@"; then
+		if stk "$v" route "$v"; then
 			python3 "$here/frame_compare.py" "$dir/stk-native.ppm" "$dir/stk-$v.ppm" \
 				>"$dir/stk-cmp-$v.log" 2>&1 && host_clean "$from" &&
 				tail -n +"$from" "$dir/host.log" | grep -q "supertuxkart\" connected"
@@ -224,15 +220,9 @@ else
 		native_fps=$(sed -n 's/.*fps=\([0-9.]*\).*/\1/p' "$dir/oa-$r-native.out")
 		case $r in opengl1) ways="shm glvnd" ;; *) ways="tcp glvnd" ;; esac
 		for v in $ways; do
-			case $v in
-			shm) set -- LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="shm:$shm" ;;
-			tcp) set -- LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="tcp:127.0.0.1:$port" ;;
-			glvnd) set -- LD_LIBRARY_PATH="$libgl_dir/glvnd" __GLX_VENDOR_LIBRARY_NAME=sgl \
-				SGL_TRANSPORT="shm:$shm" ;;
-			esac
 			from=$(($(wc -l <"$dir/host.log") + 1))
 			o=$dir/oa-$r-$v
-			env "$@" sh "$here/openarena.sh" -r $r "$probe" "$o" >"$o.out" 2>&1 &&
+			route "$v" sh "$here/openarena.sh" -r $r "$probe" "$o" >"$o.out" 2>&1 &&
 				python3 "$here/frame_compare.py" "$dir/oa-$r-native/frame.ppm" "$o/frame.ppm" \
 				--max-bad 0.01 >"$o.cmp" 2>&1 && host_clean "$from" &&
 				tail -n +"$from" "$dir/host.log" | grep -q "ioquake3\" connected"
@@ -251,12 +241,12 @@ fi
 # after WZ_SECONDS (SIGINT: the game quits); rates are frames per second
 # presented from frame 20 on (the probe's wall clock).
 wz_bin=$(command -v warzone2100 || echo /usr/games/warzone2100)
-wz() {   # NAME BACKEND env...
+wz() {   # NAME BACKEND RUNNER... (route WAY, or env for the native run)
 	name=$1 backend=$2
 	shift 2
 	rm -rf "$dir/wz-$name"
 	mkdir -p "$dir/wz-$name"
-	env "$@" LD_PRELOAD="$probe" SGL_PROBE_FRAMES=90 SGL_PROBE_CLOCK=30 SGL_PROBE_FROM=20 \
+	"$@" env LD_PRELOAD="$probe" SGL_PROBE_FRAMES=90 SGL_PROBE_CLOCK=30 SGL_PROBE_FROM=20 \
 		SGL_PROBE_OUT="$dir/wz-$name.ppm" SGL_PROBE_LOG="$dir/wz-$name.probe" \
 		timeout -s INT "${WZ_SECONDS:-20}" "$wz_bin" --configdir="$dir/wz-$name" --window \
 		--resolution=640x480 --nosound --gfxbackend="$backend" >"$dir/wz-$name.log" 2>&1
@@ -271,20 +261,14 @@ elif [ ! -f "$probe" ]; then
 	result 1 "Warzone 2100: $probe is missing (ninja -C build)" /dev/null
 else
 	for b in opengl opengles; do
-		if ! wz "$b-native" $b -u LD_LIBRARY_PATH; then
+		if ! wz "$b-native" $b env -u LD_LIBRARY_PATH; then
 			result 1 "Warzone 2100 $b natively (the reference)" "$dir/wz-$b-native.log"
 			continue
 		fi
 		case $b in opengl) ways="shm glvnd" ;; *) ways="tcp" ;; esac
 		for v in $ways; do
-			case $v in
-			shm) set -- LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="shm:$shm" ;;
-			tcp) set -- LD_LIBRARY_PATH="$libgl_dir" SGL_TRANSPORT="tcp:127.0.0.1:$port" ;;
-			glvnd) set -- LD_LIBRARY_PATH="$libgl_dir/glvnd" __GLX_VENDOR_LIBRARY_NAME=sgl \
-				SGL_TRANSPORT="shm:$shm" ;;
-			esac
 			from=$(($(wc -l <"$dir/host.log") + 1))
-			wz "$b-$v" $b "$@" &&
+			wz "$b-$v" $b route "$v" &&
 				python3 "$here/frame_compare.py" "$dir/wz-$b-native.ppm" "$dir/wz-$b-$v.ppm" \
 				>"$dir/wz-$b-$v.cmp" 2>&1 && host_clean "$from" &&
 				tail -n +"$from" "$dir/host.log" | grep -q "warzone2100\" connected"
