@@ -1,8 +1,13 @@
 #include "harness.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 static void log_fn(void *user, enum sglhost_log_level level, const char *file, int line,
 		   const char *msg)
@@ -100,6 +105,23 @@ void harness_finish(struct harness *h)
 	sglhost_destroy(h->host);
 	free(h->reply);
 	memset(h, 0, sizeof(*h));
+}
+
+struct sgl_enc *harness_start(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt)
+{
+	if (!harness_host(h))
+		skip();
+	if (!harness_context(h, api, w, hgt))
+		fail_msg("no context of api %d, %ux%u: %s", (int)api, w, hgt, h->log);
+	return &h->enc;
+}
+
+void harness_end(struct harness *h)
+{
+	char reason[256];
+	if (harness_lost(h, reason, sizeof(reason)))
+		fail_msg("context lost: %s", reason);
+	harness_finish(h);
 }
 
 uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y)

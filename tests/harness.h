@@ -30,6 +30,14 @@ bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32
 bool harness_context_version(struct harness *h, enum sglhost_api api, int major, int minor,
 			     uint32_t w, uint32_t hgt);
 void harness_finish(struct harness *h);
+/* For a cmocka test: a host and a context of `api` sized w x h, as
+ * harness_host() and harness_context() make them. Skips the test where EGL
+ * is unavailable and fails it where the context is not made; returns the
+ * encoder. */
+struct sgl_enc *harness_start(struct harness *h, enum sglhost_api api, uint32_t w, uint32_t hgt);
+/* For a cmocka test: fails it where the context was lost, then
+ * harness_finish(). */
+void harness_end(struct harness *h);
 /* Reads pixel (x, y) (y from the top) of the framebuffer as RGBA. */
 uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y);
 bool harness_lost(struct harness *h, char *reason, size_t size);

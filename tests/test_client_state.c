@@ -47,10 +47,7 @@ static void test_restart_index_outside_arrays(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	float *pos = small_copy(quad, sizeof(quad));
 	sgl_enc_glColor3f(e, 0, 1, 0);
 	sgl_enc_glEnableClientState(e, GL_VERTEX_ARRAY);
@@ -91,9 +88,8 @@ static void test_restart_index_outside_arrays(void **state)
 	assert_int_equal(harness_pixel(&h, W / 2, H / 2), GREEN);
 
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	assert_false(harness_lost(&h, NULL, 0));
+	harness_end(&h);
 	free(pos);
-	harness_finish(&h);
 }
 
 /* A color array from a buffer, a client one pushed over it and popped:
@@ -103,10 +99,7 @@ static void test_pop_client_arrays(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	static const GLubyte green[16] = { 0, 255, 0, 255, 0, 255, 0, 255,
 					   0, 255, 0, 255, 0, 255, 0, 255 };
 	static const GLubyte red[16] = { 255, 0, 0, 255, 255, 0, 0, 255,
@@ -141,8 +134,7 @@ static void test_pop_client_arrays(void **state)
 	/* A pop with nothing pushed changes nothing but raises its error. */
 	sgl_enc_glPopClientAttrib(e);
 	assert_int_equal(sgl_enc_glGetError(e), GL_STACK_UNDERFLOW);
-	assert_false(harness_lost(&h, NULL, 0));
-	harness_finish(&h);
+	harness_end(&h);
 }
 
 /* The pixel store comes back with GL_CLIENT_PIXEL_STORE_BIT: a 3x2 RGB
@@ -152,10 +144,7 @@ static void test_pop_pixel_store(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	GLubyte img[24];
 	memset(img, 0, sizeof(img));
 	for (int y = 0; y < 2; y++)
@@ -178,8 +167,7 @@ static void test_pop_pixel_store(void **state)
 		assert_int_equal(px, GREEN);
 	}
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	assert_false(harness_lost(&h, NULL, 0));
-	harness_finish(&h);
+	harness_end(&h);
 }
 
 /* Green vertices from client arrays, glArrayElement in a list compiled
@@ -189,10 +177,7 @@ static void test_client_arrays_other_draws(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	static const GLubyte color[16] = { 0, 255, 0, 255, 0, 255, 0, 255,
 					   0, 255, 0, 255, 0, 255, 0, 255 };
 	float *pos = small_copy(quad, sizeof(quad));
@@ -228,9 +213,8 @@ static void test_client_arrays_other_draws(void **state)
 	assert_int_equal(harness_pixel(&h, W / 2, H / 2), GREEN);
 	assert_int_equal(harness_pixel(&h, 1, 1), GREEN);
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	assert_false(harness_lost(&h, NULL, 0));
+	harness_end(&h);
 	free(pos);
-	harness_finish(&h);
 }
 
 /* glGetVertexAttrib*v writes four values for GL_CURRENT_VERTEX_ATTRIB
@@ -240,10 +224,7 @@ static void test_vertex_attrib_query_size(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	sgl_enc_glVertexAttribPointer(e, 5, 3, GL_FLOAT, GL_FALSE, 0, quad);
 	GLint iv[4] = { -7, -7, -7, -7 };
 	sgl_enc_glGetVertexAttribiv(e, 5, GL_VERTEX_ATTRIB_ARRAY_SIZE, iv);
@@ -258,8 +239,7 @@ static void test_vertex_attrib_query_size(void **state)
 	sgl_enc_glGetVertexAttribfv(e, 5, GL_CURRENT_VERTEX_ATTRIB, fv);
 	assert_true(fv[0] == 1 && fv[3] == 4);
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	assert_false(harness_lost(&h, NULL, 0));
-	harness_finish(&h);
+	harness_end(&h);
 }
 
 int main(void)

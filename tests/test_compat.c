@@ -66,10 +66,7 @@ static void test_immediate_and_lists(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 
 	sgl_enc_glViewport(e, 0, 0, W, H);
 	sgl_enc_glMatrixMode(e, GL_PROJECTION);
@@ -152,8 +149,7 @@ static void test_immediate_and_lists(void **state)
 	sgl_enc_sglSwapBuffers(e);
 	assert_int_equal(harness_pixel(&h, RIGHT_X, TOP_Y), BLACK);
 
-	assert_false(harness_lost(&h, NULL, 0));
-	harness_finish(&h);
+	harness_end(&h);
 }
 
 /* glNewList(GL_COMPILE_AND_EXECUTE) draws while compiling; a list that
@@ -162,10 +158,7 @@ static void test_compile_and_execute(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 
 	GLuint base = sgl_enc_glGenLists(e, 2);
 	assert_int_not_equal(base, 0);
@@ -191,8 +184,7 @@ static void test_compile_and_execute(void **state)
 	sgl_enc_glDeleteLists(e, base, 2);
 	assert_false(sgl_enc_glIsList(e, base));
 	assert_false(sgl_enc_glIsList(e, base + 1));
-	assert_false(harness_lost(&h, NULL, 0));
-	harness_finish(&h);
+	harness_end(&h);
 }
 
 /* Client arrays bigger than the host's stream buffers, two per draw, many
@@ -203,10 +195,7 @@ static void test_big_client_arrays(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	enum { N = 30000 };
 	float *pos = calloc(N * 2, sizeof(float));
 	uint8_t *col = calloc(N * 4, 1);
@@ -231,10 +220,9 @@ static void test_big_client_arrays(void **state)
 		assert_int_equal(harness_pixel(&h, W / 2, H / 2), draw & 1 ? GREEN : RED);
 	}
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	assert_false(harness_lost(&h, NULL, 0));
+	harness_end(&h);
 	free(pos);
 	free(col);
-	harness_finish(&h);
 }
 
 /* A list as long as another query says (GL_COMPRESSED_TEXTURE_FORMATS):
@@ -244,10 +232,7 @@ static void test_dynamic_length_get(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	GLint n = -1;
 	sgl_enc_glGetIntegerv(e, GL_NUM_COMPRESSED_TEXTURE_FORMATS, &n);
 	assert_true(n >= 0 && n < 1000);
@@ -272,9 +257,8 @@ static void test_dynamic_length_get(void **state)
 	sgl_enc_glGetIntegerv(e, GL_NUM_COMPRESSED_TEXTURE_FORMATS, &again);
 	assert_int_equal(again, n);
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	assert_false(harness_lost(&h, NULL, 0));
+	harness_end(&h);
 	free(list);
-	harness_finish(&h);
 }
 
 /* A length the decoder cannot compute raises the error GL would: an
@@ -286,10 +270,7 @@ static void test_invalid_length_errors(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	static const uint32_t idx[3] = { 0, 1, 2 };
 	static const float px[4] = { 0 };
 	GLuint tex = 0;
@@ -306,8 +287,7 @@ static void test_invalid_length_errors(void **state)
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_ENUM);
 	sgl_enc_glTexImage2D(e, GL_TEXTURE_2D, 0, GL_RGBA8, 1, 1, 0, GL_RGBA, GL_FLOAT, px);
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	assert_false(harness_lost(&h, NULL, 0));
-	harness_finish(&h);
+	harness_end(&h);
 }
 
 /* Core profile: a draw with no GL_DRAW_INDIRECT_BUFFER (or element buffer)
@@ -316,10 +296,7 @@ static void test_indirect_without_buffer(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_CORE, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_CORE, W, H);
 	GLuint vao = 0;
 	sgl_enc_glGenVertexArrays(e, 1, &vao);
 	sgl_enc_glBindVertexArray(e, vao);
@@ -328,8 +305,7 @@ static void test_indirect_without_buffer(void **state)
 	/* No element buffer and no indices either. */
 	sgl_enc_glDrawElementsInstancedBaseVertex(e, GL_TRIANGLES, 3, GL_UNSIGNED_INT, NULL, 2, 0);
 	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
-	assert_false(harness_lost(&h, NULL, 0));
-	harness_finish(&h);
+	harness_end(&h);
 }
 
 /* glBeginConditionalRender maps its query name like every query command:
@@ -341,10 +317,7 @@ static void test_conditional_render(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = harness_start(&h, SGLHOST_API_GL_COMPAT, W, H);
 	GLuint junk[4], q[2];
 	sgl_enc_glGenQueries(e, 4, junk);
 	sgl_enc_glDeleteQueries(e, 3, junk);
@@ -371,8 +344,7 @@ static void test_conditional_render(void **state)
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
 	sgl_enc_sglSwapBuffers(e);
 	assert_int_equal(harness_pixel(&h, LEFT_X, TOP_Y), RED);
-	assert_false(harness_lost(&h, NULL, 0));
-	harness_finish(&h);
+	harness_end(&h);
 }
 
 int main(void)
