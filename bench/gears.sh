@@ -10,19 +10,14 @@
 #   glxgears median_fps=<F> samples=<N> renderer=<GL_RENDERER>
 # or "glxgears: no FPS report" (exit 1).
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../tests/options.sh
+. "$here/../tests/options.sh"
 runs=1
 secs=11
 size=800x600
-while getopts n:t:s: opt; do
-	case $opt in
-	n) runs=$OPTARG ;;
-	t) secs=$OPTARG ;;
-	s) size=$OPTARG ;;
-	*) echo "usage: gears.sh [-n RUNS] [-t SECS] [-s WxH] OUTDIR" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-[ $# -eq 1 ] || { echo "usage: gears.sh [-n RUNS] [-t SECS] [-s WxH] OUTDIR" >&2; exit 2; }
+options "usage: gears.sh [-n RUNS] [-t SECS] [-s WxH] OUTDIR" 1 1 "n:runs t:secs s:size" "$@"
+shift "$options_used"
 out=$1
 mkdir -p "$out"
 

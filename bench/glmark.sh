@@ -12,20 +12,14 @@
 # exit 1 when no run gave a score.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../tests/options.sh
+. "$here/../tests/options.sh"
 runs=1
 dur=3
 size=800x600
-usage="usage: glmark.sh [-n RUNS] [-d DUR] [-s WxH] OUTDIR [GLMARK2_ARGS...]"
-while getopts n:d:s: opt; do
-	case $opt in
-	n) runs=$OPTARG ;;
-	d) dur=$OPTARG ;;
-	s) size=$OPTARG ;;
-	*) echo "$usage" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "$usage" >&2; exit 2; }
+options "usage: glmark.sh [-n RUNS] [-d DUR] [-s WxH] OUTDIR [GLMARK2_ARGS...]" 1 "" \
+	"n:runs d:dur s:size" "$@"
+shift "$options_used"
 out=$1
 shift
 mkdir -p "$out"

@@ -12,20 +12,15 @@
 #   stk fps=<F> frames=<K> window=<W> game_fps=<the game's own Average FPS>
 # or "stk: ..." saying what failed (exit 1).
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../tests/options.sh
+. "$here/../tests/options.sh"
 secs=12
 win=8
-while getopts t:w: opt; do
-	case $opt in
-	t) secs=$OPTARG ;;
-	w) win=$OPTARG ;;
-	*) echo "usage: stk.sh [-t SECS] [-w WINDOW] PROBE OUTDIR" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-[ $# -eq 2 ] || { echo "usage: stk.sh [-t SECS] [-w WINDOW] PROBE OUTDIR" >&2; exit 2; }
+options "usage: stk.sh [-t SECS] [-w WINDOW] PROBE OUTDIR" 2 2 "t:secs w:win" "$@"
+shift "$options_used"
 probe=$1
 out=$2
-here=$(cd "$(dirname "$0")" && pwd)
 bin=$(command -v supertuxkart || echo /usr/games/supertuxkart)
 [ -x "$bin" ] || { echo "stk: supertuxkart is not installed (scripts/deps.sh --apps)"; exit 1; }
 [ -f "$probe" ] || { echo "stk: no $probe (ninja -C build)"; exit 1; }

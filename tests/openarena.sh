@@ -21,20 +21,15 @@
 #   openarena fps=<presents per second from the 20th> frames=<presents> renderer=<R>
 # or "openarena: ..." saying what failed (exit 1).
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=options.sh
+. "$here/options.sh"
 rend=opengl1
 n=200
 size=320x240
-usage="usage: openarena.sh [-r RENDERER] [-n FRAMES] [-s WxH] PROBE OUTDIR"
-while getopts r:n:s: opt; do
-	case $opt in
-	r) rend=$OPTARG ;;
-	n) n=$OPTARG ;;
-	s) size=$OPTARG ;;
-	*) echo "$usage" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-[ $# -eq 2 ] || { echo "$usage" >&2; exit 2; }
+options "usage: openarena.sh [-r RENDERER] [-n FRAMES] [-s WxH] PROBE OUTDIR" 2 2 \
+	"r:rend n:n s:size" "$@"
+shift "$options_used"
 probe=$1
 out=$2
 bin=$(command -v openarena || echo /usr/games/openarena)
