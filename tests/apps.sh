@@ -58,18 +58,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# shellcheck source-path=SCRIPTDIR source=tap.sh
 . "$(dirname "$0")/tap.sh"
 
 start_xvfb 300 "$dir/xvfb.log"
 
 port=$((21000 + $$ % 20000))
-"$host" --listen shm --listen "tcp:127.0.0.1:$port" --shm-path "$shm" -x -L info \
-	--exit-after 900 >"$dir/host.log" 2>&1 &
-host_pid=$!
-i=0
-until [ "$(grep -c "listening on" "$dir/host.log" 2>/dev/null)" -ge 2 ] || [ $i -ge 200 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+start_host "$dir/host.log" 2 "$host" --listen shm --listen "tcp:127.0.0.1:$port" \
+	--shm-path "$shm" -x -L info --exit-after 900
 
 # The application benchmark's scenes (bench/glmark_scenes.txt).
 grep -v '^#' "$here/../bench/glmark_scenes.txt" | sed "s/\$/:duration=$secs/" >"$dir/scenes.txt"

@@ -14,43 +14,35 @@ prog=$3
 seconds=${4:-3}
 opts=${5:-}
 dir=$(mktemp -d)
-pid=
+host_pid=
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
 	rm -rf "$dir"
 }
 trap cleanup EXIT
 
+# shellcheck source-path=SCRIPTDIR source=tap.sh
 . "$(dirname "$0")/tap.sh"
-
-alive() {   # pid: running, not a zombie
-	[ -r "/proc/$1/stat" ] && ! awk '{ exit $3 == "Z" ? 0 : 1 }' "/proc/$1/stat"
-}
 
 serve() {   # name listen-spec client-spec
 	log="$dir/host-$1.log"
 	# shellcheck disable=SC2086
-	env -u LD_LIBRARY_PATH "$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 120 \
-		-L info $opts >"$log" 2>&1 &
-	pid=$!
-	i=0
-	until grep -q "listening on" "$log" 2>/dev/null || [ $i -ge 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
+	start_host "$log" 1 env -u LD_LIBRARY_PATH "$host" --listen "$2" --shm-path "$dir/shm" -x \
+		--exit-after 120 -L info $opts
 	timeout $((seconds + 30)) "$hostile" "$3" "$seconds" >"$dir/hostile.log" 2>&1
 	st=$?
 	sed 's/^/# /' "$dir/hostile.log"
 	result $st "$1: hostile streams sent ($(grep -o '[0-9]* streams sent' "$dir/hostile.log"))" \
 		"$dir/hostile.log"
-	alive "$pid"
+	alive "$host_pid"
 	result $? "$1: sgl-host still running after the hostile streams" "$log"
 	SGL_TRANSPORT="$3" timeout 60 "$prog" >"$dir/prog.log" 2>&1
 	result $? "$1: guest_program renders through the same host afterwards" "$dir/prog.log"
-	alive "$pid"
+	alive "$host_pid"
 	result $? "$1: sgl-host still running after the client" "$log"
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	pid=
+	kill "$host_pid" 2>/dev/null
+	wait "$host_pid" 2>/dev/null
+	host_pid=
 }
 
 serve shm "shm" "shm:$dir/shm"

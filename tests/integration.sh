@@ -35,6 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# shellcheck source-path=SCRIPTDIR source=tap.sh
 . "$(dirname "$0")/tap.sh"
 
 start_xvfb() {
@@ -244,22 +245,17 @@ serve() {   # name listen-spec client-spec [more sgl-host options]
 	# Not with meson's LD_LIBRARY_PATH either: it names the drop-in folder,
 	# whose libEGL.so.1 (ours, a guest) the host's libepoxy would load.
 	# shellcheck disable=SC2086
-	env -u LD_LIBRARY_PATH "$host" --listen "$2" --shm-path "$dir/shm" -x --exit-after 120 -L info \
-		${4:-} >"$log" 2>&1 &
-	pid=$!
-	i=0
-	until grep -q "listening on" "$log" 2>/dev/null || [ $i -ge 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
+	start_host "$log" 1 env -u LD_LIBRARY_PATH "$host" --listen "$2" --shm-path "$dir/shm" -x \
+		--exit-after 120 -L info ${4:-}
 	clients "$1" "$3"
 	[ "$1" = unix ] && env_clients "$1" "$3"
 	egl_clients "$1" "$3"
 	dropin_egl_clients "$1" "$3"
 	mix_egl_client "$1" "$3"
-	[ "$1" = unix ] || isolation "$1" "$3" "$pid" "$log"
+	[ "$1" = unix ] || isolation "$1" "$3" "$host_pid" "$log"
 	[ "$failed" -gt 0 ] && sed "s/^/# host: /" "$log"
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill "$host_pid" 2>/dev/null
+	wait "$host_pid" 2>/dev/null
 	grep -q "context lost\|session ended" "$log" && sed 's/^/# host: /' "$log"
 	return 0
 }

@@ -12,19 +12,18 @@ prog=$2
 n=${3:-200}
 warm=${4:-50}
 dir=$(mktemp -d)
-pid=
+host_pid=
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
 	rm -rf "$dir"
 }
 trap cleanup EXIT
 
-rss() {   # kB
-	awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null
-}
+# shellcheck source-path=SCRIPTDIR source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
-alive() {
-	[ -r "/proc/$pid/stat" ] && ! awk '{ exit $3 == "Z" ? 0 : 1 }' "/proc/$pid/stat"
+rss() {   # kB
+	awk '/^VmRSS:/ { print $2 }' "/proc/$host_pid/status" 2>/dev/null
 }
 
 # A moment for the host to end the last client's session.
@@ -38,14 +37,9 @@ settle() {
 # A 16 MB quarantine (still enough to catch a use after free of a session's
 # objects) lets the level settle as it does without ASan. Other builds
 # ignore ASAN_OPTIONS.
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16" \
-	env -u LD_LIBRARY_PATH "$host" --listen "unix:$dir/sock" --isolation=thread -x \
-	--exit-after 600 -L info >"$dir/host.log" 2>&1 &
-pid=$!
-i=0
-until grep -q "listening on" "$dir/host.log" 2>/dev/null || [ $i -ge 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+start_host "$dir/host.log" 1 env -u LD_LIBRARY_PATH \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16" \
+	"$host" --listen "unix:$dir/sock" --isolation=thread -x --exit-after 600 -L info
 start=$(rss)
 echo "# VmRSS at start: $start kB"
 base=
@@ -67,7 +61,7 @@ while [ $k -le "$n" ]; do
 	[ "$k" -eq "$warm" ] && base=$(rss)
 	k=$((k + 1))
 done
-alive || { echo "not ok - sgl-host died"; sed 's/^/# host: /' "$dir/host.log"; exit 1; }
+alive "$host_pid" || { echo "not ok - sgl-host died"; sed 's/^/# host: /' "$dir/host.log"; exit 1; }
 final=$(rss)
 limit=$((base + base / 10))
 echo "# $drawing of $n clients were killed after their context was made (while drawing)"
@@ -88,9 +82,9 @@ else
 fi
 # Stopped as a person would (SIGTERM): under AddressSanitizer
 # (build-asan, LeakSanitizer on) its report of leaks comes at that exit.
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-pid=
+kill "$host_pid" 2>/dev/null
+wait "$host_pid" 2>/dev/null
+host_pid=
 if grep -q "ERROR: LeakSanitizer" "$dir/host.log"; then
 	echo "not ok - LeakSanitizer: the host leaked"
 	grep -A12 "ERROR: LeakSanitizer\|^Direct leak\|^Indirect leak\|SUMMARY" "$dir/host.log" |

@@ -39,6 +39,7 @@ shms=
 xvfb_pid=
 host_pid=
 . "$here/xvfb.sh"
+# shellcheck source-path=SCRIPTDIR source=tap.sh
 . "$here/tap.sh"
 cleanup() {
 	stop_pids "$host_pid" "$xvfb_pid"
@@ -132,13 +133,8 @@ for mode in "$@"; do
 	# (its processes may still be ending) is met by this one.
 	shm=/dev/shm/sgl-soak-$$-$mode
 	shms="$shms $shm"
-	env -u LD_LIBRARY_PATH "$host" -l shm -l "unix:$dir/sock-$mode" -S "$shm" -c $((clients + 4)) -x \
-		--isolation="$mode" --exit-after $((secs + 300)) -L info >"$dir/host.log" 2>&1 &
-	host_pid=$!
-	i=0
-	until [ "$(grep -c "listening on" "$dir/host.log" 2>/dev/null)" -ge 2 ] || [ $i -ge 200 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
+	start_host "$dir/host.log" 2 env -u LD_LIBRARY_PATH "$host" -l shm -l "unix:$dir/sock-$mode" \
+		-S "$shm" -c $((clients + 4)) -x --isolation="$mode" --exit-after $((secs + 300)) -L info
 	if ! kill -0 "$host_pid" 2>/dev/null; then
 		result 1 "$mode: sgl-host started" "$dir/host.log"
 		host_pid=
@@ -154,7 +150,7 @@ for mode in "$@"; do
 		k=$((k + 1))
 	done
 	while [ "$(date +%s)" -lt "$end" ]; do
-		echo "$(rss $host_pid) $(children_rss)" >>"$dir/rss"
+		echo "$(rss "$host_pid") $(children_rss)" >>"$dir/rss"
 		sleep 2
 	done
 	for p in $pids; do wait "$p"; done
