@@ -276,6 +276,16 @@ static void test_front_and_back(void **state)
 	GLboolean dbl = GL_FALSE;
 	sgl_enc_glGetBooleanv(e, GL_DOUBLEBUFFER, &dbl);
 	assert_int_equal(dbl, GL_TRUE);
+	GLfloat dblf = 0.0f;
+	sgl_enc_glGetFloatv(e, GL_DOUBLEBUFFER, &dblf);
+	assert_true(dblf == 1.0f);
+	/* GL 4.5 asks the framebuffer too, by target and by name, and the
+	 * answers agree (piglit's compare-framebuffer-parameter-with-get). */
+	GLint by_target = GL_FALSE, by_name = GL_FALSE;
+	sgl_enc_glGetFramebufferParameteriv(e, GL_DRAW_FRAMEBUFFER, GL_DOUBLEBUFFER, &by_target);
+	sgl_enc_glGetNamedFramebufferParameteriv(e, 0, GL_DOUBLEBUFFER, &by_name);
+	assert_int_equal(by_target, GL_TRUE);
+	assert_int_equal(by_name, GL_TRUE);
 	sgl_enc_glDrawBuffer(e, GL_FRONT_AND_BACK);
 	assert_int_equal(get_int(e, GL_DRAW_BUFFER), GL_FRONT_AND_BACK);
 	sgl_enc_glClearBufferfv(e, GL_COLOR, 0, blue);

@@ -277,7 +277,11 @@ void sgl_dec_pixels_tight(struct sgl_dec *d, bool pack);
 /* glGetIntegerv answers about the window's buffers (window.c): its
  * attachments back to GL_BACK / GL_FRONT. */
 void sgl_dec_window_buffer_names(struct sgl_dec *d, GLenum pname, GLint *data);
-bool sgl_dec_window_doublebuffer(struct sgl_dec *d, GLenum pname);
+/* The window's own answer for `pname` (window.c's table: GL_DOUBLEBUFFER),
+ * in *value, when the framebuffer bound at `binding`
+ * (GL_DRAW/READ_FRAMEBUFFER_BINDING) is the window; false otherwise, where
+ * the host GL's answer stands. The getters' posts use it. */
+bool sgl_dec_window_answer(struct sgl_dec *d, GLenum binding, GLenum pname, GLint *value);
 void sgl_dec_pixels_restore(struct sgl_dec *d, bool pack);
 
 #endif

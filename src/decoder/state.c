@@ -210,6 +210,9 @@ static GLuint reverse_binding(struct sgl_dec *d, GLenum pname, GLuint host)
 
 void sgl_post_glGetIntegerv(struct sgl_dec *d, GLenum pname, GLint *data)
 {
+	GLint v;
+	if (data && sgl_dec_window_answer(d, GL_DRAW_FRAMEBUFFER_BINDING, pname, &v))
+		data[0] = v;
 	if (data)
 		sgl_dec_window_buffer_names(d, pname, data);
 	if (data && pname == GL_NUM_EXTENSIONS)
@@ -228,8 +231,9 @@ void sgl_post_glGetInteger64v(struct sgl_dec *d, GLenum pname, GLint64 *data)
 
 void sgl_post_glGetBooleanv(struct sgl_dec *d, GLenum pname, GLboolean *data)
 {
-	if (data && sgl_dec_window_doublebuffer(d, pname))
-		data[0] = GL_TRUE;
+	GLint v;
+	if (data && sgl_dec_window_answer(d, GL_DRAW_FRAMEBUFFER_BINDING, pname, &v))
+		data[0] = v ? GL_TRUE : GL_FALSE;
 }
 
 /* Indexed bindings (GL_UNIFORM_BUFFER_BINDING, ...) name objects too. */
@@ -249,8 +253,9 @@ void sgl_post_glGetInteger64i_v(struct sgl_dec *d, GLenum target, GLuint index, 
 
 void sgl_post_glGetFloatv(struct sgl_dec *d, GLenum pname, GLfloat *data)
 {
-	if (data && sgl_dec_window_doublebuffer(d, pname))
-		data[0] = 1.0f;
+	GLint v;
+	if (data && sgl_dec_window_answer(d, GL_DRAW_FRAMEBUFFER_BINDING, pname, &v))
+		data[0] = (GLfloat)v;
 	if (data && sgl_pname_object_class(pname) != SGL_OBJ_NONE)
 		data[0] = (GLfloat)reverse_binding(d, pname, (GLuint)data[0]);
 }

@@ -171,19 +171,37 @@ static GLint given_name(GLenum given, GLint first, GLint second, bool read)
 	return window_name(first);
 }
 
-/* GL_DOUBLEBUFFER asks the framebuffer bound for drawing: the window's FBO
- * has a back buffer (attachment 0) as every window of ours does, but the
- * host GL answers false for any FBO (SDL's SDL_GL_GetAttribute asks, and
- * warzone2100 refuses to start without double buffering). */
-bool sgl_dec_window_doublebuffer(struct sgl_dec *d, GLenum pname)
+/* What the window answers itself where the host GL answers for an FBO.
+ * GL_DOUBLEBUFFER: the window's FBO has a back buffer (attachment 0) as
+ * every window of ours does, but the host GL says false for any FBO (SDL's
+ * SDL_GL_GetAttribute asks, and warzone2100 refuses to start without double
+ * buffering). */
+static const struct {
+	GLenum pname;
+	GLint value;
+} window_answers[] = {
+	{ GL_DOUBLEBUFFER, GL_TRUE },
+};
+
+static const GLint *window_answer(GLenum pname)
 {
-	return pname == GL_DOUBLEBUFFER && window_bound(d, GL_DRAW_FRAMEBUFFER_BINDING);
+	for (size_t i = 0; i < sizeof(window_answers) / sizeof(window_answers[0]); i++)
+		if (window_answers[i].pname == pname)
+			return &window_answers[i].value;
+	return NULL;
+}
+
+bool sgl_dec_window_answer(struct sgl_dec *d, GLenum binding, GLenum pname, GLint *value)
+{
+	const GLint *a = window_answer(pname);
+	if (!a || !window_bound(d, binding))
+		return false;
+	*value = *a;
+	return true;
 }
 
 void sgl_dec_window_buffer_names(struct sgl_dec *d, GLenum pname, GLint *data)
 {
-	if (sgl_dec_window_doublebuffer(d, pname))
-		data[0] = GL_TRUE;
 	if (pname == GL_READ_BUFFER && window_bound(d, GL_READ_FRAMEBUFFER_BINDING)) {
 		data[0] = given_name(d->window_read, data[0], GL_NONE, true);
 	} else if ((pname == GL_DRAW_BUFFER || pname == GL_DRAW_BUFFER0) &&
@@ -349,25 +367,26 @@ int sgl_pre_glGetFramebufferParameteriv(struct sgl_dec *d, GLenum *target, GLenu
 	return window_target(d, *target);
 }
 
-/* The window's GL_DOUBLEBUFFER, as glGetIntegerv answers it (GL 4.5 has
- * the two agree: piglit's compare-framebuffer-parameter-with-get). */
+/* The window's own answers, as glGetIntegerv gives them (GL 4.5 has the
+ * two agree: piglit's compare-framebuffer-parameter-with-get). */
 void sgl_post_glGetFramebufferParameteriv(struct sgl_dec *d, GLenum target, GLenum pname,
 					  GLint *params)
 {
-	if (params && pname == GL_DOUBLEBUFFER &&
+	GLint v;
+	if (params &&
 	    (target == GL_FRAMEBUFFER || target == GL_DRAW_FRAMEBUFFER ||
 	     target == GL_READ_FRAMEBUFFER) &&
-	    window_bound(d, binding_of(target)))
-		params[0] = GL_TRUE;
+	    sgl_dec_window_answer(d, binding_of(target), pname, &v))
+		params[0] = v;
 }
 
 /* The same asked by name (host names here: the window is our FBO). */
 void sgl_post_glGetNamedFramebufferParameteriv(struct sgl_dec *d, GLuint framebuffer,
 					       GLenum pname, GLint *param)
 {
-	if (param && pname == GL_DOUBLEBUFFER && d->default_fbo &&
-	    (framebuffer == 0 || framebuffer == d->default_fbo))
-		param[0] = GL_TRUE;
+	const GLint *a = window_answer(pname);
+	if (param && a && d->default_fbo && (framebuffer == 0 || framebuffer == d->default_fbo))
+		param[0] = *a;
 }
 
 /* GL_FRONT_AND_BACK is one draw buffer of the window, two attachments of
