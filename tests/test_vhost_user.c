@@ -38,6 +38,7 @@
 #include "sglhost.h"
 #include "sglhost_transport.h"
 #include "transport/listener.h"
+#include "serve.h"
 #include "transport/session.h"
 #include "vu_mock.h"
 
@@ -47,10 +48,7 @@
 
 struct server {
 	char dir[64], path[96];
-	struct sgl_listener *l;
-	pthread_mutex_t lock;
-	char log[16384];
-	struct sglhost *host;
+	struct test_server t;
 	pthread_t thread;
 	bool serving;
 };
@@ -60,31 +58,12 @@ static struct server *current;
 /* For failures: what the back-end said. */
 static const char *server_log(void)
 {
-	return current ? current->log : "";
-}
-
-static void log_fn(void *user, enum sglhost_log_level level, const char *msg)
-{
-	struct server *s = user;
-	(void)level;
-	pthread_mutex_lock(&s->lock);
-	size_t n = strlen(s->log);
-	snprintf(s->log + n, sizeof(s->log) - n, "%s\n", msg);
-	pthread_mutex_unlock(&s->lock);
+	return current ? current->t.log.text : "";
 }
 
 static bool logged(struct server *s, const char *what)
 {
-	for (int i = 0; i < 200; i++) {
-		pthread_mutex_lock(&s->lock);
-		bool found = strstr(s->log, what) != NULL;
-		pthread_mutex_unlock(&s->lock);
-		if (found)
-			return true;
-		usleep(10000);
-	}
-	fprintf(stderr, "log has no \"%s\":\n%s", what, s->log);
-	return false;
+	return test_log_has(&s->t.log, what);
 }
 
 static void start(struct server *s, uint32_t max_connections)
@@ -94,28 +73,28 @@ static void start(struct server *s, uint32_t max_connections)
 
 	memset(s, 0, sizeof(*s));
 	current = s;
-	pthread_mutex_init(&s->lock, NULL);
+	test_log_init(&s->t.log);
 	snprintf(s->dir, sizeof(s->dir), "%s/sgl-vu-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	assert_non_null(mkdtemp(s->dir));
 	snprintf(s->path, sizeof(s->path), "%s/vu.sock", s->dir);
 	struct sgl_vhost_vsock_config cfg = {
 		.path = s->path, .guest_cid = MOCK_GUEST_CID, .port = PORT,
-		.max_connections = max_connections, .log = log_fn, .log_user = s,
+		.max_connections = max_connections, .log = test_log_line, .log_user = &s->t.log,
 	};
-	s->l = sgl_vhost_vsock_listen(&cfg, err, sizeof(err));
-	if (!s->l)
+	s->t.l = sgl_vhost_vsock_listen(&cfg, err, sizeof(err));
+	if (!s->t.l)
 		fail_msg("listen: %s", err);
 }
 
 static void stop(struct server *s)
 {
-	s->l->ops->shutdown(s->l);
+	s->t.l->ops->shutdown(s->t.l);
 	if (s->serving)
 		pthread_join(s->thread, NULL);
-	s->l->ops->destroy(s->l);
-	sglhost_destroy(s->host);
+	s->t.l->ops->destroy(s->t.l);
+	sglhost_destroy(s->t.host);
 	rmdir(s->dir);
-	pthread_mutex_destroy(&s->lock);
+	test_log_finish(&s->t.log);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -126,20 +105,6 @@ static void host_log(void *user, enum sglhost_log_level level, const char *file,
 		     const char *msg)
 {
 	(void)user; (void)level; (void)file; (void)line; (void)msg;
-}
-
-static void *serve_main(void *arg)
-{
-	struct server *s = arg;
-	struct sgl_session_config cfg = { .host = s->host, .log = log_fn, .log_user = s };
-	for (;;) {
-		int err = 0;
-		struct sgl_channel *ch = s->l->ops->accept(s->l, &err);
-		if (!ch)
-			return NULL;
-		sgl_session_run(&cfg, ch);
-		ch->ops->destroy(ch);
-	}
 }
 
 struct guest {
@@ -285,9 +250,9 @@ static void test_qemu72_replay_session(void **state)
 	sglhost_config_init(&hc);
 	hc.platform = SGLHOST_PLATFORM_SURFACELESS;
 	hc.log = host_log;
-	s.host = sglhost_create(&hc);
-	assert_non_null(s.host);
-	assert_int_equal(pthread_create(&s.thread, NULL, serve_main, &s), 0);
+	s.t.host = sglhost_create(&hc);
+	assert_non_null(s.t.host);
+	assert_int_equal(pthread_create(&s.thread, NULL, test_serve, &s.t), 0);
 	s.serving = true;
 
 	mock_open(&f, s.path);
@@ -348,7 +313,7 @@ static void *accept_main(void *arg)
 
 static struct sgl_channel *accept_one(struct server *s)
 {
-	struct reader r = { .l = s->l };
+	struct reader r = { .l = s->t.l };
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, accept_main, &r), 0);
 	pthread_join(t, NULL);

@@ -32,15 +32,13 @@
 #include "sgl_session.h"
 #include "sgl_wire_id.h"
 #include "sglhost.h"
+#include "serve.h"
 #include "transport/listener.h"
 #include "transport/session.h"
 
 struct server {
 	char dir[64], host_path[96], proxy_path[96];
-	struct sgl_listener *l;
-	struct sglhost *host;
-	pthread_mutex_t lock;
-	char log[8192];
+	struct test_server t;
 	pthread_t thread, proxy;
 	int proxy_fd;
 };
@@ -53,30 +51,6 @@ const struct sgl_entry_point *sgl_entry_points(size_t *count)
 {
 	*count = 0;
 	return NULL;
-}
-
-static void log_fn(void *user, enum sglhost_log_level level, const char *msg)
-{
-	struct server *s = user;
-	(void)level;
-	pthread_mutex_lock(&s->lock);
-	size_t n = strlen(s->log);
-	snprintf(s->log + n, sizeof(s->log) - n, "%s\n", msg);
-	pthread_mutex_unlock(&s->lock);
-}
-
-static void *serve_main(void *arg)
-{
-	struct server *s = arg;
-	struct sgl_session_config cfg = { .host = s->host, .log = log_fn, .log_user = s };
-	for (;;) {
-		int err = 0;
-		struct sgl_channel *ch = s->l->ops->accept(s->l, &err);
-		if (!ch)
-			return NULL;
-		sgl_session_run(&cfg, ch);
-		ch->ops->destroy(ch);
-	}
 }
 
 static int unix_socket(const char *path, bool listen_)
@@ -155,7 +129,7 @@ static int setup(void **state)
 	struct sglhost_config hc;
 
 	memset(&srv, 0, sizeof(srv));
-	pthread_mutex_init(&srv.lock, NULL);
+	test_log_init(&srv.t.log);
 	snprintf(srv.dir, sizeof(srv.dir), "%s/sgl-wire-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(srv.dir))
 		return -1;
@@ -163,16 +137,16 @@ static int setup(void **state)
 	snprintf(srv.proxy_path, sizeof(srv.proxy_path), "%s/proxy.sock", srv.dir);
 	sglhost_config_init(&hc);
 	hc.platform = SGLHOST_PLATFORM_SURFACELESS;
-	srv.host = sglhost_create(&hc);
-	if (!srv.host)
+	srv.t.host = sglhost_create(&hc);
+	if (!srv.t.host)
 		return -1;
 	char addr[120];
 	snprintf(addr, sizeof(addr), "unix:%s", srv.host_path);
-	srv.l = sgl_stream_listen(addr, err, sizeof(err));
+	srv.t.l = sgl_stream_listen(addr, err, sizeof(err));
 	srv.proxy_fd = unix_socket(srv.proxy_path, true);
-	if (!srv.l || srv.proxy_fd < 0)
+	if (!srv.t.l || srv.proxy_fd < 0)
 		return -1;
-	pthread_create(&srv.thread, NULL, serve_main, &srv);
+	pthread_create(&srv.thread, NULL, test_serve, &srv.t);
 	pthread_create(&srv.proxy, NULL, proxy_main, &srv);
 	return 0;
 }
@@ -180,13 +154,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	srv.l->ops->shutdown(srv.l);
+	srv.t.l->ops->shutdown(srv.t.l);
 	pthread_join(srv.thread, NULL);
-	srv.l->ops->destroy(srv.l);
+	srv.t.l->ops->destroy(srv.t.l);
 	shutdown(srv.proxy_fd, SHUT_RDWR);
 	pthread_join(srv.proxy, NULL);
 	close(srv.proxy_fd);
-	sglhost_destroy(srv.host);
+	sglhost_destroy(srv.t.host);
 	unlink(srv.host_path);
 	unlink(srv.proxy_path);
 	rmdir(srv.dir);
@@ -251,17 +225,7 @@ static void other_protocol_refused(void **state)
 	assert_non_null(strchr(text, '\n'));
 	assert_string_equal(strchr(text, '\n') + 1, "");
 
-	bool logged = false;
-	for (int i = 0; i < 200 && !logged; i++) {
-		pthread_mutex_lock(&srv.lock);
-		logged = strstr(srv.log, want) != NULL;
-		pthread_mutex_unlock(&srv.lock);
-		if (!logged)
-			usleep(10000);
-	}
-	if (!logged)
-		fprintf(stderr, "host log:\n%s", srv.log);
-	assert_true(logged);
+	assert_true(test_log_has(&srv.t.log, want));
 }
 
 /* A HELLO of another session version (an older guest) is refused with both
