@@ -25,6 +25,8 @@
 #include <GL/gl.h>
 #include <GL/glx.h>
 
+#include "../tests/grid_quad.h"
+
 #ifndef GL_MAP_PERSISTENT_BIT
 #define GL_MAP_PERSISTENT_BIT 0x0040
 #define GL_MAP_COHERENT_BIT 0x0080
@@ -32,11 +34,6 @@
 
 #define GRID 20
 #define SIZE 240      /* window side: GRID cells of 12 pixels */
-
-struct vertex {
-	float x, y;
-	uint8_t rgba[4];
-};
 
 static double now(void)
 {
@@ -67,25 +64,13 @@ static uint32_t color(int i, int frame)
 	return c[(i + frame) % 3];
 }
 
-static void quad(struct vertex *v, int i, uint32_t rgba)
-{
-	const float step = 2.0f / GRID;
-	const float x0 = -1.0f + (float)(i % GRID) * step, y0 = -1.0f + (float)(i / GRID) * step;
-	const float xs[4] = { x0, x0 + step, x0 + step, x0 };
-	const float ys[4] = { y0, y0, y0 + step, y0 + step };
-	for (int k = 0; k < 4; k++) {
-		v[k].x = xs[k];
-		v[k].y = ys[k];
-		memcpy(v[k].rgba, &rgba, 4);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	int nbuf = argc > 1 ? atoi(argv[1]) : 300;
 	double secs = argc > 2 ? atof(argv[2]) : 5;
 	long bytes = argc > 3 ? atol(argv[3]) : 16384;
-	if (nbuf < 1 || nbuf > GRID * GRID || secs <= 0 || bytes < (long)(4 * sizeof(struct vertex))) {
+	if (nbuf < 1 || nbuf > GRID * GRID || secs <= 0 ||
+	    bytes < (long)(4 * sizeof(struct grid_vertex))) {
 		fprintf(stderr, "usage: persistent_maps [NBUF<=%d [SECS [BUFFER_BYTES]]]\n",
 			GRID * GRID);
 		return 2;
@@ -157,20 +142,20 @@ int main(int argc, char **argv)
 	pglViewport(0, 0, SIZE, SIZE);
 	pglEnableClientState(GL_VERTEX_ARRAY);
 	pglEnableClientState(GL_COLOR_ARRAY);
-	const long slots = bytes / (long)(4 * sizeof(struct vertex));
+	const long slots = bytes / (long)(4 * sizeof(struct grid_vertex));
 	int frames = 0;
 	double t0 = now();
 	for (;;) {
 		pglClearColor(0, 0, 0, 1);
 		pglClear(GL_COLOR_BUFFER_BIT);
 		const long slot = frames % slots;
-		const size_t at = (size_t)slot * 4 * sizeof(struct vertex);
+		const size_t at = (size_t)slot * 4 * sizeof(struct grid_vertex);
 		for (int i = 0; i < nbuf; i++) {
-			quad((struct vertex *)(maps[i] + at), i, color(i, frames));
+			grid_quad((struct grid_vertex *)(maps[i] + at), GRID, i, color(i, frames));
 			pglBindBuffer(GL_ARRAY_BUFFER, bufs[i]);
-			pglVertexPointer(2, GL_FLOAT, sizeof(struct vertex), (void *)at);
-			pglColorPointer(4, GL_UNSIGNED_BYTE, sizeof(struct vertex),
-					(void *)(at + offsetof(struct vertex, rgba)));
+			pglVertexPointer(2, GL_FLOAT, sizeof(struct grid_vertex), (void *)at);
+			pglColorPointer(4, GL_UNSIGNED_BYTE, sizeof(struct grid_vertex),
+					(void *)(at + offsetof(struct grid_vertex, rgba)));
 			pglDrawArrays(GL_TRIANGLE_FAN, 0, 4);
 		}
 		if (now() - t0 >= secs)

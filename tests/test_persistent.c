@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "grid_quad.h"
 #include "harness.h"
 
 /* Counts the bytes the encoder hands the transport. */
@@ -51,24 +52,6 @@ static void context(struct harness *h, uint32_t w, uint32_t hgt)
 #define NBUF (GRID * GRID)
 #define PX 4          /* pixels per cell side */
 
-struct vertex {
-	float x, y;
-	uint8_t rgba[4];
-};
-
-static void write_quad(struct vertex *v, int i, uint32_t color)
-{
-	const float step = 2.0f / GRID;
-	const float x0 = -1.0f + (float)(i % GRID) * step, y0 = -1.0f + (float)(i / GRID) * step;
-	const float xs[4] = { x0, x0 + step, x0 + step, x0 };
-	const float ys[4] = { y0, y0, y0 + step, y0 + step };
-	for (int k = 0; k < 4; k++) {
-		v[k].x = xs[k];
-		v[k].y = ys[k];
-		memcpy(v[k].rgba, &color, 4);
-	}
-}
-
 static uint32_t cell_color(int i, int frame)
 {
 	static const uint32_t colors[3] = { RED, GREEN, BLUE };
@@ -86,13 +69,14 @@ static void test_many_maps_drawn(void **state)
 	struct sgl_enc *e = &h.enc;
 	const GLbitfield bits = GL_MAP_WRITE_BIT | GL_MAP_PERSISTENT_BIT | GL_MAP_COHERENT_BIT;
 	GLuint bufs[NBUF];
-	struct vertex *maps[NBUF];
+	struct grid_vertex *maps[NBUF];
 	sgl_enc_glGenBuffers(e, NBUF, bufs);
 	for (int i = 0; i < NBUF; i++) {
 		sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, bufs[i]);
-		sgl_enc_glBufferStorage(e, GL_ARRAY_BUFFER, 4 * sizeof(struct vertex), NULL, bits);
+		sgl_enc_glBufferStorage(e, GL_ARRAY_BUFFER, 4 * sizeof(struct grid_vertex), NULL,
+					bits);
 		maps[i] = sgl_enc_glMapBufferRange(e, GL_ARRAY_BUFFER, 0,
-						   4 * sizeof(struct vertex), bits);
+						   4 * sizeof(struct grid_vertex), bits);
 		assert_non_null(maps[i]);
 	}
 	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
@@ -102,11 +86,12 @@ static void test_many_maps_drawn(void **state)
 		sgl_enc_glClearColor(e, 0, 0, 0, 1);
 		sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
 		for (int i = 0; i < NBUF; i++) {
-			write_quad(maps[i], i, cell_color(i, frame));
+			grid_quad(maps[i], GRID, i, cell_color(i, frame));
 			sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, bufs[i]);
-			sgl_enc_glVertexPointer(e, 2, GL_FLOAT, sizeof(struct vertex), (void *)0);
-			sgl_enc_glColorPointer(e, 4, GL_UNSIGNED_BYTE, sizeof(struct vertex),
-					       (void *)offsetof(struct vertex, rgba));
+			sgl_enc_glVertexPointer(e, 2, GL_FLOAT, sizeof(struct grid_vertex),
+						(void *)0);
+			sgl_enc_glColorPointer(e, 4, GL_UNSIGNED_BYTE, sizeof(struct grid_vertex),
+					       (void *)offsetof(struct grid_vertex, rgba));
 			sgl_enc_glDrawArrays(e, GL_TRIANGLE_FAN, 0, 4);
 		}
 		for (int i = 0; i < NBUF; i++) {
@@ -314,24 +299,24 @@ static void draw_then_end(bool unmap)
 	GLuint b;
 	sgl_enc_glGenBuffers(e, 1, &b);
 	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, b);
-	sgl_enc_glBufferStorage(e, GL_ARRAY_BUFFER, 4 * sizeof(struct vertex), NULL, bits);
-	struct vertex *v = sgl_enc_glMapBufferRange(e, GL_ARRAY_BUFFER, 0,
-						    4 * sizeof(struct vertex), bits);
+	sgl_enc_glBufferStorage(e, GL_ARRAY_BUFFER, 4 * sizeof(struct grid_vertex), NULL, bits);
+	struct grid_vertex *v = sgl_enc_glMapBufferRange(e, GL_ARRAY_BUFFER, 0,
+						    4 * sizeof(struct grid_vertex), bits);
 	assert_non_null(v);
 	sgl_enc_glFinish(e);
 	sgl_enc_glClearColor(e, 0, 0, 0, 1);
 	sgl_enc_glClear(e, GL_COLOR_BUFFER_BIT);
 	/* The whole viewport: GRID cells of 2/GRID; one cell scaled up. */
-	write_quad(v, 0, GREEN);
+	grid_quad(v, GRID, 0, GREEN);
 	for (int k = 0; k < 4; k++) {
 		v[k].x = v[k].x == -1.0f ? -1.0f : 1.0f;
 		v[k].y = v[k].y == -1.0f ? -1.0f : 1.0f;
 	}
 	sgl_enc_glEnableClientState(e, GL_VERTEX_ARRAY);
 	sgl_enc_glEnableClientState(e, GL_COLOR_ARRAY);
-	sgl_enc_glVertexPointer(e, 2, GL_FLOAT, sizeof(struct vertex), (void *)0);
-	sgl_enc_glColorPointer(e, 4, GL_UNSIGNED_BYTE, sizeof(struct vertex),
-			       (void *)offsetof(struct vertex, rgba));
+	sgl_enc_glVertexPointer(e, 2, GL_FLOAT, sizeof(struct grid_vertex), (void *)0);
+	sgl_enc_glColorPointer(e, 4, GL_UNSIGNED_BYTE, sizeof(struct grid_vertex),
+			       (void *)offsetof(struct grid_vertex, rgba));
 	sgl_enc_glDrawArrays(e, GL_TRIANGLE_FAN, 0, 4);
 	if (unmap)
 		assert_true(sgl_enc_glUnmapBuffer(e, GL_ARRAY_BUFFER));
