@@ -80,8 +80,8 @@ bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32
 	return harness_context_version(h, api, 0, 0, w, hgt);
 }
 
-bool harness_context_version(struct harness *h, enum sglhost_api api, int major, int minor,
-			     uint32_t w, uint32_t hgt)
+static bool context_on(struct harness *h, struct sglhost *host, struct sglhost_context *share,
+		       enum sglhost_api api, int major, int minor, uint32_t w, uint32_t hgt)
 {
 	struct sglhost_context_config cc;
 	sglhost_context_config_init(&cc);
@@ -91,10 +91,25 @@ bool harness_context_version(struct harness *h, enum sglhost_api api, int major,
 	cc.width = w;
 	cc.height = hgt;
 	cc.flags = h->flags;
-	h->ctx = sglhost_context_create(h->host, &cc);
+	cc.share = share;
+	h->ctx = sglhost_context_create(host, &cc);
 	if (!h->ctx)
 		return false;
 	return sgl_enc_init(&h->enc, 64 * 1024, &ops, h) == 0;
+}
+
+bool harness_context_version(struct harness *h, enum sglhost_api api, int major, int minor,
+			     uint32_t w, uint32_t hgt)
+{
+	return context_on(h, h->host, NULL, api, major, minor, w, hgt);
+}
+
+void harness_peer(struct harness *p, struct sglhost *host, struct sglhost_context *share,
+		  enum sglhost_api api, uint32_t w, uint32_t hgt)
+{
+	memset(p, 0, sizeof(*p));
+	if (!context_on(p, host, share, api, 0, 0, w, hgt))
+		fail_msg("no context of api %d, %ux%u on the host", (int)api, w, hgt);
 }
 
 void harness_finish(struct harness *h)

@@ -29,6 +29,12 @@ bool harness_context(struct harness *h, enum sglhost_api api, uint32_t w, uint32
 /* The same, asking for GL version major.minor (0.0: the highest). */
 bool harness_context_version(struct harness *h, enum sglhost_api api, int major, int minor,
 			     uint32_t w, uint32_t hgt);
+/* For a cmocka test: `p` becomes another context (and encoder) on `host`,
+ * in the share group of `share` (NULL: none), for tests with several
+ * contexts per host; fails the test where it is not made. p->host stays
+ * NULL (the host is the caller's); harness_finish(p) ends the context. */
+void harness_peer(struct harness *p, struct sglhost *host, struct sglhost_context *share,
+		  enum sglhost_api api, uint32_t w, uint32_t hgt);
 void harness_finish(struct harness *h);
 /* For a cmocka test: a host and a context of `api` sized w x h, as
  * harness_host() and harness_context() make them. Skips the test where EGL

@@ -38,74 +38,7 @@
 #define CYAN RGBA(0, 255, 255, 255)
 
 /* ---------------------------------------------------------------------- */
-/* A context with an encoder, several per host (the harness has one). */
-
-struct peer {
-	struct sglhost_context *ctx;
-	struct sgl_enc enc;
-	bool enc_ready;
-	uint8_t *reply;
-	size_t reply_size, reply_cap;
-};
-
-static int peer_submit(void *user, const void *buf, size_t size)
-{
-	struct peer *p = user;
-	return sglhost_context_submit(p->ctx, buf, size, NULL, NULL);
-}
-
-static int peer_collect(void *user, const void *data, size_t size)
-{
-	struct peer *p = user;
-	if (size > p->reply_cap) {
-		uint8_t *n = realloc(p->reply, size);
-		if (!n)
-			return -ENOMEM;
-		p->reply = n;
-		p->reply_cap = size;
-	}
-	memcpy(p->reply, data, size);
-	p->reply_size = size;
-	return 0;
-}
-
-static int peer_roundtrip(void *user, const void *buf, size_t size, const void **reply,
-			  size_t *reply_size)
-{
-	struct peer *p = user;
-	p->reply_size = 0;
-	if (sglhost_context_submit(p->ctx, buf, size, peer_collect, p) < 0 || !p->reply_size)
-		return -1;
-	*reply = p->reply;
-	*reply_size = p->reply_size;
-	return 0;
-}
-
-static const struct sgl_transport_ops peer_ops = { peer_submit, peer_roundtrip, NULL };
-
-static void peer_open(struct peer *p, struct sglhost *host, struct sglhost_context *share)
-{
-	struct sglhost_context_config cc;
-	memset(p, 0, sizeof(*p));
-	sglhost_context_config_init(&cc);
-	cc.api = SGLHOST_API_GL_COMPAT;
-	cc.width = W;
-	cc.height = H;
-	cc.share = share;
-	p->ctx = sglhost_context_create(host, &cc);
-	assert_non_null(p->ctx);
-	assert_int_equal(sgl_enc_init(&p->enc, 64 * 1024, &peer_ops, p), 0);
-	p->enc_ready = true;
-}
-
-static void peer_close(struct peer *p)
-{
-	if (p->enc_ready)
-		sgl_enc_finish(&p->enc);
-	sglhost_context_destroy(p->ctx);
-	free(p->reply);
-	memset(p, 0, sizeof(*p));
-}
+/* Several contexts per host (harness_peer): their state and pixels. */
 
 static bool ctx_lost(struct sglhost_context *ctx, char *reason, size_t n)
 {
@@ -215,10 +148,10 @@ static void test_two_hosts(void **state)
 
 	render_check(&b.enc, b.ctx, RED);
 	/* B can still make contexts. */
-	struct peer extra;
-	peer_open(&extra, b.host, NULL);
+	struct harness extra;
+	harness_peer(&extra, b.host, NULL, SGLHOST_API_GL_COMPAT, W, H);
 	render_check(&extra.enc, extra.ctx, GREEN);
-	peer_close(&extra);
+	harness_finish(&extra);
 	render_check(&b.enc, b.ctx, BLUE);
 
 	/* A host made after another went away works, next to B. */
@@ -275,10 +208,10 @@ static void test_share_group(void **state)
 	struct harness h;
 	if (!harness_host(&h))
 		skip();
-	struct peer a, b, c;
-	peer_open(&a, h.host, NULL);
-	peer_open(&b, h.host, a.ctx);  /* A's share group */
-	peer_open(&c, h.host, NULL);   /* a group of its own */
+	struct harness a, b, c;
+	harness_peer(&a, h.host, NULL, SGLHOST_API_GL_COMPAT, W, H);
+	harness_peer(&b, h.host, a.ctx, SGLHOST_API_GL_COMPAT, W, H);  /* A's share group */
+	harness_peer(&c, h.host, NULL, SGLHOST_API_GL_COMPAT, W, H);   /* a group of its own */
 
 	GLuint t = make_texture(&a.enc, MAGENTA);
 	assert_int_equal(sgl_enc_flush(&a.enc), 0);
@@ -324,7 +257,7 @@ static void test_share_group(void **state)
 	/* The group outlives the context that made its objects. */
 	GLuint t2 = make_texture(&a.enc, YELLOW);
 	assert_int_equal(sgl_enc_flush(&a.enc), 0);
-	peer_close(&a);
+	harness_finish(&a);
 	assert_true(sgl_enc_glIsTexture(&b.enc, t2));
 	assert_int_equal(read_texel(&b.enc, t2, 0, 0), YELLOW);
 
@@ -333,8 +266,8 @@ static void test_share_group(void **state)
 	render_check(&c.enc, c.ctx, BLUE);
 	assert_alive(b.ctx);
 	assert_alive(c.ctx);
-	peer_close(&b);
-	peer_close(&c);
+	harness_finish(&b);
+	harness_finish(&c);
 	harness_finish(&h);
 }
 

@@ -76,79 +76,9 @@ static void log_reset(void)
 }
 
 /* ---------------------------------------------------------------------- */
-/* A context with a guest encoder feeding it (several per host). */
+/* Several contexts per host (harness_peer): their status, pixels, textures. */
 
-struct peer {
-	struct sglhost_context *ctx;
-	struct sgl_enc enc;
-	bool enc_ready;
-	uint8_t *reply;
-	size_t reply_size, reply_cap;
-	int last_rc;
-};
-
-static int peer_submit(void *user, const void *buf, size_t size)
-{
-	struct peer *p = user;
-	p->last_rc = sglhost_context_submit(p->ctx, buf, size, NULL, NULL);
-	return p->last_rc;
-}
-
-static int peer_collect(void *user, const void *data, size_t size)
-{
-	struct peer *p = user;
-	if (size > p->reply_cap) {
-		uint8_t *n = realloc(p->reply, size);
-		if (!n)
-			return -ENOMEM;
-		p->reply = n;
-		p->reply_cap = size;
-	}
-	memcpy(p->reply, data, size);
-	p->reply_size = size;
-	return 0;
-}
-
-static int peer_roundtrip(void *user, const void *buf, size_t size, const void **reply,
-			  size_t *reply_size)
-{
-	struct peer *p = user;
-	p->reply_size = 0;
-	p->last_rc = sglhost_context_submit(p->ctx, buf, size, peer_collect, p);
-	if (p->last_rc < 0 || !p->reply_size)
-		return -1;
-	*reply = p->reply;
-	*reply_size = p->reply_size;
-	return 0;
-}
-
-static const struct sgl_transport_ops peer_ops = { peer_submit, peer_roundtrip, NULL };
-
-static void peer_open(struct peer *p, struct sglhost *host, struct sglhost_context *share)
-{
-	struct sglhost_context_config cc;
-	memset(p, 0, sizeof(*p));
-	sglhost_context_config_init(&cc);
-	cc.api = SGLHOST_API_GL_COMPAT;
-	cc.width = W;
-	cc.height = H;
-	cc.share = share;
-	p->ctx = sglhost_context_create(host, &cc);
-	assert_non_null(p->ctx);
-	assert_int_equal(sgl_enc_init(&p->enc, 64 * 1024, &peer_ops, p), 0);
-	p->enc_ready = true;
-}
-
-static void peer_close(struct peer *p)
-{
-	if (p->enc_ready)
-		sgl_enc_finish(&p->enc);
-	sglhost_context_destroy(p->ctx);
-	free(p->reply);
-	memset(p, 0, sizeof(*p));
-}
-
-static struct sglhost_context_status peer_status(struct peer *p)
+static struct sglhost_context_status peer_status(struct harness *p)
 {
 	struct sglhost_context_status st;
 	memset(&st, 0, sizeof(st));
@@ -158,7 +88,7 @@ static struct sglhost_context_status peer_status(struct peer *p)
 }
 
 /* Pixel (x, y), top row first, of the window-system framebuffer. */
-static uint32_t peer_pixel(struct peer *p, uint32_t x, uint32_t y)
+static uint32_t peer_pixel(struct harness *p, uint32_t x, uint32_t y)
 {
 	uint32_t px[W * H];
 	assert_int_equal(sgl_enc_flush(&p->enc), 0);
@@ -168,7 +98,7 @@ static uint32_t peer_pixel(struct peer *p, uint32_t x, uint32_t y)
 }
 
 /* Clears the window to `rgba`, presents, reads it back: the context works. */
-static void peer_render_check(struct peer *p, uint32_t rgba)
+static void peer_render_check(struct harness *p, uint32_t rgba)
 {
 	struct sgl_enc *e = &p->enc;
 	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, 0);
@@ -184,7 +114,7 @@ static void peer_render_check(struct peer *p, uint32_t rgba)
 }
 
 /* Reads texel (W/2, H/2) of a shared 2D texture through an FBO of `p`. */
-static uint32_t peer_read_texture(struct peer *p, GLuint tex)
+static uint32_t peer_read_texture(struct harness *p, GLuint tex)
 {
 	struct sgl_enc *e = &p->enc;
 	GLuint fb;
@@ -297,8 +227,8 @@ static void get_uniform_location(struct wire *w, uint32_t name_len, const char *
 /* The table. */
 
 struct env {
-	struct peer partner; /* created first; the victim joins its share group */
-	struct peer victim;
+	struct harness partner; /* created first; the victim joins its share group */
+	struct harness victim;
 	GLuint tex;          /* victim's render target, a shared texture */
 	GLint loc;           /* a live uniform location, after prepare_program */
 };
@@ -927,7 +857,7 @@ static const struct row rows[] = {
 /* ---------------------------------------------------------------------- */
 
 static struct sglhost *g_host;
-static struct peer g_other; /* an unrelated context of the same host */
+static struct harness g_other; /* an unrelated context of the same host */
 
 /* Runs submit with stdout and stderr redirected; returns what they got. */
 static long quiet_submit(struct sglhost_context *ctx, const void *buf, size_t size,
@@ -1074,8 +1004,8 @@ static void run_row(void **state)
 	struct wire w;
 
 	memset(&w, 0, sizeof(w));
-	peer_open(&env->partner, g_host, NULL);
-	peer_open(&env->victim, g_host, env->partner.ctx);
+	harness_peer(&env->partner, g_host, NULL, SGLHOST_API_GL_COMPAT, W, H);
+	harness_peer(&env->victim, g_host, env->partner.ctx, SGLHOST_API_GL_COMPAT, W, H);
 	victim_prologue(env);
 	if (row->prepare)
 		row->prepare(env);
@@ -1170,8 +1100,8 @@ static void run_row(void **state)
 	peer_render_check(&env->partner, row_colour(idx));
 	peer_render_check(&g_other, row_colour(idx + 1));
 
-	peer_close(&env->victim);
-	peer_close(&env->partner);
+	harness_finish(&env->victim);
+	harness_finish(&env->partner);
 	/* And still after the victim is gone. */
 	peer_render_check(&g_other, row_colour(idx + 2));
 }
@@ -1181,9 +1111,9 @@ static int row_teardown(void **state)
 {
 	(void)state;
 	if (g_env.victim.ctx)
-		peer_close(&g_env.victim);
+		harness_finish(&g_env.victim);
 	if (g_env.partner.ctx)
-		peer_close(&g_env.partner);
+		harness_finish(&g_env.partner);
 	return 0;
 }
 
@@ -1202,8 +1132,8 @@ static void test_reply_sink_error(void **state)
 	(void)state;
 	if (!g_host)
 		skip();
-	struct peer p;
-	peer_open(&p, g_host, NULL);
+	struct harness p;
+	harness_peer(&p, g_host, NULL, SGLHOST_API_GL_COMPAT, W, H);
 	struct wire w;
 	memset(&w, 0, sizeof(w));
 	put_hdr(&w, SGL_OP_glGetError, 8);
@@ -1215,7 +1145,7 @@ static void test_reply_sink_error(void **state)
 	assert_string_equal(st.reason, "");
 	assert_int_equal(g_log.warnings, 0);
 	peer_render_check(&p, RGBA(10, 20, 30, 0));
-	peer_close(&p);
+	harness_finish(&p);
 }
 
 static int group_setup(void **state)
@@ -1229,7 +1159,7 @@ static int group_setup(void **state)
 	g_host = sglhost_create(&cfg);
 	if (!g_host)
 		return 0; /* every test skips */
-	peer_open(&g_other, g_host, NULL);
+	harness_peer(&g_other, g_host, NULL, SGLHOST_API_GL_COMPAT, W, H);
 	return 0;
 }
 
@@ -1237,7 +1167,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	if (g_host) {
-		peer_close(&g_other);
+		harness_finish(&g_other);
 		sglhost_destroy(g_host);
 	}
 	return 0;
