@@ -153,6 +153,24 @@ uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y)
 	return v;
 }
 
+uint32_t harness_texel(struct sgl_enc *e, GLuint tex, int x, int y)
+{
+	GLuint fb;
+	uint8_t px[4] = { 0xde, 0xad, 0xbe, 0xef };
+	sgl_enc_glGenFramebuffers(e, 1, &fb);
+	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, fb);
+	sgl_enc_glFramebufferTexture2D(e, GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex, 0);
+	assert_int_equal(sgl_enc_glCheckFramebufferStatus(e, GL_FRAMEBUFFER),
+			 GL_FRAMEBUFFER_COMPLETE);
+	sgl_enc_glReadPixels(e, x, y, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
+	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, 0);
+	sgl_enc_glDeleteFramebuffers(e, 1, &fb);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	uint32_t v;
+	memcpy(&v, px, 4);
+	return v;
+}
+
 bool harness_lost(struct harness *h, char *reason, size_t size)
 {
 	struct sglhost_context_status st = { .version = SGLHOST_STATUS_VERSION };

@@ -46,6 +46,10 @@ struct sgl_enc *harness_start(struct harness *h, enum sglhost_api api, uint32_t 
 void harness_end(struct harness *h);
 /* Reads pixel (x, y) (y from the top) of the framebuffer as RGBA. */
 uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y);
+/* For a cmocka test: texel (x, y) of 2D texture `tex` as RGBA, read
+ * through a framebuffer of the encoder's context, which fails the test
+ * where GL raises an error. */
+uint32_t harness_texel(struct sgl_enc *e, GLuint tex, int x, int y);
 bool harness_lost(struct harness *h, char *reason, size_t size);
 /* A compiled shader of `type`, or 0. */
 GLuint harness_shader(struct sgl_enc *e, GLenum type, const char *src);

@@ -165,25 +165,6 @@ static void test_two_hosts(void **state)
 	harness_finish(&b);
 }
 
-/* Reads texel (x, y) of a 2D texture through an FBO of the encoder's context. */
-static uint32_t read_texel(struct sgl_enc *e, GLuint tex, int x, int y)
-{
-	GLuint fb;
-	uint8_t px[4] = { 0xde, 0xad, 0xbe, 0xef };
-	sgl_enc_glGenFramebuffers(e, 1, &fb);
-	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, fb);
-	sgl_enc_glFramebufferTexture2D(e, GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex, 0);
-	assert_int_equal(sgl_enc_glCheckFramebufferStatus(e, GL_FRAMEBUFFER),
-			 GL_FRAMEBUFFER_COMPLETE);
-	sgl_enc_glReadPixels(e, x, y, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
-	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, 0);
-	sgl_enc_glDeleteFramebuffers(e, 1, &fb);
-	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	uint32_t v;
-	memcpy(&v, px, 4);
-	return v;
-}
-
 /* A 4x4 texture of one colour, made and filled by `e`. */
 static GLuint make_texture(struct sgl_enc *e, uint32_t rgba)
 {
@@ -218,7 +199,7 @@ static void test_share_group(void **state)
 
 	/* B: A's name, encoded by B's encoder, is a texture, with A's data. */
 	assert_true(sgl_enc_glIsTexture(&b.enc, t));
-	assert_int_equal(read_texel(&b.enc, t, 1, 2), MAGENTA);
+	assert_int_equal(harness_texel(&b.enc, t, 1, 2), MAGENTA);
 	sgl_enc_glBindTexture(&b.enc, GL_TEXTURE_2D, t);
 	assert_int_equal(sgl_enc_glGetError(&b.enc), GL_NO_ERROR);
 	GLint bound = 0;
@@ -246,7 +227,7 @@ static void test_share_group(void **state)
 	sgl_enc_glBindTexture(&b.enc, GL_TEXTURE_2D, 0);
 	sgl_enc_glFinish(&b.enc);
 	assert_int_equal(sgl_enc_glGetError(&b.enc), GL_NO_ERROR);
-	assert_int_equal(read_texel(&a.enc, t, 3, 3), CYAN);
+	assert_int_equal(harness_texel(&a.enc, t, 3, 3), CYAN);
 
 	/* B deletes it: gone for A too. */
 	sgl_enc_glDeleteTextures(&b.enc, 1, &t);
@@ -259,7 +240,7 @@ static void test_share_group(void **state)
 	assert_int_equal(sgl_enc_flush(&a.enc), 0);
 	harness_finish(&a);
 	assert_true(sgl_enc_glIsTexture(&b.enc, t2));
-	assert_int_equal(read_texel(&b.enc, t2, 0, 0), YELLOW);
+	assert_int_equal(harness_texel(&b.enc, t2, 0, 0), YELLOW);
 
 	/* Everyone still renders. */
 	render_check(&b.enc, b.ctx, GREEN);

@@ -113,26 +113,6 @@ static void peer_render_check(struct harness *p, uint32_t rgba)
 	assert_false(peer_status(p).lost);
 }
 
-/* Reads texel (W/2, H/2) of a shared 2D texture through an FBO of `p`. */
-static uint32_t peer_read_texture(struct harness *p, GLuint tex)
-{
-	struct sgl_enc *e = &p->enc;
-	GLuint fb;
-	uint8_t px[4] = { 0xde, 0xad, 0xbe, 0xef };
-	sgl_enc_glGenFramebuffers(e, 1, &fb);
-	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, fb);
-	sgl_enc_glFramebufferTexture2D(e, GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, tex, 0);
-	assert_int_equal(sgl_enc_glCheckFramebufferStatus(e, GL_FRAMEBUFFER),
-			 GL_FRAMEBUFFER_COMPLETE);
-	sgl_enc_glReadPixels(e, W / 2, H / 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
-	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, 0);
-	sgl_enc_glDeleteFramebuffers(e, 1, &fb);
-	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
-	uint32_t v;
-	memcpy(&v, px, 4);
-	return v;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Raw command buffers. */
 
@@ -1094,7 +1074,7 @@ static void run_row(void **state)
 	}
 
 	/* The victim's render target kept its colour: no red clear ran. */
-	assert_int_equal(peer_read_texture(&env->partner, env->tex), BLUE);
+	assert_int_equal(harness_texel(&env->partner.enc, env->tex, W / 2, H / 2), BLUE);
 
 	/* The partner (same share group) and an unrelated context carry on. */
 	peer_render_check(&env->partner, row_colour(idx));
