@@ -13,16 +13,9 @@ hostile=$2
 prog=$3
 seconds=${4:-3}
 opts=${5:-}
-dir=$(mktemp -d)
-host_pid=
-cleanup() {
-	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . "$(dirname "$0")/tap.sh"
+host_scratch
 
 serve() {   # name listen-spec client-spec
 	log="$dir/host-$1.log"

@@ -11,16 +11,9 @@ host=$1
 prog=$2
 n=${3:-200}
 warm=${4:-50}
-dir=$(mktemp -d)
-host_pid=
-cleanup() {
-	[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT
-
 # shellcheck source-path=SCRIPTDIR source=tap.sh
 . "$(dirname "$0")/tap.sh"
+host_scratch
 
 rss() {   # kB
 	awk '/^VmRSS:/ { print $2 }' "/proc/$host_pid/status" 2>/dev/null

@@ -19,6 +19,14 @@ result() {
 	fi
 }
 
+# host_scratch: a temporary folder $dir; at exit (a trap) the sgl-host of
+# $host_pid is stopped and $dir removed.
+host_scratch() {
+	dir=$(mktemp -d)
+	host_pid=
+	trap '[ -n "$host_pid" ] && kill "$host_pid" 2>/dev/null; rm -rf "$dir"' EXIT
+}
+
 # start_host LOG COUNT COMMAND...: sgl-host's COMMAND in the background, its
 # output in LOG and its pid in $host_pid; returns when LOG says "listening
 # on" COUNT times (once per listener), or false after 20 s without.
