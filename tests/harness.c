@@ -189,3 +189,19 @@ GLuint harness_shader(struct sgl_enc *e, GLenum type, const char *src)
 	sgl_enc_glGetShaderiv(e, s, GL_COMPILE_STATUS, &ok);
 	return ok ? s : 0;
 }
+
+GLuint harness_vertex_array(struct sgl_enc *e, const float *pos, size_t pos_size,
+			    const uint16_t *idx, size_t idx_size)
+{
+	GLuint vao, bufs[2];
+	sgl_enc_glGenVertexArrays(e, 1, &vao);
+	sgl_enc_glBindVertexArray(e, vao);
+	sgl_enc_glGenBuffers(e, 2, bufs);
+	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, bufs[0]);
+	sgl_enc_glBufferData(e, GL_ARRAY_BUFFER, (GLsizeiptr)pos_size, pos, GL_STATIC_DRAW);
+	sgl_enc_glBindBuffer(e, GL_ELEMENT_ARRAY_BUFFER, bufs[1]);
+	sgl_enc_glBufferData(e, GL_ELEMENT_ARRAY_BUFFER, (GLsizeiptr)idx_size, idx, GL_STATIC_DRAW);
+	sgl_enc_glVertexAttribPointer(e, 0, 2, GL_FLOAT, GL_FALSE, 0, NULL);
+	sgl_enc_glEnableVertexAttribArray(e, 0);
+	return vao;
+}

@@ -51,6 +51,11 @@ uint32_t harness_pixel(struct harness *h, uint32_t x, uint32_t y);
  * where GL raises an error. */
 uint32_t harness_texel(struct sgl_enc *e, GLuint tex, int x, int y);
 bool harness_lost(struct harness *h, char *reason, size_t size);
+/* A vertex array object, bound, drawing 2D float positions (attribute 0)
+ * and 16-bit indices from two new buffers; GL_ARRAY_BUFFER stays bound to
+ * the positions' buffer. Returns the vertex array object. */
+GLuint harness_vertex_array(struct sgl_enc *e, const float *pos, size_t pos_size,
+			    const uint16_t *idx, size_t idx_size);
 /* A compiled shader of `type`, or 0. */
 GLuint harness_shader(struct sgl_enc *e, GLenum type, const char *src);
 

@@ -211,16 +211,7 @@ static void clear_and_multidraw(struct harness *h)
 	static const float pos[16] = { -1, -1, -0.5f, -1, -0.5f, 1, -1, 1,
 				       0.5f, -1, 1, -1, 1, 1, 0.5f, 1 };
 	static const uint16_t idx[6] = { 0, 1, 2, 0, 2, 3 };
-	GLuint vao, bufs[2];
-	sgl_enc_glGenVertexArrays(e, 1, &vao);
-	sgl_enc_glBindVertexArray(e, vao);
-	sgl_enc_glGenBuffers(e, 2, bufs);
-	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, bufs[0]);
-	sgl_enc_glBufferData(e, GL_ARRAY_BUFFER, sizeof(pos), pos, GL_STATIC_DRAW);
-	sgl_enc_glBindBuffer(e, GL_ELEMENT_ARRAY_BUFFER, bufs[1]);
-	sgl_enc_glBufferData(e, GL_ELEMENT_ARRAY_BUFFER, sizeof(idx), idx, GL_STATIC_DRAW);
-	sgl_enc_glVertexAttribPointer(e, 0, 2, GL_FLOAT, GL_FALSE, 0, NULL);
-	sgl_enc_glEnableVertexAttribArray(e, 0);
+	harness_vertex_array(e, pos, sizeof(pos), idx, sizeof(idx));
 
 	/* The map pointer is the one glMapBufferRange returned, NULL after. */
 	void *ptr = (void *)1;

@@ -111,17 +111,8 @@ static void scene(struct harness *h, bool es)
 	/* A quad over the left half of the window. */
 	static const float quad[] = { -1, -1, 0, -1, 0, 1, -1, 1 };
 	static const uint16_t idx[] = { 0, 1, 2, 0, 2, 3 };
-	GLuint vao, bufs[2];
-	sgl_enc_glGenVertexArrays(e, 1, &vao);
-	sgl_enc_glBindVertexArray(e, vao);
-	sgl_enc_glGenBuffers(e, 2, bufs);
-	sgl_enc_glBindBuffer(e, GL_ARRAY_BUFFER, bufs[0]);
-	sgl_enc_glBufferData(e, GL_ARRAY_BUFFER, sizeof(quad), quad, GL_STATIC_DRAW);
-	sgl_enc_glBindBuffer(e, GL_ELEMENT_ARRAY_BUFFER, bufs[1]);
-	sgl_enc_glBufferData(e, GL_ELEMENT_ARRAY_BUFFER, sizeof(idx), idx, GL_STATIC_DRAW);
+	harness_vertex_array(e, quad, sizeof(quad), idx, sizeof(idx));
 	check_maps(e, quad, sizeof(quad));
-	sgl_enc_glVertexAttribPointer(e, 0, 2, GL_FLOAT, GL_FALSE, 0, NULL);
-	sgl_enc_glEnableVertexAttribArray(e, 0);
 
 	/* Texture: the 4x4 green block sits at (2, 1) inside an 8x6 red image:
 	 * only a guest that honours ROW_LENGTH / SKIP_* uploads pure green. */
