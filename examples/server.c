@@ -318,10 +318,16 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 			goto out;
 		srv.listeners[srv.nlisteners++] = l;
 	}
-	srv.fork_clients = !o->thread_isolation;
+	srv.fork_clients = !o->thread_isolation && !o->helper_isolation;
 	for (int i = 0; i < srv.nlisteners; i++)
 		srv.fork_clients &= sglhost_listener_forkable(srv.listeners[i]);
-	if (srv.fork_clients) {
+	if (o->helper_isolation) {
+		/* Threads here move the bytes; GL runs in the library's helper. */
+		srv.session.flags |= SGLHOST_SESSION_OUT_OF_PROCESS;
+		srv.session.host_config = cfg;
+		srv.session.helper_path = o->helper_path;
+	}
+	if (srv.fork_clients || o->helper_isolation) {
 		/* Checked above that the driver works; children open their own. */
 		sglhost_destroy(srv.host);
 		srv.host = NULL;
