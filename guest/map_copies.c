@@ -17,6 +17,7 @@
  * Only maps of 4 KiB or more that are neither persistent (persistent.c
  * tracks those) nor invalidating; at most SGL_MAP_COPIES copies and
  * COPY_BUDGET bytes per context, the least recently used replaced.
+ * SGL_MAP_COPIES=0 turns them off.
  */
 #include "encoder.h"
 
@@ -29,9 +30,20 @@
 #define COPY_BUDGET (32u << 20)
 #define BLOCK 256
 
+/* SGL_MAP_COPIES=0 turns them off (to compare). */
+static bool enabled(void)
+{
+	static int on = -1;
+	if (on < 0) {
+		const char *env = getenv("SGL_MAP_COPIES");
+		on = !env || strcmp(env, "0") != 0;
+	}
+	return on;
+}
+
 static bool worth_a_copy(GLbitfield access, int64_t length)
 {
-	return !(access & (GL_MAP_PERSISTENT_BIT | GL_MAP_INVALIDATE_RANGE_BIT |
+	return enabled() && !(access & (GL_MAP_PERSISTENT_BIT | GL_MAP_INVALIDATE_RANGE_BIT |
 			   GL_MAP_INVALIDATE_BUFFER_BIT)) &&
 	       length >= COPY_MIN && (uint64_t)length <= COPY_BUDGET / 2;
 }
