@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crash.h"
 #include "sgl-host.h"
 
 static enum sglhost_log_level log_level = SGLHOST_LOG_WARN;
@@ -313,6 +314,7 @@ int main(int argc, char **argv)
 	}
 	if (dropin_egl_loaded())
 		return 1;
+	crash_report_install();
 	if (o.demo_mode)
 		return demo_main(&o.demo, &o.host);
 	return server_main(&o.server, &o.host);
