@@ -315,6 +315,11 @@ static inline void sgl_enc_pull_maps(struct sgl_enc *e)
 		sgl_enc_pull_maps_slow(e);
 }
 /* buffers.c: `op` with `len` bytes of m's shadow from `off` (in the map). */
+/* persistent.c: sends, as sglMappedWrite (any_map as given), the runs of
+ * 256-byte blocks where the map's bytes differ from `copy` (as long as
+ * the map), and brings `copy` up to date; true when any differed. */
+bool sgl_enc_send_changed(struct sgl_enc *e, const struct sgl_map *m, uint8_t *copy,
+			  uint32_t any_map);
 void sgl_enc_send_map_range(struct sgl_enc *e, uint32_t op, const struct sgl_map *m,
 			    int64_t off, int64_t len, uint32_t name, uint32_t flag);
 /* buffers.c: frees every shadow (the encoder goes away). */

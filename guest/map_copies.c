@@ -28,7 +28,6 @@
 
 #define COPY_MIN 4096
 #define COPY_BUDGET (32u << 20)
-#define BLOCK 256
 
 /* SGL_MAP_COPIES=0 turns them off (to compare). */
 static bool enabled(void)
@@ -144,33 +143,12 @@ bool sgl_map_copy_fill(struct sgl_enc *e, struct sgl_map *m, const uint8_t *repl
 	return true;
 }
 
-static void send_run(struct sgl_enc *e, const struct sgl_map *m, struct sgl_map_copy *c,
-		     int64_t from, int64_t to)
-{
-	memcpy(c->bytes + from, m->lib + from, (size_t)(to - from));
-	sgl_enc_send_map_range(e, SGL_OP_sglMappedWrite, m, from, to - from, m->buffer, 1);
-}
-
 bool sgl_map_copy_send_changes(struct sgl_enc *e, const struct sgl_map *m)
 {
 	struct sgl_map_copy *c = m->base ? find(e, m->buffer, m->offset, m->length) : NULL;
 	if (!c || c->hash != m->base)
 		return false;
-	int64_t from = -1;
-	bool changed = false;
-	for (int64_t i = 0; i < m->length; i += BLOCK) {
-		const int64_t n = m->length - i < BLOCK ? m->length - i : BLOCK;
-		const bool differs = memcmp(m->lib + i, c->bytes + i, (size_t)n) != 0;
-		if (differs && from < 0) {
-			from = i;
-		} else if (!differs && from >= 0) {
-			send_run(e, m, c, from, i);
-			from = -1;
-		}
-		changed |= differs;
-	}
-	if (from >= 0)
-		send_run(e, m, c, from, m->length);
+	const bool changed = sgl_enc_send_changed(e, m, c->bytes, 1);
 	if (changed)
 		c->hash = sgl_hash64(c->bytes, (size_t)m->length);
 	c->used = ++e->copy_clock;

@@ -57,27 +57,32 @@ static void send_run(void *user, size_t off, size_t len)
 /* Blocks compared; runs of differing blocks go as one command. */
 #define BLOCK 256
 
-static void send_run_of(struct sgl_enc *e, const struct sgl_map *m, int64_t from, int64_t to)
+static void send_run_of(struct sgl_enc *e, const struct sgl_map *m, uint8_t *copy,
+			uint32_t any_map, int64_t from, int64_t to)
 {
-	memcpy(m->sent + from, m->lib + from, (size_t)(to - from));
-	sgl_enc_send_map_range(e, SGL_OP_sglMappedWrite, m, from, to - from, m->buffer, 0);
+	memcpy(copy + from, m->lib + from, (size_t)(to - from));
+	sgl_enc_send_map_range(e, SGL_OP_sglMappedWrite, m, from, to - from, m->buffer, any_map);
 }
 
-static void send_changed(struct sgl_enc *e, const struct sgl_map *m)
+bool sgl_enc_send_changed(struct sgl_enc *e, const struct sgl_map *m, uint8_t *copy,
+			  uint32_t any_map)
 {
 	int64_t from = -1;
+	bool changed = false;
 	for (int64_t i = 0; i < m->length; i += BLOCK) {
 		const int64_t n = m->length - i < BLOCK ? m->length - i : BLOCK;
-		const bool differs = memcmp(m->lib + i, m->sent + i, (size_t)n) != 0;
+		const bool differs = memcmp(m->lib + i, copy + i, (size_t)n) != 0;
 		if (differs && from < 0) {
 			from = i;
 		} else if (!differs && from >= 0) {
-			send_run_of(e, m, from, i);
+			send_run_of(e, m, copy, any_map, from, i);
 			from = -1;
 		}
+		changed |= differs;
 	}
 	if (from >= 0)
-		send_run_of(e, m, from, m->length);
+		send_run_of(e, m, copy, any_map, from, m->length);
+	return changed;
 }
 
 static void sync_writes(struct sgl_enc *e)
@@ -90,7 +95,7 @@ static void sync_writes(struct sgl_enc *e)
 		    (a & GL_MAP_FLUSH_EXPLICIT_BIT))
 			continue;
 		if (m->sent) {
-			send_changed(e, m);
+			sgl_enc_send_changed(e, m, m->sent, 0);
 		} else if (m->watch && watched) {
 			struct run_ctx r = { e, m, (size_t)(m->shadow - m->watch->app) };
 			sgl_watch_collect(m->watch, send_run, &r);
