@@ -1,0 +1,93 @@
+/*
+ * Pixel transfers of formats and types that GL takes and our size rules
+ * once refused or sized wrongly (found by piglit): each call goes through
+ * the guest encoder into a real host context, and its result must be GL's.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define W 8
+#define H 8
+
+/* A framebuffer of one depth renderbuffer of `internal`, cleared to 0.5. */
+static void depth_fbo(struct sgl_enc *e, GLenum internal)
+{
+	GLuint rb, fbo;
+	sgl_enc_glGenRenderbuffers(e, 1, &rb);
+	sgl_enc_glBindRenderbuffer(e, GL_RENDERBUFFER, rb);
+	sgl_enc_glRenderbufferStorage(e, GL_RENDERBUFFER, internal, W, H);
+	sgl_enc_glGenFramebuffers(e, 1, &fbo);
+	sgl_enc_glBindFramebuffer(e, GL_FRAMEBUFFER, fbo);
+	sgl_enc_glFramebufferRenderbuffer(e, GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT,
+					  GL_RENDERBUFFER, rb);
+	assert_int_equal(sgl_enc_glCheckFramebufferStatus(e, GL_FRAMEBUFFER),
+			 GL_FRAMEBUFFER_COMPLETE);
+	sgl_enc_glClearDepthf(e, 0.5f);
+	sgl_enc_glClear(e, GL_DEPTH_BUFFER_BIT);
+}
+
+/* NV_read_depth on GLES 3 (piglit read_depth_gles3): depth reads back as
+ * GL_UNSIGNED_INT_24_8 (the depth in the upper 24 bits) and, from a float
+ * depth buffer, as GL_FLOAT. The pair DEPTH_COMPONENT / UNSIGNED_INT_24_8
+ * was refused by the size rules (GL_INVALID_OPERATION, nothing written). */
+static void test_read_depth_gles3(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context_version(&h, SGLHOST_API_GLES, 3, 0, W, H));
+	struct sgl_enc *e = &h.enc;
+
+	depth_fbo(e, GL_DEPTH_COMPONENT24);
+	GLuint word[2] = { 0xdeadbeef, 0xdeadbeef };
+	sgl_enc_glReadPixels(e, 1, 1, 1, 1, GL_DEPTH_COMPONENT, GL_UNSIGNED_INT_24_8, word);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	uint32_t depth24 = word[0] >> 8;
+	assert_true(depth24 >= 0x7ffffe && depth24 <= 0x800001);
+	/* One pixel is one word: the next is untouched. */
+	assert_int_equal(word[1], 0xdeadbeef);
+
+	depth_fbo(e, GL_DEPTH_COMPONENT32F);
+	float f[2] = { -1, -1 };
+	sgl_enc_glReadPixels(e, 1, 1, 1, 1, GL_DEPTH_COMPONENT, GL_FLOAT, f);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_true(f[0] == 0.5f);
+	assert_true(f[1] == -1.0f);
+	harness_finish(&h);
+}
+
+/* Desktop GL refuses the same pair; the host's GL says so and the guest
+ * writes nothing. */
+static void test_read_depth_24_8_desktop(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+
+	depth_fbo(e, GL_DEPTH_COMPONENT24);
+	GLuint word = 0xdeadbeef;
+	sgl_enc_glReadPixels(e, 1, 1, 1, 1, GL_DEPTH_COMPONENT, GL_UNSIGNED_INT_24_8, &word);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	assert_int_equal(word, 0xdeadbeef);
+	harness_finish(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_depth_gles3),
+		cmocka_unit_test(test_read_depth_24_8_desktop),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
