@@ -299,16 +299,18 @@ void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t na
  * not deleted (false says nothing: another context may have made it). */
 bool sgl_enc_known_shader(const struct sgl_enc *e, GLuint name);
 
-/* Client images <-> tightly packed wire images, honouring pixel store. */
+/* Client images <-> tightly packed wire images, honouring pixel store;
+ * `images`: a 3D command's image, which SKIP_IMAGES and IMAGE_HEIGHT apply to
+ * (guest/images.c). */
 void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum format,
-		      GLenum type, GLsizei width, GLsizei height, GLsizei depth);
+		      GLenum type, GLsizei width, GLsizei height, GLsizei depth, bool images);
 /* Where the tight image starts in `src` when the application's layout
  * already is the wire's (no row padding or gaps): it can be sent as it is
  * (sgl_enc_send_tail). NULL otherwise. */
 const void *sgl_enc_image_tail(struct sgl_enc *e, const void *src, GLenum format, GLenum type,
-			       GLsizei width, GLsizei height, GLsizei depth);
+			       GLsizei width, GLsizei height, GLsizei depth, bool images);
 void sgl_enc_image_out(struct sgl_enc *e, void *dst, const uint8_t *src, GLenum format,
-		       GLenum type, GLsizei width, GLsizei height, GLsizei depth);
+		       GLenum type, GLsizei width, GLsizei height, GLsizei depth, bool images);
 
 /* Protocol-only commands. */
 void sgl_enc_sglSwapBuffers(struct sgl_enc *e);

@@ -170,8 +170,12 @@ def _cls(p):
 
 
 def _image_args(p):
+    """The image's format, type and size for sgl_enc_image_*, then whether it
+    is a 3D command's (a depth other than the constant 1: GL applies
+    SKIP_IMAGES and IMAGE_HEIGHT to those, whatever the depth)."""
     fn, args = p.len_c[0][1]
-    return ', '.join(args)
+    images = 'false' if args[4].strip() == '1' else 'true'
+    return ', '.join(args) + ', ' + images
 
 
 def _reply(c):

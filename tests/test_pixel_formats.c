@@ -83,11 +83,78 @@ static void test_read_depth_24_8_desktop(void **state)
 	harness_finish(&h);
 }
 
+/* A 4x4x4 RGBA8 image whose texel (x, y, z) is (x, y, z, 0xff). */
+static void fill_slices(uint8_t *img)
+{
+	for (int z = 0; z < 4; z++)
+		for (int y = 0; y < 4; y++)
+			for (int x = 0; x < 4; x++) {
+				uint8_t *t = img + ((z * 4 + y) * 4 + x) * 4;
+				t[0] = (uint8_t)x;
+				t[1] = (uint8_t)y;
+				t[2] = (uint8_t)z;
+				t[3] = 0xff;
+			}
+}
+
+/* GL applies SKIP_IMAGES and IMAGE_HEIGHT to a 3D command's image at any
+ * depth: glTexSubImage3D of one slice with SKIP_IMAGES = 2 takes the third
+ * image (piglit texsubimage on GL_TEXTURE_3D and cube map arrays: the
+ * guest used the first, as if the call were a 2D one). The same on the way
+ * back: glGetTexImage of a 3D texture one slice deep starts SKIP_IMAGES
+ * images in. */
+static void test_skip_images_depth_one(void **state)
+{
+	(void)state;
+	struct harness h;
+	if (!harness_host(&h))
+		skip();
+	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
+	struct sgl_enc *e = &h.enc;
+	static uint8_t img[4 * 4 * 4 * 4], zero[4 * 4 * 4 * 4], back[4 * 4 * 4 * 4];
+	fill_slices(img);
+
+	GLuint tex;
+	sgl_enc_glGenTextures(e, 1, &tex);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_3D, tex);
+	sgl_enc_glTexImage3D(e, GL_TEXTURE_3D, 0, GL_RGBA8, 4, 4, 4, 0, GL_RGBA,
+			     GL_UNSIGNED_BYTE, zero);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_IMAGE_HEIGHT, 4);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_SKIP_IMAGES, 2);
+	sgl_enc_glTexSubImage3D(e, GL_TEXTURE_3D, 0, 0, 0, 2, 4, 4, 1, GL_RGBA,
+				GL_UNSIGNED_BYTE, img);
+	sgl_enc_glPixelStorei(e, GL_UNPACK_SKIP_IMAGES, 0);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	sgl_enc_glGetTexImage(e, GL_TEXTURE_3D, 0, GL_RGBA, GL_UNSIGNED_BYTE, back);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	/* Slice 2 is the image's third; the others stay zero. */
+	assert_memory_equal(back + 2 * 64, img + 2 * 64, 64);
+	assert_memory_equal(back, zero, 2 * 64);
+	assert_memory_equal(back + 3 * 64, zero, 64);
+
+	/* One slice deep, packed SKIP_IMAGES = 1 images in. */
+	GLuint flat;
+	sgl_enc_glGenTextures(e, 1, &flat);
+	sgl_enc_glBindTexture(e, GL_TEXTURE_3D, flat);
+	sgl_enc_glTexImage3D(e, GL_TEXTURE_3D, 0, GL_RGBA8, 4, 4, 1, 0, GL_RGBA,
+			     GL_UNSIGNED_BYTE, img + 64);
+	memset(back, 0x55, sizeof(back));
+	sgl_enc_glPixelStorei(e, GL_PACK_IMAGE_HEIGHT, 4);
+	sgl_enc_glPixelStorei(e, GL_PACK_SKIP_IMAGES, 1);
+	sgl_enc_glGetTexImage(e, GL_TEXTURE_3D, 0, GL_RGBA, GL_UNSIGNED_BYTE, back);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	assert_memory_equal(back + 64, img + 64, 64);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(back[i], 0x55);
+	harness_finish(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_depth_gles3),
 		cmocka_unit_test(test_read_depth_24_8_desktop),
+		cmocka_unit_test(test_skip_images_depth_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
