@@ -252,6 +252,8 @@ GLint sgl_enc_host_limit(struct sgl_enc *e, GLenum pname, GLint fallback);
 /* Counts GL state decides (overrides.txt's getmap(), pixelmap()): state_counts.c. */
 int64_t sgl_enc_getmap_count(struct sgl_enc *e, uint32_t target, uint32_t query);
 int64_t sgl_enc_pixelmap_count(struct sgl_enc *e, uint32_t map);
+int64_t sgl_enc_atomicbuf_count(struct sgl_enc *e, uint32_t program, uint32_t index,
+				uint32_t pname);
 bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum binding);
 /* The guest's record of the buffer bound to `target`; NULL: not tracked. */
 GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target);
