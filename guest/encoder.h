@@ -342,5 +342,9 @@ void sgl_enc_restart_client_state(struct sgl_enc *e, GLenum array, bool on);
 void sgl_enc_debug_drain(struct sgl_enc *e);
 int sgl_enc_sglBufferReadRange(struct sgl_enc *e, GLenum target, int64_t offset, int64_t size,
 			       void *out);
+/* overrides.txt's uniform_count (guest/uniforms.c): the count a glUniform*v
+ * sends, `bytes_each` bytes of values per counted element. */
+GLsizei sgl_enc_uniform_count(struct sgl_enc *e, GLuint program, bool current, GLint location,
+			      GLsizei count, int64_t bytes_each);
 
 #endif

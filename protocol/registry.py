@@ -68,6 +68,7 @@ class Param:
         self.textarget = None   # check_textarget DIMS: the host checks the texture target
         self.check_level = False    # check_level: the host checks the mipmap level
         self.check_texunit = False  # check_texunit: the host checks the texture unit
+        self.uniform_count = None   # uniform_count LOCATION [PROGRAM]: the guest cuts a huge count
 
 
 class Command:
