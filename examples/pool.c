@@ -1,14 +1,16 @@
 /*
- * The warm pool (pool.h). A worker is forked from the server after its
- * listeners opened (it has their memory: a shared-memory file's mapping),
- * lets go of the sockets it inherited (other clients' connections, the
- * listening ones: a client must see its connection end when its own
- * process does), makes its EGL display, says 'R' on its socket pair and
- * waits there for one message: the listener's index and a channel ticket,
- * with a descriptor for socket channels (SCM_RIGHTS). It serves that
- * channel and exits without destroying it (the server destroys its own
- * after reaping the worker, as after a fork). A worker whose parent dies
- * dies too (PR_SET_PDEATHSIG).
+ * The warm pool (pool.h). Its workers are children of the zygote
+ * (zygote.h), forked while the server had one thread: they have the
+ * listeners' memory (a shared-memory file's mapping) and let go of the
+ * sockets they inherited (other clients' connections, the listening ones:
+ * a client must see its connection end when its own process does). A
+ * worker makes its EGL display, says 'R' on its socket pair and waits
+ * there for one message: the listener's index and a channel ticket, with a
+ * descriptor for socket channels (SCM_RIGHTS). It serves that channel and
+ * exits without destroying it (the server destroys its own when the
+ * worker's end is reported). A client that finds no worker ready gets one
+ * forked for it at once: its message waits on the new worker's socket
+ * until the display is made.
  */
 #include "pool.h"
 
@@ -18,11 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "zygote.h"
 
 struct worker {
 	pid_t pid;
@@ -42,7 +44,9 @@ struct pool {
 	struct worker *workers;  /* waiting or starting, under lock */
 	unsigned count;
 	bool stopping;
+	bool refilling;          /* the thread runs */
 	pthread_t thread;
+	struct zygote *zygote;   /* forks the workers; its calls under lock */
 };
 
 struct msg {
@@ -50,46 +54,22 @@ struct msg {
 	struct sglhost_channel_ticket ticket;
 };
 
-/* Inherited sockets are other clients' and the listeners': not ours. */
-static void close_sockets(int keep)
+/* In a child of the zygote. */
+static _Noreturn void worker_main(void *arg, int fd)
 {
-	long max = sysconf(_SC_OPEN_MAX);
-	for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
-		struct stat st;
-		if (fd != keep && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode))
-			close(fd);
-	}
-}
-
-static int recv_msg(int fd, struct msg *m, int *cfd)
-{
-	char ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { m, sizeof(*m) };
-	struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
-			    .msg_controllen = sizeof(ctl) };
-	ssize_t n;
-	*cfd = -1;
-	while ((n = recvmsg(fd, &h, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); n > 0 && c; c = CMSG_NXTHDR(&h, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(cfd, CMSG_DATA(c), sizeof(int));
-	return n == (ssize_t)sizeof(*m) ? 0 : -1;
-}
-
-static _Noreturn void worker_main(struct pool *p, int fd)
-{
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	close_sockets(fd);
+	struct pool *p = arg;
 	struct sglhost *host = sglhost_create(p->host_cfg);
-	char state = host ? 'R' : 'F';
-	if (send(fd, &state, 1, MSG_NOSIGNAL) != 1 || !host)
-		_exit(host ? 0 : 1);
+	if (!host) {
+		fprintf(stderr, "sgl-host: a serving process has no EGL display: %s\n", strerror(errno));
+		_exit(1);
+	}
+	/* Not heard when the server gave us a client before we were ready
+	 * and closed its end: the message waits all the same. */
+	char ready = 'R';
+	send(fd, &ready, 1, MSG_NOSIGNAL);
 	struct msg m;
 	int cfd;
-	if (recv_msg(fd, &m, &cfd) < 0 || m.index < 0 || m.index >= p->n) {
+	if (fd_recv(fd, &m, sizeof(m), &cfd) < 0 || m.index < 0 || m.index >= p->n) {
 		if (cfd >= 0)
 			close(cfd);
 		sglhost_destroy(host);
@@ -113,29 +93,22 @@ static _Noreturn void worker_main(struct pool *p, int fd)
 	_exit(rc);
 }
 
-/* Under the lock (the child's copy of the list is whole). */
-static void start_worker(struct pool *p)
+/* A new worker, not ready yet; under the lock. NULL and errno. */
+static struct worker *start_worker(struct pool *p)
 {
-	int sv[2];
 	struct worker *w = calloc(1, sizeof(*w));
-	if (!w || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		free(w);
-		return;
-	}
+	if (!w)
+		return NULL;
 	fflush(stdout);
 	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0)
-		worker_main(p, sv[1]);
-	close(sv[1]);
+	int fd;
+	pid_t pid = zygote_fork(p->zygote, &fd);
 	if (pid < 0) {
-		close(sv[0]);
 		free(w);
-		return;
+		return NULL;
 	}
-	*w = (struct worker){ pid, sv[0], false, p->workers };
-	p->workers = w;
-	p->count++;
+	*w = (struct worker){ pid, fd, false, NULL };
+	return w;
 }
 
 static void *refill(void *arg)
@@ -148,8 +121,12 @@ static void *refill(void *arg)
 		bool starting = false;
 		for (struct worker *w = p->workers; w; w = w->next)
 			starting |= !w->ready;
-		if (p->count < p->size && !starting)
-			start_worker(p);
+		struct worker *w;
+		if (p->count < p->size && !starting && (w = start_worker(p))) {
+			w->next = p->workers;
+			p->workers = w;
+			p->count++;
+		}
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 5 * 1000 * 1000;
@@ -178,14 +155,21 @@ struct pool *pool_create(unsigned size, const struct sglhost_config *host_cfg,
 		return NULL;
 	*p = (struct pool){ .size = size, .host_cfg = host_cfg, .listeners = listeners,
 			    .sessions = sessions, .n = n };
+	/* First: this is the server's only thread still. */
+	p->zygote = zygote_start(worker_main, p);
+	if (!p->zygote) {
+		free(p);
+		return NULL;
+	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->changed, NULL);
-	int e = pthread_create(&p->thread, NULL, refill, p);
+	int e = size ? pthread_create(&p->thread, NULL, refill, p) : 0;
 	if (e) {
-		free(p);
+		pool_destroy(p);
 		errno = e;
 		return NULL;
 	}
+	p->refilling = size > 0;
 	return p;
 }
 
@@ -208,45 +192,39 @@ static struct worker *take(struct pool *p)
 	return NULL;
 }
 
-static int send_msg(int fd, const struct msg *m, int cfd)
-{
-	char ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { (void *)m, sizeof(*m) };
-	struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1 };
-	memset(ctl, 0, sizeof(ctl));
-	if (cfd >= 0) {
-		h.msg_control = ctl;
-		h.msg_controllen = sizeof(ctl);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&h);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &cfd, sizeof(int));
-	}
-	return sendmsg(fd, &h, MSG_NOSIGNAL) == (ssize_t)sizeof(*m) ? 0 : -1;
-}
-
-pid_t pool_serve(struct pool *p, int index, struct sglhost_channel *ch)
+pid_t pool_serve(struct pool *p, int index, struct sglhost_channel *ch, bool *ready)
 {
 	struct msg m = { .index = index };
 	int cfd;
 	if (!p || sglhost_channel_ticket(ch, &m.ticket, &cfd) < 0)
 		return -1;
-	for (;;) {
+	/* A worker that cannot take it (gone, broken): the next one, a
+	 * bounded number of times. */
+	for (unsigned tries = 0; tries <= p->size + 1; tries++) {
 		pthread_mutex_lock(&p->lock);
 		struct worker *w = p->stopping ? NULL : take(p);
+		*ready = w != NULL;
+		if (!w && !p->stopping)
+			w = start_worker(p);
 		pthread_cond_signal(&p->changed);
 		pthread_mutex_unlock(&p->lock);
 		if (!w)
 			return -1;
 		pid_t pid = w->pid;
-		int r = send_msg(w->fd, &m, cfd);
+		int r = fd_send(w->fd, &m, sizeof(m), cfd);
 		close(w->fd);
 		free(w);
 		if (r == 0)
 			return pid;
-		kill(pid, SIGKILL);   /* gone or broken: the next one */
+		kill(pid, SIGKILL);
 	}
+	errno = EPIPE;
+	return -1;
+}
+
+bool pool_ended(struct pool *p, pid_t *pid, int *status)
+{
+	return p && zygote_ended(p->zygote, pid, status);
 }
 
 bool pool_reaped(struct pool *p, pid_t pid)
@@ -254,6 +232,13 @@ bool pool_reaped(struct pool *p, pid_t pid)
 	if (!p)
 		return false;
 	pthread_mutex_lock(&p->lock);
+	if (pid == zygote_pid(p->zygote)) {
+		if (!p->stopping)
+			fprintf(stderr, "sgl-host: the process that forks the serving processes "
+				"ended: new clients cannot be served\n");
+		pthread_mutex_unlock(&p->lock);
+		return true;
+	}
 	struct worker **pp = &p->workers, *w;
 	for (; (w = *pp); pp = &w->next) {
 		if (w->pid == pid) {
@@ -281,7 +266,9 @@ void pool_stop(struct pool *p)
 		kill(w->pid, SIGTERM);
 	pthread_cond_signal(&p->changed);
 	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->thread, NULL);
+	if (p->refilling)
+		pthread_join(p->thread, NULL);
+	p->refilling = false;
 }
 
 void pool_destroy(struct pool *p)
@@ -294,6 +281,7 @@ void pool_destroy(struct pool *p)
 		close(w->fd);
 		free(w);
 	}
+	zygote_destroy(p->zygote);
 	pthread_cond_destroy(&p->changed);
 	pthread_mutex_destroy(&p->lock);
 	free(p);

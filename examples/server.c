@@ -3,14 +3,15 @@
  * client's session (sglhost_channel_serve) runs until it leaves or dies,
  * then everything the client created is destroyed.
  *
- * Where it runs (--isolation): by default in a process of its own, forked
- * for it with its own EGL display, so that a crash inside the GL driver
- * (which a guest's commands can still reach, however well they are
- * checked) loses that client only; the parent keeps the channel untouched
- * while the child runs and destroys it when the child is reaped, which is
- * also what tells the guest. The parent holds no EGL display then: it
- * checks the driver at start and lets it go before any fork (an EGL display
- * is not something a child may inherit). Listeners whose channels live on
+ * Where it runs (--isolation): by default in a process of its own with its
+ * own EGL display, so that a crash inside the GL driver (which a guest's
+ * commands can still reach, however well they are checked) loses that
+ * client only; the server keeps the channel untouched while that process
+ * runs and destroys it when the process's end is reported, which is also
+ * what tells the guest. The server holds no EGL display then: it checks
+ * the driver at start and lets it go before any fork (an EGL display is
+ * not something a child may inherit). It never forks once it has threads:
+ * the serving processes come from the zygote (zygote.h). Listeners whose channels live on
  * this process's threads (vhost-user, ivshmem doorbells) cannot be forked:
  * with one of them, or --isolation=thread, sessions are threads of one
  * process sharing one display. --isolation=helper works with every
@@ -18,7 +19,7 @@
  * sglhost-render process the library starts (sglhost_session.h).
  *
  * In process isolation a warm pool (pool.c) keeps processes ready, their
- * EGL display made, so a new client is served at once; one is forked for
+ * EGL display made, so a new client is served at once; one is started for
  * the client only when none is ready. Every client first passes its
  * source's share (gate.c): a flood from one source is turned away at the
  * door.
@@ -97,30 +98,6 @@ struct accept_arg {
 	struct sglhost_session_config session;
 };
 
-/* In the child: a display of its own, the session, and out. Nothing of the
- * parent's listeners or threads is touched; the channel is left for the
- * parent to destroy. */
-static _Noreturn void client_process(struct accept_arg *a, struct sglhost_channel *ch)
-{
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	int rc = 1;
-	struct sglhost *host = sglhost_create(a->srv->host_cfg);
-	if (host) {
-		struct sglhost_session_config sc = a->session;
-		sc.host = host;
-		sglhost_channel_serve(ch, &sc);
-		sglhost_destroy(host);
-		rc = 0;
-	} else {
-		fprintf(stderr, "sgl-host: %s: no EGL display for the client: %s\n", sglhost_channel_peer(ch),
-			strerror(errno));
-	}
-	fflush(stdout);
-	fflush(stderr);
-	_exit(rc);
-}
-
 static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, const char *source)
 {
 	struct child *k = calloc(1, sizeof(*k));
@@ -129,15 +106,8 @@ static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, cons
 	/* Listed before reap_children may wait for it (under the same lock):
 	 * a client that leaves at once is still reaped as ours. */
 	pthread_mutex_lock(&a->srv->lock);
-	pid_t pid = pool_serve(a->srv->pool, a->index, ch);
-	bool pooled = pid > 0;
-	if (pid < 0) {
-		fflush(stdout);
-		fflush(stderr);
-		pid = fork();
-	}
-	if (pid == 0)
-		client_process(a, ch);
+	bool ready;
+	pid_t pid = pool_serve(a->srv->pool, a->index, ch, &ready);
 	if (pid > 0) {
 		*k = (struct child){ pid, ch, "", a->srv->children };
 		snprintf(k->source, sizeof(k->source), "%s", source);
@@ -145,55 +115,59 @@ static bool spawn_process(struct accept_arg *a, struct sglhost_channel *ch, cons
 	}
 	pthread_mutex_unlock(&a->srv->lock);
 	if (pid < 0) {
-		fprintf(stderr, "sgl-host: %s: fork: %s\n", sglhost_channel_peer(ch), strerror(errno));
+		fprintf(stderr, "sgl-host: %s: no process to serve it: %s\n", sglhost_channel_peer(ch),
+			strerror(errno));
 		free(k);
 		return false;
 	}
 	char msg[192];
 	snprintf(msg, sizeof(msg), "%s: served by process %d (%s)", sglhost_channel_peer(ch), (int)pid,
-		 pooled ? "ready in the pool" : "forked for it");
+		 ready ? "ready in the pool" : "forked for it");
 	session_log((void *)a->srv->opt, SGLHOST_LOG_INFO, msg);
 	return true;
 }
 
-/* Children that ended: their channels go (the guest sees it if it is still
- * there), and a crash is said. */
+/* A child ended: its channel goes (the guest sees it if it is still
+ * there), and a crash is said. Under the lock (a child is listed under it
+ * before its end can be seen). */
+static void child_ended(struct server *srv, pid_t pid, int status)
+{
+	struct child **p = &srv->children, *k = NULL;
+	for (; *p; p = &(*p)->next) {
+		if ((*p)->pid == pid) {
+			k = *p;
+			*p = k->next;
+			srv->clients--;
+			break;
+		}
+	}
+	if (!k) {
+		pool_reaped(srv->pool, pid);   /* a worker that was waiting */
+		return;
+	}
+	gate_leave(srv->gate, k->source);
+	if (WIFSIGNALED(status) && !(srv->stopping && WTERMSIG(status) == SIGTERM))
+		fprintf(stderr, "sgl-host: %s: the process serving it died (signal %d, %s); "
+			"other clients carry on\n", sglhost_channel_peer(k->ch), WTERMSIG(status),
+			strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		/* e.g. a sanitizer's report of a crash, or no EGL display */
+		fprintf(stderr, "sgl-host: %s: the process serving it failed (exit status "
+			"%d); other clients carry on\n", sglhost_channel_peer(k->ch), WEXITSTATUS(status));
+	sglhost_channel_destroy(k->ch);
+	free(k);
+}
+
+/* Serving processes are the zygote's children (pool_ended); the zygote
+ * is ours. */
 static void reap_children(struct server *srv)
 {
 	int status;
-	for (;;) {
-		pthread_mutex_lock(&srv->lock);
-		pid_t pid = waitpid(-1, &status, WNOHANG);
-		if (pid <= 0) {
-			pthread_mutex_unlock(&srv->lock);
-			break;
-		}
-		struct child **p = &srv->children, *k = NULL;
-		for (; *p; p = &(*p)->next) {
-			if ((*p)->pid == pid) {
-				k = *p;
-				*p = k->next;
-				srv->clients--;
-				break;
-			}
-		}
-		pthread_mutex_unlock(&srv->lock);
-		if (!k) {
-			pool_reaped(srv->pool, pid);   /* a worker that was waiting */
-			continue;
-		}
-		gate_leave(srv->gate, k->source);
-		if (WIFSIGNALED(status) && !(srv->stopping && WTERMSIG(status) == SIGTERM))
-			fprintf(stderr, "sgl-host: %s: the process serving it died (signal %d, %s); "
-				"other clients carry on\n", sglhost_channel_peer(k->ch), WTERMSIG(status),
-				strsignal(WTERMSIG(status)));
-		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			/* e.g. a sanitizer's report of a crash, or no EGL display */
-			fprintf(stderr, "sgl-host: %s: the process serving it failed (exit status "
-				"%d); other clients carry on\n", sglhost_channel_peer(k->ch), WEXITSTATUS(status));
-		sglhost_channel_destroy(k->ch);
-		free(k);
-	}
+	pid_t pid;
+	pthread_mutex_lock(&srv->lock);
+	while (pool_ended(srv->pool, &pid, &status) || (pid = waitpid(-1, &status, WNOHANG)) > 0)
+		child_ended(srv, pid, status);
+	pthread_mutex_unlock(&srv->lock);
 }
 
 static void stop_children(struct server *srv)
@@ -344,10 +318,16 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 			goto out;
 		srv.listeners[srv.nlisteners++] = l;
 	}
-	srv.fork_clients = !o->thread_isolation;
+	srv.fork_clients = !o->thread_isolation && !o->helper_isolation;
 	for (int i = 0; i < srv.nlisteners; i++)
 		srv.fork_clients &= sglhost_listener_forkable(srv.listeners[i]);
-	if (srv.fork_clients) {
+	if (o->helper_isolation) {
+		/* Threads here move the bytes; GL runs in the library's helper. */
+		srv.session.flags |= SGLHOST_SESSION_OUT_OF_PROCESS;
+		srv.session.host_config = cfg;
+		srv.session.helper_path = o->helper_path;
+	}
+	if (srv.fork_clients || o->helper_isolation) {
 		/* Checked above that the driver works; children open their own. */
 		sglhost_destroy(srv.host);
 		srv.host = NULL;
@@ -368,8 +348,13 @@ int server_main(const struct server_options *o, const struct sglhost_config *cfg
 			a->session.flags |= SGLHOST_SESSION_REQUIRE_TOKEN;
 		sessions[i] = &a->session;
 	}
-	if (srv.fork_clients && o->pool_size)
+	if (srv.fork_clients) {
 		srv.pool = pool_create(o->pool_size, cfg, srv.listeners, sessions, srv.nlisteners);
+		if (!srv.pool) {
+			fprintf(stderr, "sgl-host: cannot start serving processes: %s\n", strerror(errno));
+			goto out;
+		}
+	}
 	for (int i = 0; i < srv.nlisteners; i++) {
 		struct accept_arg *a = &args[i];
 		pthread_create(&srv.accept_threads[i], NULL, accept_loop, a);
@@ -392,7 +377,7 @@ out:
 	stop_children(&srv);
 	/* Sessions still running read from channels the listeners own. */
 	wait_for_clients(&srv, 2.0);
-	/* After: its thread's end kills what it forked (PR_SET_PDEATHSIG). */
+	/* Then the waiting workers, and the zygote with what it still has. */
 	pool_stop(srv.pool);
 	for (int i = 0; i < srv.nlisteners; i++)
 		sglhost_listener_destroy(srv.listeners[i]);

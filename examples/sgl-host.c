@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crash.h"
 #include "sgl-host.h"
 
 static enum sglhost_log_level log_level = SGLHOST_LOG_WARN;
@@ -68,7 +69,8 @@ static void usage(FILE *f)
 		"                           thread: one process (default: process)\n"
 		"      --helper=PATH        the sglhost-render program (default: installed)\n"
 		"      --pool=N             process isolation: processes kept ready, their\n"
-		"                           EGL display made, for the next clients (default: 4)\n"
+		"                           EGL display made, for the next clients (default: 4;\n"
+		"                           0: one started for each client as it comes)\n"
 		"Fairness (per source: a TCP address, a vsock CID, an ivshmem file; unix and\n"
 		"shm clients are this machine's own, not limited):\n"
 		"      --source-clients=N   clients at once per source (default: 16; 0: any)\n"
@@ -312,6 +314,7 @@ int main(int argc, char **argv)
 	}
 	if (dropin_egl_loaded())
 		return 1;
+	crash_report_install();
 	if (o.demo_mode)
 		return demo_main(&o.demo, &o.host);
 	return server_main(&o.server, &o.host);

@@ -125,6 +125,7 @@ void sgl_enc_free_maps(struct sgl_enc *e)
 	while (e->nmaps)
 		drop(e, e->maps[0]);
 	free(e->maps);
+	sgl_map_copy_free(e);
 	sgl_aligned_free(e->mbuf);
 	e->maps = NULL;
 	e->mbuf = NULL;
@@ -185,6 +186,7 @@ static struct sgl_map *new_map(struct sgl_enc *e, GLuint buffer, int64_t offset,
 
 void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer)
 {
+	sgl_map_copy_forget(e, buffer);
 	struct sgl_map *m = find(e, buffer);
 	if (!m)
 		return;
@@ -214,12 +216,15 @@ static void *map_range(struct sgl_enc *e, enum kind k, GLenum name, GLuint buffe
 	c->length = length;
 	c->target = name;
 	c->access = access;
+	c->known = fits ? sgl_map_copy_known(e, buffer, access, offset, length) : 0;
+	const uint64_t known = c->known;
 	size_t got;
 	const uint8_t *r = sgl_enc_reply_any(e, ops[k][MAP], &got);
 	struct sgl_map_reply rep = { 0, 0 };
 	if (r && got >= sizeof(rep))
 		memcpy(&rep, r, sizeof(rep));
-	const uint64_t want = sizeof(rep) + (rep.has_data && fits ? sgl_pad8((uint64_t)length) : 0);
+	const bool bytes = rep.has_data == SGL_MAP_DATA;
+	const uint64_t want = sizeof(rep) + (bytes && fits ? sgl_pad8((uint64_t)length) : 0);
 	if (!r || !rep.mapped || !fits || got != want)
 		return NULL;
 	struct sgl_map *m = new_map(e, buffer, offset, length, access);
@@ -237,9 +242,9 @@ static void *map_range(struct sgl_enc *e, enum kind k, GLenum name, GLuint buffe
 		sgl_enc_error(e, GL_OUT_OF_MEMORY);
 		return NULL;
 	}
-	if (rep.has_data)
-		memcpy(m->lib, r + sizeof(rep), (size_t)length);
-	else if (!m->watch)
+	const bool filled = rep.has_data != SGL_MAP_NO_DATA &&
+			    sgl_map_copy_fill(e, m, bytes ? r + sizeof(rep) : NULL, known);
+	if (!filled && !m->watch)
 		memset(m->lib, 0, (size_t)length);
 	if (m->sent)
 		memcpy(m->sent, m->lib, (size_t)length);
@@ -300,7 +305,11 @@ static GLboolean unmap(struct sgl_enc *e, enum kind k, GLenum name, struct sgl_m
 	 * and the draw would run before the unmap's bytes arrive. */
 	if (m && (m->access & GL_MAP_PERSISTENT_BIT))
 		sgl_enc_maps_first(e);
-	sgl_enc_send_map_range(e, ops[k][UNMAP], m, 0, write ? m->length : 0, name, write);
+	/* With the range's bytes at map time kept, only what changed. */
+	const bool whole = write && !sgl_map_copy_send_changes(e, m);
+	sgl_enc_send_map_range(e, ops[k][UNMAP], m, 0, whole ? m->length : 0, name, whole);
+	if (whole)
+		sgl_map_copy_keep(e, m);
 	if (!m)
 		return GL_FALSE;
 	drop(e, m);

@@ -54,7 +54,21 @@ struct sgl_map {
 	uint8_t *sent;        /* unwatched persistent write maps: what the host has */
 	int64_t offset, length;
 	GLbitfield access;
+	uint64_t base;        /* the hash of the range's bytes at map time, when a
+			       * copy of them is kept (map_copies.c); else 0 */
 };
+
+/* A copy of a buffer range's bytes as the host has them, kept after a map
+ * (map_copies.c): the next map of the range needs no download when they
+ * are still current, and its unmap sends only what changed. */
+struct sgl_map_copy {
+	GLuint buffer;
+	int64_t offset, length;
+	uint64_t hash;        /* sgl_hash64 of bytes; 0: the slot is free */
+	uint8_t *bytes;
+	uint64_t used;        /* when last used: the oldest is replaced */
+};
+#define SGL_MAP_COPIES 8
 
 /* A vertex array as the guest knows it: with `client` set its data lives in
  * application memory and travels at draw time. Slots: generic attributes
@@ -105,6 +119,8 @@ struct sgl_enc {
 	bool maps_syncing;           /* persistent.c is sending them */
 	uint8_t *mbuf;               /* ... from this batch of their own */
 	size_t mcap;
+	struct sgl_map_copy copies[SGL_MAP_COPIES];  /* map_copies.c */
+	uint64_t copy_bytes, copy_clock;
 	struct sgl_array_state arrays[SGL_ARRAY_SLOTS];
 	uint64_t client_mask;   /* slots both enabled and client: draws check this */
 	/* GL strings live as long as the context: fetched once, kept here. */
@@ -259,6 +275,22 @@ bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum binding);
 GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target);
 /* buffers.c: the map of the buffer bound to `target`, or NULL. */
 struct sgl_map *sgl_enc_find_map(struct sgl_enc *e, GLenum target);
+/* map_copies.c: the hash to send with a map of the range (0: no copy). */
+uint64_t sgl_map_copy_known(struct sgl_enc *e, GLuint buffer, GLbitfield access, int64_t offset,
+			    int64_t length);
+/* The map's bytes at map time are known (its reply's, or the copy the
+ * host said was current with `known`): fills m->lib, keeps the copy, sets
+ * m->base. false when `known` names no copy. */
+bool sgl_map_copy_fill(struct sgl_enc *e, struct sgl_map *m, const uint8_t *reply_bytes,
+		       uint64_t known);
+/* A write map's unmap with a base: the runs that changed go as
+ * sglMappedWrite (any map), and the copy follows. false when the map has
+ * no base any more (the caller sends the whole range). */
+bool sgl_map_copy_send_changes(struct sgl_enc *e, const struct sgl_map *m);
+/* A write map's range as unmapped without a base becomes the copy. */
+void sgl_map_copy_keep(struct sgl_enc *e, const struct sgl_map *m);
+void sgl_map_copy_forget(struct sgl_enc *e, GLuint buffer);
+void sgl_map_copy_free(struct sgl_enc *e);
 /* buffers.c: a deleted buffer's maps go away with it. */
 void sgl_enc_forget_maps(struct sgl_enc *e, GLuint buffer);
 /* persistent.c: a command that can read a persistent map (draws, flushes,

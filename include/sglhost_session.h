@@ -188,7 +188,10 @@ SGLHOST_EXPORT int sglhost_session_commit(struct sglhost_session *s, size_t n);
  */
 SGLHOST_EXPORT int sglhost_session_get_fd(const struct sglhost_session *s);
 /* Out of process: bytes of the guest's that the helper has yet to take
- * (poll the fd for writing while not 0); else 0. */
+ * (poll the fd for writing while not 0); else 0. Check it after every
+ * feed or commit: one that found the socket full leaves bytes queued, and
+ * an event loop still polling for reading only would wait for answers to
+ * bytes the helper never got (another thread polling: wake it). */
 SGLHOST_EXPORT size_t sglhost_session_pending(const struct sglhost_session *s);
 
 /*

@@ -289,7 +289,10 @@ struct sgl_cmd_glCallLists {
 /* glMapBufferRange: the host maps the buffer for real (so GL validates the
  * call and the buffer reads as mapped) and replies with a
  * sgl_map_reply, followed by the `length` bytes of the range when
- * `has_data` (the map succeeded and did not invalidate the range).
+ * `has_data` is SGL_MAP_DATA (the map succeeded and did not invalidate
+ * the range). `known`, when not 0, is the sgl_hash64() of the guest's own
+ * copy of that range: when the mapped bytes hash the same the reply says
+ * SGL_MAP_DATA_KNOWN and carries none.
  * glMapNamedBufferRange(EXT), glFlushMappedNamedBufferRange(EXT) and
  * glUnmapNamedBuffer(EXT) have the layouts of their target twins with the
  * buffer's name where those have the target. */
@@ -299,6 +302,7 @@ struct sgl_cmd_glMapBufferRange {
 	int64_t length;
 	uint32_t target;
 	uint32_t access;
+	uint64_t known;
 };
 struct sgl_cmd_glMapNamedBufferRange {
 	struct sgl_header hdr;
@@ -306,10 +310,16 @@ struct sgl_cmd_glMapNamedBufferRange {
 	int64_t length;
 	uint32_t buffer;
 	uint32_t access;
+	uint64_t known;
+};
+enum sgl_map_data {
+	SGL_MAP_NO_DATA = 0,     /* invalidated, or the map failed */
+	SGL_MAP_DATA = 1,        /* the range's bytes follow */
+	SGL_MAP_DATA_KNOWN = 2,  /* the guest's copy (`known`) is the range */
 };
 struct sgl_map_reply {
 	uint32_t mapped;
-	uint32_t has_data;
+	uint32_t has_data;       /* enum sgl_map_data */
 };
 struct sgl_cmd_glMapBuffer {
 	struct sgl_header hdr;
@@ -336,13 +346,16 @@ struct sgl_cmd_glFlushMappedBufferRange {
 };
 /* sglMappedWrite: `length` bytes for `offset` (in the buffer) of the
  * persistently mapped buffer `buffer` follow; the host stores them in its
- * map. The guest sends them before each command that may read them. */
+ * map. The guest sends them before each command that may read them. With
+ * `any_map` 1 they go into any map of the buffer, persistent or not: the
+ * runs an unmap changed, sent ahead of an unmap without bytes when the
+ * guest knew the range's bytes at map time (guest/map_copies.c). */
 struct sgl_cmd_sglMappedWrite {
 	struct sgl_header hdr;
 	int64_t offset;
 	int64_t length;
 	uint32_t buffer;
-	uint32_t pad_;
+	uint32_t any_map;
 };
 /* sglMapsPull: no arguments. The reply brings what the host's GL wrote into
  * the context's persistent maps since the guest last saw them: a

@@ -21,7 +21,7 @@ from lenexpr import elem_size
 # Hand-written sources of wire bytes: the custom commands' structs and the
 # size rules both emitters call (pname counts, image, index and clear sizes).
 WIRE_FILES = ('sgl_wire.h', 'sgl_wire.c', 'sgl_sizes.h', 'sgl_sizes.c', 'sgl_pixel_store.c',
-              'sgl_buffer_targets.c')
+              'sgl_buffer_targets.c', 'sgl_hash.c')
 
 # How the emitters lay out a generated command. Bump when emit_guest.py and
 # emit_host.py change a convention the per-command lines below do not show.

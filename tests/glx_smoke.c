@@ -201,8 +201,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (argc > 1 && !strcmp(argv[1], "env"))
-		return env_report(dpy, win, vi->visual);
+	int rc = -1;
+	if (argc > 1 && !strcmp(argv[1], "env")) {
+		rc = env_report(dpy, win, vi->visual);
+		goto out;
+	}
 	draw();
 	glXSwapBuffers(dpy, win);
 	bool ok = check_window(dpy, win, vi->visual, 200, 150);
@@ -216,14 +219,15 @@ int main(int argc, char **argv)
 		glXSwapBuffers(dpy, win);
 	}
 	ok &= check_window(dpy, win, vi->visual, 300, 200);
-
+	if (ok)
+		printf("glx_smoke: ok\n");
+	rc = ok ? 0 : 1;
+out:
 	glXMakeCurrent(dpy, None, NULL);
 	glXDestroyContext(dpy, ctx);
 	XDestroyWindow(dpy, win);
 	XFree(vi);
 	XFree(configs);
 	XCloseDisplay(dpy);
-	if (ok)
-		printf("glx_smoke: ok\n");
-	return ok ? 0 : 1;
+	return rc;
 }

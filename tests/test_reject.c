@@ -493,7 +493,7 @@ static void b_named_map_extra(struct wire *w, const struct env *e)
 	(void)e;
 	mark_bad(w);
 	struct sgl_cmd_glMapNamedBufferRange c = { { SGL_OP_glMapNamedBufferRange, sizeof(c) + 8 },
-						   0, 8, 1, GL_MAP_READ_BIT };
+						   0, 8, 1, GL_MAP_READ_BIT, 0 };
 	put(w, &c, sizeof(c));
 	put(w, NULL, 8);
 	w->cmds++;

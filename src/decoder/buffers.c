@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sgl_decoder_hooks.h"
+#include "sgl_hash.h"
 
 static int read_range(struct sgl_dec *d, uint32_t op, GLenum target, int64_t offset,
 		      int64_t length)
@@ -159,12 +160,16 @@ int sgl_hand_map_range(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32_
 		if (sgl_dec_pmap_add(d, name, m, c.offset, c.length, data) < 0)
 			return -ENOMEM;
 	}
-	struct sgl_map_reply rep = { m != NULL, data };
-	uint8_t *out = sgl_dec_reply_begin(d, op, sizeof(rep) + (data ? (uint64_t)c.length : 0));
+	/* The guest's copy of the range may be current: then no bytes. */
+	const bool known = data && c.known && sgl_hash64(m, (size_t)c.length) == c.known;
+	const bool bytes = data && !known;
+	struct sgl_map_reply rep = { m != NULL, known ? SGL_MAP_DATA_KNOWN :
+						bytes ? SGL_MAP_DATA : SGL_MAP_NO_DATA };
+	uint8_t *out = sgl_dec_reply_begin(d, op, sizeof(rep) + (bytes ? (uint64_t)c.length : 0));
 	if (!out)
 		return -EPROTO;
 	memcpy(out, &rep, sizeof(rep));
-	if (data)
+	if (bytes)
 		memcpy(out + sizeof(rep), m, (size_t)c.length);
 	return sgl_dec_reply_end(d);
 }
@@ -235,7 +240,8 @@ int sgl_hand_write_back(struct sgl_dec *d, uint32_t op, const uint8_t *p, uint32
 }
 
 /* A persistent map's bytes, by buffer name: stored in the host's map only
- * while the buffer is persistently mapped. */
+ * while the buffer is persistently mapped (any_map, the `has_data` of the
+ * shared layout: in whatever map it has). */
 int sgl_hand_sglMappedWrite(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 {
 	struct sgl_cmd_glUnmapBuffer c;
@@ -249,7 +255,7 @@ int sgl_hand_sglMappedWrite(struct sgl_dec *d, const uint8_t *p, uint32_t size)
 		return r < 0 ? r : 0;
 	GLint persistent = 0;
 	d->gl->GetBufferParameteriv(s.target, GL_BUFFER_ACCESS_FLAGS, &persistent);
-	if (persistent & GL_MAP_PERSISTENT_BIT)
+	if ((persistent & GL_MAP_PERSISTENT_BIT) || c.has_data)
 		store(d, s.target, &c, p);
 	sgl_dec_buffer_leave(d, &s);
 	return 0;

@@ -10,6 +10,7 @@
 #include "transport/session.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -30,8 +31,23 @@ struct relay {
 	struct sgl_channel *ch;
 	pthread_mutex_t lock;
 	pthread_cond_t drained;  /* a dispatch passed bytes on */
-	int wake[2];             /* the serving thread ends the relay */
+	int wake[2];             /* the serving thread: 'x' ends the relay,
+				  * 'o' has it wait for room too */
+	bool out_armed;          /* its poll waits for room (under lock) */
 };
+
+/* Under the lock, after this thread queued bytes for the helper: a relay
+ * polling for answers only must also wait for room to send them, or they
+ * sit queued while the guest waits for a reply to them. */
+static void arm_output(struct relay *rl)
+{
+	if (rl->out_armed || !sglhost_session_pending(rl->s))
+		return;
+	rl->out_armed = true;
+	if (write(rl->wake[1], "o", 1) < 0) {
+		/* full: the relay has a byte to wake for already */
+	}
+}
 
 static void *relay_thread(void *arg)
 {
@@ -42,13 +58,20 @@ static void *relay_thread(void *arg)
 		 * waits for the wake. */
 		pthread_mutex_lock(&rl->lock);
 		int fd = sglhost_session_get_fd(rl->s);
-		short events = POLLIN | (sglhost_session_pending(rl->s) ? POLLOUT : 0);
+		rl->out_armed = sglhost_session_pending(rl->s) != 0;
+		short events = POLLIN | (rl->out_armed ? POLLOUT : 0);
 		pthread_mutex_unlock(&rl->lock);
 		struct pollfd p[2] = { { fd, events, 0 }, { rl->wake[0], POLLIN, 0 } };
 		if (poll(p, 2, -1) < 0)
 			continue;
-		if (p[1].revents)
-			return NULL;
+		if (p[1].revents) {
+			char why[64];
+			ssize_t n = read(rl->wake[0], why, sizeof(why));
+			if (n <= 0 || memchr(why, 'x', (size_t)n))
+				return NULL;
+			if (!p[0].revents)
+				continue;   /* room to wait for: poll again */
+		}
 		pthread_mutex_lock(&rl->lock);
 		int r = sglhost_session_dispatch(rl->s);
 		pthread_cond_broadcast(&rl->drained);
@@ -78,7 +101,7 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 	pthread_cond_init(&rl.drained, NULL);
 	rl.s = s;
 	if (sglhost_session_get_fd(s) >= 0) {
-		if (pipe(rl.wake) < 0 || pthread_create(&relay, NULL, relay_thread, &rl)) {
+		if (pipe2(rl.wake, O_CLOEXEC | O_NONBLOCK) < 0 || pthread_create(&relay, NULL, relay_thread, &rl)) {
 			sglhost_session_destroy(s);
 			return -EAGAIN;
 		}
@@ -119,6 +142,8 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 		/* A transport that claims more than it was given is broken. */
 		pthread_mutex_lock(&rl.lock);
 		r = n < 0 ? (int)n : (size_t)n > room ? -EIO : sglhost_session_commit(s, (size_t)n);
+		if (relaying)
+			arm_output(&rl);
 		pthread_mutex_unlock(&rl.lock);
 	}
 	if (relaying) {
