@@ -16,6 +16,15 @@
 #define W 8
 #define H 8
 
+/* A W x H context of `api` (version major.0; 0: the highest). */
+static struct sgl_enc *context(struct harness *h, enum sglhost_api api, int major)
+{
+	if (!harness_host(h))
+		skip();
+	assert_true(harness_context_version(h, api, major, 0, W, H));
+	return &h->enc;
+}
+
 /* A framebuffer of one depth renderbuffer of `internal`, cleared to 0.5. */
 static void depth_fbo(struct sgl_enc *e, GLenum internal)
 {
@@ -41,10 +50,7 @@ static void test_read_depth_gles3(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context_version(&h, SGLHOST_API_GLES, 3, 0, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = context(&h, SGLHOST_API_GLES, 3);
 
 	depth_fbo(e, GL_DEPTH_COMPONENT24);
 	GLuint word[2] = { 0xdeadbeef, 0xdeadbeef };
@@ -70,10 +76,7 @@ static void test_read_depth_24_8_desktop(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = context(&h, SGLHOST_API_GL_COMPAT, 0);
 
 	depth_fbo(e, GL_DEPTH_COMPONENT24);
 	GLuint word = 0xdeadbeef;
@@ -107,10 +110,7 @@ static void test_skip_images_depth_one(void **state)
 {
 	(void)state;
 	struct harness h;
-	if (!harness_host(&h))
-		skip();
-	assert_true(harness_context(&h, SGLHOST_API_GL_COMPAT, W, H));
-	struct sgl_enc *e = &h.enc;
+	struct sgl_enc *e = context(&h, SGLHOST_API_GL_COMPAT, 0);
 	static uint8_t img[4 * 4 * 4 * 4], zero[4 * 4 * 4 * 4], back[4 * 4 * 4 * 4];
 	fill_slices(img);
 
