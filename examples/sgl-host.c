@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <link.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,6 +304,13 @@ static bool dropin_egl_loaded(void)
 
 int main(int argc, char **argv)
 {
+	/* Sessions' large buffers (a helper's input queue, frames) come and
+	 * go with their clients. glibc raises its mmap threshold to the size
+	 * of each mmapped block freed, after which such blocks stay in the
+	 * heaps of the threads that freed them: in helper isolation the
+	 * server grew 60 -> 68 MB over a 60 s soak. A fixed threshold keeps
+	 * them mmapped and given back (57080 -> 57220 kB). */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	struct options o = { 0 };
 	if (parse(argc, argv, &o) < 0) {
 		usage(stderr);

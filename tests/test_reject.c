@@ -861,7 +861,7 @@ static const struct row rows[] = {
 	LOST("buffer_sub_data_near_int64_max", b_buffer_sub_data_int64_max,
 	     "glBufferSubData: command size 40 does not match"),
 	LOST("named_map_extra_bytes", b_named_map_extra,
-	     "glMapNamedBufferRange: command size 40 does not match"),
+	     "glMapNamedBufferRange: command size 48 does not match"),
 	LOST("named_unmap_length_near_int64_max", b_named_unmap_int64_max,
 	     "glUnmapNamedBuffer: command size 40 does not match"),
 	LOST("unknown_opcode_0", b_op_0, "unknown opcode 0 "),

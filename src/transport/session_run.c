@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +85,19 @@ static void *relay_thread(void *arg)
 	}
 }
 
+/* The helper's end of the socket closed (it exited or died), with
+ * nothing of its left to read. */
+static bool helper_gone(struct sglhost_session *s)
+{
+	int fd = sglhost_session_get_fd(s);
+	struct pollfd p = { fd, POLLIN, 0 };
+	char c;
+	if (fd < 0 || poll(&p, 1, 0) != 1)
+		return false;
+	return (p.revents & (POLLHUP | POLLERR)) ||
+	       recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_channel *ch)
 {
 	struct sglhost_session_config cfg = *base;
@@ -151,9 +165,12 @@ int sgl_session_serve(const struct sglhost_session_config *base, struct sgl_chan
 			/* a pipe of ours with room: cannot fail */
 		}
 		pthread_join(relay, NULL);
-		/* The helper died: that, not the channel's shutdown, is why. */
+		/* A helper that died is said as such (its end may not have been
+		 * read yet: a relay busy passing on answers), not as a session
+		 * the host closed; and that, not the guest leaving, is why. */
+		int h = helper_gone(s) ? sglhost_session_dispatch(s) : 0;
 		if (sglhost_session_ended(s) && r == -EPIPE)
-			r = sglhost_session_dispatch(s);
+			r = h ? h : sglhost_session_dispatch(s);
 	}
 	if (rl.wake[0] >= 0) {
 		close(rl.wake[0]);
