@@ -268,6 +268,8 @@ GLint sgl_enc_host_limit(struct sgl_enc *e, GLenum pname, GLint fallback);
 /* Counts GL state decides (overrides.txt's getmap(), pixelmap()): state_counts.c. */
 int64_t sgl_enc_getmap_count(struct sgl_enc *e, uint32_t target, uint32_t query);
 int64_t sgl_enc_pixelmap_count(struct sgl_enc *e, uint32_t map);
+int64_t sgl_enc_atomicbuf_count(struct sgl_enc *e, uint32_t program, uint32_t index,
+				uint32_t pname);
 bool sgl_enc_buffer_bound(struct sgl_enc *e, GLenum binding);
 /* The guest's record of the buffer bound to `target`; NULL: not tracked. */
 GLuint *sgl_enc_buffer_binding(struct sgl_enc *e, GLenum target);
@@ -336,16 +338,18 @@ void sgl_enc_free_name(struct sgl_enc *e, enum sgl_object_class cls, uint32_t na
  * not deleted (false says nothing: another context may have made it). */
 bool sgl_enc_known_shader(const struct sgl_enc *e, GLuint name);
 
-/* Client images <-> tightly packed wire images, honouring pixel store. */
+/* Client images <-> tightly packed wire images, honouring pixel store;
+ * `images`: a 3D command's image, which SKIP_IMAGES and IMAGE_HEIGHT apply to
+ * (guest/images.c). */
 void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum format,
-		      GLenum type, GLsizei width, GLsizei height, GLsizei depth);
+		      GLenum type, GLsizei width, GLsizei height, GLsizei depth, bool images);
 /* Where the tight image starts in `src` when the application's layout
  * already is the wire's (no row padding or gaps): it can be sent as it is
  * (sgl_enc_send_tail). NULL otherwise. */
 const void *sgl_enc_image_tail(struct sgl_enc *e, const void *src, GLenum format, GLenum type,
-			       GLsizei width, GLsizei height, GLsizei depth);
+			       GLsizei width, GLsizei height, GLsizei depth, bool images);
 void sgl_enc_image_out(struct sgl_enc *e, void *dst, const uint8_t *src, GLenum format,
-		       GLenum type, GLsizei width, GLsizei height, GLsizei depth);
+		       GLenum type, GLsizei width, GLsizei height, GLsizei depth, bool images);
 
 /* Protocol-only commands. */
 void sgl_enc_sglSwapBuffers(struct sgl_enc *e);
@@ -375,5 +379,9 @@ void sgl_enc_restart_client_state(struct sgl_enc *e, GLenum array, bool on);
 void sgl_enc_debug_drain(struct sgl_enc *e);
 int sgl_enc_sglBufferReadRange(struct sgl_enc *e, GLenum target, int64_t offset, int64_t size,
 			       void *out);
+/* overrides.txt's uniform_count (guest/uniforms.c): the count a glUniform*v
+ * sends, `bytes_each` bytes of values per counted element. */
+GLsizei sgl_enc_uniform_count(struct sgl_enc *e, GLuint program, bool current, GLint location,
+			      GLsizei count, int64_t bytes_each);
 
 #endif

@@ -2,12 +2,16 @@
  * pixel-store state on its side, the host uploads with a tight one. */
 #include "encoder.h"
 
+/* `images`: a 3D command's image (glTexImage3D, glTexSubImage3D, a 3D or
+ * array texture's glGetTexImage): GL applies SKIP_IMAGES and IMAGE_HEIGHT
+ * to those only, and to those at any depth, 1 included (piglit texsubimage
+ * replaces one slice with glTexSubImage3D and SKIP_IMAGES = its zoffset). */
 static int layouts(const struct sgl_pixel_store *store, GLenum format, GLenum type, GLsizei w,
-		   GLsizei h, GLsizei d, struct sgl_image_layout *app, struct sgl_image_layout *tight)
+		   GLsizei h, GLsizei d, bool images, struct sgl_image_layout *app,
+		   struct sgl_image_layout *tight)
 {
 	struct sgl_pixel_store ps = *store, t;
-	if (d <= 1) {
-		/* GL applies these to 3D images only. */
+	if (!images) {
 		ps.skip_images = 0;
 		ps.image_height = 0;
 	}
@@ -53,10 +57,10 @@ static void bitmap_rows(const struct sgl_pixel_store *ps, const struct sgl_image
 }
 
 void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum format,
-		      GLenum type, GLsizei width, GLsizei height, GLsizei depth)
+		      GLenum type, GLsizei width, GLsizei height, GLsizei depth, bool images)
 {
 	struct sgl_image_layout a, t;
-	if (layouts(&e->unpack, format, type, width, height, depth, &a, &t) < 0)
+	if (layouts(&e->unpack, format, type, width, height, depth, images, &a, &t) < 0)
 		return;
 	if (type == GL_BITMAP && e->unpack.skip_pixels % 8) {
 		memset(dst, 0, t.tight_bytes);
@@ -72,10 +76,10 @@ void sgl_enc_image_in(struct sgl_enc *e, uint8_t *dst, const void *src, GLenum f
 }
 
 const void *sgl_enc_image_tail(struct sgl_enc *e, const void *src, GLenum format, GLenum type,
-			       GLsizei width, GLsizei height, GLsizei depth)
+			       GLsizei width, GLsizei height, GLsizei depth, bool images)
 {
 	struct sgl_image_layout a, t;
-	if (!src || layouts(&e->unpack, format, type, width, height, depth, &a, &t) < 0)
+	if (!src || layouts(&e->unpack, format, type, width, height, depth, images, &a, &t) < 0)
 		return NULL;
 	if (a.row_stride != t.row_stride || (depth > 1 && a.image_stride != t.image_stride))
 		return NULL;
@@ -83,10 +87,10 @@ const void *sgl_enc_image_tail(struct sgl_enc *e, const void *src, GLenum format
 }
 
 void sgl_enc_image_out(struct sgl_enc *e, void *dst, const uint8_t *src, GLenum format,
-		       GLenum type, GLsizei width, GLsizei height, GLsizei depth)
+		       GLenum type, GLsizei width, GLsizei height, GLsizei depth, bool images)
 {
 	struct sgl_image_layout a, t;
-	if (layouts(&e->pack, format, type, width, height, depth, &a, &t) < 0)
+	if (layouts(&e->pack, format, type, width, height, depth, images, &a, &t) < 0)
 		return;
 	if (type == GL_BITMAP && e->pack.skip_pixels % 8) {
 		bitmap_rows(&e->pack, &a, &t, dst, (uint8_t *)(uintptr_t)src, width, height, false);

@@ -1,6 +1,6 @@
 /*
- * Reply sizes that GL state decides (overrides.txt's getmap() and
- * pixelmap()): the guest asks the host's GL before the command, as the
+ * Reply sizes that GL state decides (overrides.txt's getmap(), pixelmap()
+ * and atomicbuf()): the guest asks the host's GL before the command, as the
  * host's decoder asks it again (src/decoder/state_counts.c); both answer
  * from the same state, so both agree on the size.
  */
@@ -41,5 +41,22 @@ int64_t sgl_enc_pixelmap_count(struct sgl_enc *e, uint32_t map)
 	GLint n = 0;
 	if (pname)
 		ask(e, get_integer, pname, 0, &n);
+	return n < 0 ? 0 : n;
+}
+
+/* The indices of an atomic counter buffer: one per counter it holds. A
+ * query GL refuses writes nothing, so the count is 0 (and the command
+ * itself raises the error). */
+int64_t sgl_enc_atomicbuf_count(struct sgl_enc *e, uint32_t program, uint32_t index,
+				uint32_t pname)
+{
+	if (pname != GL_ATOMIC_COUNTER_BUFFER_ACTIVE_ATOMIC_COUNTER_INDICES)
+		return sgl_enc_pname_count(e, pname);
+	GLint n = 0;
+	GLenum saved = e->error;
+	e->error = GL_NO_ERROR;
+	sgl_enc_glGetActiveAtomicCounterBufferiv(e, program, index,
+						 GL_ATOMIC_COUNTER_BUFFER_ACTIVE_ATOMIC_COUNTERS, &n);
+	e->error = saved;
 	return n < 0 ? 0 : n;
 }

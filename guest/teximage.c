@@ -8,6 +8,14 @@ static GLenum face_target(GLenum target)
 	return target == GL_TEXTURE_CUBE_MAP ? GL_TEXTURE_CUBE_MAP_POSITIVE_X : target;
 }
 
+/* Textures whose images are 3D ones to pack: SKIP_IMAGES and IMAGE_HEIGHT
+ * apply, at any depth (the whole cube map counts its faces as images). */
+static bool has_images(GLenum target)
+{
+	return target == GL_TEXTURE_3D || target == GL_TEXTURE_2D_ARRAY ||
+	       target == GL_TEXTURE_CUBE_MAP_ARRAY || target == GL_TEXTURE_CUBE_MAP;
+}
+
 void sgl_enc_glGetTexImage(struct sgl_enc *e, GLenum target, GLint level, GLenum format,
 			   GLenum type, void *pixels)
 {
@@ -35,7 +43,7 @@ void sgl_enc_glGetTexImage(struct sgl_enc *e, GLenum target, GLint level, GLenum
 	/* The level may have changed since the guest asked: use the reply
 	 * only if it covers what the application's memory was sized for. */
 	if (r && !e->reply_error && n > 0 && got >= (uint64_t)n && pixels)
-		sgl_enc_image_out(e, pixels, r, format, type, w, h, d);
+		sgl_enc_image_out(e, pixels, r, format, type, w, h, d, has_images(target));
 }
 
 void sgl_enc_glGetCompressedTexImage(struct sgl_enc *e, GLenum target, GLint level, void *img)

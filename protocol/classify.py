@@ -48,6 +48,10 @@ def _apply_param_overrides(cmd, directives):
                 p.check_level = True
             elif what == 'check_texunit':
                 p.check_texunit = True
+            elif what == 'uniform_count':
+                if not args or len(args) > 2 or any(a not in byname for a in args):
+                    raise SystemExit(f'overrides.txt:{num}: {cmd.name} uniform_count LOCATION [PROGRAM]')
+                p.uniform_count = args
             else:
                 raise SystemExit(f'overrides.txt:{num}: {cmd.name} {" ".join(d)}: unknown directive')
         elif d[0] == 'custom':

@@ -23,6 +23,7 @@ DIRECTIVES = {
     'check_textarget': (True, 'H', 'must be a texture target (of DIMS dimensions), else GL_INVALID_ENUM'),
     'check_level': (True, 'H', 'mipmap level in range, else GL_INVALID_VALUE'),
     'check_texunit': (True, 'H', 'GL_TEXTURE0 + a valid unit, else GL_INVALID_ENUM'),
+    'uniform_count': (True, 'G', 'a count past what fits 64 KiB is cut to the uniform array\'s rest + 1 (asked of the host)'),
     'creates': (False, 'W G H', 'the return value is a new name the guest picks'),
     'zero_ok': (False, 'H', 'object name 0 reaches GL (it means none here)'),
     'zero_checked': (False, 'H', 'file-wide: names of these classes are refused when 0'),

@@ -56,6 +56,7 @@ def encoder_body(c):
     if c.prepare:
         args = ', '.join(p.name for p in c.params)
         L.append(f'\tsgl_enc_prepare_{c.name}(e{", " if args else ""}{args});')
+    L += _uniform_count(c)
     L.append(f'\tuint64_t size_ = sizeof(struct sgl_cmd_{c.name});')
     fields = wire_fields(c)
     names = {n for _, n in fields}
@@ -164,14 +165,34 @@ def _copy_seg(p, ind):
     return L + [f'{ind}sgl_enc_zero_pad(o_, (uint64_t)b_{p.name});']
 
 
+def _uniform_count(c):
+    """uniform_count: a count too large to send is cut to what GL reads
+    (guest/uniforms.c), before anything is sized from it."""
+    for p in c.params:
+        if not p.uniform_count:
+            continue
+        loc = p.uniform_count[0]
+        prog = p.uniform_count[1] if len(p.uniform_count) > 1 else None
+        segs = [q for q in c.params if q.kind in IN_SEGS and q.len_c]
+        each = count_c(segs[0], lambda a: '1' if a == p.name else a,
+                       lambda pn: f'sgl_enc_pname_count(e, {pn})')
+        return [f'\t{p.name} = sgl_enc_uniform_count(e, {prog or 0}, {"false" if prog else "true"}, '
+                f'{loc}, {p.name}, sgl_len_mul({each}, {elem_size(segs[0])}));']
+    return []
+
+
 def _cls(p):
     from registry import CLASSES
     return CLASSES[p.cls]
 
 
 def _image_args(p):
+    """The image's format, type and size for sgl_enc_image_*, then whether it
+    is a 3D command's (a depth other than the constant 1: GL applies
+    SKIP_IMAGES and IMAGE_HEIGHT to those, whatever the depth)."""
     fn, args = p.len_c[0][1]
-    return ', '.join(args)
+    images = 'false' if args[4].strip() == '1' else 'true'
+    return ', '.join(args) + ', ' + images
 
 
 def _reply(c):

@@ -68,6 +68,7 @@ class Param:
         self.textarget = None   # check_textarget DIMS: the host checks the texture target
         self.check_level = False    # check_level: the host checks the mipmap level
         self.check_texunit = False  # check_texunit: the host checks the texture unit
+        self.uniform_count = None   # uniform_count LOCATION [PROGRAM]: the guest cuts a huge count
 
 
 class Command:
@@ -225,10 +226,11 @@ def parse_len(expr, pnames):
     m = re.fullmatch(r'pcount\((\w+)\)', expr)
     if m:
         return [('pname', m.group(1))] if m.group(1) in pnames else None
-    # getmap(target,query), pixelmap(map): element counts that depend on GL
-    # state (an evaluator's order, a pixel map's size), which each side asks
+    # getmap(target,query), pixelmap(map), atomicbuf(program,index,pname):
+    # element counts that depend on GL state (an evaluator's order, a pixel
+    # map's size, an atomic counter buffer's counters), which each side asks
     # its GL for: sgl_enc_FN_count / sgl_dec_FN_count.
-    m = re.fullmatch(r'(getmap|pixelmap)\(([\w,]+)\)', expr)
+    m = re.fullmatch(r'(getmap|pixelmap|atomicbuf)\(([\w,]+)\)', expr)
     if m:
         args = m.group(2).split(',')
         return [('state', (m.group(1), args))] if all(a in pnames for a in args) else None

@@ -439,10 +439,23 @@ int sgl_pixel_type_size(uint32_t type, int components, uint32_t *bytes_per_pixel
  * section 8.4.4.1 for GL_BITMAP), refused here so both sides agree that
  * such a call carries no pixels.
  */
+/*
+ * NV_read_depth (GLES 3): glReadPixels returns GL_DEPTH_COMPONENT as
+ * GL_UNSIGNED_INT_24_8 too, the depth in the upper 24 bits of a 32-bit word
+ * (Mesa's read_pixels_es3_error_check). Desktop GL refuses the pair with
+ * INVALID_OPERATION; the host's GL says so, the size is the same.
+ */
+static bool depth_as_24_8(const struct format_info *f, const struct type_info *t)
+{
+	return f->format == GL_DEPTH_COMPONENT && t->type == GL_UNSIGNED_INT_24_8;
+}
+
 static bool pair_allowed(const struct format_info *f, const struct type_info *t)
 {
 	if ((t->flags & TYPE_BITMAP) && !(f->flags & FMT_INDEX))
 		return false;
+	if (depth_as_24_8(f, t))
+		return true;
 	/* DEPTH_STENCIL takes only UNSIGNED_INT_24_8 and
 	 * FLOAT_32_UNSIGNED_INT_24_8_REV, and those take nothing else. */
 	if (!(f->flags & FMT_DEPTH_STENCIL) != !(t->flags & TYPE_DEPTH_STENCIL))
@@ -478,7 +491,9 @@ static int describe_pixel(uint32_t format, uint32_t type, struct pixel_desc *px)
 
 	if (!f || !t || !pair_allowed(f, t))
 		return -EINVAL;
-	err = sgl_pixel_type_size(type, f->components, &bytes, NULL, &bitmap);
+	/* One component in a word made for two. */
+	err = sgl_pixel_type_size(type, depth_as_24_8(f, t) ? t->components : f->components,
+				  &bytes, NULL, &bitmap);
 	if (err)
 		return err;
 	px->bytes = bytes;

@@ -364,6 +364,17 @@ struct sgl_cmd_sglMappedWrite {
 struct sgl_cmd_sglMapsPull {
 	struct sgl_header hdr;
 };
+/* sglUniformRemaining: how many elements of the uniform array at `location`
+ * a glUniform*v there can write (1 for a non-array, 0 for no uniform), in
+ * `program` (a guest name) or, with `current`, in the current program.
+ * Reply: one int32_t and 4 bytes of padding. */
+struct sgl_cmd_sglUniformRemaining {
+	struct sgl_header hdr;
+	uint32_t program;
+	int32_t location;
+	uint32_t current;
+	uint32_t pad_;
+};
 struct sgl_pull_reply {
 	uint32_t count;
 	uint32_t more;

@@ -3,7 +3,8 @@
  * pointers (transform feedback varyings, uniform names, multi-draws, the map
  * pointer) and the clear / indexed-state commands sized by an argument
  * (glClearBuffer*v, glClearBufferData, glClearTexImage, viewport arrays,
- * glGet*i_v) and glCreateShaderProgramv. Every check reads back real values
+ * glGet*i_v) and glCreateShaderProgramv, and the indices of an atomic
+ * counter buffer (sized by GL state, overrides.txt's atomicbuf()). Every check reads back real values
  * or pixels.
  */
 #include <setjmp.h>
@@ -235,6 +236,59 @@ static void clear_and_multidraw(struct harness *h)
 	assert_int_equal(harness_pixel(h, W / 2, H / 2), RGBA(0, 0, 255, 255));
 }
 
+/* GL_ATOMIC_COUNTER_BUFFER_ACTIVE_ATOMIC_COUNTER_INDICES writes one index
+ * per counter of the buffer (piglit active-counters: only the first came
+ * back); a bad buffer index raises GL_INVALID_VALUE and writes nothing. */
+static void atomic_counter_indices(struct sgl_enc *e)
+{
+	static const char *vs =
+		"#version 330 core\n"
+		"void main() { gl_Position = vec4(0.0); }\n";
+	static const char *fs =
+		"#version 330 core\n"
+		"#extension GL_ARB_shader_atomic_counters : require\n"
+		"layout(binding = 0) uniform atomic_uint a[2];\n"
+		"layout(binding = 0) uniform atomic_uint b;\n"
+		"layout(binding = 0) uniform atomic_uint c;\n"
+		"out vec4 color;\n"
+		"void main() { color = vec4(float(atomicCounter(a[0]) + atomicCounter(a[1])\n"
+		"  + atomicCounter(b) + atomicCounter(c))); }\n";
+	GLuint p = program(e, vs, fs, NULL, 0);
+	GLint buffers = 0, counters = 0;
+	sgl_enc_glGetProgramiv(e, p, GL_ACTIVE_ATOMIC_COUNTER_BUFFERS, &buffers);
+	assert_int_equal(buffers, 1);
+	sgl_enc_glGetActiveAtomicCounterBufferiv(e, p, 0,
+		GL_ATOMIC_COUNTER_BUFFER_ACTIVE_ATOMIC_COUNTERS, &counters);
+	assert_int_equal(counters, 3);
+	GLint idx[4] = { -7, -7, -7, -7 };
+	sgl_enc_glGetActiveAtomicCounterBufferiv(e, p, 0,
+		GL_ATOMIC_COUNTER_BUFFER_ACTIVE_ATOMIC_COUNTER_INDICES, idx);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	/* Three distinct uniforms, each an atomic counter; the fourth untouched. */
+	for (int i = 0; i < 3; i++) {
+		GLuint u = (GLuint)idx[i];
+		GLint type = 0;
+		assert_true(idx[i] >= 0);
+		sgl_enc_glGetActiveUniformsiv(e, p, 1, &u, GL_UNIFORM_TYPE, &type);
+		assert_int_equal(type, GL_UNSIGNED_INT_ATOMIC_COUNTER);
+		for (int j = 0; j < i; j++)
+			assert_int_not_equal(idx[i], idx[j]);
+	}
+	assert_int_equal(idx[3], -7);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+
+	GLint keep = 0x5eed;
+	sgl_enc_glGetActiveAtomicCounterBufferiv(e, p, 1,
+		GL_ATOMIC_COUNTER_BUFFER_ACTIVE_ATOMIC_COUNTER_INDICES, &keep);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	assert_int_equal(keep, 0x5eed);
+	sgl_enc_glGetActiveAtomicCounterBufferiv(e, p, 1, GL_ATOMIC_COUNTER_BUFFER_BINDING,
+						 &keep);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_VALUE);
+	assert_int_equal(keep, 0x5eed);
+	sgl_enc_glDeleteProgram(e, p);
+}
+
 static void test_core(void **state)
 {
 	(void)state;
@@ -247,6 +301,7 @@ static void test_core(void **state)
 	clear_objects(&h.enc);
 	viewports(&h.enc);
 	clear_and_multidraw(&h);
+	atomic_counter_indices(&h.enc);
 	assert_false(harness_lost(&h, NULL, 0));
 	harness_finish(&h);
 }

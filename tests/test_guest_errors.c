@@ -325,6 +325,62 @@ static double seconds(void)
 /* "ClientWaitSync will block and will wait up to <timeout> nanoseconds for
  * <sync> to become signaled" (GL 4.6, 4.1.1): a host's shorter waits are
  * repeated until the sync signals or the application's timeout passes. */
+/* glUniform*v with a count far past the uniform (piglit
+ * glsl-uniform-out-of-bounds): GL_INVALID_OPERATION for a non-array, the
+ * array's remaining elements written for an array, nothing for location
+ * -1; the guest raised GL_OUT_OF_MEMORY (INT_MAX values do not fit the
+ * wire). The values live in a buffer one element longer than the array:
+ * the guest reads no further (overrides.txt's uniform_count). */
+static void test_uniform_count_past_uniform(void **state)
+{
+	(void)state;
+	struct harness h;
+	context(&h);
+	struct sgl_enc *e = &h.enc;
+	static const char *vs =
+		"#version 120\n"
+		"uniform vec4 a;\n"
+		"uniform vec4 b[4];\n"
+		"void main() { gl_Position = a + b[0] + b[1] + b[2] + b[3]; }\n";
+	GLuint prog = sgl_enc_glCreateProgram(e);
+	sgl_enc_glAttachShader(e, prog, harness_shader(e, GL_VERTEX_SHADER, vs));
+	sgl_enc_glLinkProgram(e, prog);
+	GLint linked = 0;
+	sgl_enc_glGetProgramiv(e, prog, GL_LINK_STATUS, &linked);
+	assert_int_equal(linked, 1);
+	sgl_enc_glUseProgram(e, prog);
+	GLint a = sgl_enc_glGetUniformLocation(e, prog, "a");
+	GLint b = sgl_enc_glGetUniformLocation(e, prog, "b");
+	GLint b2 = sgl_enc_glGetUniformLocation(e, prog, "b[2]");
+	assert_true(a >= 0 && b >= 0 && b2 >= 0);
+	float *v = malloc(5 * 4 * sizeof(float));
+	assert_non_null(v);
+	for (int i = 0; i < 20; i++)
+		v[i] = (float)i;
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+
+	sgl_enc_glUniform4fv(e, a, INT32_MAX, v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	sgl_enc_glProgramUniform4fv(e, prog, a, INT32_MAX, v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	sgl_enc_glUniformMatrix2fv(e, a, INT32_MAX, GL_FALSE, v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_INVALID_OPERATION);
+	sgl_enc_glUniform4fv(e, -1, INT32_MAX, v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+
+	/* From b[2]: two elements written, b[0] and b[1] untouched. */
+	sgl_enc_glUniform4fv(e, b2, INT32_MAX, v);
+	sgl_enc_glGetError(e);   /* GL may or may not complain; it writes */
+	float got[4] = { 0 };
+	sgl_enc_glGetUniformfv(e, prog, b2 + 1, got);
+	assert_true(got[0] == 4.0f && got[3] == 7.0f);
+	sgl_enc_glGetUniformfv(e, prog, b, got);
+	assert_true(got[0] == 0.0f && got[3] == 0.0f);
+	free(v);
+	assert_int_equal(sgl_enc_glGetError(e), GL_NO_ERROR);
+	harness_finish(&h);
+}
+
 static void test_client_wait_sync_timeout(void **state)
 {
 	(void)state;
@@ -369,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_query_of_no_program),
 		cmocka_unit_test(test_null_subimage),
 		cmocka_unit_test(test_integer_pixel_types),
+		cmocka_unit_test(test_uniform_count_past_uniform),
 		cmocka_unit_test(test_client_wait_sync_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -462,6 +462,9 @@ static const struct layout_case layout_cases[] = {
 	/* element 4 < 8: 12 B -> 16; total 16 + 12 */
 	{ "depth stencil 24_8", F_DEPTH_STENCIL, F_UNSIGNED_INT_24_8, 3, 2, 1,
 	  STORE(.alignment = 8), 0, { 12, 16, 32, 0, 28, 24 } },
+	/* NV_read_depth: one depth in a 24_8 word, sized as depth stencil 24_8 */
+	{ "depth 24_8", F_DEPTH_COMPONENT, F_UNSIGNED_INT_24_8, 3, 2, 1,
+	  STORE(.alignment = 8), 0, { 12, 16, 32, 0, 28, 24 } },
 	/* 3D: row 8, image 4 rows = 32, skip one image = 32;
 	 * total 32 + 2 * 32 + 8 + 8 = 112; tight 2 * 2 * 3 * 4 = 48 */
 	{ "3d image_height skip_images", F_RGBA, F_UNSIGNED_BYTE, 2, 2, 3,

@@ -214,6 +214,8 @@ void sgl_dec_judged(struct sgl_dec *d, uint32_t ours);
 /* Counts GL state decides (overrides.txt's getmap(), pixelmap()): state_counts.c. */
 int64_t sgl_dec_getmap_count(struct sgl_dec *d, uint32_t target, uint32_t query);
 int64_t sgl_dec_pixelmap_count(struct sgl_dec *d, uint32_t map);
+int64_t sgl_dec_atomicbuf_count(struct sgl_dec *d, uint32_t program, uint32_t index,
+				uint32_t pname);
 
 /* Memory for one command, charged to the context budget; NULL (and the
  * context lost) when over budget. */

@@ -2,7 +2,8 @@
  * glGetUniform*v write as many values as the uniform at `location` has, a
  * number GL does not tell directly: the host finds the active uniform that
  * owns the location, sizes the reply from its type, and sends the count
- * first so the guest copies exactly that much.
+ * first so the guest copies exactly that much. The same search answers
+ * sglUniformRemaining: how many array elements a glUniform*v can write.
  */
 #include <errno.h>
 #include <string.h>
@@ -37,30 +38,84 @@ static int components(GLenum type)
 	}
 }
 
-/* Values of the uniform at `location` of `program`; 0 when none. */
-static int uniform_count(struct sgl_dec *d, GLuint program, GLint location)
+/* The active uniform of `program` that owns `location`: its type and the
+ * array elements from the location to its end (1 for a non-array). */
+static bool find_uniform(struct sgl_dec *d, GLuint program, GLint location, GLenum *type,
+			 GLint *left)
 {
 	const struct sgl_gl_table *gl = d->gl;
 	GLint n = 0, len = 0, size = 0, max_len = 0;
-	GLenum type = 0;
 
 	gl->GetProgramiv(program, GL_ACTIVE_UNIFORMS, &n);
 	gl->GetProgramiv(program, GL_ACTIVE_UNIFORM_MAX_LENGTH, &max_len);
 	if (n <= 0 || max_len <= 0 || max_len > 4096)
-		return 0;
+		return false;
 	char *name = sgl_dec_scratch(d, (uint64_t)max_len + 16);
 	if (!name)
-		return 0;
+		return false;
 	for (GLint i = 0; i < n; i++) {
-		gl->GetActiveUniform(program, (GLuint)i, max_len, &len, &size, &type, name);
+		gl->GetActiveUniform(program, (GLuint)i, max_len, &len, &size, type, name);
 		GLint base = gl->GetUniformLocation(program, name);
 		if (base < 0)
 			continue;
 		/* Array elements are at consecutive locations from element 0. */
-		if (location >= base && location < base + (size > 0 ? size : 1))
-			return components(type);
+		if (size < 1)
+			size = 1;
+		if (location >= base && location - base < size) {
+			*left = size - (location - base);
+			return true;
+		}
 	}
-	return 0;
+	return false;
+}
+
+/* Values of the uniform at `location` of `program`; 0 when none. */
+static int uniform_count(struct sgl_dec *d, GLuint program, GLint location)
+{
+	GLenum type = 0;
+	GLint left = 0;
+	return find_uniform(d, program, location, &type, &left) ? components(type) : 0;
+}
+
+/* The program glUniform* writes: the current one, else the bound
+ * pipeline's active program. */
+static GLuint current_program(struct sgl_dec *d)
+{
+	GLint prog = 0, pipe = 0;
+	d->gl->GetIntegerv(GL_CURRENT_PROGRAM, &prog);
+	if (prog == 0 && d->gl->GetProgramPipelineiv) {
+		d->gl->GetIntegerv(GL_PROGRAM_PIPELINE_BINDING, &pipe);
+		if (pipe > 0)
+			d->gl->GetProgramPipelineiv((GLuint)pipe, GL_ACTIVE_PROGRAM, &prog);
+	}
+	return prog > 0 ? (GLuint)prog : 0;
+}
+
+/* sglUniformRemaining (overrides.txt's uniform_count): the elements a
+ * glUniform*v at the location can write, 0 where there is no uniform (the
+ * command then raises GL's error). Asks only valid objects: no GL error. */
+int sgl_hand_sglUniformRemaining(struct sgl_dec *d, const uint8_t *p, uint32_t size)
+{
+	struct sgl_cmd_sglUniformRemaining c;
+	if (size != sizeof(c))
+		return sgl_dec_size_mismatch(d, SGL_OP_sglUniformRemaining, size, sizeof(c));
+	memcpy(&c, p, sizeof(c));
+	uint8_t *reply = sgl_dec_reply_begin(d, SGL_OP_sglUniformRemaining, 8);
+	if (!reply)
+		return -EPROTO;
+	uint64_t host = c.current ? current_program(d) : sgl_dec_lookup(d, SGL_OBJ_PROGRAM, c.program);
+	GLint linked = 0, left = 0;
+	GLenum type = 0;
+	if (host && host <= UINT32_MAX && d->gl->IsProgram((GLuint)host)) {
+		d->gl->GetProgramiv((GLuint)host, GL_LINK_STATUS, &linked);
+		if (!linked || c.location < 0 ||
+		    !find_uniform(d, (GLuint)host, c.location, &type, &left))
+			left = 0;
+	}
+	int32_t n = left;
+	memcpy(reply, &n, sizeof(n));
+	memset(reply + 4, 0, 4);
+	return sgl_dec_reply_end(d);
 }
 
 /* The glGetUniform*v family (overrides.txt: custom get_uniform); `op` says
