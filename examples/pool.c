@@ -222,6 +222,11 @@ pid_t pool_serve(struct pool *p, int index, struct sglhost_channel *ch, bool *re
 	return -1;
 }
 
+pid_t pool_zygote(const struct pool *p)
+{
+	return p ? zygote_pid(p->zygote) : -1;
+}
+
 bool pool_ended(struct pool *p, pid_t *pid, int *status)
 {
 	return p && zygote_ended(p->zygote, pid, status);

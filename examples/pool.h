@@ -34,6 +34,8 @@ pid_t pool_serve(struct pool *p, int index, struct sglhost_channel *ch, bool *re
  * with its waitpid() status; false when none. Never waits. One caller at a
  * time. */
 bool pool_ended(struct pool *p, pid_t *pid, int *status);
+/* The zygote's pid (the caller's only child of the pool), or -1. */
+pid_t pool_zygote(const struct pool *p);
 /* `pid` ended (pool_ended, or the caller's waitpid): true when it was a
  * worker still waiting, or the zygote. */
 bool pool_reaped(struct pool *p, pid_t pid);

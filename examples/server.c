@@ -159,13 +159,16 @@ static void child_ended(struct server *srv, pid_t pid, int status)
 }
 
 /* Serving processes are the zygote's children (pool_ended); the zygote
- * is ours. */
+ * is ours. Never waitpid(-1): the library's helpers (--isolation=helper)
+ * are this process's children too, and their ends are the library's to
+ * read (it says how a helper ended). */
 static void reap_children(struct server *srv)
 {
 	int status;
-	pid_t pid;
+	pid_t pid, zygote = pool_zygote(srv->pool);
 	pthread_mutex_lock(&srv->lock);
-	while (pool_ended(srv->pool, &pid, &status) || (pid = waitpid(-1, &status, WNOHANG)) > 0)
+	while (pool_ended(srv->pool, &pid, &status) ||
+	       (zygote > 0 && (pid = waitpid(zygote, &status, WNOHANG)) > 0))
 		child_ended(srv, pid, status);
 	pthread_mutex_unlock(&srv->lock);
 }
