@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 static void say(const char *s)
 {
 	if (write(STDERR_FILENO, s, strlen(s)) < 0) {
@@ -44,9 +45,6 @@ static void on_crash(int sig)
 
 void crash_report_install(void)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-	return;
-#else
 	void *prime[1];
 	backtrace(prime, 1);   /* loads libgcc now, not in the handler */
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
@@ -56,5 +54,10 @@ void crash_report_install(void)
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
-#endif
 }
+#else
+void crash_report_install(void)
+{
+	/* The sanitizer's own report is the better one. */
+}
+#endif
