@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -222,14 +223,15 @@ pid_t pool_serve(struct pool *p, int index, struct sglhost_channel *ch, bool *re
 	return -1;
 }
 
-pid_t pool_zygote(const struct pool *p)
-{
-	return p ? zygote_pid(p->zygote) : -1;
-}
-
 bool pool_ended(struct pool *p, pid_t *pid, int *status)
 {
-	return p && zygote_ended(p->zygote, pid, status);
+	if (!p)
+		return false;
+	if (zygote_ended(p->zygote, pid, status))
+		return true;
+	/* The zygote itself is the caller's child. */
+	pid_t z = zygote_pid(p->zygote);
+	return z > 0 && (*pid = waitpid(z, status, WNOHANG)) == z;
 }
 
 bool pool_reaped(struct pool *p, pid_t pid)

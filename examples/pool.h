@@ -31,13 +31,12 @@ struct pool *pool_create(unsigned size, const struct sglhost_config *host_cfg,
  * until that pid ended. */
 pid_t pool_serve(struct pool *p, int index, struct sglhost_channel *ch, bool *ready);
 /* A worker that ended (they are the zygote's children, not the caller's),
- * with its waitpid() status; false when none. Never waits. One caller at a
- * time. */
+ * or the zygote itself (the caller's child: never waitpid(-1), whose
+ * other children are not the pool's), with its waitpid() status; false
+ * when none. Never waits. One caller at a time. */
 bool pool_ended(struct pool *p, pid_t *pid, int *status);
-/* The zygote's pid (the caller's only child of the pool), or -1. */
-pid_t pool_zygote(const struct pool *p);
-/* `pid` ended (pool_ended, or the caller's waitpid): true when it was a
- * worker still waiting, or the zygote. */
+/* `pid` ended (pool_ended): true when it was a worker still waiting, or
+ * the zygote. */
 bool pool_reaped(struct pool *p, pid_t pid);
 /* Stops refilling and ends the waiting workers (reaped by the caller, or
  * by pool_destroy). */

@@ -158,17 +158,15 @@ static void child_ended(struct server *srv, pid_t pid, int status)
 	free(k);
 }
 
-/* Serving processes are the zygote's children (pool_ended); the zygote
- * is ours. Never waitpid(-1): the library's helpers (--isolation=helper)
- * are this process's children too, and their ends are the library's to
- * read (it says how a helper ended). */
+/* Serving processes and the zygote end through the pool (pool_ended).
+ * Never waitpid(-1): the library's helpers (--isolation=helper) are this
+ * process's children too, and their ends are the library's to read. */
 static void reap_children(struct server *srv)
 {
 	int status;
-	pid_t pid, zygote = pool_zygote(srv->pool);
+	pid_t pid;
 	pthread_mutex_lock(&srv->lock);
-	while (pool_ended(srv->pool, &pid, &status) ||
-	       (zygote > 0 && (pid = waitpid(zygote, &status, WNOHANG)) > 0))
+	while (pool_ended(srv->pool, &pid, &status))
 		child_ended(srv, pid, status);
 	pthread_mutex_unlock(&srv->lock);
 }
